@@ -1,0 +1,94 @@
+/**
+ * api — the HTTP layer (Hono): routes, validation, auth, the one error shape, OpenAPI.
+ * Owns: createApp(deps). Thin: routes validate input, call the services, map errors.
+ * May import: ir/, catalog/, store/ (types, errors), cache/ (types), its own services.
+ * Never: lang/, plan/, emit/ directly — the language and the engine come in through deps.ts.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { routePath } from 'hono/route';
+import type { ReportStore } from '../store/reports-store.ts';
+import type { Authenticator, Principal } from './auth.ts';
+import { requireScope } from './auth.ts';
+import type { DefinitionsService } from './definitions-service.ts';
+import type { EngineFactory, HealthCheck, KpiLanguage } from './deps.ts';
+import { ApiError, errorBody, toApiError } from './errors.ts';
+import type { QueryService } from './query-service.ts';
+import { definitionRoutes } from './routes/definitions.ts';
+import { metricRoutes } from './routes/metrics.ts';
+import { queryRoutes } from './routes/query.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { systemRoutes } from './routes/system.ts';
+import type { Telemetry } from './telemetry.ts';
+
+export interface AppDeps {
+  readonly definitions: DefinitionsService;
+  readonly queries: QueryService;
+  readonly reports: ReportStore;
+  readonly language: KpiLanguage;
+  /** Builds engines for ad-hoc registries (POST /api/query with DSL). */
+  readonly engineFactory: EngineFactory;
+  readonly telemetry: Telemetry;
+  /** null: auth is off (the service then binds to 127.0.0.1). */
+  readonly auth: Authenticator | null;
+  readonly health: readonly HealthCheck[];
+  readonly scheduler?: { isRunning(): boolean } | null;
+  readonly serviceName: string;
+  readonly cacheTtlSeconds: number;
+  /** Called for 5xx errors so operators see them; the client never does. */
+  readonly logError?: (error: unknown, context: { method: string; path: string }) => void;
+}
+
+export type AppEnv = { Variables: { principal: Principal | null } };
+export type App = OpenAPIHono<AppEnv>;
+
+/** Reads need read:kpis; everything else write:kpis — except POSTs that only compute. */
+const READ_ONLY_POSTS = new Set(['/api/definitions/validate', '/api/query', '/api/compile']);
+
+export function createApp(deps: AppDeps): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError(400, 'invalid-request', 'the request is invalid', {
+          issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+      }
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const stop = deps.telemetry.httpDuration.startTimer();
+    try {
+      await next();
+    } finally {
+      stop({ method: c.req.method, route: routePath(c, -1), status: String(c.res.status) });
+    }
+  });
+
+  app.use('*', async (c, next) => {
+    c.set('principal', null);
+    if (!deps.auth || c.req.path === '/health') return next();
+    const principal = await deps.auth.authenticate(c.req.header('authorization'));
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !READ_ONLY_POSTS.has(c.req.path);
+    requireScope(principal, write ? 'write:kpis' : 'read:kpis');
+    c.set('principal', principal);
+    return next();
+  });
+
+  app.onError((error, c) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500 && apiError.code === 'internal') {
+      deps.logError?.(error, { method: c.req.method, path: c.req.path });
+    }
+    return c.json(errorBody(apiError), apiError.status, apiError.headers);
+  });
+  app.notFound((c) =>
+    c.json(errorBody(new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)), 404),
+  );
+
+  definitionRoutes(app, deps);
+  metricRoutes(app, deps);
+  queryRoutes(app, deps);
+  reportRoutes(app, deps);
+  systemRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,219 @@
+/**
+ * The live registry: current KPI definitions from the store, analyzed into KPI IR, plus their versions.
+ * Writes go to the store first and then update the registry, so a crash never loses an acknowledged
+ * write. Also answers "which versions does this KPI's result depend on" (cache keys) and "which KPIs
+ * depend on this one" (invalidation), both transitively.
+ */
+import type { Diagnostic } from '../ir/diagnostic.ts';
+import type { KpiIR } from '../ir/kpi.ts';
+import type { DefinitionFormat, DefinitionStore, StoredDefinition } from '../store/definitions-store.ts';
+import type { Analysis, KpiLanguage, Registry } from './deps.ts';
+import { ApiError, invalidDefinition, notFound } from './errors.ts';
+
+export type DefinitionSubmission =
+  | { readonly format: 'dsl'; readonly text: string }
+  | { readonly format: 'json'; readonly json: unknown };
+
+export interface LiveDefinition {
+  readonly ir: KpiIR;
+  readonly stored: StoredDefinition;
+}
+
+const hasErrors = (diagnostics: readonly Diagnostic[]) => diagnostics.some((d) => d.severity === 'error');
+
+export class DefinitionsService {
+  private live = new Map<string, LiveDefinition>();
+  private registryCache: Registry | null = null;
+  private readonly listeners: Array<(changed: readonly string[]) => void | Promise<void>> = [];
+  /** Bumped on every change; lets callers memoize per registry snapshot. */
+  generation = 0;
+  /** Stored definitions that no longer analyze (e.g. the catalog changed), with their diagnostics. */
+  readonly broken = new Map<string, readonly Diagnostic[]>();
+
+  constructor(
+    private readonly store: DefinitionStore,
+    private readonly language: KpiLanguage,
+  ) {}
+
+  /** Loads every current definition, dependencies first. */
+  async load(): Promise<void> {
+    const all = await this.store.list();
+    const byId = new Map(all.map((d) => [d.kpiId, d]));
+    const next = new Map<string, LiveDefinition>();
+    const visiting = new Set<string>();
+    const registry = () => new Map([...next].map(([id, d]) => [id, d.ir]));
+    const visit = (def: StoredDefinition): void => {
+      if (next.has(def.kpiId) || visiting.has(def.kpiId)) return;
+      visiting.add(def.kpiId);
+      for (const dep of def.dependsOn) {
+        const d = byId.get(dep);
+        if (d) visit(d);
+      }
+      const analysis = this.analyzeStored(def, registry());
+      const ir = analysis.kpis.find((k) => k.id === def.kpiId);
+      if (ir && !hasErrors(analysis.diagnostics)) next.set(def.kpiId, { ir, stored: def });
+      else this.broken.set(def.kpiId, analysis.diagnostics);
+    };
+    for (const def of all) visit(def);
+    this.live = next;
+    this.changed();
+  }
+
+  registry(): Registry {
+    this.registryCache ??= new Map([...this.live].map(([id, d]) => [id, d.ir]));
+    return this.registryCache;
+  }
+
+  list(): LiveDefinition[] {
+    return [...this.live.values()].sort((a, b) => a.ir.id.localeCompare(b.ir.id));
+  }
+
+  get(kpiId: string): LiveDefinition {
+    const d = this.live.get(kpiId);
+    if (!d) throw notFound(`KPI "${kpiId}"`);
+    return d;
+  }
+
+  has(kpiId: string): boolean {
+    return this.live.has(kpiId);
+  }
+
+  history(kpiId: string): Promise<StoredDefinition[]> {
+    return this.store.history(kpiId);
+  }
+
+  onChange(listener: (changed: readonly string[]) => void | Promise<void>): void {
+    this.listeners.push(listener);
+  }
+
+  validate(submission: DefinitionSubmission, registry: Registry = this.registry()): Analysis {
+    return submission.format === 'dsl'
+      ? this.language.analyzeDsl(submission.text, registry, 'request.kpi')
+      : this.language.analyzeDefinitions(submission.json, registry);
+  }
+
+  async create(submission: DefinitionSubmission): Promise<LiveDefinition[]> {
+    const analysis = this.checked(submission, this.registry());
+    const created: LiveDefinition[] = [];
+    for (const ir of analysis.kpis) {
+      const stored = await this.store.create({
+        kpiId: ir.id,
+        ...this.sourceOf(submission, ir, analysis.kpis.length),
+        dependsOn: ir.dependsOn,
+      });
+      created.push({ ir, stored });
+      this.live.set(ir.id, { ir, stored });
+    }
+    await this.notify(created.map((d) => d.ir.id));
+    return created;
+  }
+
+  async update(
+    kpiId: string,
+    submission: DefinitionSubmission,
+    expectedVersion: number,
+  ): Promise<LiveDefinition> {
+    this.get(kpiId);
+    const others = new Map(this.registry());
+    others.delete(kpiId);
+    const analysis = this.checked(submission, others);
+    const ir = analysis.kpis.find((k) => k.id === kpiId);
+    if (!ir || analysis.kpis.length !== 1) {
+      throw new ApiError(422, 'id-mismatch', `the body must define exactly one KPI, "${kpiId}"`, {
+        defined: analysis.kpis.map((k) => k.id),
+      });
+    }
+    const cycle = this.dependentsOf(kpiId).filter((id) => ir.dependsOn.includes(id));
+    if (cycle.length > 0) {
+      throw new ApiError(400, 'kpi-cycle', `"${kpiId}" would depend on KPIs derived from it`, {
+        diagnostics: [],
+        cycle,
+      });
+    }
+    const stored = await this.store.update(
+      { kpiId, ...this.sourceOf(submission, ir, 1), dependsOn: ir.dependsOn },
+      expectedVersion,
+    );
+    const live = { ir, stored };
+    this.live.set(kpiId, live);
+    await this.notify([kpiId]);
+    return live;
+  }
+
+  async delete(kpiId: string, expectedVersion?: number): Promise<StoredDefinition> {
+    this.get(kpiId);
+    const tombstone = await this.store.delete(kpiId, expectedVersion);
+    this.live.delete(kpiId);
+    await this.notify([kpiId]);
+    return tombstone;
+  }
+
+  /** `id@version` of the KPI and everything it derives from, sorted: part of every cache key. */
+  versionVector(kpiId: string): string {
+    return this.closure(kpiId)
+      .map((id) => `${id}@${this.live.get(id)?.stored.version ?? 0}`)
+      .join(',');
+  }
+
+  /** The KPI and every KPI it derives from, transitively. */
+  closure(kpiId: string): string[] {
+    const seen = new Set<string>();
+    const walk = (id: string) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      for (const dep of this.live.get(id)?.ir.dependsOn ?? []) walk(dep);
+    };
+    walk(kpiId);
+    return [...seen].sort();
+  }
+
+  /** Every KPI that derives from `kpiId`, transitively (not including itself). */
+  dependentsOf(kpiId: string): string[] {
+    return [...this.live.keys()].filter((id) => id !== kpiId && this.closure(id).includes(kpiId)).sort();
+  }
+
+  private checked(submission: DefinitionSubmission, registry: Registry): Analysis {
+    const analysis = this.validate(submission, registry);
+    if (hasErrors(analysis.diagnostics)) throw invalidDefinition(analysis.diagnostics);
+    if (analysis.kpis.length === 0) {
+      throw new ApiError(400, 'invalid-definition', 'the body defines no KPI', { diagnostics: [] });
+    }
+    return analysis;
+  }
+
+  private sourceOf(
+    submission: DefinitionSubmission,
+    ir: KpiIR,
+    count: number,
+  ): { format: DefinitionFormat; source: string } {
+    if (submission.format === 'dsl') {
+      // Several KPIs in one text are stored one by one, each as its printed DSL.
+      return { format: 'dsl', source: count === 1 ? submission.text : this.language.printKpi(ir) };
+    }
+    const json = Array.isArray(submission.json)
+      ? submission.json.find((d) => (d as { id?: unknown })?.id === ir.id)
+      : submission.json;
+    return { format: 'json', source: JSON.stringify(json ?? null) };
+  }
+
+  private analyzeStored(def: StoredDefinition, registry: Registry): Analysis {
+    return def.format === 'dsl'
+      ? this.language.analyzeDsl(def.source, registry, `${def.kpiId}.kpi`)
+      : this.language.analyzeDefinitions(JSON.parse(def.source), registry);
+  }
+
+  private changed(): void {
+    this.registryCache = null;
+    this.generation++;
+  }
+
+  private async notify(ids: readonly string[]): Promise<void> {
+    const affected = new Set<string>();
+    for (const id of ids) {
+      affected.add(id);
+      for (const d of this.dependentsOf(id)) affected.add(d);
+    }
+    this.changed();
+    for (const listener of this.listeners) await listener([...affected].sort());
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * What the HTTP layer needs from the rest of the system, as small interfaces. `createApp(deps)` takes
+ * these; src/api/bootstrap.ts builds the real ones (semantic/, exec/, store/, cache/) and tests may pass
+ * their own. Mirrors the language facade (src/semantic/) and the engine facade (src/exec/).
+ */
+import type { Diagnostic } from '../ir/diagnostic.ts';
+import type { KpiIR, RowExpr } from '../ir/kpi.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+
+export type Registry = ReadonlyMap<string, KpiIR>;
+
+export interface Analysis {
+  readonly kpis: readonly KpiIR[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** The language facade: DSL and the seed's JSON KPIDefinition → KPI IR, with spanned diagnostics. */
+export interface KpiLanguage {
+  analyzeDsl(text: string, registry: Registry, file?: string): Analysis;
+  /** One seed KPIDefinition object or an array of them. */
+  analyzeDefinitions(json: unknown, registry: Registry): Analysis;
+  parseFilter(text: string, registry: Registry): { expr: RowExpr | null; diagnostics: readonly Diagnostic[] };
+  printKpi(ir: KpiIR): string;
+}
+
+export interface CompiledQuery {
+  /** Hash of the optimized plan: the cache key's core. */
+  readonly planHash: string;
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  readonly dialect: string;
+  /** The optimized plan (plain data), shown by /api/compile. */
+  readonly plan: unknown;
+}
+
+export interface ResultRow {
+  readonly time?: string | null;
+  readonly value: number | null;
+  readonly [dimension: string]: unknown;
+}
+
+export interface RunResult {
+  readonly rows: readonly ResultRow[];
+  readonly sql: string;
+  readonly timings?: Readonly<Record<string, number>>;
+}
+
+/** The engine facade over one registry snapshot. */
+export interface KpiEngine {
+  compile(query: MetricQuery): CompiledQuery | Promise<CompiledQuery>;
+  run(query: MetricQuery, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
+}
+
+/** Builds an engine for a registry snapshot (definitions change at run time). */
+export type EngineFactory = (registry: Registry) => KpiEngine;
+
+export type CheckStatus = 'ok' | 'degraded' | 'down' | 'not_configured';
+
+export interface HealthCheck {
+  /** Name under `storage` in /health (druid, timescale, cache, …). */
+  readonly name: string;
+  /** A required part being down makes /health 503; an optional one only reports. */
+  readonly required: boolean;
+  check(): Promise<CheckStatus>;
+}

@@ -1,0 +1,274 @@
+/**
+ * Metric routes' logic between HTTP and the engine: builds MetricQueries from route parameters,
+ * compiles them (memoized per registry snapshot), keys the cache by plan hash + definition versions,
+ * runs the engine under the concurrency limit and the query timeout, and shapes the seed's responses.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { CachedResult, ResultCache } from '../cache/result-cache.ts';
+import type { Grain, KpiIR, RowExpr } from '../ir/kpi.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import type { DefinitionsService } from './definitions-service.ts';
+import type { CompiledQuery, EngineFactory, KpiEngine, KpiLanguage, Registry, RunResult } from './deps.ts';
+import { ApiError } from './errors.ts';
+import type { Limiter } from './limiter.ts';
+import type { Telemetry } from './telemetry.ts';
+import { isTimeZone, previousRange, resolveRange } from './time-range.ts';
+
+export interface MetricParams {
+  readonly start?: string | undefined;
+  readonly end?: string | undefined;
+  readonly tz?: string | undefined;
+  readonly dimensions?: readonly string[] | undefined;
+  /** A JSON object `{"region":"eu","plan_type":["pro","team"]}` or DSL filter text `region = 'eu'`. */
+  readonly filters?: string | undefined;
+  readonly aggregation?: Grain | undefined;
+}
+
+export interface QueryServiceOptions {
+  readonly definitions: DefinitionsService;
+  readonly language: KpiLanguage;
+  readonly engineFactory: EngineFactory;
+  readonly cache: ResultCache;
+  readonly limiter: Limiter;
+  readonly telemetry: Telemetry;
+  readonly timeoutMs: number;
+  readonly defaultTimezone: string;
+  readonly now?: () => Date;
+}
+
+export interface Trend {
+  readonly direction: 'up' | 'down' | 'stable';
+  readonly percentage: number;
+}
+
+const sha = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
+
+function literalOf(value: unknown): RowExpr {
+  if (typeof value === 'string') return { kind: 'literal', value, type: 'string' };
+  if (typeof value === 'boolean') return { kind: 'literal', value, type: 'boolean' };
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return { kind: 'literal', value, type: Number.isInteger(value) ? 'bigint' : 'double' };
+  }
+  if (value === null) return { kind: 'literal', value: null, type: 'null' };
+  throw new ApiError(
+    400,
+    'invalid-request',
+    'filter values must be strings, numbers, booleans or lists of them',
+    {
+      value,
+    },
+  );
+}
+
+export function trendOf(current: number | null, previous: number | null): Trend {
+  if (current === null || previous === null || previous === 0) return { direction: 'stable', percentage: 0 };
+  const percentage = Math.round(((current - previous) / Math.abs(previous)) * 10_000) / 100;
+  return { direction: percentage > 0 ? 'up' : percentage < 0 ? 'down' : 'stable', percentage };
+}
+
+const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export class QueryService {
+  private engineCache: { generation: number; engine: KpiEngine } | null = null;
+  private readonly compiled = new LRUCache<string, Promise<CompiledQuery>>({ max: 5_000 });
+  private readonly now: () => Date;
+
+  constructor(private readonly o: QueryServiceOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  get activeCalculations(): number {
+    return this.o.limiter.active;
+  }
+
+  engine(): KpiEngine {
+    const generation = this.o.definitions.generation;
+    if (this.engineCache?.generation !== generation) {
+      this.engineCache = { generation, engine: this.o.engineFactory(this.o.definitions.registry()) };
+    }
+    return this.engineCache.engine;
+  }
+
+  /** Builds the MetricQuery of a metric route, checking dimensions and filters against the KPI. */
+  buildQuery(
+    kpi: KpiIR,
+    params: MetricParams,
+    grain: Grain | null,
+    registry: Registry = this.o.definitions.registry(),
+  ): MetricQuery {
+    const timezone = params.tz ?? this.o.defaultTimezone;
+    if (!isTimeZone(timezone)) {
+      throw new ApiError(400, 'invalid-request', `tz "${timezone}" is not an IANA time zone`, {
+        parameter: 'tz',
+      });
+    }
+    const dimensions = [...new Set(params.dimensions ?? [])];
+    for (const d of dimensions) this.checkDimension(kpi, d);
+    return Object.freeze({
+      kpi: kpi.id,
+      grain,
+      range: resolveRange(params, timezone, this.now()),
+      timezone,
+      dimensions,
+      filters: this.parseFilters(kpi, params.filters, registry),
+    });
+  }
+
+  private checkDimension(kpi: KpiIR, dimension: string): void {
+    if (!kpi.dimensions.includes(dimension)) {
+      throw new ApiError(400, 'unknown-dimension', `KPI "${kpi.id}" has no dimension "${dimension}"`, {
+        dimension,
+        allowed: kpi.dimensions,
+      });
+    }
+  }
+
+  private parseFilters(kpi: KpiIR, text: string | undefined, registry: Registry): RowExpr[] {
+    if (!text || text.trim() === '') return [];
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) {
+      let record: unknown;
+      try {
+        record = JSON.parse(trimmed);
+      } catch {
+        throw new ApiError(400, 'invalid-request', 'filters is not valid JSON', { parameter: 'filters' });
+      }
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        throw new ApiError(400, 'invalid-request', 'filters must be a JSON object of dimension → value(s)');
+      }
+      return Object.entries(record as Record<string, unknown>).map(([name, value]): RowExpr => {
+        this.checkDimension(kpi, name);
+        const operand: RowExpr = { kind: 'dimension', name };
+        return Array.isArray(value)
+          ? { kind: 'in', operand, values: value.map(literalOf), negated: false }
+          : { kind: 'binary', op: '=', left: operand, right: literalOf(value) };
+      });
+    }
+    const parsed = this.o.language.parseFilter(trimmed, registry);
+    if (parsed.diagnostics.some((d) => d.severity === 'error') || !parsed.expr) {
+      throw new ApiError(400, 'invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
+        diagnostics: parsed.diagnostics,
+      });
+    }
+    return [parsed.expr];
+  }
+
+  async compile(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<CompiledQuery> {
+    const key = `${this.o.definitions.generation}|${JSON.stringify(query)}`;
+    let hit = engine === this.engineCache?.engine ? this.compiled.get(key) : undefined;
+    if (!hit) {
+      hit = Promise.resolve().then(() => engine.compile(query));
+      hit.catch(() => this.compiled.delete(key));
+      if (engine === this.engineCache?.engine) this.compiled.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Runs one query on the engine under the concurrency limit and QUERY_TIMEOUT_MS. */
+  async run(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<RunResult> {
+    const t = this.o.telemetry;
+    return this.o.limiter.run(async () => {
+      t.activeCalculations.inc();
+      const controller = new AbortController();
+      const stop = t.engineDuration.startTimer();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            reject(new ApiError(504, 'query-timeout', `the query took longer than ${this.o.timeoutMs} ms`));
+          }, this.o.timeoutMs);
+        });
+        const result = await Promise.race([engine.run(query, { signal: controller.signal }), timeout]);
+        stop({ outcome: 'ok' });
+        t.engineQueries.inc({ outcome: 'ok' });
+        return result;
+      } catch (error) {
+        stop({ outcome: 'error' });
+        t.engineQueries.inc({ outcome: 'error' });
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        t.activeCalculations.dec();
+      }
+    });
+  }
+
+  /** Cache key: the route kind, every plan hash it runs, and the versions of every KPI involved. */
+  private async cached(
+    kind: string,
+    kpi: KpiIR,
+    queries: readonly MetricQuery[],
+    build: (results: RunResult[]) => unknown,
+  ): Promise<CachedResult> {
+    const engine = this.engine();
+    const compiled = await Promise.all(queries.map((q) => this.compile(q, engine)));
+    const versions = this.o.definitions.versionVector(kpi.id);
+    const key = `${kind}:${kpi.id}:${sha(`${compiled.map((c) => c.planHash).join('|')}#${versions}`)}`;
+    return this.o.cache.getOrCompute(key, this.o.definitions.closure(kpi.id), async () => {
+      const results = await Promise.all(queries.map((q) => this.run(q, engine)));
+      return JSON.stringify(build(results));
+    });
+  }
+
+  /** The seed's MetricResponse: value over the range and the trend against the previous range. */
+  value(kpiId: string, params: MetricParams): Promise<CachedResult> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
+    const previous = { ...current, range: previousRange(current.range) };
+    return this.cached('value', kpi, [current, previous], ([cur, prev]) => {
+      const value = numberOrNull(cur!.rows[0]?.value);
+      const before = numberOrNull(prev!.rows[0]?.value);
+      return {
+        kpiId: kpi.id,
+        name: kpi.name,
+        value,
+        trend: trendOf(value, before),
+        previousValue: before,
+        range: current.range,
+        timezone: current.timezone,
+        ...(kpi.format ? { format: kpi.format } : {}),
+        computedAt: this.now().toISOString(),
+      };
+    });
+  }
+
+  history(kpiId: string, params: MetricParams): Promise<CachedResult> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    const grain = params.aggregation ?? 'day';
+    const query = this.buildQuery(kpi, params, grain);
+    return this.cached('history', kpi, [query], ([result]) => ({
+      kpiId: kpi.id,
+      name: kpi.name,
+      aggregation: grain,
+      range: query.range,
+      timezone: query.timezone,
+      dimensions: query.dimensions,
+      history: result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
+      computedAt: this.now().toISOString(),
+    }));
+  }
+
+  /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */
+  dimensions(kpiId: string, params: MetricParams): Promise<CachedResult> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    const names = params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions;
+    const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
+    const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
+    return this.cached('dimensions', kpi, queries, (results) => ({
+      kpiId: kpi.id,
+      name: kpi.name,
+      range,
+      timezone: params.tz ?? this.o.defaultTimezone,
+      dimensions: names.map((dimension, i) => ({
+        dimension,
+        values: results[i]!.rows.map((row) => ({
+          key: row[dimension] ?? null,
+          value: numberOrNull(row.value),
+        })),
+      })),
+      computedAt: this.now().toISOString(),
+    }));
+  }
+}

@@ -1,0 +1,131 @@
+/** Cached metric routes: value + trend, history, breakdown by dimension. X-Cache says hit|miss|stale. */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { CachedResult } from '../../cache/result-cache.ts';
+import type { Grain } from '../../ir/kpi.ts';
+import type { App, AppDeps } from '../app.ts';
+import type { MetricParams } from '../query-service.ts';
+import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
+
+function respond(c: Context, result: CachedResult, ttlSeconds: number): Response {
+  const etag = `W/"${result.storedAt.toString(36)}-${result.body.length.toString(36)}"`;
+  const maxAge = Math.max(0, Math.floor((result.freshUntil - Date.now()) / 1000));
+  const headers = {
+    'X-Cache': result.outcome,
+    ETag: etag,
+    'Cache-Control': `private, max-age=${maxAge}, stale-while-revalidate=${ttlSeconds}`,
+    'Last-Modified': new Date(result.storedAt).toUTCString(),
+  };
+  if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
+  return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
+}
+
+const toParams = (q: z.infer<typeof MetricQueryParams>): MetricParams => ({
+  start: q.start,
+  end: q.end,
+  tz: q.tz,
+  dimensions: q.dimensions,
+  filters: q.filters,
+  aggregation: q.aggregation as Grain | undefined,
+});
+
+const cacheHeaders = {
+  'X-Cache': {
+    schema: { type: 'string' as const, enum: ['hit', 'miss', 'stale'] },
+    description: 'cache outcome',
+  },
+  ETag: { schema: { type: 'string' as const } },
+  'Cache-Control': { schema: { type: 'string' as const } },
+};
+
+export function metricRoutes(app: App, deps: AppDeps): void {
+  const { queries, cacheTtlSeconds: ttl } = deps;
+  const errors = errorResponses(400, 401, 403, 404, 422, 429, 503, 504);
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/metrics/{kpiId}',
+      tags: ['metrics'],
+      summary: 'KPI value over a range (default: last 30 days) with its trend against the previous range',
+      request: { params: KpiIdParam, query: MetricQueryParams },
+      responses: {
+        200: {
+          description: "the seed's MetricResponse",
+          headers: cacheHeaders,
+          content: { 'application/json': { schema: MetricResponseSchema } },
+        },
+        304: { description: 'not modified (If-None-Match)' },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const result = await queries.value(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
+      return respond(c, result, ttl) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/metrics/{kpiId}/history',
+      tags: ['metrics'],
+      summary: 'Time series at a grain (aggregation, default day), optionally broken down by dimensions',
+      request: { params: KpiIdParam, query: MetricQueryParams },
+      responses: {
+        200: {
+          description: 'time series',
+          headers: cacheHeaders,
+          content: {
+            'application/json': {
+              schema: z.object({
+                kpiId: z.string(),
+                aggregation: z.string(),
+                history: z.array(z.record(z.string(), z.unknown())),
+              }),
+            },
+          },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const result = await queries.history(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
+      return respond(c, result, ttl) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/metrics/{kpiId}/dimensions',
+      tags: ['metrics'],
+      summary: "Totals over the range broken down by each of the KPI's dimensions (or those given)",
+      request: { params: KpiIdParam, query: MetricQueryParams },
+      responses: {
+        200: {
+          description: 'breakdowns',
+          headers: cacheHeaders,
+          content: {
+            'application/json': {
+              schema: z.object({
+                kpiId: z.string(),
+                dimensions: z.array(
+                  z.object({
+                    dimension: z.string(),
+                    values: z.array(z.object({ key: z.unknown(), value: z.number().nullable() })),
+                  }),
+                ),
+              }),
+            },
+          },
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const result = await queries.dimensions(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
+      return respond(c, result, ttl) as never;
+    },
+  );
+}

@@ -1,0 +1,84 @@
+/** /health in the seed's shape, /metrics for Prometheus, /openapi.json and a docs page. */
+import { createRoute } from '@hono/zod-openapi';
+import type { App, AppDeps } from '../app.ts';
+import type { CheckStatus } from '../deps.ts';
+import { HealthSchema } from '../schemas.ts';
+
+const DOCS_PAGE = `<!doctype html>
+<html><head><meta charset="utf-8"><title>kpi-engine API</title>
+<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
+<body><div id="ui"></div>
+<script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
+<script>SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
+<noscript>The machine-readable API description is at <a href="/openapi.json">/openapi.json</a>.</noscript>
+</body></html>`;
+
+export function systemRoutes(app: App, deps: AppDeps): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      tags: ['system'],
+      summary:
+        "The seed's health document. 503 when a required store is down; an optional part down (cache) makes service 'degraded' with 200",
+      responses: {
+        200: {
+          description: 'healthy or degraded',
+          content: { 'application/json': { schema: HealthSchema } },
+        },
+        503: {
+          description: 'a required part is down',
+          content: { 'application/json': { schema: HealthSchema } },
+        },
+      },
+    }),
+    async (c) => {
+      const results = await Promise.all(
+        deps.health.map(async (h) => {
+          const status: CheckStatus = await Promise.race([
+            h.check().catch((): CheckStatus => 'down'),
+            new Promise<CheckStatus>((resolve) => setTimeout(() => resolve('down'), 2_000).unref()),
+          ]);
+          return { h, status };
+        }),
+      );
+      const storage = Object.fromEntries(results.map(({ h, status }) => [h.name, status]));
+      const requiredDown = results.some(
+        ({ h, status }) => h.required && (status === 'down' || status === 'degraded'),
+      );
+      const optionalDown = results.some(({ status }) => status === 'down' || status === 'degraded');
+      const scheduler = deps.scheduler ? (deps.scheduler.isRunning() ? 'ok' : 'stopped') : 'disabled';
+      const body = {
+        service: requiredDown ? 'down' : optionalDown ? 'degraded' : 'ok',
+        storage,
+        scheduler,
+        activeCalculations: deps.queries.activeCalculations,
+      };
+      return c.json(body, requiredDown ? 503 : 200, { 'Cache-Control': 'no-store' }) as never;
+    },
+  );
+
+  app.get('/metrics', async (c) => {
+    const registry = deps.telemetry.registry;
+    return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
+  });
+
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'kpi-engine',
+      version: '0.1.0',
+      description:
+        'KPI definitions, cached metric routes, ad-hoc queries and reports. Errors: {error: {code, message, details}}.',
+    },
+    security: deps.auth ? [{ bearer: [] }] : [],
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Auth0 M2M access token; scopes read:kpis / write:kpis',
+  });
+
+  app.get('/docs', (c) => c.html(DOCS_PAGE));
+}

@@ -1,0 +1,57 @@
+/** Prometheus instruments for /metrics: one registry per app so tests and processes don't collide. */
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface Telemetry {
+  readonly registry: Registry;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  readonly cacheRequests: Counter<'outcome'>;
+  readonly cacheErrors: Counter;
+  readonly engineDuration: Histogram<'outcome'>;
+  readonly engineQueries: Counter<'outcome'>;
+  readonly activeCalculations: Gauge;
+}
+
+export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
+  const buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: 'kpi_http_request_duration_seconds',
+      help: 'HTTP request latency by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets,
+      registers: [registry],
+    }),
+    cacheRequests: new Counter({
+      name: 'kpi_cache_requests_total',
+      help: 'Metric-route cache lookups by outcome (hit, miss, stale)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    cacheErrors: new Counter({
+      name: 'kpi_cache_errors_total',
+      help: 'Cache backend operations that failed (Redis unreachable)',
+      registers: [registry],
+    }),
+    engineDuration: new Histogram({
+      name: 'kpi_engine_query_duration_seconds',
+      help: 'Time spent in the engine per executed query',
+      labelNames: ['outcome'],
+      buckets,
+      registers: [registry],
+    }),
+    engineQueries: new Counter({
+      name: 'kpi_engine_queries_total',
+      help: 'Queries executed by the engine, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    activeCalculations: new Gauge({
+      name: 'kpi_active_calculations',
+      help: 'Engine queries running right now',
+      registers: [registry],
+    }),
+  };
+}

@@ -1,0 +1,16 @@
+/** Where cache entries live. Every method may throw when the backend is down; ResultCache copes. */
+export interface CacheBackend {
+  readonly kind: 'memory' | 'redis';
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs: number): Promise<void>;
+  /** Records that `key` belongs to each tag (a KPI id), for invalidation. */
+  tag(key: string, tags: readonly string[], ttlMs: number): Promise<void>;
+  /** Deletes every key recorded under any of the tags; returns how many. */
+  invalidateTags(tags: readonly string[]): Promise<number>;
+  /** SET NX PX: true when this caller now holds the lock. */
+  tryLock(key: string, ttlMs: number): Promise<boolean>;
+  unlock(key: string): Promise<void>;
+  /** 'ok' when usable now; 'degraded' when configured but unreachable. */
+  status(): Promise<'ok' | 'degraded'>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,281 @@
+/**
+ * Support for the API route tests: the real app on embedded PGlite (TimescaleDB build) with a small
+ * fixture table, a deliberately small language (seed KPIDefinition JSON only) and an engine that runs
+ * real SQL on PGlite for single-table measures and counts every execution — so tests can check
+ * numbers against hand-written SQL and count engine queries. The real language and engine have their
+ * own suites; these tests are about the HTTP layer, cache, store and auth.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { createApp } from '../../src/api/app.ts';
+import type { Authenticator } from '../../src/api/auth.ts';
+import { DefinitionsService } from '../../src/api/definitions-service.ts';
+import type { Analysis, KpiEngine, KpiLanguage, Registry, RunResult } from '../../src/api/deps.ts';
+import { Limiter } from '../../src/api/limiter.ts';
+import { QueryService } from '../../src/api/query-service.ts';
+import { createTelemetry } from '../../src/api/telemetry.ts';
+import type { CacheBackend } from '../../src/cache/backend.ts';
+import { memoryBackend } from '../../src/cache/memory-backend.ts';
+import { ResultCache } from '../../src/cache/result-cache.ts';
+import type { Diagnostic } from '../../src/ir/diagnostic.ts';
+import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { DefinitionStore } from '../../src/store/definitions-store.ts';
+import { migrateStore } from '../../src/store/migrate.ts';
+import { createEmbeddedDb, pgliteClient } from '../../src/store/pglite-client.ts';
+import { ReportStore } from '../../src/store/reports-store.ts';
+
+const span = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };
+const diag = (code: string, message: string): Diagnostic => ({ severity: 'error', code, message, span });
+
+/** Seed KPIDefinition → IR for `SUM(var)`, `var`, `a / b`, and `other_kpi * n` shapes. */
+export const testLanguage: KpiLanguage = {
+  analyzeDsl: (): Analysis => ({
+    kpis: [],
+    diagnostics: [diag('syntax', 'the test language reads JSON only')],
+  }),
+  analyzeDefinitions(json: unknown, registry: Registry): Analysis {
+    const list = Array.isArray(json) ? json : [json];
+    const kpis: KpiIR[] = [];
+    const diagnostics: Diagnostic[] = [];
+    const known = new Map(registry);
+    for (const raw of list) {
+      const d = raw as Record<string, any>;
+      if (typeof d?.id !== 'string' || typeof d.formula?.expression !== 'string') {
+        diagnostics.push(diag('invalid-definition', 'id and formula.expression are required'));
+        continue;
+      }
+      const measures: Measure[] = (d.formula.variables ?? []).map(
+        (v: any): Measure => ({
+          kind: 'measure',
+          name: v.name,
+          fn: v.source.aggregation ?? 'sum',
+          table: { source: v.source.database, table: v.source.table },
+          arg: {
+            kind: 'column',
+            table: { source: v.source.database, table: v.source.table },
+            column: v.source.column,
+            type: 'decimal',
+          },
+          filter: null,
+          timeColumn: 'at',
+          type: 'decimal',
+        }),
+      );
+      const ref = (name: string): FormulaExpr | null => {
+        if (measures.some((m) => m.name === name)) return { kind: 'measure_ref', name };
+        if (known.has(name)) return { kind: 'kpi_ref', id: name };
+        if (/^\d+(\.\d+)?$/.test(name)) return { kind: 'literal', value: Number(name), type: 'double' };
+        diagnostics.push(diag('unknown-name', `unknown variable or KPI "${name}"`));
+        return null;
+      };
+      const expr = String(d.formula.expression).replace(/^SUM\((\w+)\)$/i, '$1');
+      const m = /^(\w+)\s*([*/+-])\s*(\w+(?:\.\d+)?)$/.exec(expr);
+      const formula = m
+        ? ({ kind: 'binary', op: m[2], left: ref(m[1]!), right: ref(m[3]!) } as FormulaExpr)
+        : ref(expr.trim());
+      const dependsOn = [...expr.matchAll(/\w+/g)].map((x) => x[0]).filter((n) => known.has(n));
+      if (!formula) continue;
+      const ir: KpiIR = {
+        id: d.id,
+        name: d.name ?? d.id,
+        category: d.category ?? 'custom',
+        description: d.description ?? '',
+        formula,
+        measures,
+        dimensions: d.dimensions ?? [],
+        grains: d.aggregations ?? [],
+        filters: [],
+        approximate: false,
+        dependsOn: [...new Set(dependsOn)],
+      };
+      kpis.push(ir);
+      known.set(ir.id, ir);
+    }
+    return { kpis: diagnostics.length > 0 ? [] : kpis, diagnostics };
+  },
+  parseFilter: () => ({
+    expr: null,
+    diagnostics: [diag('syntax', 'the test language has no filter parser')],
+  }),
+  printKpi: (ir) => `kpi ${ir.id}`,
+};
+
+/** Counts executions; runs `fn(column)` over `schema.table` on [start, end) with optional dimension. */
+export class TestEngine {
+  runs = 0;
+  compiles = 0;
+  /** Makes run() wait this long first (timeouts, single-flight windows). */
+  delayMs = 0;
+  failWith: Error | null = null;
+
+  constructor(private readonly db: PGlite) {}
+
+  factory = (registry: Registry): KpiEngine => ({
+    compile: (query) => {
+      this.compiles++;
+      const sql = this.sqlFor(registry, query);
+      return {
+        planHash: `h${Buffer.from(sql + JSON.stringify(query))
+          .toString('base64url')
+          .slice(-40)}`,
+        sql,
+        params: [],
+        dialect: 'postgres',
+        plan: { kind: 'test', sql },
+      };
+    },
+    run: async (query, options) => {
+      this.runs++;
+      if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+      if (options?.signal?.aborted)
+        throw Object.assign(new Error('canceled'), { code: 'engine-timeout', name: 'EngineError' });
+      if (this.failWith) throw this.failWith;
+      const sql = this.sqlFor(registry, query);
+      const rows = (await this.db.query<Record<string, unknown>>(sql, [query.range.start, query.range.end]))
+        .rows;
+      return {
+        rows: rows.map((r) => ({ ...r, value: r.value === null ? null : Number(r.value) })),
+        sql,
+      } as RunResult;
+    },
+  });
+
+  /** value = formula over measures; measures of one table; KPI refs inlined. */
+  private sqlFor(registry: Registry, query: MetricQuery): string {
+    const kpi = registry.get(query.kpi);
+    if (!kpi)
+      throw Object.assign(new Error(`unknown KPI ${query.kpi}`), {
+        code: 'unknown-kpi',
+        name: 'EngineError',
+      });
+    const expr = (e: FormulaExpr, k: KpiIR): string => {
+      switch (e.kind) {
+        case 'measure_ref': {
+          const m = k.measures.find((x) => x.name === e.name)!;
+          const col = m.arg?.kind === 'column' ? m.arg.column : '*';
+          return `(SELECT ${m.fn}(${col})::float8 FROM ${m.table.source}.${m.table.table} t WHERE t.at >= $1 AND t.at < $2${query.dimensions.length ? ` AND t.${query.dimensions[0]} = d.dim` : ''})`;
+        }
+        case 'kpi_ref':
+          return `(${expr(registry.get(e.id)!.formula, registry.get(e.id)!)})`;
+        case 'literal':
+          return String(e.value);
+        case 'binary':
+          return e.op === '/'
+            ? `(${expr(e.left, k)} / NULLIF(${expr(e.right, k)}, 0))`
+            : `(${expr(e.left, k)} ${e.op} ${expr(e.right, k)})`;
+        default:
+          throw new Error(`test engine: unsupported ${e.kind}`);
+      }
+    };
+    const value = expr(kpi.formula, kpi);
+    const dim = query.dimensions[0];
+    return dim
+      ? `SELECT d.dim AS ${dim}, ${value} AS value FROM (SELECT DISTINCT ${dim} AS dim FROM shop.orders) d ORDER BY 1`
+      : `SELECT ${value} AS value`;
+  }
+}
+
+export const ORDERS_DDL = `
+CREATE SCHEMA IF NOT EXISTS shop;
+CREATE TABLE shop.orders (id int PRIMARY KEY, at timestamptz NOT NULL, region text, amount numeric);
+INSERT INTO shop.orders VALUES
+  (1, '2025-01-05T10:00:00Z', 'eu', 100), (2, '2025-01-20T10:00:00Z', 'us', 50),
+  (3, '2025-02-03T10:00:00Z', 'eu', 30),  (4, '2025-02-10T10:00:00Z', 'eu', 20),
+  (5, '2024-12-20T10:00:00Z', 'us', 10);`;
+
+export const revenueDef = {
+  id: 'revenue',
+  name: 'Revenue',
+  category: 'business',
+  description: 'Order amounts',
+  formula: {
+    type: 'simple',
+    expression: 'SUM(amount)',
+    variables: [
+      { name: 'amount', source: { database: 'shop', table: 'orders', column: 'amount', aggregation: 'sum' } },
+    ],
+  },
+  aggregations: ['day', 'month'],
+  dimensions: ['region'],
+};
+
+export const derived = (id: string, expression: string) => ({
+  id,
+  name: id,
+  category: 'custom',
+  description: `derived: ${expression}`,
+  formula: { type: 'composite', expression, variables: [] },
+  aggregations: ['month'],
+  dimensions: ['region'],
+});
+
+export interface Harness {
+  app: ReturnType<typeof createApp>;
+  db: PGlite;
+  engine: TestEngine;
+  definitions: DefinitionsService;
+  cache: ResultCache;
+  close(): Promise<void>;
+}
+
+export async function harness(
+  options: {
+    auth?: Authenticator;
+    backend?: CacheBackend;
+    ttlSeconds?: number;
+    timeoutMs?: number;
+    db?: PGlite;
+  } = {},
+): Promise<Harness> {
+  const db = options.db ?? (await createEmbeddedDb());
+  const sql = pgliteClient(db);
+  if (!options.db) {
+    await migrateStore(sql);
+    await db.exec(ORDERS_DDL);
+  }
+  const telemetry = createTelemetry();
+  const definitions = new DefinitionsService(new DefinitionStore(sql), testLanguage);
+  await definitions.load();
+  const engine = new TestEngine(db);
+  const cache = new ResultCache(options.backend ?? memoryBackend(), {
+    ttlSeconds: options.ttlSeconds ?? 60,
+    onOutcome: (o) => telemetry.cacheRequests.inc({ outcome: o }),
+  });
+  definitions.onChange((ids) => cache.invalidate(ids).then(() => undefined));
+  const queries = new QueryService({
+    definitions,
+    language: testLanguage,
+    engineFactory: engine.factory,
+    cache,
+    limiter: new Limiter(4),
+    telemetry,
+    timeoutMs: options.timeoutMs ?? 10_000,
+    defaultTimezone: 'UTC',
+  });
+  const app = createApp({
+    definitions,
+    queries,
+    reports: new ReportStore(sql),
+    language: testLanguage,
+    engineFactory: engine.factory,
+    telemetry,
+    auth: options.auth ?? null,
+    health: [
+      {
+        name: 'timescale',
+        required: true,
+        check: async () => ((await db.query('SELECT 1')).rows.length ? 'ok' : 'down'),
+      },
+      { name: 'cache', required: false, check: () => cache.status() },
+    ],
+    serviceName: 'kpi-engine-test',
+    cacheTtlSeconds: options.ttlSeconds ?? 60,
+  });
+  return { app, db, engine, definitions, cache, close: async () => (options.db ? undefined : db.close()) };
+}
+
+export const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
