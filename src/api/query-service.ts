@@ -205,7 +205,9 @@ export class QueryService {
     const engine = this.engine();
     const compiled = await Promise.all(queries.map((q) => this.compile(q, engine)));
     const versions = this.o.definitions.versionVector(kpi.id);
-    const key = `${kind}:${kpi.id}:${sha(`${compiled.map((c) => c.planHash).join('|')}#${versions}`)}`;
+    // Parameters are part of the key in case the plan leaves literals (the range) to bind parameters.
+    const plans = compiled.map((c) => `${c.planHash}(${JSON.stringify(c.params)})`).join('|');
+    const key = `${kind}:${kpi.id}:${sha(`${plans}#${versions}`)}`;
     return this.o.cache.getOrCompute(key, this.o.definitions.closure(kpi.id), async () => {
       const results = await Promise.all(queries.map((q) => this.run(q, engine)));
       return JSON.stringify(build(results));
