@@ -3,6 +3,9 @@
  * [--no-data]). Exit codes: 0 done / all servers up, 1 failure or some server down, 2 missing
  * prerequisite or bad usage.
  */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadStackConfig } from './config.ts';
 import { MissingPrerequisiteError } from './prereqs.ts';
 import { stackDown, stackStatus, stackUp } from './up.ts';
 
@@ -19,6 +22,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const scale = scaleText === undefined ? 0.01 : Number(scaleText);
       if (!(scale > 0)) throw new UsageError(`--scale ${scaleText}: expected a positive number`);
       await stackUp({ scale, skipData: args.includes('--no-data') });
+      // Asked for by hand: test runs must no longer stop it when they finish (test/integration/global-setup.ts).
+      rmSync(join(loadStackConfig().stackDir, 'run', 'started-by-tests'), { force: true });
       return 0;
     }
     case 'down':
