@@ -13,7 +13,7 @@ import type { CompiledQuery, EngineFactory, KpiEngine, KpiLanguage, Registry, Ru
 import { ApiError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import type { Telemetry } from './telemetry.ts';
-import { isTimeZone, previousRange, resolveRange } from './time-range.ts';
+import { isTimeZone, previousRange, resolveRange, today } from './time-range.ts';
 
 export interface MetricParams {
   readonly start?: string | undefined;
@@ -40,6 +40,12 @@ export interface QueryServiceOptions {
 export interface Trend {
   readonly direction: 'up' | 'down' | 'stable';
   readonly percentage: number;
+}
+
+interface Prepared {
+  readonly key: string;
+  readonly tags: readonly string[];
+  readonly compute: () => Promise<string>;
 }
 
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
@@ -72,6 +78,8 @@ const numberOrNull = (v: unknown): number | null => (v === null || v === undefin
 export class QueryService {
   private engineCache: { generation: number; engine: KpiEngine } | null = null;
   private readonly compiled = new LRUCache<string, Promise<CompiledQuery>>({ max: 5_000 });
+  /** Route parameters → prepared cache key and queries, so a cache hit skips planning entirely. */
+  private readonly prepared = new LRUCache<string, Promise<Prepared>>({ max: 5_000 });
   private readonly now: () => Date;
 
   constructor(private readonly o: QueryServiceOptions) {
@@ -195,82 +203,125 @@ export class QueryService {
     });
   }
 
-  /** Cache key: the route kind, every plan hash it runs, and the versions of every KPI involved. */
+  /**
+   * Serves a metric route from the cache. The cache key is the route kind, every plan hash it runs
+   * (with bind parameters) and the versions of every KPI involved; working it out (range, compile,
+   * hash) is memoized per registry generation and route parameters — and per day when the range
+   * defaults to "the last 30 days" — so a hit costs one cache GET.
+   */
   private async cached(
     kind: string,
-    kpi: KpiIR,
-    queries: readonly MetricQuery[],
-    build: (results: RunResult[]) => unknown,
+    kpiId: string,
+    params: MetricParams,
+    prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
   ): Promise<CachedResult> {
+    const tz = params.tz ?? this.o.defaultTimezone;
+    if (!isTimeZone(tz)) {
+      throw new ApiError(400, 'invalid-request', `tz "${tz}" is not an IANA time zone`, { parameter: 'tz' });
+    }
+    const relative = !(params.start && params.end) ? today(tz, this.now()) : '';
+    const memoKey = `${kind}|${this.o.definitions.generation}|${kpiId}|${relative}|${JSON.stringify(params)}`;
+    let prepared = this.prepared.get(memoKey);
+    if (!prepared) {
+      prepared = this.prepare(kpiId, kind, prepare);
+      this.prepared.set(memoKey, prepared);
+      prepared.catch(() => this.prepared.delete(memoKey));
+    }
+    const p = await prepared;
+    return this.o.cache.getOrCompute(p.key, p.tags, p.compute);
+  }
+
+  private async prepare(
+    kpiId: string,
+    kind: string,
+    prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
+  ): Promise<Prepared> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    const { queries, build } = prepare(kpi);
     const engine = this.engine();
     const compiled = await Promise.all(queries.map((q) => this.compile(q, engine)));
     const versions = this.o.definitions.versionVector(kpi.id);
     // Parameters are part of the key in case the plan leaves literals (the range) to bind parameters.
     const plans = compiled.map((c) => `${c.planHash}(${JSON.stringify(c.params)})`).join('|');
-    const key = `${kind}:${kpi.id}:${sha(`${plans}#${versions}`)}`;
-    return this.o.cache.getOrCompute(key, this.o.definitions.closure(kpi.id), async () => {
-      const results = await Promise.all(queries.map((q) => this.run(q, engine)));
-      return JSON.stringify(build(results));
-    });
+    return {
+      key: `${kind}:${kpi.id}:${sha(`${plans}#${versions}`)}`,
+      tags: this.o.definitions.closure(kpi.id),
+      compute: async () => {
+        const results = await Promise.all(queries.map((q) => this.run(q, engine)));
+        return JSON.stringify(build(results));
+      },
+    };
   }
 
   /** The seed's MetricResponse: value over the range and the trend against the previous range. */
   value(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    const kpi = this.o.definitions.get(kpiId).ir;
-    const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
-    const previous = { ...current, range: previousRange(current.range) };
-    return this.cached('value', kpi, [current, previous], ([cur, prev]) => {
-      const value = numberOrNull(cur!.rows[0]?.value);
-      const before = numberOrNull(prev!.rows[0]?.value);
+    return this.cached('value', kpiId, params, (kpi) => {
+      const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
+      const previous = { ...current, range: previousRange(current.range) };
       return {
-        kpiId: kpi.id,
-        name: kpi.name,
-        value,
-        trend: trendOf(value, before),
-        previousValue: before,
-        range: current.range,
-        timezone: current.timezone,
-        ...(kpi.format ? { format: kpi.format } : {}),
-        computedAt: this.now().toISOString(),
+        queries: [current, previous],
+        build: ([cur, prev]) => {
+          const value = numberOrNull(cur!.rows[0]?.value);
+          const before = numberOrNull(prev!.rows[0]?.value);
+          return {
+            kpiId: kpi.id,
+            name: kpi.name,
+            value,
+            trend: trendOf(value, before),
+            previousValue: before,
+            range: current.range,
+            timezone: current.timezone,
+            ...(kpi.format ? { format: kpi.format } : {}),
+            computedAt: this.now().toISOString(),
+          };
+        },
       };
     });
   }
 
   history(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    const kpi = this.o.definitions.get(kpiId).ir;
-    const grain = params.aggregation ?? 'day';
-    const query = this.buildQuery(kpi, params, grain);
-    return this.cached('history', kpi, [query], ([result]) => ({
-      kpiId: kpi.id,
-      name: kpi.name,
-      aggregation: grain,
-      range: query.range,
-      timezone: query.timezone,
-      dimensions: query.dimensions,
-      history: result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
-      computedAt: this.now().toISOString(),
-    }));
+    return this.cached('history', kpiId, params, (kpi) => {
+      const grain = params.aggregation ?? 'day';
+      const query = this.buildQuery(kpi, params, grain);
+      return {
+        queries: [query],
+        build: ([result]) => ({
+          kpiId: kpi.id,
+          name: kpi.name,
+          aggregation: grain,
+          range: query.range,
+          timezone: query.timezone,
+          dimensions: query.dimensions,
+          history: result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
+          computedAt: this.now().toISOString(),
+        }),
+      };
+    });
   }
 
   /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */
   dimensions(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    const kpi = this.o.definitions.get(kpiId).ir;
-    const names = params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions;
-    const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
-    const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
-    return this.cached('dimensions', kpi, queries, (results) => ({
-      kpiId: kpi.id,
-      name: kpi.name,
-      range,
-      timezone: params.tz ?? this.o.defaultTimezone,
-      dimensions: names.map((dimension, i) => ({
-        dimension,
-        values: results[i]!.rows.map((row) => ({
-          key: row[dimension] ?? null,
-          value: numberOrNull(row.value),
-        })),
-      })),
-      computedAt: this.now().toISOString(),
-    }));
+    return this.cached('dimensions', kpiId, params, (kpi) => {
+      const names = params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions;
+      const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
+      const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
+      return {
+        queries,
+        build: (results) => ({
+          kpiId: kpi.id,
+          name: kpi.name,
+          range,
+          timezone: params.tz ?? this.o.defaultTimezone,
+          dimensions: names.map((dimension, i) => ({
+            dimension,
+            values: results[i]!.rows.map((row) => ({
+              key: row[dimension] ?? null,
+              value: numberOrNull(row.value),
+            })),
+          })),
+          computedAt: this.now().toISOString(),
+        }),
+      };
+    });
   }
 }

@@ -4,9 +4,27 @@ import { ApiError } from './errors.ts';
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
+// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone (and purpose).
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+const midnights = new Map<string, string>();
+
+function formatFor(cache: Map<string, Intl.DateTimeFormat>, tz: string, make: () => Intl.DateTimeFormat) {
+  let format = cache.get(tz);
+  if (!format) {
+    format = make();
+    cache.set(tz, format);
+  }
+  return format;
+}
+
 /** Offset of `tz` at `instant`, as `+HH:MM`. */
 function offsetAt(instant: Date, tz: string): string {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' })
+  const part = formatFor(
+    offsetFormats,
+    tz,
+    () => new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }),
+  )
     .formatToParts(instant)
     .find((p) => p.type === 'timeZoneName')?.value;
   const m = /GMT([+-]\d{2}:\d{2})?/.exec(part ?? '');
@@ -15,14 +33,20 @@ function offsetAt(instant: Date, tz: string): string {
 
 /** Midnight of a calendar date in `tz`, as ISO with the zone's offset on that day. */
 export function zonedMidnight(date: string, tz: string): string {
+  const key = `${date}|${tz}`;
+  const known = midnights.get(key);
+  if (known) return known;
+  if (midnights.size > 10_000) midnights.clear();
   // The offset at UTC midnight is right except on DST days near midnight; re-check with the guess.
   const guess = new Date(`${date}T00:00:00Z`);
   const first = offsetAt(guess, tz);
   const second = offsetAt(new Date(`${date}T00:00:00${first}`), tz);
-  return `${date}T00:00:00${second}`;
+  const result = `${date}T00:00:00${second}`;
+  midnights.set(key, result);
+  return result;
 }
 
-function today(tz: string, now: Date): string {
+export function today(tz: string, now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', {
     timeZone: tz,
     year: 'numeric',
@@ -65,13 +89,13 @@ export function resolveRange(
   tz: string,
   now: Date = new Date(),
 ): { start: string; end: string } {
-  const endDate = addDays(today(tz, now), 1);
-  const end = params.end ? normalize(params.end, tz, 'end') : zonedMidnight(endDate, tz);
+  const endDate = () => addDays(today(tz, now), 1);
+  const end = params.end ? normalize(params.end, tz, 'end') : zonedMidnight(endDate(), tz);
   const start = params.start
     ? normalize(params.start, tz, 'start')
     : params.end && DATE.test(params.end)
       ? zonedMidnight(addDays(params.end, -30), tz)
-      : zonedMidnight(addDays(endDate, -30), tz);
+      : zonedMidnight(addDays(endDate(), -30), tz);
   if (Date.parse(start) >= Date.parse(end)) {
     throw new ApiError(400, 'invalid-request', 'start must be before end (ranges are [start, end))', {
       start,
@@ -88,8 +112,14 @@ export function previousRange(range: { start: string; end: string }): { start: s
 }
 
 export function isTimeZone(tz: string): boolean {
+  if (dayFormats.has(tz)) return true;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    formatFor(
+      dayFormats,
+      tz,
+      () =>
+        new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }),
+    );
     return true;
   } catch {
     return false;

@@ -14,7 +14,6 @@ function respond(c: Context, result: CachedResult, ttlSeconds: number): Response
     'X-Cache': result.outcome,
     ETag: etag,
     'Cache-Control': `private, max-age=${maxAge}, stale-while-revalidate=${ttlSeconds}`,
-    'Last-Modified': new Date(result.storedAt).toUTCString(),
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
