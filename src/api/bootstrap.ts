@@ -1,0 +1,184 @@
+/**
+ * Builds the real service from configuration: the metrics store (embedded PGlite with the demo data,
+ * or TIMESCALE_URL), the live definitions registry (seeded with the demo KPIs on a fresh store), the
+ * engine, the cache (in-process, or Redis with REDIS_URL), auth (with AUTH0_DOMAIN) and health checks.
+ * `main.ts` serves what this returns; tests and the bench may call it too.
+ */
+import type { PGlite } from '@electric-sql/pglite';
+import { memoryBackend } from '../cache/memory-backend.ts';
+import { redisBackend } from '../cache/redis-backend.ts';
+import { ResultCache } from '../cache/result-cache.ts';
+import { loadCatalog } from '../catalog/load.ts';
+import type { ServiceConfig } from '../config/env.ts';
+import { DefinitionStore } from '../store/definitions-store.ts';
+import { migrateStore } from '../store/migrate.ts';
+import { pgClient } from '../store/pg-client.ts';
+import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
+import { ReportStore } from '../store/reports-store.ts';
+import type { SqlClient } from '../store/sql-client.ts';
+import { type App, createApp } from './app.ts';
+import { createAuthenticator } from './auth.ts';
+import { DefinitionsService } from './definitions-service.ts';
+import type { HealthCheck } from './deps.ts';
+import { engineFactoryFor } from './engine-adapter.ts';
+import { languageFor } from './language-adapter.ts';
+import { Limiter } from './limiter.ts';
+import { QueryService } from './query-service.ts';
+import { createTelemetry } from './telemetry.ts';
+
+export interface Service {
+  readonly app: App;
+  readonly config: ServiceConfig;
+  readonly definitions: DefinitionsService;
+  /** Example KPI id for the start banner's curl line. */
+  readonly exampleKpi: string | null;
+  /** Closes pools, the cache connection and the embedded database. */
+  close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly log?: (line: string) => void;
+}
+
+async function embeddedStore(
+  config: ServiceConfig,
+  log: (line: string) => void,
+): Promise<{ db: PGlite; sql: SqlClient }> {
+  const db = await createEmbeddedDb();
+  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  const data = await import('../data/load.ts' as string).catch(() => null);
+  if (data && typeof data.loadDemoDataIntoPglite === 'function') {
+    const t0 = Date.now();
+    await data.loadDemoDataIntoPglite(db, { scale: config.DEMO_SCALE, seed: 42 });
+    log(
+      `loaded the demo data set (scale ${config.DEMO_SCALE}) into the embedded TimescaleDB in ${Date.now() - t0} ms`,
+    );
+  } else {
+    log('demo data loader (src/data) not available: the embedded store starts without demo data');
+  }
+  return { db, sql: pgliteClient(db) };
+}
+
+export async function buildService(config: ServiceConfig, options: BuildOptions = {}): Promise<Service> {
+  const log = options.log ?? (() => {});
+  const closers: Array<() => Promise<unknown>> = [];
+  const catalog = loadCatalog();
+
+  let sql: SqlClient;
+  let embeddedDb: PGlite | null = null;
+  if (config.mode === 'embedded') {
+    const store = await embeddedStore(config, log);
+    embeddedDb = store.db;
+    sql = store.sql;
+  } else {
+    // max 1: the PGlite TimescaleDB socket server serves one connection at a time.
+    sql = pgClient(config.TIMESCALE_URL!, { max: 1 });
+  }
+  closers.push(() => sql.close());
+  await migrateStore(sql);
+
+  const language = await languageFor(catalog);
+  const definitions = new DefinitionsService(new DefinitionStore(sql), language.language);
+  await definitions.load();
+  for (const [id, diagnostics] of definitions.broken) {
+    log(`warning: stored KPI "${id}" no longer analyzes: ${diagnostics[0]?.message ?? 'unknown error'}`);
+  }
+  const fresh =
+    (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_store.definitions'))[0]!.n === 0;
+  if (fresh) {
+    for (const submission of language.demoDefinitions()) {
+      try {
+        await definitions.create(submission);
+      } catch (error) {
+        log(`warning: demo KPI not loaded: ${(error as Error).message}`);
+      }
+    }
+    log(`seeded ${definitions.list().length} demo KPIs into the empty definitions store`);
+  }
+
+  const engine = await engineFactoryFor(config, catalog, embeddedDb);
+  closers.push(() => engine.close());
+
+  const telemetry = createTelemetry({ defaultMetrics: true });
+  const backend = config.REDIS_URL ? redisBackend(config.REDIS_URL) : memoryBackend();
+  closers.push(() => backend.close());
+  const cache = new ResultCache(backend, {
+    ttlSeconds: config.CACHE_TTL_SECONDS,
+    lockMs: config.QUERY_TIMEOUT_MS + 5_000,
+    onOutcome: (outcome) => telemetry.cacheRequests.inc({ outcome }),
+    onBackendError: () => telemetry.cacheErrors.inc(),
+  });
+  definitions.onChange(async (ids) => {
+    await cache.invalidate(ids);
+  });
+
+  const queries = new QueryService({
+    definitions,
+    language: language.language,
+    engineFactory: engine.factory,
+    cache,
+    limiter: new Limiter(config.MAX_CONCURRENT_CALCULATIONS),
+    telemetry,
+    timeoutMs: config.QUERY_TIMEOUT_MS,
+    defaultTimezone: config.SCHEDULER_TIMEZONE,
+  });
+
+  const health: HealthCheck[] = [
+    {
+      name: 'timescale',
+      required: true,
+      check: async () => ((await sql.query('SELECT 1 AS ok')).length === 1 ? 'ok' : 'down'),
+    },
+    {
+      name: 'cache',
+      required: false,
+      check: () => cache.status(),
+    },
+    {
+      name: 'druid',
+      required: false,
+      check: async () => {
+        if (!config.DRUID_URL) return 'not_configured';
+        const res = await fetch(new URL('/status/health', config.DRUID_URL), {
+          signal: AbortSignal.timeout(1_500),
+        });
+        return res.ok ? 'ok' : 'down';
+      },
+    },
+    ...engine.health,
+  ];
+
+  const app = createApp({
+    definitions,
+    queries,
+    reports: new ReportStore(sql),
+    language: language.language,
+    engineFactory: engine.factory,
+    telemetry,
+    auth: config.AUTH0_DOMAIN
+      ? createAuthenticator({
+          domain: config.AUTH0_DOMAIN,
+          audience: config.AUTH0_AUDIENCE!,
+          jwksUrl: config.AUTH0_JWKS_URL,
+          issuer: config.AUTH0_ISSUER,
+        })
+      : null,
+    health,
+    scheduler: null,
+    serviceName: config.SERVICE_NAME,
+    cacheTtlSeconds: config.CACHE_TTL_SECONDS,
+    logError: (error, context) =>
+      log(`error ${context.method} ${context.path}: ${(error as Error)?.stack ?? error}`),
+  });
+
+  const ids = definitions.list().map((d) => d.ir.id);
+  return {
+    app,
+    config,
+    definitions,
+    exampleKpi: ids.includes('mrr') ? 'mrr' : (ids[0] ?? null),
+    async close() {
+      for (const close of closers.reverse()) await close().catch(() => {});
+    },
+  };
+}

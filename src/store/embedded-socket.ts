@@ -1,0 +1,67 @@
+/**
+ * Serves an in-process PGlite over the PostgreSQL wire protocol on 127.0.0.1 (random port), so the
+ * engine reaches the embedded demo database through the same `pg` path it uses for a real server.
+ * PGlite is one single-user backend: clients are served one at a time in arrival order, and the
+ * session is reset between them so one client's SET or open transaction never leaks into the next.
+ */
+import { createServer, type Socket } from 'node:net';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedSocket {
+  /** postgresql://postgres@127.0.0.1:PORT/postgres */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
+  const waiting: Socket[] = [];
+  let active: PGLiteSocketHandler | undefined;
+
+  const serveNext = async (): Promise<void> => {
+    if (active) return;
+    const socket = waiting.shift();
+    if (!socket) return;
+    if (socket.destroyed) return serveNext();
+    const handler = new PGLiteSocketHandler({ db, closeOnDetach: true });
+    active = handler;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      // The handler releases PGlite's exclusive lock right after its close event.
+      setImmediate(async () => {
+        await db.exec('ROLLBACK; DISCARD ALL;').catch(() => {});
+        active = undefined;
+        void serveNext();
+      });
+    };
+    handler.addEventListener('close', finish);
+    handler.addEventListener('error', finish);
+    try {
+      await handler.attach(socket);
+    } catch {
+      finish();
+    }
+  };
+
+  const server = createServer((socket) => {
+    socket.setNoDelay(true);
+    waiting.push(socket);
+    socket.once('close', () => {
+      const index = waiting.indexOf(socket);
+      if (index >= 0) waiting.splice(index, 1);
+    });
+    void serveNext();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    async close() {
+      for (const socket of waiting) socket.destroy();
+      active?.detach(true);
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
