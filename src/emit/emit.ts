@@ -1,0 +1,368 @@
+/**
+ * Plan → SQL text + bound parameters for one dialect. Shared SQL lives here; the dialect supplies
+ * quoting, names, time arithmetic and spines. Shape of the output:
+ *
+ *   WITH spine AS (…), m0 AS (aggregate), m1 AS (…), joined AS (null-safe full outer join on keys)
+ *   SELECT time, <dimensions>, <formula> AS value FROM joined ORDER BY time, <dimensions>
+ */
+import { connectionOf } from '../catalog/resolve.ts';
+import type { Catalog, TableRef } from '../catalog/types.ts';
+import { assertNever, type RowExpr } from '../ir/kpi.ts';
+import { CompileError } from '../plan/errors.ts';
+import type { Aggregate, Join, Plan, ValueExpr, WindowOp } from '../plan/nodes.ts';
+import { tableKey } from '../plan/paths.ts';
+import { type Dialect, unsupported } from './dialect.ts';
+import { sqlNumber } from './literal.ts';
+import { type Param, ParamSink } from './params.ts';
+
+export interface EmittedSql {
+  readonly sql: string;
+  readonly params: readonly Param[];
+  readonly dialect: Dialect['name'];
+}
+
+const BINARY_SQL: Record<string, string> = {
+  '+': '+',
+  '-': '-',
+  '*': '*',
+  '=': '=',
+  '!=': '<>',
+  '<': '<',
+  '<=': '<=',
+  '>': '>',
+  '>=': '>=',
+  and: 'AND',
+  or: 'OR',
+};
+
+class Emitter {
+  readonly params = new ParamSink();
+  private readonly start: string;
+  private readonly end: string;
+
+  constructor(
+    readonly d: Dialect,
+    readonly catalog: Catalog,
+    readonly plan: Plan,
+  ) {
+    this.start = d.timestampParam(this.params.add({ type: 'timestamp', value: plan.range.start }));
+    this.end = d.timestampParam(this.params.add({ type: 'timestamp', value: plan.range.end }));
+  }
+
+  private startParam(): string {
+    return this.d.timestampParam(this.params.add({ type: 'timestamp', value: this.plan.range.start }));
+  }
+  private endParam(): string {
+    return this.d.timestampParam(this.params.add({ type: 'timestamp', value: this.plan.range.end }));
+  }
+
+  private literal(value: string | number | boolean | null, context: 'row' | 'value'): string {
+    if (value === null) return 'NULL';
+    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+    if (typeof value === 'number') {
+      const text = sqlNumber(value);
+      return Number.isInteger(value) ? text : `CAST(${text} AS ${this.d.doubleType})`;
+    }
+    const marker = this.params.add({ type: 'string', value });
+    return context === 'value' ? this.d.stringParam(marker) : marker;
+  }
+
+  /** Safe division: a zero divisor gives NULL; both sides as double so integers never truncate. */
+  private divide(left: string, right: string): string {
+    const t = this.d.doubleType;
+    return `CAST(${left} AS ${t}) / NULLIF(CAST(${right} AS ${t}), 0)`;
+  }
+
+  row(e: RowExpr, alias: (t: TableRef) => string): string {
+    const r = (x: RowExpr) => this.row(x, alias);
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e.value, 'row');
+      case 'duration':
+        return unsupported('a duration inside a row expression', this.d.name, 'durations belong to windows');
+      case 'column':
+        return `${alias(e.table)}.${this.d.quote(e.column)}`;
+      case 'dimension':
+        throw new CompileError('invalid-query', `dimension "${e.name}" was not resolved by the planner`);
+      case 'binary':
+        return this.binary(e.op, r(e.left), r(e.right));
+      case 'unary':
+        return e.op === 'not' ? `(NOT ${r(e.operand)})` : `(-${r(e.operand)})`;
+      case 'call':
+        return this.call(e.fn, e.args.map(r));
+      case 'case':
+        return `CASE ${e.whens.map((w) => `WHEN ${r(w.when)} THEN ${r(w.then)}`).join(' ')}${
+          e.else ? ` ELSE ${r(e.else)}` : ''
+        } END`;
+      case 'in':
+        return `(${r(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.values.map(r).join(', ')}))`;
+      case 'between':
+        return `(${r(e.operand)}${e.negated ? ' NOT' : ''} BETWEEN ${r(e.low)} AND ${r(e.high)})`;
+      case 'is_null':
+        return `(${r(e.operand)} IS${e.negated ? ' NOT' : ''} NULL)`;
+      case 'like':
+        return `(${this.d.like(r(e.operand), r(e.pattern), e.negated)})`;
+      default:
+        return assertNever(e, 'row expression');
+    }
+  }
+
+  value(e: ValueExpr): string {
+    const v = (x: ValueExpr) => this.value(x);
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e.value, 'value');
+      case 'col':
+        return `j.${this.d.quote(e.name)}`;
+      case 'zero_fill':
+        return `COALESCE(${v(e.operand)}, 0)`;
+      case 'binary':
+        return this.binary(e.op, v(e.left), v(e.right));
+      case 'unary':
+        return e.op === 'not' ? `(NOT ${v(e.operand)})` : `(-${v(e.operand)})`;
+      case 'call':
+        return this.call(e.fn, e.args.map(v));
+      case 'case':
+        return `CASE ${e.whens.map((w) => `WHEN ${v(w.when)} THEN ${v(w.then)}`).join(' ')}${
+          e.else ? ` ELSE ${v(e.else)}` : ''
+        } END`;
+      case 'in':
+        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.values.map(v).join(', ')}))`;
+      case 'between':
+        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} BETWEEN ${v(e.low)} AND ${v(e.high)})`;
+      case 'is_null':
+        return `(${v(e.operand)} IS${e.negated ? ' NOT' : ''} NULL)`;
+      case 'like':
+        return `(${this.d.like(v(e.operand), v(e.pattern), e.negated)})`;
+      default:
+        return assertNever(e, 'value expression');
+    }
+  }
+
+  private binary(op: string, l: string, r: string): string {
+    if (op === '/') return `(${this.divide(l, r)})`;
+    if (op === '%') return `(${l} % NULLIF(${r}, 0))`;
+    const sql = BINARY_SQL[op];
+    if (!sql)
+      throw new CompileError('unsupported', `operator ${op} is unknown to the ${this.d.name} dialect`);
+    return `(${l} ${sql} ${r})`;
+  }
+
+  private call(fn: string, args: string[]): string {
+    switch (fn) {
+      case 'round':
+        return this.d.round(args[0]!, args[1] ?? null);
+      case 'coalesce':
+      case 'nullif':
+      case 'abs':
+      case 'least':
+      case 'greatest':
+        return `${fn}(${args.join(', ')})`;
+      default:
+        throw new CompileError('unsupported', `function ${fn} is unknown to the ${this.d.name} dialect`);
+    }
+  }
+
+  private aggregateCall(a: Aggregate, arg: string | null): string {
+    const x = arg ?? '*';
+    switch (a.fn) {
+      case 'sum':
+        return `SUM(${x})`;
+      case 'count':
+        return `COUNT(${x})`;
+      case 'count_distinct':
+        return `COUNT(DISTINCT ${x})`;
+      case 'avg':
+        return `AVG(CAST(${x} AS ${this.d.doubleType}))`;
+      case 'min':
+        return `MIN(${x})`;
+      case 'max':
+        return `MAX(${x})`;
+      case 'approx_distinct':
+        if (!this.d.flags.approxDistinct) {
+          unsupported('approx_distinct', this.d.name, 'no sketch aggregate; run it through trino');
+        }
+        return `approx_distinct(${x})`;
+      case 'percentile': {
+        const f = sqlNumber(a.fraction ?? 0.5);
+        if (this.d.flags.exactPercentile) return `percentile_cont(${f}) WITHIN GROUP (ORDER BY ${x})`;
+        unsupported(
+          'an exact percentile',
+          this.d.name,
+          `only approx_percentile exists there (measure ${a.source})`,
+        );
+        break;
+      }
+      default:
+        return assertNever(a.fn, 'aggregate function');
+    }
+    return '';
+  }
+
+  /** `FROM fact t0 LEFT JOIN dim t1 ON …` for the aggregate's scan. */
+  private from(a: Aggregate): { from: string; alias: (t: TableRef) => string } {
+    const s = a.input.input;
+    const aliases = new Map<string, string>([
+      [tableKey(s.table), s.alias],
+      ...s.joins.map((j) => [tableKey(j.table), j.alias] as const),
+    ]);
+    const alias = (t: TableRef) => {
+      const found = aliases.get(tableKey(t));
+      if (!found)
+        throw new CompileError('invalid-query', `${tableKey(t)} is not joined in the scan of ${a.source}`);
+      return found;
+    };
+    const q = this.d.quote;
+    const joins = s.joins
+      .map(
+        (j) =>
+          ` LEFT JOIN ${this.d.table(this.catalog, j.table)} ${j.alias} ON ${j.alias}.${q(j.toColumn)} = ${j.fromAlias}.${q(j.column)}`,
+      )
+      .join('');
+    return { from: `${this.d.table(this.catalog, s.table)} ${s.alias}${joins}`, alias };
+  }
+
+  /** [lo, hi) of a spine bucket after the measure's window ops (outermost first). */
+  private membership(window: readonly WindowOp[]): { lo: string; hi: string } {
+    let lo = 's.lo';
+    let hi = 's.hi';
+    const zone = this.plan.timezone;
+    for (const w of window) {
+      switch (w.op) {
+        case 'shift':
+          lo = this.d.shift(lo, -w.amount, w.unit, zone);
+          hi = this.d.shift(hi, -w.amount, w.unit, zone);
+          break;
+        case 'trailing':
+          lo = this.d.shift(hi, -w.amount, w.unit, zone);
+          break;
+        case 'to_date':
+          lo = this.d.truncate(lo, w.period, zone);
+          break;
+        case 'cumulative':
+          lo = this.startParam();
+          break;
+        default:
+          assertNever(w, 'window op');
+      }
+    }
+    return { lo, hi };
+  }
+
+  aggregate(a: Aggregate, timed: boolean): string {
+    const q = this.d.quote;
+    const { from, alias } = this.from(a);
+    const arg = a.arg ? this.row(a.arg, alias) : null;
+    const dims = a.dimensions.map((d, i) => ({ sql: `${alias(d.table)}.${q(d.column)}`, as: `d${i}` }));
+    const conditions = a.input.conditions.map((c) => this.row(c, alias));
+    const b = a.bucketing;
+    switch (b.kind) {
+      case 'truncate': {
+        const time = `${alias(b.time.table)}.${q(b.time.column)}`;
+        const keys = [
+          ...(timed && b.grain ? [`${this.d.truncate(time, b.grain, b.timezone)} AS bucket`] : []),
+          ...dims.map((d) => `${d.sql} AS ${d.as}`),
+        ];
+        const where = [`${time} >= ${this.startParam()}`, `${time} < ${this.endParam()}`, ...conditions];
+        const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+        return `SELECT ${[...keys, `${this.aggregateCall(a, arg)} AS ${q(a.name)}`].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`;
+      }
+      case 'spine': {
+        // Facts first (filtered, dimensions and argument computed), then matched to the buckets whose
+        // window they fall in: a range join, so one row may count in several buckets (rolling, validity).
+        const cols = [
+          ...(b.validity
+            ? [
+                `${alias(b.validity.table)}.${q(b.validity.startColumn)} AS vs`,
+                `${alias(b.validity.table)}.${q(b.validity.endColumn)} AS ve`,
+              ]
+            : [`${alias(b.time.table)}.${q(b.time.column)} AS ts`]),
+          ...dims.map((d) => `${d.sql} AS ${d.as}`),
+          ...(arg ? [`${arg} AS arg`] : []),
+        ];
+        const facts = `SELECT ${cols.join(', ')} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
+        const { lo, hi } = this.membership(b.window);
+        const on = b.validity
+          ? `f.vs < ${hi} AND (f.ve IS NULL OR f.ve > ${lo})`
+          : `f.ts >= ${lo} AND f.ts < ${hi}`;
+        const keys = [...(timed ? ['s.bucket AS bucket'] : []), ...dims.map((d) => `f.${d.as} AS ${d.as}`)];
+        const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+        return `SELECT ${[...keys, `${this.aggregateCall(a, arg ? 'f.arg' : null)} AS ${q(a.name)}`].join(', ')} FROM spine s JOIN (${facts}) f ON ${on}${groupBy}`;
+      }
+      default:
+        return assertNever(b, 'bucketing');
+    }
+  }
+
+  /**
+   * Null-safe full outer join on (bucket, dimensions): every input's keys with its value and NULL for
+   * the others, then one row per key. PostgreSQL cannot FULL JOIN on `IS NOT DISTINCT FROM`, and NULL
+   * dimension values must match each other, so this union form is used for every dialect.
+   */
+  joined(j: Join): string {
+    const q = this.d.quote;
+    const keys = [...(j.timed ? ['bucket'] : []), ...j.dimensions.map((_, i) => `d${i}`)];
+    const names = j.inputs.map((a) => q(a.name));
+    if (j.inputs.length === 1 && !j.spine) return `SELECT * FROM ${names[0]}`;
+    const branches = j.inputs.map(
+      (a, i) =>
+        `SELECT ${[...keys, ...names.map((n, k) => (k === i ? n : `NULL AS ${n}`))].join(', ')} FROM ${q(a.name)}`,
+    );
+    if (j.spine)
+      branches.push(`SELECT ${[...keys, ...names.map((n) => `NULL AS ${n}`)].join(', ')} FROM spine`);
+    const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
+    return `SELECT ${[...keys, ...names.map((n) => `MAX(${n}) AS ${n}`)].join(', ')} FROM (${branches.join(' UNION ALL ')}) u${groupBy}`;
+  }
+
+  emit(): string {
+    const p = this.plan;
+    const q = this.d.quote;
+    const j = p.root.input;
+    const ctes: string[] = [];
+    let theSpine = j.spine;
+    for (const a of j.inputs) if (!theSpine && a.bucketing.kind === 'spine') theSpine = a.bucketing.spine;
+    if (theSpine) {
+      const body = theSpine.grain
+        ? this.d.spine(theSpine.grain, p.timezone, this.start, this.end)
+        : `SELECT ${this.start} AS bucket, ${this.start} AS lo, ${this.end} AS hi`;
+      ctes.push(`spine AS (${body})`);
+    }
+    for (const a of j.inputs) ctes.push(`${q(a.name)} AS (${this.aggregate(a, j.timed)})`);
+    ctes.push(`joined AS (${this.joined(j)})`);
+    const select = [
+      `${j.timed ? this.d.epochMs('j.bucket') : 'NULL'} AS ${q('time')}`,
+      ...p.dimensions.map((name, i) => `j.d${i} AS ${q(name)}`),
+      `${this.value(p.root.value)} AS ${q('value')}`,
+    ];
+    const order = [...(j.timed ? ['1'] : []), ...p.dimensions.map((_, i) => String(i + 2))];
+    return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM joined j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;
+  }
+}
+
+/** The connections a plan reads (fact tables and every joined table). */
+export function connectionsOf(plan: Plan, catalog: Catalog): string[] {
+  const names = new Set<string>();
+  for (const a of plan.root.input.inputs) {
+    const s = a.input.input;
+    for (const t of [s.table, ...s.joins.map((j) => j.table)]) names.add(connectionOf(catalog, t).name);
+  }
+  return [...names].sort();
+}
+
+/** Compiles a plan to SQL in one dialect, or throws CompileError naming what the dialect cannot do. */
+export function emitSql(plan: Plan, dialect: Dialect, catalog: Catalog): EmittedSql {
+  if (!dialect.flags.federated) {
+    const connections = connectionsOf(plan, catalog);
+    if (connections.length > 1) {
+      unsupported(
+        `a query over connections ${connections.join(', ')}`,
+        dialect.name,
+        'one PostgreSQL connection cannot read another; use trino',
+      );
+    }
+  }
+  const e = new Emitter(dialect, catalog, plan);
+  const text = e.emit();
+  const { sql, params } = e.params.finish(text, dialect.placeholders);
+  return { sql, params, dialect: dialect.name };
+}

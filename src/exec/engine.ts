@@ -1,0 +1,235 @@
+/**
+ * The engine facade the CLI and the HTTP service use: compile a MetricQuery (plan + SQL for the chosen
+ * dialect) and run it on Trino or directly on PostgreSQL, under a concurrency limit and a timeout.
+ * Documented in src/exec/README.md; keep its shape stable.
+ */
+import type { Catalog, Connection } from '../catalog/types.ts';
+import { chooseDialect, DIALECTS } from '../emit/choose.ts';
+import type { Dialect } from '../emit/dialect.ts';
+import { emitSql } from '../emit/emit.ts';
+import type { Param } from '../emit/params.ts';
+import type { KpiIR } from '../ir/kpi.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import { CompileError } from '../plan/errors.ts';
+import type { Plan } from '../plan/nodes.ts';
+import { planQuery, type Registry } from '../plan/planner.ts';
+import { planHash } from '../plan/print.ts';
+import { formatInZone, parseInstant } from '../plan/time.ts';
+import { EngineError } from './errors.ts';
+import { Semaphore } from './limiter.ts';
+import { PgPools, runPostgres } from './postgres-run.ts';
+import { runTrino } from './trino-http.ts';
+
+export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
+
+export interface EngineOptions {
+  readonly catalog: Catalog;
+  readonly registry: Registry;
+  /** Connection URLs by the seed's names (TRINO_URL, PAYMENTS_DB_URL, …): readStackEnv() or process.env. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** QUERY_TIMEOUT_MS; 0 = none. Default 30 000. */
+  readonly timeoutMs?: number;
+  /** MAX_CONCURRENT_CALCULATIONS; default 10. */
+  readonly maxConcurrent?: number;
+  /** `auto` (default): direct PostgreSQL when every table is on one PostgreSQL connection, else Trino. */
+  readonly dialect?: DialectPreference;
+  /** Shared pools (the service passes one for its lifetime); created on demand otherwise. */
+  readonly pools?: PgPools;
+}
+
+export interface CompileOptions {
+  readonly dialect?: DialectPreference;
+}
+
+export interface Compiled {
+  readonly plan: Plan;
+  readonly planHash: string;
+  readonly sql: string;
+  readonly params: readonly Param[];
+  readonly dialect: Dialect['name'];
+  /** The connection a direct dialect runs on; null for Trino. */
+  readonly connection: Connection | null;
+}
+
+export interface ResultRow {
+  /** Bucket start as ISO 8601 with the query zone's offset; null when grain is null. */
+  readonly time: string | null;
+  readonly value: number | null;
+  readonly [dimension: string]: unknown;
+}
+
+export interface RunResult {
+  readonly rows: readonly ResultRow[];
+  readonly sql: string;
+  readonly params: readonly Param[];
+  readonly dialect: Dialect['name'];
+  readonly planHash: string;
+  readonly timings: { readonly compileMs: number; readonly engineMs: number; readonly transferMs: number };
+}
+
+export interface RunOptions extends CompileOptions {
+  readonly signal?: AbortSignal;
+}
+
+export interface Trend {
+  readonly direction: 'up' | 'down' | 'stable';
+  readonly percentage: number;
+}
+
+export interface TrendResult {
+  /** Latest complete period's value, and the one before it. */
+  readonly value: number | null;
+  readonly previous: number | null;
+  readonly period: string | null;
+  readonly trend: Trend;
+  readonly history: readonly ResultRow[];
+}
+
+export interface KpiEngine {
+  readonly catalog: Catalog;
+  readonly registry: Registry;
+  compile(query: MetricQuery, options?: CompileOptions): Compiled;
+  run(query: MetricQuery, options?: RunOptions): Promise<RunResult>;
+  trend(query: MetricQuery, options?: RunOptions & { readonly now?: Date }): Promise<TrendResult>;
+  /** Calculations running now and waiting for a slot. */
+  readonly load: { readonly active: number; readonly queued: number };
+  close(): Promise<void>;
+}
+
+/** Seed MetricResponse trend: change in percent (2 decimals) from `previous` to `current`. */
+export function trendOf(current: number | null, previous: number | null): Trend {
+  if (current === null || previous === null || previous === 0) return { direction: 'stable', percentage: 0 };
+  const percentage = Math.round(((current - previous) / Math.abs(previous)) * 10_000) / 100;
+  return { direction: percentage > 0 ? 'up' : percentage < 0 ? 'down' : 'stable', percentage };
+}
+
+const toNumber = (v: unknown): number | null => {
+  if (v === null || v === undefined) return null;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isNaN(n) ? null : n;
+};
+
+function shapeRows(plan: Plan, rows: readonly unknown[][]): ResultRow[] {
+  return rows.map((r) => {
+    const ms = toNumber(r[0]);
+    const out: Record<string, unknown> = { time: ms === null ? null : formatInZone(ms, plan.timezone) };
+    plan.dimensions.forEach((d, i) => {
+      out[d] = r[i + 1] ?? null;
+    });
+    out.value = toNumber(r[plan.dimensions.length + 1]);
+    return out as ResultRow;
+  });
+}
+
+export function createEngine(o: EngineOptions): KpiEngine {
+  const limiter = new Semaphore(o.maxConcurrent ?? 10);
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const ownPools = !o.pools;
+  // The PGlite metrics store accepts one connection at a time.
+  const pools = o.pools ?? new PgPools((url) => (url === o.env.TIMESCALE_URL ? 1 : 4));
+
+  function kpiOf(query: MetricQuery): KpiIR {
+    const kpi = o.registry.get(query.kpi);
+    if (!kpi) throw new CompileError('unknown-kpi', `no KPI "${query.kpi}" is defined`);
+    return kpi;
+  }
+
+  function compile(query: MetricQuery, options: CompileOptions = {}): Compiled {
+    const kpi = kpiOf(query);
+    const plan = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
+    const preference = options.dialect ?? o.dialect ?? 'auto';
+    const choice = chooseDialect(plan, o.catalog);
+    const dialect = preference === 'auto' ? choice.dialect : DIALECTS[preference];
+    const { sql, params } = emitSql(plan, dialect, o.catalog);
+    return {
+      plan,
+      planHash: planHash(plan),
+      sql,
+      params,
+      dialect: dialect.name,
+      connection: dialect.flags.federated ? null : choice.connection,
+    };
+  }
+
+  async function execute(c: Compiled, kpi: string, signal?: AbortSignal) {
+    if (c.dialect === 'trino') {
+      const url = o.env.TRINO_URL;
+      if (!url) throw new EngineError('engine-unavailable', 'trino', kpi, 'TRINO_URL is not set');
+      const r = await runTrino(c.sql, c.params, { url, timeoutMs, signal, kpi });
+      return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
+    }
+    const connection = c.connection;
+    const url = connection ? o.env[connection.env] : undefined;
+    if (!connection || !url) {
+      throw new EngineError(
+        'engine-unavailable',
+        c.dialect,
+        kpi,
+        `${connection?.env ?? 'a connection URL'} is not set`,
+      );
+    }
+    const r = await runPostgres(pools, url, c.sql, c.params, {
+      engine: `${c.dialect} (${connection.name})`,
+      kpi,
+      timeoutMs,
+      signal,
+      canCancel: url !== o.env.TIMESCALE_URL,
+    });
+    return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
+  }
+
+  async function run(query: MetricQuery, options: RunOptions = {}): Promise<RunResult> {
+    const t0 = performance.now();
+    const c = compile(query, options);
+    const compileMs = performance.now() - t0;
+    return limiter.run(async () => {
+      const r = await execute(c, query.kpi, options.signal);
+      return {
+        rows: shapeRows(c.plan, r.rows),
+        sql: c.sql,
+        params: c.params,
+        dialect: c.dialect,
+        planHash: c.planHash,
+        timings: { compileMs, engineMs: r.engineMs, transferMs: r.transferMs },
+      };
+    }, options.signal);
+  }
+
+  /**
+   * Latest complete period vs the one before. The bucket holding `now` (when the range reaches past
+   * now) is still filling, so it is left out; buckets after now never count.
+   */
+  async function trend(query: MetricQuery, options: RunOptions & { now?: Date } = {}): Promise<TrendResult> {
+    if (query.grain === null) {
+      throw new CompileError('invalid-query', 'a trend compares periods: give the query a grain');
+    }
+    const result = await run({ ...query, dimensions: [] }, options);
+    const now = (options.now ?? new Date()).getTime();
+    let complete = result.rows.filter((r) => r.time !== null && Date.parse(r.time) <= now);
+    if ((parseInstant(query.range.end, query.timezone || 'UTC') ?? 0) > now && complete.length > 0)
+      complete = complete.slice(0, -1);
+    const last = complete.at(-1) ?? null;
+    const before = complete.at(-2) ?? null;
+    return {
+      value: last?.value ?? null,
+      previous: before?.value ?? null,
+      period: last?.time ?? null,
+      trend: trendOf(last?.value ?? null, before?.value ?? null),
+      history: result.rows,
+    };
+  }
+
+  return {
+    catalog: o.catalog,
+    registry: o.registry,
+    compile,
+    run,
+    trend,
+    get load() {
+      return { active: limiter.active, queued: limiter.queued };
+    },
+    async close() {
+      if (ownPools) await pools.close();
+    },
+  };
+}

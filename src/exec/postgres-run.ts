@@ -1,0 +1,112 @@
+/**
+ * Direct PostgreSQL/TimescaleDB execution through pg. One pool per URL; the PGlite metrics store serves a
+ * single connection, so its pool has max 1. Timeouts are server-side (statement_timeout) so the query
+ * really stops; an AbortSignal cancels with pg_cancel_backend from a second connection.
+ */
+import pg from 'pg';
+import type { Param } from '../emit/params.ts';
+import { EngineError, isUnavailable } from './errors.ts';
+
+export interface PgResult {
+  readonly columns: readonly string[];
+  readonly rows: readonly unknown[][];
+  readonly engineMs: number;
+  readonly transferMs: number;
+}
+
+export class PgPools {
+  private readonly pools = new Map<string, pg.Pool>();
+
+  constructor(private readonly maxFor: (url: string) => number = () => 4) {}
+
+  pool(url: string): pg.Pool {
+    let pool = this.pools.get(url);
+    if (!pool) {
+      pool = new pg.Pool({ connectionString: url, max: this.maxFor(url), idleTimeoutMillis: 10_000 });
+      pool.on('error', () => undefined); // idle client errors surface on the next query instead
+      this.pools.set(url, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.pools.values()].map((p) => p.end()));
+    this.pools.clear();
+  }
+}
+
+export interface PgRunOptions {
+  readonly engine: string;
+  readonly kpi?: string | null;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+  /** false for single-connection servers (PGlite) where a second connection cannot cancel. */
+  readonly canCancel?: boolean;
+}
+
+export async function runPostgres(
+  pools: PgPools,
+  url: string,
+  sql: string,
+  params: readonly Param[],
+  o: PgRunOptions,
+): Promise<PgResult> {
+  const kpi = o.kpi ?? null;
+  let client: pg.PoolClient;
+  try {
+    client = await pools.pool(url).connect();
+  } catch (error) {
+    throw new EngineError(
+      isUnavailable(error) ? 'engine-unavailable' : 'engine-error',
+      o.engine,
+      kpi,
+      `cannot connect: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const pid = (client as unknown as { processID?: number }).processID;
+  let canceled = false;
+  const cancel = async () => {
+    canceled = true;
+    if (o.canCancel === false || !pid) return;
+    const killer = new pg.Client({ connectionString: url });
+    try {
+      await killer.connect();
+      await killer.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      // best effort: the statement_timeout still bounds the query
+    } finally {
+      await killer.end().catch(() => undefined);
+    }
+  };
+  o.signal?.addEventListener('abort', cancel, { once: true });
+  const started = performance.now();
+  try {
+    const timeout = o.timeoutMs && o.timeoutMs > 0 ? Math.ceil(o.timeoutMs) : 0;
+    await client.query(`SET statement_timeout = ${timeout}`);
+    const res = await client.query({ text: sql, values: params.map((p) => p.value), rowMode: 'array' });
+    const engineMs = performance.now() - started;
+    return { columns: res.fields.map((f) => f.name), rows: res.rows as unknown[][], engineMs, transferMs: 0 };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === '57014') {
+      throw new EngineError(
+        canceled ? 'engine-canceled' : 'engine-timeout',
+        o.engine,
+        kpi,
+        canceled ? 'query canceled' : `query canceled after ${o.timeoutMs} ms`,
+        { cause: error },
+      );
+    }
+    throw new EngineError(
+      isUnavailable(error) ? 'engine-unavailable' : 'engine-error',
+      o.engine,
+      kpi,
+      `${code ? `${code} ` : ''}${(error as Error).message}`,
+      { cause: error },
+    );
+  } finally {
+    o.signal?.removeEventListener('abort', cancel);
+    client.release();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * A small Trino client-protocol client over fetch. Why not trino-client: it creates an axios instance
+ * per request, keeps prepared statements in shared mutable headers (unsafe with concurrent queries) and
+ * takes no AbortSignal. The protocol is simple: POST /v1/statement, then GET each `nextUri` right away
+ * (the server long-polls, so no client sleep is needed), and DELETE the current `nextUri` to cancel.
+ * Values are bound with `EXECUTE IMMEDIATE '<sql>' USING <literals>` (Trino 418+): the protocol has no
+ * binary parameters, so `trinoLiteral` (emit/literal.ts) is the single quoting function.
+ */
+import { sqlString, trinoLiteral } from '../emit/literal.ts';
+import type { Param } from '../emit/params.ts';
+import { EngineError, isUnavailable } from './errors.ts';
+
+export interface TrinoColumn {
+  readonly name: string;
+  readonly type: string;
+}
+
+export interface TrinoResult {
+  readonly queryId: string;
+  readonly columns: readonly TrinoColumn[];
+  readonly rows: readonly unknown[][];
+  /** Time until the first page with data or the end (engine), and spent fetching pages after it. */
+  readonly engineMs: number;
+  readonly transferMs: number;
+}
+
+export interface TrinoOptions {
+  readonly url: string;
+  readonly user?: string;
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  /** For messages: which KPI this query computes. */
+  readonly kpi?: string | null;
+}
+
+interface Page {
+  id: string;
+  nextUri?: string;
+  columns?: TrinoColumn[];
+  data?: unknown[][];
+  stats?: { state: string };
+  error?: { message: string; errorName: string; errorType: string };
+}
+
+/** The statement text sent to Trino: the SQL itself, or EXECUTE IMMEDIATE with literal values. */
+export function trinoStatement(sql: string, params: readonly Param[]): string {
+  if (params.length === 0) return sql;
+  return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${params.map(trinoLiteral).join(', ')}`;
+}
+
+export async function runTrino(sql: string, params: readonly Param[], o: TrinoOptions): Promise<TrinoResult> {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(o.signal?.reason);
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let timedOut = false;
+  const timer =
+    o.timeoutMs && o.timeoutMs > 0
+      ? setTimeout(() => {
+          timedOut = true;
+          controller.abort();
+        }, o.timeoutMs)
+      : null;
+  const headers = {
+    'X-Trino-User': o.user ?? 'kpi-engine',
+    'X-Trino-Source': 'kpi-engine',
+    // Time columns without a zone (MongoDB dates) are UTC instants; the emitted SQL relies on it.
+    'X-Trino-Time-Zone': 'UTC',
+  };
+  const started = performance.now();
+  let firstData: number | null = null;
+  let nextUri: string | undefined;
+  let queryId = '';
+  const columns: TrinoColumn[] = [];
+  const rows: unknown[][] = [];
+  try {
+    let page: Page = await request(`${o.url.replace(/\/$/, '')}/v1/statement`, {
+      method: 'POST',
+      body: trinoStatement(sql, params),
+      headers,
+      signal: controller.signal,
+    });
+    for (;;) {
+      queryId = page.id;
+      nextUri = page.nextUri;
+      if (page.error) {
+        throw new EngineError(
+          'engine-error',
+          'trino',
+          o.kpi ?? null,
+          `${page.error.errorName}: ${page.error.message}`,
+        );
+      }
+      if (page.columns && columns.length === 0) columns.push(...page.columns);
+      if (page.data?.length) {
+        firstData ??= performance.now();
+        for (const r of page.data) rows.push(r);
+      }
+      if (!nextUri) break;
+      page = await request(nextUri, { headers, signal: controller.signal });
+    }
+    const end = performance.now();
+    return {
+      queryId,
+      columns,
+      rows,
+      engineMs: (firstData ?? end) - started,
+      transferMs: firstData === null ? 0 : end - firstData,
+    };
+  } catch (error) {
+    if (controller.signal.aborted) {
+      // Really stop the query on the server: DELETE on the current nextUri cancels it.
+      if (nextUri) await fetch(nextUri, { method: 'DELETE', headers }).catch(() => undefined);
+      else if (queryId)
+        await fetch(`${o.url}/v1/query/${queryId}`, { method: 'DELETE', headers }).catch(() => undefined);
+      if (timedOut) {
+        throw new EngineError(
+          'engine-timeout',
+          'trino',
+          o.kpi ?? null,
+          `query ${queryId || '(not started)'} canceled after ${o.timeoutMs} ms`,
+        );
+      }
+      throw new EngineError(
+        'engine-canceled',
+        'trino',
+        o.kpi ?? null,
+        `query ${queryId || '(not started)'} canceled`,
+      );
+    }
+    if (error instanceof EngineError) throw error;
+    if (isUnavailable(error)) {
+      throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, `cannot reach ${o.url}`, {
+        cause: error,
+      });
+    }
+    throw new EngineError('engine-error', 'trino', o.kpi ?? null, (error as Error).message, { cause: error });
+  } finally {
+    if (timer) clearTimeout(timer);
+    o.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function request(url: string, init: RequestInit): Promise<Page> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await fetch(url, init);
+    // 502/503/504 mean "try again" in the protocol; retry at once a few times (no fixed sleeps).
+    if ((res.status === 502 || res.status === 503 || res.status === 504) && attempt < 5) {
+      await res.body?.cancel();
+      continue;
+    }
+    if (!res.ok) {
+      const text = await res.text();
+      throw new Error(`HTTP ${res.status} from Trino: ${text.slice(0, 500)}`);
+    }
+    return (await res.json()) as Page;
+  }
+}

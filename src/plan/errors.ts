@@ -1,0 +1,22 @@
+/**
+ * Compile errors: a stable `code` plus plain words. Thrown by the planner and the emitters; the API maps
+ * them to 400 and the CLI prints them as `error code: message`.
+ */
+export type CompileErrorCode =
+  | 'invalid-query'
+  | 'unknown-kpi'
+  | 'unknown-measure'
+  | 'kpi-cycle'
+  | 'unreachable-dimension'
+  | 'unreachable-column'
+  | 'unsupported';
+
+export class CompileError extends Error {
+  override readonly name = 'CompileError';
+  constructor(
+    readonly code: CompileErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Time-zone arithmetic the planner and the result shaping need, on Intl only (no tz database of ours):
+ * validate zones, read local times as instants, print instants with the zone's offset.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** True for IANA names Intl knows (`UTC`, `Europe/Berlin`); rejects anything with SQL-significant characters. */
+export function isTimeZone(zone: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
+  try {
+    formatter(zone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Offset of `zone` from UTC at instant `ms`, in milliseconds (Berlin summer: +7_200_000). */
+export function zoneOffsetMs(ms: number, zone: string): number {
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  const local = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  return local - Math.floor(ms / 1000) * 1000;
+}
+
+const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
+const ZONED = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * Reads an ISO timestamp as an instant: with `Z`/offset as given; a naive date or date-time as local
+ * time in `zone` (so `2025-03-01` in Europe/Berlin is Berlin midnight). Undefined when unparseable.
+ */
+export function parseInstant(text: string, zone: string): number | undefined {
+  if (ZONED.test(text)) {
+    const ms = Date.parse(text);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  const m = NAIVE.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m;
+  const guess = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +frac.padEnd(3, '0'));
+  if (Number.isNaN(guess)) return undefined;
+  const first = guess - zoneOffsetMs(guess, zone);
+  const second = guess - zoneOffsetMs(first, zone);
+  return second;
+}
+
+const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+
+/** `2025-03-30T00:00:00+01:00` — the instant in `zone`'s wall time with its offset (`Z` when 0). */
+export function formatInZone(ms: number, zone: string): string {
+  const offset = zoneOffsetMs(ms, zone);
+  const d = new Date(ms + offset);
+  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(
+    d.getUTCMinutes(),
+  )}:${pad(d.getUTCSeconds())}`;
+  if (offset === 0) return `${base}Z`;
+  const mins = Math.round(offset / 60_000);
+  return `${base}${mins < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(mins) / 60))}:${pad(Math.abs(mins) % 60)}`;
+}
