@@ -9,6 +9,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
+import { createEngine, createRuntime } from '../exec/engine.ts';
 import { serveEmbedded } from '../store/embedded-socket.ts';
 import type { EngineFactory, HealthCheck, KpiEngine } from './deps.ts';
 
@@ -38,16 +39,15 @@ export async function engineFactoryFor(
   catalog: Catalog,
   embeddedDb: PGlite | null,
 ): Promise<EngineBinding> {
-  const exec = await import('../exec/index.ts' as string).catch((error: Error) => {
-    throw new Error(`the engine (src/exec) is not available: ${error.message}`);
-  });
   const closers: Array<() => Promise<void>> = [];
   let env: Record<string, string | undefined>;
   let engineCatalog = catalog;
   if (embeddedDb) {
     const socket = await serveEmbedded(embeddedDb);
     closers.push(() => socket.close());
-    env = { [EMBEDDED_ENV]: socket.url };
+    // Also as TIMESCALE_URL: the engine then keeps one connection to it and never opens a second one
+    // to cancel (the embedded socket serves one connection at a time).
+    env = { [EMBEDDED_ENV]: socket.url, TIMESCALE_URL: socket.url };
     engineCatalog = embeddedCatalog();
   } else {
     env = {
@@ -59,23 +59,22 @@ export async function engineFactoryFor(
       DRUID_URL: config.DRUID_URL,
     };
   }
-  const shared = typeof exec.createRuntime === 'function' ? exec.createRuntime({ env }) : undefined;
-  if (shared?.close) closers.push(() => shared.close());
+  const runtime = createRuntime({ env, maxConcurrent: config.MAX_CONCURRENT_CALCULATIONS });
+  closers.push(() => runtime.close());
   const factory: EngineFactory = (registry): KpiEngine => {
-    const engine = exec.createEngine({
+    const engine = createEngine({
       catalog: engineCatalog,
       registry,
       env,
       timeoutMs: config.QUERY_TIMEOUT_MS,
-      ...(shared ? { runtime: shared } : {}),
+      runtime,
     });
     return {
-      async compile(query) {
-        const compiled = await engine.compile(query);
-        const planHash = compiled.planHash ?? exec.planHash?.(compiled.plan) ?? JSON.stringify(compiled.plan);
-        return { ...compiled, planHash };
+      compile: (query) => {
+        const { plan, planHash, sql, params, dialect } = engine.compile(query);
+        return { plan, planHash, sql, params, dialect };
       },
-      run: (query, options) => engine.run(query, options),
+      run: (query, options) => engine.run(query, options?.signal ? { signal: options.signal } : {}),
     };
   };
   const health: HealthCheck[] = config.TRINO_URL

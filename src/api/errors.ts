@@ -47,6 +47,10 @@ const ENGINE_STATUS: Readonly<Record<string, ApiStatus>> = {
   'engine-timeout': 504,
   'query-timeout': 504,
   'engine-unavailable': 503,
+  // Canceled by our own QUERY_TIMEOUT_MS abort.
+  'engine-canceled': 504,
+  // The engine ran the SQL and it failed: our bug, not the caller's; the message names engine and KPI.
+  'engine-error': 500,
   'too-many-calculations': 429,
 };
 
@@ -69,7 +73,12 @@ export function toApiError(error: unknown): ApiError {
     if (typeof e.code === 'string') {
       const status = ENGINE_STATUS[e.code];
       if (status) return new ApiError(status, e.code, String(e.message));
-      if (e.name === 'EngineError' || e.name === 'CompileError' || e.name === 'PlanError') {
+      if (e.name === 'CompileError') {
+        // The query cannot be compiled as asked (src/plan/errors.ts): unknown KPI 404, unsupported 422, else 400.
+        const compileStatus = e.code === 'unknown-kpi' ? 404 : e.code === 'unsupported' ? 422 : 400;
+        return new ApiError(compileStatus, e.code, String(e.message));
+      }
+      if (e.name === 'EngineError') {
         // The query is well-formed but cannot be answered as asked (e.g. unreachable dimension).
         return new ApiError(422, e.code, String(e.message));
       }
