@@ -33,8 +33,24 @@ export interface EngineOptions {
   readonly maxConcurrent?: number;
   /** `auto` (default): direct PostgreSQL when every table is on one PostgreSQL connection, else Trino. */
   readonly dialect?: DialectPreference;
-  /** Shared pools (the service passes one for its lifetime); created on demand otherwise. */
-  readonly pools?: PgPools;
+  /** Pools and the concurrency limit shared by every engine of a process (createRuntime); own otherwise. */
+  readonly runtime?: Runtime;
+}
+
+/** What outlives one registry snapshot: connection pools and the concurrency limit. */
+export interface Runtime {
+  readonly pools: PgPools;
+  readonly limiter: Semaphore;
+  close(): Promise<void>;
+}
+
+/** One per process: the PGlite metrics store (TIMESCALE_URL) gets a pool of 1 — it serves one connection. */
+export function createRuntime(o: {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly maxConcurrent?: number;
+}): Runtime {
+  const pools = new PgPools((url) => (url === o.env.TIMESCALE_URL ? 1 : 4));
+  return { pools, limiter: new Semaphore(o.maxConcurrent ?? 10), close: () => pools.close() };
 }
 
 export interface CompileOptions {
@@ -122,11 +138,9 @@ function shapeRows(plan: Plan, rows: readonly unknown[][]): ResultRow[] {
 }
 
 export function createEngine(o: EngineOptions): KpiEngine {
-  const limiter = new Semaphore(o.maxConcurrent ?? 10);
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const ownPools = !o.pools;
-  // The PGlite metrics store accepts one connection at a time.
-  const pools = o.pools ?? new PgPools((url) => (url === o.env.TIMESCALE_URL ? 1 : 4));
+  const runtime = o.runtime ?? createRuntime({ env: o.env, maxConcurrent: o.maxConcurrent });
+  const { pools, limiter } = runtime;
 
   function kpiOf(query: MetricQuery): KpiIR {
     const kpi = o.registry.get(query.kpi);
@@ -229,7 +243,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
       return { active: limiter.active, queued: limiter.queued };
     },
     async close() {
-      if (ownPools) await pools.close();
+      if (!o.runtime) await runtime.close();
     },
   };
 }
