@@ -1,0 +1,115 @@
+/**
+ * Where the CLI's KPIs come from: the demo definitions (DSL files and the seed's mrr and cac JSON,
+ * verbatim), plus `--defs FILE` (DSL text or seed JSON), plus an inline `--dsl` KPI. The language
+ * front end (src/semantic) turns them into KPI IR; diagnostics are printed as file:line:col.
+ */
+import { readFileSync } from 'node:fs';
+import { loadCatalog } from '../catalog/load.ts';
+import type { Catalog } from '../catalog/types.ts';
+import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
+import type { KpiIR, RowExpr } from '../ir/kpi.ts';
+import { UsageError } from './args.ts';
+
+type Registry = ReadonlyMap<string, KpiIR>;
+interface Analysis {
+  readonly kpis?: readonly KpiIR[];
+  readonly kpi?: KpiIR | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+// The language front end, loaded on first use so `compile --help` works without it.
+type Semantic = {
+  analyzeDsl(text: string, ctx: { catalog: Catalog; registry: Registry }): Analysis;
+  analyzeDefinitions(json: unknown, ctx: { catalog: Catalog; registry: Registry }): Analysis;
+  parseFilter(
+    text: string,
+    ctx: { catalog: Catalog; registry: Registry },
+  ): {
+    expr: RowExpr | null;
+    diagnostics: readonly Diagnostic[];
+  };
+  loadRegistry(files: unknown, catalog: Catalog): unknown;
+  DEMO_KPI_FILES: unknown;
+};
+
+async function semantic(): Promise<Semantic> {
+  try {
+    return (await import('../semantic/index.ts' as string)) as Semantic;
+  } catch (error) {
+    throw new Error(
+      `the KPI language front end (src/semantic) is not available: ${(error as Error).message}`,
+    );
+  }
+}
+
+function fail(file: string, diagnostics: readonly Diagnostic[]): void {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length > 0) throw new UsageError(errors.map((d) => formatDiagnostic(file, d)).join('\n'));
+}
+
+function registryFrom(value: unknown): Map<string, KpiIR> {
+  const v = value as { registry?: unknown; kpis?: KpiIR[]; diagnostics?: Diagnostic[] };
+  if (v instanceof Map) return new Map(v as Map<string, KpiIR>);
+  if (v.diagnostics) fail('demo', v.diagnostics);
+  if (v.registry instanceof Map) return new Map(v.registry as Map<string, KpiIR>);
+  if (Array.isArray(v.kpis)) return new Map(v.kpis.map((k) => [k.id, k]));
+  throw new Error('loadRegistry returned neither a Map nor { registry } nor { kpis }');
+}
+
+export interface Definitions {
+  readonly catalog: Catalog;
+  readonly registry: ReadonlyMap<string, KpiIR>;
+  /** The KPI asked for (by --kpi id or the inline --dsl one). */
+  readonly kpi: KpiIR;
+  parseFilter(text: string): RowExpr;
+}
+
+export async function loadDefinitions(o: {
+  kpi?: string;
+  dsl?: string;
+  defs?: string;
+}): Promise<Definitions> {
+  const catalog = loadCatalog();
+  const s = await semantic();
+  const registry = registryFrom(s.loadRegistry(s.DEMO_KPI_FILES, catalog));
+  const add = (file: string, a: Analysis) => {
+    fail(file, a.diagnostics);
+    const kpis = a.kpis ?? (a.kpi ? [a.kpi] : []);
+    for (const k of kpis) registry.set(k.id, k);
+    return kpis;
+  };
+  if (o.defs) {
+    const text = readFileSync(o.defs, 'utf8');
+    const trimmed = text.trimStart();
+    add(
+      o.defs,
+      trimmed.startsWith('{') || trimmed.startsWith('[')
+        ? s.analyzeDefinitions(JSON.parse(text), { catalog, registry })
+        : s.analyzeDsl(text, { catalog, registry }),
+    );
+  }
+  let kpi: KpiIR | undefined;
+  if (o.dsl) {
+    const kpis = add('--dsl', s.analyzeDsl(o.dsl, { catalog, registry }));
+    kpi = kpis.at(-1);
+    if (!kpi) throw new UsageError('--dsl defined no KPI');
+  } else if (o.kpi) {
+    kpi = registry.get(o.kpi);
+    if (!kpi) {
+      throw new UsageError(`no KPI "${o.kpi}"; known: ${[...registry.keys()].sort().join(', ')}`);
+    }
+  } else {
+    throw new UsageError('give --kpi ID or --dsl TEXT');
+  }
+  return {
+    catalog,
+    registry,
+    kpi,
+    parseFilter(text) {
+      const r = s.parseFilter(text, { catalog, registry });
+      fail('--where', r.diagnostics);
+      if (!r.expr) throw new UsageError(`--where "${text}" is not a filter`);
+      return r.expr;
+    },
+  };
+}
