@@ -171,6 +171,13 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
       log(`error ${context.method} ${context.path}: ${(error as Error)?.stack ?? error}`),
   });
 
+  // Other instances sharing the store may change definitions: pick their writes up within seconds.
+  const syncTimer = setInterval(() => {
+    definitions.sync().catch(() => {});
+  }, 3_000);
+  syncTimer.unref();
+  closers.push(async () => clearInterval(syncTimer));
+
   const ids = definitions.list().map((d) => d.ir.id);
   return {
     app,

@@ -35,8 +35,22 @@ export class DefinitionsService {
     private readonly language: KpiLanguage,
   ) {}
 
+  private fingerprint = '';
+
+  /**
+   * Reloads when another process changed the store (several service instances share one store);
+   * cheap when nothing changed. Called on a timer by the bootstrap.
+   */
+  async sync(): Promise<boolean> {
+    const now = await this.store.fingerprint();
+    if (now === this.fingerprint) return false;
+    await this.load();
+    return true;
+  }
+
   /** Loads every current definition, dependencies first. */
   async load(): Promise<void> {
+    const fingerprint = await this.store.fingerprint();
     const all = await this.store.list();
     const byId = new Map(all.map((d) => [d.kpiId, d]));
     const next = new Map<string, LiveDefinition>();
@@ -54,8 +68,10 @@ export class DefinitionsService {
       if (ir && !hasErrors(analysis.diagnostics)) next.set(def.kpiId, { ir, stored: def });
       else this.broken.set(def.kpiId, analysis.diagnostics);
     };
+    this.broken.clear();
     for (const def of all) visit(def);
     this.live = next;
+    this.fingerprint = fingerprint;
     this.changed();
   }
 

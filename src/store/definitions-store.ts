@@ -85,6 +85,14 @@ export class DefinitionStore {
     return rows.map(toDefinition);
   }
 
+  /** Changes whenever any process writes a definition: count of versions and the latest write. */
+  async fingerprint(): Promise<string> {
+    const [row] = await this.db.query<{ n: number; t: string | null }>(
+      'SELECT count(*)::int AS n, max(created_at)::text AS t FROM kpi_store.definitions',
+    );
+    return `${row?.n ?? 0}@${row?.t ?? ''}`;
+  }
+
   /** Current KPIs whose formula references `kpiId` directly. */
   async dependents(kpiId: string): Promise<string[]> {
     const rows = await this.db.query<{ kpi_id: string }>(

@@ -116,3 +116,16 @@ describe('definitions routes on the embedded TimescaleDB store', () => {
     expect(JSON.stringify(await malformed.json())).not.toMatch(/at .*\.ts/);
   });
 });
+
+describe('several service instances on one store', () => {
+  it("picks up another instance's writes on sync", async () => {
+    const a = await harness();
+    const b = await harness({ db: a.db });
+    await a.app.request('/api/definitions', json(revenueDef));
+    expect((await b.app.request('/api/definitions/revenue')).status).toBe(404);
+    expect(await b.definitions.sync()).toBe(true);
+    expect((await b.app.request('/api/definitions/revenue')).status).toBe(200);
+    expect(await b.definitions.sync()).toBe(false);
+    await a.close();
+  });
+});
