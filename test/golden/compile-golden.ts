@@ -1,0 +1,121 @@
+/**
+ * Golden SQL fixtures: fixtures/golden/sql/*.txt hold a query and the expected plan and SQL per dialect
+ * side by side. `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/compile-sql.test.ts` rewrites
+ * them; review the diff like code.
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Catalog } from '../../src/catalog/types.ts';
+import { emitSql } from '../../src/emit/emit.ts';
+import { postgres } from '../../src/emit/postgres.ts';
+import { trino } from '../../src/emit/trino.ts';
+import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { CompileError } from '../../src/plan/errors.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import { printPlan } from '../../src/plan/print.ts';
+
+export const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/sql/', import.meta.url));
+export const SECTIONS = ['query', 'plan', 'trino', 'postgres'] as const;
+
+export interface GoldenCase {
+  readonly file: string;
+  readonly title: string;
+  readonly sections: Readonly<Record<string, string>>;
+}
+
+export function readGoldens(): GoldenCase[] {
+  return readdirSync(GOLDEN_DIR)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(GOLDEN_DIR, file), 'utf8');
+      const title = /^# title: (.*)$/m.exec(text)?.[1] ?? file;
+      const sections: Record<string, string> = {};
+      const parts = text.split(/^--- (\w+)\n/m);
+      for (let i = 1; i < parts.length; i += 2) sections[parts[i]!] = parts[i + 1]!.trimEnd();
+      return { file, title, sections };
+    });
+}
+
+export function writeGolden(c: GoldenCase, sections: Record<string, string>): void {
+  const body = SECTIONS.filter((s) => sections[s] !== undefined)
+    .map((s) => `--- ${s}\n${sections[s]}\n`)
+    .join('');
+  writeFileSync(join(GOLDEN_DIR, c.file), `# title: ${c.title}\n${body}`);
+}
+
+export interface GoldenEnv {
+  readonly catalog: Catalog;
+  readonly registry: ReadonlyMap<string, KpiIR>;
+  /** KPI IR for inline DSL (`dsl:` lines). */
+  readonly dsl: (text: string) => KpiIR;
+  readonly filter: (text: string) => RowExpr;
+}
+
+/** Parses the `--- query` section: `key: value` lines (kpi|dsl, grain, from, to, tz, dims, where). */
+export function queryOf(text: string, env: GoldenEnv): { kpi: KpiIR; query: MetricQuery } {
+  const v: Record<string, string> = {};
+  const where: string[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\w+):\s?(.*)$/.exec(line);
+    if (!m) continue;
+    if (m[1] === 'where') where.push(m[2]!);
+    else v[m[1]!] = m[2]!;
+  }
+  const kpi = v.dsl ? env.dsl(v.dsl) : env.registry.get(v.kpi ?? '');
+  if (!kpi) throw new Error(`golden query names no known KPI: ${text}`);
+  return {
+    kpi,
+    query: {
+      kpi: kpi.id,
+      grain: !v.grain || v.grain === 'none' ? null : (v.grain as Grain),
+      range: { start: v.from ?? '2025-01-01T00:00:00Z', end: v.to ?? '2025-04-01T00:00:00Z' },
+      timezone: v.tz ?? 'UTC',
+      dimensions: (v.dims ?? '')
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean),
+      filters: where.map(env.filter),
+    },
+  };
+}
+
+const attempt = (f: () => string): string => {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof CompileError) return `error ${error.code}: ${error.message}`;
+    throw error;
+  }
+};
+
+/** What the compiler produces today for a golden's query. */
+export function render(c: GoldenCase, env: GoldenEnv): Record<string, string> {
+  const { kpi, query } = queryOf(c.sections.query ?? '', env);
+  const registry = new Map(env.registry);
+  registry.set(kpi.id, kpi);
+  const ctx = { catalog: env.catalog, registry };
+  const planned = (() => {
+    try {
+      return planQuery(kpi, query, ctx);
+    } catch (error) {
+      if (error instanceof CompileError) return `error ${error.code}: ${error.message}`;
+      throw error;
+    }
+  })();
+  const out: Record<string, string> = { query: c.sections.query ?? '' };
+  if (typeof planned === 'string') {
+    out.plan = planned;
+    return out;
+  }
+  out.plan = printPlan(planned);
+  for (const d of [trino, postgres]) {
+    out[d.name] = attempt(() => {
+      const e = emitSql(planned, d, env.catalog);
+      return `${e.sql}\n-- params: ${JSON.stringify(e.params.map((p) => p.value))}`;
+    });
+  }
+  return out;
+}
