@@ -10,6 +10,7 @@ import { redisBackend } from '../cache/redis-backend.ts';
 import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClient } from '../store/pg-client.ts';
@@ -148,6 +149,15 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     ...engine.health,
   ];
 
+  const scheduler = config.ENABLE_SCHEDULER
+    ? new Scheduler({ definitions, queries, sql, defaultTimezone: config.SCHEDULER_TIMEZONE, log })
+    : null;
+  if (scheduler) {
+    scheduler.start();
+    closers.push(() => scheduler.stop());
+    log(`scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE})`);
+  }
+
   const app = createApp({
     definitions,
     queries,
@@ -164,7 +174,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
         })
       : null,
     health,
-    scheduler: null,
+    scheduler,
     serviceName: config.SERVICE_NAME,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     logError: (error, context) =>

@@ -88,6 +88,7 @@ export const testLanguage: KpiLanguage = {
         filters: [],
         approximate: false,
         dependsOn: [...new Set(dependsOn)],
+        ...(d.schedule ? { schedule: d.schedule } : {}),
       };
       kpis.push(ir);
       known.set(ir.id, ir);
