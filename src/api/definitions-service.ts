@@ -110,6 +110,18 @@ export class DefinitionsService {
 
   async create(submission: DefinitionSubmission): Promise<LiveDefinition[]> {
     const analysis = this.checked(submission, this.registry());
+    // All or nothing for several KPIs in one body: refuse before writing any.
+    const existing = analysis.kpis.filter((k) => this.live.has(k.id)).map((k) => k.id);
+    if (existing.length > 0) {
+      throw new ApiError(
+        409,
+        'exists',
+        `KPI(s) already exist: ${existing.join(', ')}; use PUT to change them`,
+        {
+          existing,
+        },
+      );
+    }
     const created: LiveDefinition[] = [];
     for (const ir of analysis.kpis) {
       const stored = await this.store.create({
