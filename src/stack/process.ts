@@ -20,9 +20,25 @@ export function logFile(stackDir: string, name: string): string {
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * An exited process not yet reaped by its parent (here often an init that reaps only every few
+ * seconds). A JVM whose main thread ended while shutdown hooks still run also shows state Z, but it
+ * still has other threads: only a single-threaded Z is really gone.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const state = /^State:\s+(\S)/m.exec(status)?.[1];
+    const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? '1');
+    return state === 'Z' && threads <= 1;
+  } catch {
+    return false;
   }
 }
 

@@ -102,6 +102,9 @@ export const trinoService: LocalService = {
     const etc = renderTrinoEtc(config, prereqs.trinoHome);
     const data = join(config.stackDir, 'trino', 'data');
     mkdirSync(data, { recursive: true });
+    // The launcher refuses to start while the pid in its own pid file exists, and an exited Trino can
+    // linger unreaped for seconds as a zombie; our pid file (.stack/run) is the one that counts.
+    rmSync(join(data, 'var', 'run', 'launcher.pid'), { force: true });
     // `launcher run` stays in the foreground and execs the JVM, so the pid file holds Trino's own pid.
     return spawnDetached(
       config.stackDir,
