@@ -73,11 +73,12 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
   const columns: TrinoColumn[] = [];
   const rows: unknown[][] = [];
   try {
+    // The POST is not aborted mid-flight (it returns at once, queued): we need its id and nextUri to
+    // cancel the query on the server. Aborts interrupt the long-polling GETs that follow.
     let page: Page = await request(`${o.url.replace(/\/$/, '')}/v1/statement`, {
       method: 'POST',
       body: trinoStatement(sql, params),
       headers,
-      signal: controller.signal,
     });
     for (;;) {
       queryId = page.id;
@@ -96,6 +97,7 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
         for (const r of page.data) rows.push(r);
       }
       if (!nextUri) break;
+      if (controller.signal.aborted) throw controller.signal.reason ?? new Error('aborted');
       page = await request(nextUri, { headers, signal: controller.signal });
     }
     const end = performance.now();
@@ -110,22 +112,19 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
     if (controller.signal.aborted) {
       // Really stop the query on the server: DELETE on the current nextUri cancels it.
       if (nextUri) await fetch(nextUri, { method: 'DELETE', headers }).catch(() => undefined);
-      else if (queryId)
-        await fetch(`${o.url}/v1/query/${queryId}`, { method: 'DELETE', headers }).catch(() => undefined);
+      const what = `query ${queryId || '(not started)'}`;
       if (timedOut) {
         throw new EngineError(
           'engine-timeout',
           'trino',
           o.kpi ?? null,
-          `query ${queryId || '(not started)'} canceled after ${o.timeoutMs} ms`,
+          `${what} canceled after ${o.timeoutMs} ms`,
+          {
+            cause: error,
+          },
         );
       }
-      throw new EngineError(
-        'engine-canceled',
-        'trino',
-        o.kpi ?? null,
-        `query ${queryId || '(not started)'} canceled`,
-      );
+      throw new EngineError('engine-canceled', 'trino', o.kpi ?? null, `${what} canceled`, { cause: error });
     }
     if (error instanceof EngineError) throw error;
     if (isUnavailable(error)) {
