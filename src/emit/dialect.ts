@@ -20,6 +20,8 @@ export interface Dialect {
     readonly exactPercentile: boolean;
     /** TimescaleDB's time_bucket exists. */
     readonly timeBucket: boolean;
+    /** Most buckets a generated spine may have (Trino's sequence stops at 10,000). */
+    readonly maxSpineBuckets: number;
   };
   readonly doubleType: string;
   readonly stringType: string;

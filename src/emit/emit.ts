@@ -7,7 +7,7 @@
  */
 import { connectionOf } from '../catalog/resolve.ts';
 import type { Catalog, TableRef } from '../catalog/types.ts';
-import { assertNever, type RowExpr } from '../ir/kpi.ts';
+import { assertNever, type Grain, type RowExpr } from '../ir/kpi.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Aggregate, Join, Plan, ValueExpr, WindowOp } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
@@ -322,6 +322,14 @@ class Emitter {
     let theSpine = j.spine;
     for (const a of j.inputs) if (!theSpine && a.bucketing.kind === 'spine') theSpine = a.bucketing.spine;
     if (theSpine) {
+      const buckets = spineSizeBound(theSpine.grain, p.range.start, p.range.end);
+      if (buckets > this.d.flags.maxSpineBuckets) {
+        unsupported(
+          `a spine of about ${buckets} ${theSpine.grain} buckets`,
+          this.d.name,
+          `at most ${this.d.flags.maxSpineBuckets}; use a coarser grain or a shorter range`,
+        );
+      }
       const body = theSpine.grain
         ? this.d.spine(theSpine.grain, p.timezone, this.start, this.end)
         : `SELECT ${this.start} AS bucket, ${this.start} AS lo, ${this.end} AS hi`;
@@ -337,6 +345,22 @@ class Emitter {
     const order = [...(j.timed ? ['1'] : []), ...p.dimensions.map((_, i) => String(i + 2))];
     return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM joined j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;
   }
+}
+
+const SHORTEST_MS: Record<Grain, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 23 * 3_600_000,
+  week: 7 * 23 * 3_600_000,
+  month: 28 * 86_400_000,
+  quarter: 89 * 86_400_000,
+  year: 365 * 86_400_000,
+};
+
+/** An upper bound on the number of buckets of `grain` overlapping [start, end). */
+function spineSizeBound(grain: Grain | null, start: string, end: string): number {
+  if (grain === null) return 1;
+  return Math.ceil((Date.parse(end) - Date.parse(start)) / SHORTEST_MS[grain]) + 1;
 }
 
 /** The connections a plan reads (fact tables and every joined table). */

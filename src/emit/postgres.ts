@@ -29,6 +29,7 @@ function make(name: 'postgres' | 'timescale'): Dialect {
       approxDistinct: false,
       exactPercentile: true,
       timeBucket: name === 'timescale',
+      maxSpineBuckets: Number.POSITIVE_INFINITY,
     }),
     doubleType: 'double precision',
     stringType: 'text',

@@ -21,7 +21,13 @@ const step: Record<Grain, string> = {
 export const trino: Dialect = Object.freeze({
   name: 'trino' as const,
   placeholders: 'question' as const,
-  flags: Object.freeze({ federated: true, approxDistinct: true, exactPercentile: false, timeBucket: false }),
+  flags: Object.freeze({
+    federated: true,
+    approxDistinct: true,
+    exactPercentile: false,
+    timeBucket: false,
+    maxSpineBuckets: 10_000,
+  }),
   doubleType: 'double',
   stringType: 'varchar',
   quote: quoteIdentifier,

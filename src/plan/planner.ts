@@ -193,15 +193,31 @@ class FormulaPlanner {
   ): Instance {
     const measure = kpi.measures.find((m) => m.name === name);
     if (!measure) throw new CompileError('unknown-measure', `KPI "${kpi.id}" has no measure "${name}"`);
-    const key = stableJson({ kpi: kpi.id, name, filters, window });
+    // The seed's `timeRange.period` (`last_30_days`) makes the variable a trailing window at each bucket.
+    const period = measure.period ? periodWindow(measure.period) : null;
+    if (measure.period && !period) {
+      throw new CompileError(
+        'unsupported',
+        `measure "${name}" of KPI "${kpi.id}" has period "${measure.period}"; use last_<n>_<unit>s`,
+      );
+    }
+    const windows = period ? [...window, period] : window;
+    const key = stableJson({ kpi: kpi.id, name, filters, window: windows });
     let inst = this.byKey.get(key);
     if (!inst) {
-      inst = { name: `m${this.instances.length}`, kpi, measure, filters, window };
+      inst = { name: `m${this.instances.length}`, kpi, measure, filters, window: windows };
       this.byKey.set(key, inst);
       this.instances.push(inst);
     }
     return inst;
   }
+}
+
+/** `last_30_days` → trailing 30 day; `last_3_months` → trailing 3 month. */
+export function periodWindow(period: string): WindowOp | null {
+  const m = /^last_(\d+)_(minute|hour|day|week|month|quarter|year)s?$/.exec(period);
+  if (!m || Number(m[1]) <= 0) return null;
+  return { op: 'trailing', amount: Number(m[1]), unit: m[2] as Grain };
 }
 
 function positive(d: Duration, what: string): { amount: number; unit: Grain } {

@@ -263,3 +263,34 @@ describe('emitSql', () => {
     expect(t.sql.split('?').length - 1).toBe(t.params.length);
   });
 });
+
+describe('windows from the seed and dialect limits', () => {
+  it("turns a variable's timeRange.period (last_30_days) into a trailing window on the spine", () => {
+    const k = kpi('spend_30d', ref('s'), [
+      measure(catalog, 's', 'sum', T.expenses, 'amount', { period: 'last_30_days' }),
+    ]);
+    const p = planQuery(k, query('spend_30d', { grain: 'day' }), ctx);
+    expect(aggregates(p)[0]!.bucketing).toMatchObject({
+      kind: 'spine',
+      window: [{ op: 'trailing', amount: 30, unit: 'day' }],
+    });
+    const bad = kpi('bad', ref('s'), [
+      measure(catalog, 's', 'sum', T.expenses, 'amount', { period: 'fortnightly' }),
+    ]);
+    expect(codeOf(() => planQuery(bad, query('bad'), ctx))).toMatch(/^unsupported: .*period "fortnightly"/);
+  });
+
+  it('refuses a Trino spine longer than its sequence limit, naming the construct and the dialect', () => {
+    const p = planQuery(
+      get('events_7d'),
+      query('events_7d', {
+        grain: 'minute',
+        range: { start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' },
+      }),
+      ctx,
+    );
+    expect(codeOf(() => emitSql(p, trino, catalog))).toMatch(
+      /^unsupported: a spine of about \d+ minute buckets cannot be expressed in the trino dialect/,
+    );
+  });
+});
