@@ -1,15 +1,47 @@
 /**
  * Adapts the language facade (src/semantic) to the service's KpiLanguage, and lists the demo KPIs the
- * embedded default seeds a fresh store with. Loaded dynamically so the service layer compiles on its own.
+ * embedded default seeds a fresh store with (the demo DSL files and the seed's JSON examples).
+ * Loaded dynamically so the service layer compiles and starts with a clear message without it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/types.ts';
+import type { Diagnostic } from '../ir/diagnostic.ts';
+import type { KpiIR } from '../ir/kpi.ts';
 import type { DefinitionSubmission } from './definitions-service.ts';
-import type { KpiLanguage, Registry } from './deps.ts';
+import type { Analysis, KpiLanguage, Registry } from './deps.ts';
 
 export interface LanguageBinding {
   readonly language: KpiLanguage;
   readonly demoDefinitions: () => DefinitionSubmission[];
+}
+
+export const SEED_KPIS_PATH = fileURLToPath(new URL('../../fixtures/seed-kpis.json', import.meta.url));
+
+/** Accepts `{kpis}` or `{kpi}` results. */
+function normalize(result: {
+  kpis?: readonly KpiIR[];
+  kpi?: KpiIR | null;
+  diagnostics?: readonly Diagnostic[];
+}): Analysis {
+  return {
+    kpis: result.kpis ?? (result.kpi ? [result.kpi] : []),
+    diagnostics: result.diagnostics ?? [],
+  };
+}
+
+/** DEMO_KPI_FILES entries may be paths, URLs or `{path|file, text|source}` objects. */
+function demoText(entry: unknown): string | null {
+  if (typeof entry === 'string') return existsSync(entry) ? readFileSync(entry, 'utf8') : entry;
+  if (entry instanceof URL) return readFileSync(entry, 'utf8');
+  if (entry && typeof entry === 'object') {
+    const e = entry as Record<string, unknown>;
+    const text = e.text ?? e.source;
+    if (typeof text === 'string') return text;
+    const path = e.path ?? e.file;
+    if (typeof path === 'string' && existsSync(path)) return readFileSync(path, 'utf8');
+  }
+  return null;
 }
 
 export async function languageFor(catalog: Catalog): Promise<LanguageBinding> {
@@ -19,14 +51,28 @@ export async function languageFor(catalog: Catalog): Promise<LanguageBinding> {
   const ctx = (registry: Registry, file?: string) => ({ catalog, registry, file: file ?? 'request.kpi' });
   return {
     language: {
-      analyzeDsl: (text, registry, file) => semantic.analyzeDsl(text, ctx(registry, file)),
-      analyzeDefinitions: (json, registry) => semantic.analyzeDefinitions(json, ctx(registry)),
+      analyzeDsl: (text, registry, file) => normalize(semantic.analyzeDsl(text, ctx(registry, file))),
+      analyzeDefinitions: (json, registry) => normalize(semantic.analyzeDefinitions(json, ctx(registry))),
       parseFilter: (text, registry) => semantic.parseFilter(text, ctx(registry, 'filter')),
       printKpi: (ir) => semantic.printKpi(ir),
     },
-    demoDefinitions: () =>
-      ((semantic.DEMO_KPI_FILES ?? []) as string[]).map(
-        (file): DefinitionSubmission => ({ format: 'dsl', text: readFileSync(file, 'utf8') }),
-      ),
+    demoDefinitions: () => {
+      const files = semantic.DEMO_KPI_FILES;
+      const entries: unknown[] = Array.isArray(files)
+        ? files
+        : files && typeof files === 'object'
+          ? Object.values(files)
+          : [];
+      const submissions: DefinitionSubmission[] = entries
+        .map(demoText)
+        .filter((t): t is string => t !== null)
+        .map((text) => ({ format: 'dsl', text }));
+      if (existsSync(SEED_KPIS_PATH)) {
+        // One by one: a KPI already defined by a DSL file is skipped, not the whole list.
+        const seed: unknown = JSON.parse(readFileSync(SEED_KPIS_PATH, 'utf8'));
+        for (const json of Array.isArray(seed) ? seed : [seed]) submissions.push({ format: 'json', json });
+      }
+      return submissions;
+    },
   };
 }
