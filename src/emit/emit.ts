@@ -173,7 +173,9 @@ class Emitter {
       case 'count_distinct':
         return `COUNT(DISTINCT ${x})`;
       case 'avg':
-        return `AVG(CAST(${x} AS ${this.d.doubleType}))`;
+        // SUM of a decimal or integer is exact in every engine, so the quotient is the same double
+        // everywhere (AVG's own summation order differs between Trino and PostgreSQL).
+        return `CAST(SUM(${x}) AS ${this.d.doubleType}) / COUNT(${x})`;
       case 'min':
         return `MIN(${x})`;
       case 'max':

@@ -127,7 +127,8 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
       throw new EngineError('engine-canceled', 'trino', o.kpi ?? null, `${what} canceled`, { cause: error });
     }
     if (error instanceof EngineError) throw error;
-    if (isUnavailable(error)) {
+    // fetch rejects with TypeError('fetch failed') for any network failure: the server is unreachable.
+    if (isUnavailable(error) || (error instanceof TypeError && error.message === 'fetch failed')) {
       throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, `cannot reach ${o.url}`, {
         cause: error,
       });

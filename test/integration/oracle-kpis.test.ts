@@ -89,7 +89,7 @@ async function pgAgg(q: MetricQuery, a: PgAgg): Promise<Map<string, OracleRow>> 
         ? `to_char(date_trunc('${q.grain}', ${a.ts} AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI')`
         : `to_char(date_trunc('${q.grain}', ${a.ts} AT TIME ZONE $1), 'YYYY-MM-DD HH24:MI')`;
   const sql = `SELECT ${bucket} AS b${dims.map(([n, e]) => `, ${e} AS "${n}"`).join('')}, (${a.agg})::text AS v
-    FROM ${a.from} WHERE ${a.ts} >= $2::timestamptz AND ${a.ts} < $3::timestamptz ${a.where ? `AND ${a.where}` : ''}
+    FROM ${a.from} WHERE $1::text IS NOT NULL AND ${a.ts} >= $2::timestamptz AND ${a.ts} < $3::timestamptz ${a.where ? `AND ${a.where}` : ''}
     GROUP BY ${['1', ...dims.map((_, i) => String(i + 2))].join(', ')}`;
   const rows = await pgQuery(a.url, sql, [zone, q.range.start, q.range.end, ...(a.params ?? [])]);
   const out = new Map<string, OracleRow>();
@@ -503,7 +503,7 @@ const CASES: OracleCase[] = [
           url: P(),
           from: 'public.subscriptions',
           ts: 'started_at',
-          agg: 'avg(amount::double precision)',
+          agg: 'avg(amount)',
           dims: { plan_type: 'plan_type' },
         })
       ).values(),
