@@ -5,6 +5,7 @@
  * Never: lang/, plan/, emit/ directly — the language and the engine come in through deps.ts.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { ReportStore } from '../store/reports-store.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -73,6 +74,17 @@ export function createApp(deps: AppDeps): App {
     c.set('principal', principal);
     return next();
   });
+
+  // Definitions and queries are small; refuse huge bodies before parsing them.
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: 1024 * 1024,
+      onError: () => {
+        throw new ApiError(413, 'payload-too-large', 'the request body is larger than 1 MiB');
+      },
+    }),
+  );
 
   app.onError((error, c) => {
     const apiError = toApiError(error);

@@ -116,3 +116,13 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
     expect((await h.app.request('/api/query', json({ kpi: 'revenue', dsl: 'x' }))).status).toBe(400);
   });
 });
+
+describe('request limits', () => {
+  it('refuses bodies over 1 MiB with 413 in the error shape', async () => {
+    const h = await harness();
+    const res = await h.app.request('/api/definitions', json({ id: 'x', padding: 'x'.repeat(1_100_000) }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('payload-too-large');
+    await h.close();
+  });
+});
