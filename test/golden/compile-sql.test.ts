@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
-import { demoKpis, registryOf } from '../unit/compile-kpis.ts';
+import { demoKpis, featureKpis, registryOf } from '../unit/compile-kpis.ts';
 import { type GoldenEnv, readGoldens, render, writeGolden } from './compile-golden.ts';
 
 const catalog = loadCatalog();
 const env: GoldenEnv = {
   catalog,
-  registry: registryOf(demoKpis(catalog)),
+  registry: registryOf([...demoKpis(catalog), ...featureKpis(catalog)]),
   dsl: () => {
     throw new Error('inline DSL needs src/semantic');
   },

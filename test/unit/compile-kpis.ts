@@ -128,3 +128,129 @@ export const query = (kpiId: string, extra: Partial<MetricQuery> = {}): MetricQu
   filters: [],
   ...extra,
 });
+
+const lit = (value: number): RowExpr & FormulaExpr => ({
+  kind: 'literal',
+  value,
+  type: Number.isInteger(value) ? 'bigint' : 'double',
+});
+
+/** KPIs exercising every construct of the IR, for golden SQL fixtures. */
+export function featureKpis(catalog: Catalog): KpiIR[] {
+  const s = (c: string) => col(catalog, T.subscriptions, c);
+  const e = (c: string) => col(catalog, T.events, c);
+  const sessions = { source: 'analytics', table: 'sessions' } as const;
+  return [
+    kpi('row_predicates', ref('a'), [
+      measure(catalog, 'a', 'sum', T.subscriptions, null, {
+        type: 'decimal',
+        arg: {
+          kind: 'case',
+          whens: [{ when: eq(s('currency'), str('EUR')), then: s('amount') }],
+          else: { kind: 'binary', op: '*', left: s('amount'), right: lit(0.9) },
+        },
+        filter: {
+          kind: 'binary',
+          op: 'and',
+          left: {
+            kind: 'binary',
+            op: 'and',
+            left: {
+              kind: 'in',
+              operand: s('plan_type'),
+              values: [str('pro'), str('enterprise')],
+              negated: false,
+            },
+            right: { kind: 'between', operand: s('amount'), low: lit(10), high: lit(1000), negated: false },
+          },
+          right: {
+            kind: 'binary',
+            op: 'or',
+            left: { kind: 'like', operand: s('status'), pattern: str('act%\\_'), negated: true },
+            right: {
+              kind: 'unary',
+              op: 'not',
+              operand: { kind: 'is_null', operand: s('canceled_at'), negated: false },
+            },
+          },
+        },
+      }),
+    ]),
+    kpi(
+      'scalar_functions',
+      {
+        kind: 'call',
+        fn: 'round',
+        args: [
+          {
+            kind: 'binary',
+            op: '+',
+            left: {
+              kind: 'binary',
+              op: '/',
+              left: { kind: 'call', fn: 'coalesce', args: [ref('a'), lit(0)] },
+              right: { kind: 'call', fn: 'nullif', args: [ref('b'), lit(0)] },
+            },
+            right: {
+              kind: 'binary',
+              op: '%',
+              left: { kind: 'call', fn: 'abs', args: [{ kind: 'unary', op: '-', operand: ref('b') }] },
+              right: {
+                kind: 'call',
+                fn: 'greatest',
+                args: [lit(3), { kind: 'call', fn: 'least', args: [ref('b'), lit(7)] }],
+              },
+            },
+          },
+          lit(2),
+        ],
+      },
+      [
+        measure(catalog, 'a', 'max', T.subscriptions, 'amount'),
+        measure(catalog, 'b', 'min', T.subscriptions, 'amount'),
+      ],
+    ),
+    kpi(
+      'distinct_users',
+      div(ref('users'), ref('sessions')),
+      [
+        measure(catalog, 'users', 'count_distinct', T.events, 'account_id'),
+        measure(catalog, 'sessions', 'count', sessions, null),
+      ],
+      { dimensions: ['region'] },
+    ),
+    kpi('approx_users', ref('u'), [measure(catalog, 'u', 'approx_distinct', T.subscriptions, 'account_id')], {
+      approximate: true,
+    }),
+    kpi('p95_amount', ref('p'), [
+      measure(catalog, 'p', 'percentile', T.subscriptions, 'amount', { fraction: 0.95 }),
+    ]),
+    kpi('avg_session', ref('d'), [measure(catalog, 'd', 'avg', sessions, 'duration_s')]),
+    kpi('cumulative_signups', { kind: 'to_date', expr: ref('n'), period: null }, [
+      measure(catalog, 'n', 'count', T.accounts, null),
+    ]),
+    kpi(
+      'rolling_previous',
+      {
+        kind: 'rolling',
+        expr: { kind: 'previous', expr: ref('r'), offset: { amount: 1, unit: 'month' } },
+        window: { amount: 3, unit: 'month' },
+      },
+      [measure(catalog, 'r', 'sum', T.subscriptions, 'amount')],
+    ),
+    kpi(
+      'eu_purchases',
+      ref('n'),
+      [measure(catalog, 'n', 'count', T.events, null, { filter: eq(e('type'), str('purchase')) })],
+      {
+        filters: [eq({ kind: 'dimension', name: 'region' }, str('eu'))],
+      },
+    ),
+    kpi('eu_arpa', div({ kind: 'kpi_ref', id: 'mrr' }, { kind: 'kpi_ref', id: 'signups' }), [], {
+      filters: [eq({ kind: 'dimension', name: 'region' }, str('eu'))],
+      dependsOn: ['mrr', 'signups'],
+    }),
+    kpi('loop_a', { kind: 'kpi_ref', id: 'loop_b' }, [], { dependsOn: ['loop_b'] }),
+    kpi('loop_b', { kind: 'kpi_ref', id: 'loop_a' }, [], { dependsOn: ['loop_a'] }),
+  ];
+}
