@@ -550,3 +550,23 @@ describe('engine results equal the independent oracle', () => {
     }
   });
 });
+
+describe('trend (seed MetricResponse)', () => {
+  it('compares the latest complete period with the one before, leaving out the period still running', async () => {
+    const query = q('signups', { range: { start: '2025-01-01T00:00:00Z', end: '2025-07-01T00:00:00Z' } });
+    const trend = await engine.trend(query, { now: new Date('2025-06-15T12:00:00Z') });
+    const counts = await pgAgg(query, {
+      url: U(),
+      from: 'public.accounts',
+      ts: 'created_at',
+      agg: 'count(*)',
+    });
+    const may = [...counts.values()].find((r) => r.time === '2025-05-01T00:00:00Z')!.value!;
+    const april = [...counts.values()].find((r) => r.time === '2025-04-01T00:00:00Z')!.value!;
+    expect(trend.period).toBe('2025-05-01T00:00:00Z');
+    expect(trend.value).toBe(may);
+    expect(trend.previous).toBe(april);
+    const pct = Math.round(((may - april) / april) * 10_000) / 100;
+    expect(trend.trend).toEqual({ direction: pct > 0 ? 'up' : pct < 0 ? 'down' : 'stable', percentage: pct });
+  });
+});
