@@ -282,8 +282,20 @@ class Emitter {
           ...dims.map((d) => `${d.sql} AS ${d.as}`),
           ...(arg ? [`${arg} AS arg`] : []),
         ];
-        const facts = `SELECT ${cols.join(', ')} FROM ${from}${conditions.length ? ` WHERE ${conditions.join(' AND ')}` : ''}`;
         const { lo, hi } = this.membership(b.window);
+        // Only rows some bucket can read: bounds from the spine (engines prune before the range join).
+        const lowest = `(SELECT min(${lo}) FROM spine s)`;
+        const highest = `(SELECT max(${this.membership(b.window).hi}) FROM spine s)`;
+        const bounds = b.validity
+          ? [
+              `${alias(b.validity.table)}.${q(b.validity.startColumn)} < ${highest}`,
+              `(${alias(b.validity.table)}.${q(b.validity.endColumn)} IS NULL OR ${alias(b.validity.table)}.${q(b.validity.endColumn)} > ${lowest})`,
+            ]
+          : [
+              `${alias(b.time.table)}.${q(b.time.column)} >= ${lowest}`,
+              `${alias(b.time.table)}.${q(b.time.column)} < ${highest}`,
+            ];
+        const facts = `SELECT ${cols.join(', ')} FROM ${from} WHERE ${[...bounds, ...conditions].join(' AND ')}`;
         const on = b.validity
           ? `f.vs < ${hi} AND (f.ve IS NULL OR f.ve > ${lo})`
           : `f.ts >= ${lo} AND f.ts < ${hi}`;
