@@ -81,7 +81,7 @@ describe('user values and identifiers reach the engines as data', () => {
     const evil = `subscriptions"; DROP TABLE public.subscriptions; --`;
     file.sources.payments.tables[evil] = {
       ...file.sources.payments.tables.subscriptions,
-      columns: { ...file.sources.payments.tables.subscriptions.columns, [`amount" FROM x; --`]: 'decimal' },
+      columns: { ...file.sources.payments.tables.subscriptions.columns, 'amount" FROM x; --': 'decimal' },
     };
     const odd = buildCatalog(file);
     const k = kpi('odd', ref('a'), [

@@ -146,6 +146,7 @@ export function featureKpis(catalog: Catalog): KpiIR[] {
         type: 'decimal',
         arg: {
           kind: 'case',
+          // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
           whens: [{ when: eq(s('currency'), str('EUR')), then: s('amount') }],
           else: { kind: 'binary', op: '*', left: s('amount'), right: lit(0.9) },
         },
