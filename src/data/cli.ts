@@ -1,0 +1,46 @@
+/**
+ * `npm run data -- --scale 0.01|1 [--seed N]`: (re)loads every source of the stack in `.stack/env` (or
+ * the seed's environment variables) with the demo data set, printing rows/s per table.
+ */
+import { parseArgs } from 'node:util';
+import { readStackEnv } from '../stack/env.ts';
+import { loadDemoData } from './load.ts';
+import { DEMO_DATA } from './settings.ts';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '0.01' },
+    seed: { type: 'string', default: String(DEMO_DATA.seed) },
+    'if-empty': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty]');
+  process.exit(0);
+}
+const scale = Number(values.scale);
+const seed = Number(values.seed);
+if (!(scale > 0) || !Number.isInteger(seed)) {
+  console.error(
+    `data: --scale must be a positive number and --seed an integer (got ${values.scale}, ${values.seed})`,
+  );
+  process.exit(2);
+}
+const started = Date.now();
+try {
+  await loadDemoData({
+    scale,
+    seed,
+    env: readStackEnv() as Record<string, string>,
+    onlyIfEmpty: values['if-empty'],
+    log: (line) => console.log(line),
+  });
+  console.log(
+    `demo data at scale ${scale} (seed ${seed}) loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
+} catch (error) {
+  console.error(`data: ${(error as Error).message}`);
+  process.exit(1);
+}
