@@ -3,7 +3,7 @@
  * containers (`KPI_STACK=containers`, needs a Docker engine). Both load the demo data into empty
  * sources and write `.stack/env`; tests, benchmarks and the CLI all come through here.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { loadStackConfig, type StackConfig } from './config.ts';
 import { type StackEnv, stackEnvPath, writeStackEnv } from './env.ts';
 import { localDown, localStatus, localUp, type ServiceStatus } from './local/stack.ts';
@@ -31,29 +31,16 @@ export function stackKind(env: NodeJS.ProcessEnv = process.env): StackKind {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-type LoadDemoData = (opts: {
-  scale: number;
-  seed?: number;
-  env: Record<string, string>;
-  onlyIfEmpty?: boolean;
-  log?: (line: string) => void;
-}) => Promise<void>;
-const DATA_LOADER = new URL('../data/load.ts', import.meta.url);
-
 async function loadData(env: StackEnv, options: StackUpOptions, log: (line: string) => void): Promise<void> {
   if (options.skipData) return;
   const scale = options.scale ?? 0.01;
   const startedAt = Date.now();
-  // The data helper's loader; imported lazily so the stack scripts do not load the generator when skipped.
-  if (!existsSync(DATA_LOADER)) {
-    log('demo data: src/data/load.ts not there yet, sources left as they are'); // TODO(stack): error once it lands
-    return;
-  }
-  const { loadDemoData } = (await import(DATA_LOADER.href)) as { loadDemoData: LoadDemoData };
+  // Imported lazily: `--no-data` never loads the generator.
+  const { loadDemoData } = await import('../data/load.ts');
   await loadDemoData({
     scale,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    env: { ...env } as Record<string, string>,
+    env,
     onlyIfEmpty: true,
     log,
   });
