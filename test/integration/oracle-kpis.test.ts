@@ -510,6 +510,26 @@ const CASES: OracleCase[] = [
     ],
   },
   {
+    name: 'signups per hour over the New York fall-back night (01:00 happens twice, two buckets)',
+    query: q('signups', {
+      grain: 'hour',
+      timezone: 'America/New_York',
+      range: { start: '2025-11-01T00:00:00-04:00', end: '2025-11-03T00:00:00-05:00' },
+    }),
+    exactness: 'count',
+    direct: true,
+    oracle: async () => [
+      ...(
+        await pgAgg(CASES.find((c) => c.name.startsWith('signups per hour over the New York'))!.query, {
+          url: U(),
+          from: 'public.accounts',
+          ts: 'created_at',
+          agg: 'count(*)',
+        })
+      ).values(),
+    ],
+  },
+  {
     name: 'signups per minute over two UTC weeks',
     query: q('signups', {
       grain: 'minute',
@@ -519,7 +539,7 @@ const CASES: OracleCase[] = [
     direct: true,
     oracle: async () => [
       ...(
-        await pgAgg(CASES[17]!.query, {
+        await pgAgg(CASES.find((c) => c.name.startsWith('signups per minute'))!.query, {
           url: U(),
           from: 'public.accounts',
           ts: 'created_at',
