@@ -153,7 +153,9 @@ export function createEngine(o: EngineOptions): KpiEngine {
     const plan = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
     const preference = options.dialect ?? o.dialect ?? 'auto';
     const choice = chooseDialect(plan, o.catalog);
-    const dialect = preference === 'auto' ? choice.dialect : DIALECTS[preference];
+    // `auto` runs directly only where this process can reach that database; otherwise Trino does it.
+    const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
+    const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
     const { sql, params } = emitSql(plan, dialect, o.catalog);
     return {
       plan,

@@ -106,6 +106,24 @@ describe('user values and identifiers reach the engines as data', () => {
   });
 });
 
+describe('values round-trip as data', () => {
+  it('Trino (EXECUTE IMMEDIATE … USING) and PostgreSQL ($n) return every nasty value unchanged', async () => {
+    const values = [...NASTY, "it's", '\\', "'';--", 'ünïcödé ✓ \n new line'];
+    const trinoRows = await runTrino(
+      `SELECT ${values.map(() => '?').join(', ')}`,
+      values.map((value) => ({ type: 'string' as const, value })),
+      { url: env.TRINO_URL! },
+    );
+    expect(trinoRows.rows[0]).toEqual(values);
+    const pgRows = await pgQuery(
+      env.PAYMENTS_DB_URL!,
+      `SELECT ${values.map((_, i) => `$${i + 1}::text AS v${i}`).join(', ')}`,
+      values,
+    );
+    expect(Object.values(pgRows[0]!)).toEqual(values);
+  });
+});
+
 describe('engine errors', () => {
   it('names the KPI and the engine, and cancels a query that runs past the timeout', async () => {
     const slow = kpi('slow', ref('n'), [
