@@ -10,6 +10,7 @@ import { redisBackend } from '../cache/redis-backend.ts';
 import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
+import { loadDemoDataIntoPglite } from '../data/load.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
@@ -41,23 +42,23 @@ export interface BuildOptions {
   readonly log?: (line: string) => void;
 }
 
-async function embeddedStore(
+/**
+ * The embedded default uses two in-process PGlite instances: the metrics store (definitions, reports,
+ * kpi_metrics), queried in-process, and the demo sources, served to the engine over a local socket.
+ * Separate because a socket client holds its PGlite exclusively while connected.
+ */
+async function embeddedDatabases(
   config: ServiceConfig,
   log: (line: string) => void,
-): Promise<{ db: PGlite; sql: SqlClient }> {
-  const db = await createEmbeddedDb();
-  await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-  const data = await import('../data/load.ts' as string).catch(() => null);
-  if (data && typeof data.loadDemoDataIntoPglite === 'function') {
-    const t0 = Date.now();
-    await data.loadDemoDataIntoPglite(db, { scale: config.DEMO_SCALE, seed: 42 });
-    log(
-      `loaded the demo data set (scale ${config.DEMO_SCALE}) into the embedded TimescaleDB in ${Date.now() - t0} ms`,
-    );
-  } else {
-    log('demo data loader (src/data) not available: the embedded store starts without demo data');
-  }
-  return { db, sql: pgliteClient(db) };
+): Promise<{ store: PGlite; sources: PGlite }> {
+  const [store, sources] = await Promise.all([createEmbeddedDb(), createEmbeddedDb()]);
+  await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+  const t0 = Date.now();
+  await loadDemoDataIntoPglite(sources, { scale: config.DEMO_SCALE });
+  log(
+    `loaded the demo data set (scale ${config.DEMO_SCALE}) into the embedded database in ${Date.now() - t0} ms`,
+  );
+  return { store, sources };
 }
 
 export async function buildService(config: ServiceConfig, options: BuildOptions = {}): Promise<Service> {
@@ -68,9 +69,10 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   let sql: SqlClient;
   let embeddedDb: PGlite | null = null;
   if (config.mode === 'embedded') {
-    const store = await embeddedStore(config, log);
-    embeddedDb = store.db;
-    sql = store.sql;
+    const dbs = await embeddedDatabases(config, log);
+    embeddedDb = dbs.sources;
+    closers.push(() => dbs.sources.close());
+    sql = pgliteClient(dbs.store);
   } else {
     // max 1: the PGlite TimescaleDB socket server serves one connection at a time.
     sql = pgClient(config.TIMESCALE_URL!, { max: 1 });
