@@ -55,7 +55,13 @@ done
   Install Temurin 25 (https://adoptium.net/installation/linux/: apt-get install temurin-25-jdk) or set JAVA_HOME to a JDK >= 24."
 
 # --- Maven artifacts -------------------------------------------------------------------------------
-mvn_quiet() { mvn -B -q -ntp -Dstyle.color=never "$@" || die "mvn $* failed (is Maven Central reachable?)"; }
+mvn_quiet() { # Maven's output only when it fails (its quiet mode still prints colour resets)
+  local output
+  output=$(mvn -B -q -ntp "$@" 2>&1) || {
+    printf '%s\n' "$output" >&2
+    die "mvn $* failed (is Maven Central reachable?)"
+  }
+}
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
 if [[ ! -f "$TRINO_HOME/.kpi-complete" ]]; then
