@@ -24,15 +24,31 @@ async function main(): Promise<void> {
   const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
 
+  // PGlite sets some parameters for its session at boot (search_path = public); DISCARD ALL would
+  // reset them to the command-line values (search_path = pg_catalog), so they are put back after it.
+  const bootSettings = (
+    await db.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE source = 'session'",
+    )
+  ).rows;
+
   const waiting: Socket[] = [];
   let active: PGLiteSocketHandler | undefined;
 
   const resetSession = async () => {
     // ROLLBACK only warns when no transaction is open; DISCARD ALL drops prepared statements, temp
     // tables, SET values and advisory locks.
-    await db.exec('ROLLBACK; DISCARD ALL;').catch((error: unknown) => {
+    // Two statements, two calls: in one string they would form an implicit transaction block, where
+    // DISCARD ALL is not allowed.
+    try {
+      await db.exec('ROLLBACK');
+      await db.exec('DISCARD ALL');
+      for (const { name, setting } of bootSettings) {
+        await db.query('SELECT set_config($1, $2, false)', [name, setting]);
+      }
+    } catch (error) {
       console.error('timescale-server: session reset failed:', error);
-    });
+    }
   };
 
   const serveNext = async (): Promise<void> => {

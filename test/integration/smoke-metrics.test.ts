@@ -38,6 +38,30 @@ describe('the metrics store', () => {
     expect(rows[0].buckets).toBe(42); // 1000 hours from midnight = 41 full days + 16 hours
   });
 
+  it("does not leak one client's session (transaction, SET, prepared statement) into the next", async () => {
+    const first = new pg.Client({ connectionString: env.TIMESCALE_URL });
+    await first.connect();
+    await first.query({ name: 'smoke_stmt', text: 'SELECT $1::int AS x', values: [1] });
+    await first.query("SET TimeZone = 'Asia/Tokyo'");
+    await first.query('BEGIN');
+    await first.query(`INSERT INTO ${table} VALUES (now(), 'uncommitted', 1)`);
+    await first.end();
+
+    const next = new pg.Client({ connectionString: env.TIMESCALE_URL });
+    await next.connect();
+    try {
+      const settings = await next.query("SELECT current_setting('TimeZone') AS tz");
+      expect(settings.rows[0].tz).not.toBe('Asia/Tokyo');
+      const prepared = await next.query({ name: 'smoke_stmt', text: 'SELECT $1::int + 1 AS x', values: [1] });
+      expect(prepared.rows[0].x).toBe(2);
+      // Unqualified names still resolve (search_path intact) and the open transaction was rolled back.
+      const leaked = await next.query(`SELECT count(*)::int AS n FROM ${table} WHERE kpi = 'uncommitted'`);
+      expect(leaked.rows[0].n).toBe(0);
+    } finally {
+      await next.end();
+    }
+  });
+
   it('answers Trino and pg with the same figures while both query it at once', async () => {
     const trinoSql = `SELECT kpi, count(*) AS n, sum(value) AS total FROM metrics.public.${table} GROUP BY kpi ORDER BY kpi`;
     const pgSql = `SELECT kpi, count(*)::int AS n, sum(value) AS total FROM ${table} GROUP BY kpi ORDER BY kpi`;
