@@ -15,6 +15,25 @@ export interface EmbeddedSocket {
 }
 
 export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
+  // PGlite sets some parameters for its session at boot (search_path = public); DISCARD ALL would
+  // reset them to the command-line values, so they are put back after it (as src/stack does).
+  const bootSettings = (
+    await db.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE source = 'session'",
+    )
+  ).rows;
+  const resetSession = async () => {
+    try {
+      // Separate calls: in one string they would form an implicit transaction, where DISCARD ALL fails.
+      await db.exec('ROLLBACK');
+      await db.exec('DISCARD ALL');
+      for (const { name, setting } of bootSettings) {
+        await db.query('SELECT set_config($1, $2, false)', [name, setting]);
+      }
+    } catch {
+      // The next client still gets a working session; at worst with a leftover setting.
+    }
+  };
   const waiting: Socket[] = [];
   let active: PGLiteSocketHandler | undefined;
 
@@ -31,7 +50,7 @@ export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
       finished = true;
       // The handler releases PGlite's exclusive lock right after its close event.
       setImmediate(async () => {
-        await db.exec('ROLLBACK; DISCARD ALL;').catch(() => {});
+        await resetSession();
         active = undefined;
         void serveNext();
       });
