@@ -118,7 +118,7 @@ describe('npm start with nothing configured', () => {
   });
 
   it('stops on SIGTERM with exit code 0', async () => {
-    expect(await service.stop()).toBe(0);
+    expect(await service.stop()).toBe(true);
     expect(service.output()).toMatch(/stopped/);
   });
 });

@@ -208,7 +208,7 @@ describe('npm start, federated on the real stack', () => {
   });
 
   it('shuts down gracefully on SIGTERM and keeps every definition across a restart', async () => {
-    expect(await service.stop()).toBe(0);
+    expect(await service.stop()).toBe(true);
     expect(service.output()).toMatch(/SIGTERM: no new connections/);
     service = await startService(env);
     const res = await fetch(`${service.url}/api/definitions/${CAC}`);

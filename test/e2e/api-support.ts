@@ -15,8 +15,8 @@ export interface RunningService {
   readonly url: string;
   readonly output: () => string;
   readonly child: ChildProcess;
-  /** SIGTERM, and wait for exit; returns the exit code. */
-  stop(): Promise<number | null>;
+  /** SIGTERM to the process group, wait until it is gone; true when the service stopped cleanly. */
+  stop(): Promise<boolean>;
 }
 
 export async function startService(
@@ -55,12 +55,23 @@ export async function startService(
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     child,
-    stop: () =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        process.kill(-child.pid!, 'SIGTERM');
-      }),
+    // npm dies of the signal at once (its own exit code says nothing), so the whole process group is
+    // signalled and awaited; the service's own clean exit shows as its final "stopped" line.
+    stop: async () => {
+      const groupAlive = () => {
+        try {
+          process.kill(-child.pid!, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      if (groupAlive()) process.kill(-child.pid!, 'SIGTERM');
+      const deadline = Date.now() + 60_000;
+      while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');
+      return /kpi-engine: stopped\s*$/.test(output);
+    },
   };
 }
 
