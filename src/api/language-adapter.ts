@@ -4,7 +4,6 @@
  * Loaded dynamically so the service layer compiles and starts with a clear message without it.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
@@ -15,8 +14,6 @@ export interface LanguageBinding {
   readonly language: KpiLanguage;
   readonly demoDefinitions: () => DefinitionSubmission[];
 }
-
-export const SEED_KPIS_PATH = fileURLToPath(new URL('../../fixtures/seed-kpis.json', import.meta.url));
 
 /** Accepts `{kpis}` or `{kpi}` results. */
 function normalize(result: {
@@ -32,6 +29,8 @@ function normalize(result: {
 
 /** DEMO_KPI_FILES entries may be paths, URLs or `{path|file, text|source}` objects. */
 function demoText(entry: unknown): string | null {
+  // The seed's JSON file is listed too (for loadRegistry); it is submitted as JSON below.
+  if (typeof entry === 'string' && entry.endsWith('.json')) return null;
   if (typeof entry === 'string') return existsSync(entry) ? readFileSync(entry, 'utf8') : entry;
   if (entry instanceof URL) return readFileSync(entry, 'utf8');
   if (entry && typeof entry === 'object') {
@@ -54,23 +53,22 @@ export async function languageFor(catalog: Catalog): Promise<LanguageBinding> {
       analyzeDsl: (text, registry, file) => normalize(semantic.analyzeDsl(text, ctx(registry, file))),
       analyzeDefinitions: (json, registry) => normalize(semantic.analyzeDefinitions(json, ctx(registry))),
       parseFilter: (text, registry) => semantic.parseFilter(text, ctx(registry, 'filter')),
-      printKpi: (ir) => semantic.printKpi(ir),
+      printKpi: (ir) => semantic.printKpi(ir, catalog),
     },
     demoDefinitions: () => {
       const files = semantic.DEMO_KPI_FILES;
-      const entries: unknown[] = Array.isArray(files)
-        ? files
-        : files && typeof files === 'object'
-          ? Object.values(files)
-          : [];
-      const submissions: DefinitionSubmission[] = entries
-        .map(demoText)
-        .filter((t): t is string => t !== null)
-        .map((text) => ({ format: 'dsl', text }));
-      if (existsSync(SEED_KPIS_PATH)) {
-        // One by one: a KPI already defined by a DSL file is skipped, not the whole list.
-        const seed: unknown = JSON.parse(readFileSync(SEED_KPIS_PATH, 'utf8'));
-        for (const json of Array.isArray(seed) ? seed : [seed]) submissions.push({ format: 'json', json });
+      const entries: unknown[] = Array.isArray(files) ? files : [];
+      const submissions: DefinitionSubmission[] = [];
+      for (const entry of entries) {
+        const text = demoText(entry);
+        if (text === null) continue;
+        if (typeof entry === 'string' && entry.endsWith('.json')) {
+          // One by one: a KPI that is already defined is skipped, not the whole list.
+          const seed: unknown = JSON.parse(text);
+          for (const json of Array.isArray(seed) ? seed : [seed]) submissions.push({ format: 'json', json });
+        } else {
+          submissions.push({ format: 'dsl', text });
+        }
       }
       return submissions;
     },
