@@ -11,6 +11,8 @@ export interface Diagnostic {
   readonly hint?: string;
   /** What the parser expected at this point, when that helps. */
   readonly expected?: readonly string[];
+  /** The file it concerns, when diagnostics of several files are reported together (loadRegistry). */
+  readonly file?: string;
 }
 
 /** `file:line:col: error code: message (hint)` */

@@ -1,0 +1,147 @@
+/**
+ * Text → AST plus syntax diagnostics. Lexing and parsing recover from errors (Chevrotain's
+ * re-sync and single-token insertion/deletion), so one run reports several problems at once.
+ */
+import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import type * as C from '../../grammar/cst.d.ts';
+import { parser } from '../../grammar/parser.ts';
+import { KpiLexer } from '../../grammar/tokens.ts';
+import type { Diagnostic } from '../ir/diagnostic.ts';
+import type { Span } from '../ir/kpi.ts';
+import type { Decl, Expr } from './ast.ts';
+import { buildProgram, expression, tokenSpan } from './build-ast.ts';
+
+export interface Parsed<T> {
+  readonly value: T | null;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Inputs past this size are refused rather than parsed (bounded time and memory). */
+export const MAX_SOURCE_CHARS = 5_000_000;
+
+function pointSpan(offset: number, line: number, column: number, length = 1): Span {
+  return { start: { line, column, offset }, end: { line, column: column + length, offset: offset + length } };
+}
+
+function describe(t: IToken): string {
+  return t.tokenType.name === 'EOF' ? 'the end of the input' : `"${t.image}"`;
+}
+
+function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+  let t = e.token;
+  // At the end of input the token has no position: point just past the last character.
+  if (t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset))
+    t = (e as { previousToken?: IToken }).previousToken ?? t;
+  const span = Number.isNaN(t.startOffset) ? endSpan(text) : tokenSpan(t);
+  const expected = expectedFrom(e.message);
+  const found = describe(e.token);
+  const message =
+    e.name === 'NotAllInputParsedException'
+      ? `unexpected ${found}: expected a declaration (\`kpi\` or \`rollup\`)`
+      : expected.length > 0
+        ? `unexpected ${found}: expected ${expected.slice(0, 6).join(', ')}${expected.length > 6 ? ', …' : ''}`
+        : `unexpected ${found}`;
+  return { severity: 'error', code: 'syntax', message, span, ...(expected.length ? { expected } : {}) };
+}
+
+/** Chevrotain's messages list token names like `--> Identifier <--` or `<Identifier>`; turn them into words. */
+const WORDS: Record<string, string> = {
+  Identifier: 'a name',
+  QuotedIdentifier: 'a `quoted name`',
+  NumberLiteral: 'a number',
+  StringLiteral: "a 'string'",
+  DoubleQuotedString: 'a "string"',
+  LParen: '"("',
+  RParen: '")"',
+  LCurly: '"{"',
+  RCurly: '"}"',
+  Comma: '","',
+  Dot: '"."',
+  Colon: '":"',
+  Semicolon: '";"',
+  Equals: '"="',
+  Minus: '"-"',
+  Star: '"*"',
+};
+
+function expectedFrom(message: string): string[] {
+  const names = new Set<string>();
+  for (const m of message.matchAll(/(?:<|-->\s*)([A-Za-z]+)(?:>|\s*<--)/g)) names.add(m[1]!);
+  return [...names].map((n) => WORDS[n] ?? `"${n.toLowerCase()}"`);
+}
+
+function endSpan(text: string): Span {
+  const lines = text.split('\n');
+  return pointSpan(text.length, lines.length, (lines.at(-1)?.length ?? 0) + 1, 0);
+}
+
+function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: CstNode) => T): Parsed<T> {
+  if (text.length > MAX_SOURCE_CHARS) {
+    return {
+      value: null,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'too-large',
+          message: `the input has ${text.length} characters; the limit is ${MAX_SOURCE_CHARS}`,
+          span: pointSpan(0, 1, 1, 0),
+        },
+      ],
+    };
+  }
+  const lexed = KpiLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = lexed.errors.map((e) => ({
+    severity: 'error',
+    code: 'syntax',
+    message: lexerMessage(text, e.offset),
+    span: pointSpan(e.offset, e.line ?? 1, e.column ?? 1, e.length),
+  }));
+  parser.input = lexed.tokens;
+  const cst = rule(parser);
+  diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text)));
+  if (diagnostics.length > 0) return { value: null, diagnostics };
+  return { value: build(cst), diagnostics };
+}
+
+function lexerMessage(text: string, offset: number): string {
+  const ch = text[offset] ?? '';
+  if (ch === "'" || ch === '"') return `unterminated string: add the closing ${ch}`;
+  if (ch === '`') return 'unterminated quoted name: add the closing `';
+  return `unexpected character "${ch}"`;
+}
+
+export function parseProgram(text: string): Parsed<Decl[]> {
+  return run(
+    text,
+    (p) => p.program(),
+    (cst) => buildProgram(cst as C.ProgramCstNode),
+  );
+}
+
+/** One expression and nothing after it (inline formulas, filters, seed expressions). */
+export function parseExpression(text: string): Parsed<Expr> {
+  const result = run(
+    text,
+    (p) => p.expression(),
+    (cst) => expression(cst as C.ExpressionCstNode),
+  );
+  if (result.value === null) return result;
+  // The expression rule stops at the first token it cannot use; anything left is an error.
+  const lexed = KpiLexer.tokenize(text);
+  const end = result.value.span.end.offset;
+  const rest = lexed.tokens.find((t) => t.startOffset >= end);
+  if (rest) {
+    return {
+      value: null,
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'syntax',
+          message: `unexpected "${rest.image}" after the end of the expression`,
+          span: tokenSpan(rest),
+        },
+      ],
+    };
+  }
+  return result;
+}

@@ -1,0 +1,38 @@
+/** "did you mean …?" — the closest candidate by edit distance, when it is close enough to help. */
+
+export function editDistance(a: string, b: string): number {
+  if (a === b) return 0;
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return prev[b.length]!;
+}
+
+export function closest(word: string, candidates: Iterable<string>): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    if (Math.abs(c.length - w.length) > 3) continue;
+    const d = editDistance(w, c.toLowerCase());
+    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // Close means at most a third of the word changed (and at least one edit allowed).
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): { hint?: string } {
+  const c = closest(word, candidates);
+  return c === undefined ? {} : { hint: `did you mean "${c}"?` };
+}
