@@ -29,8 +29,6 @@ function normalize(result: {
 
 /** DEMO_KPI_FILES entries may be paths, URLs or `{path|file, text|source}` objects. */
 function demoText(entry: unknown): string | null {
-  // The seed's JSON file is listed too (for loadRegistry); it is submitted as JSON below.
-  if (typeof entry === 'string' && entry.endsWith('.json')) return null;
   if (typeof entry === 'string') return existsSync(entry) ? readFileSync(entry, 'utf8') : entry;
   if (entry instanceof URL) return readFileSync(entry, 'utf8');
   if (entry && typeof entry === 'object') {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
+import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import {
   analyzeDefinitions,
   analyzeDsl,
@@ -14,7 +15,7 @@ import {
 const catalog = loadCatalog();
 const seed = JSON.parse(readFileSync(new URL('../../fixtures/seed-kpis.json', import.meta.url), 'utf8'));
 const demo = loadRegistry(DEMO_KPI_FILES, catalog);
-const errors = (r: { diagnostics: readonly { severity: string }[] }) =>
+const errors = (r: { diagnostics: readonly Diagnostic[] }) =>
   r.diagnostics.filter((d) => d.severity === 'error');
 
 describe('the seed JSON KPIDefinitions', () => {
