@@ -40,7 +40,7 @@ export async function startService(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), timeoutMs);
     const check = () => {
-      if (/listening on/.test(output)) {
+      if (/docs at http/.test(output)) {
         clearTimeout(timer);
         resolve();
       }
