@@ -74,8 +74,9 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     closers.push(() => dbs.sources.close());
     sql = pgliteClient(dbs.store);
   } else {
-    // max 1: the PGlite TimescaleDB socket server serves one connection at a time.
-    sql = pgClient(config.TIMESCALE_URL!, { max: 1 });
+    // max 1 and a short idle time: the PGlite TimescaleDB socket server serves one connection at a
+    // time, so an instance hands it back quickly and other instances (or tools) get their turn.
+    sql = pgClient(config.TIMESCALE_URL!, { max: 1, idleTimeoutMillis: 500 });
   }
   closers.push(() => sql.close());
   await migrateStore(sql);
@@ -105,6 +106,13 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const telemetry = createTelemetry({ defaultMetrics: true });
   const backend = config.REDIS_URL ? redisBackend(config.REDIS_URL) : memoryBackend();
   closers.push(() => backend.close());
+  if (config.REDIS_URL) {
+    // Give Redis a moment to connect so /health is right from the first request; never block start.
+    const deadline = Date.now() + 3_000;
+    while ((await backend.status()) !== 'ok' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
+    if ((await backend.status()) !== 'ok') log('Redis is not reachable yet: answering uncached until it is');
+  }
   const cache = new ResultCache(backend, {
     ttlSeconds: config.CACHE_TTL_SECONDS,
     lockMs: config.QUERY_TIMEOUT_MS + 5_000,

@@ -6,6 +6,8 @@ export interface PgClientOptions {
   /** The PGlite socket server accepts one connection at a time: use 1 there. */
   readonly max?: number;
   readonly connectionTimeoutMillis?: number;
+  /** Release idle connections this fast; short for single-connection servers so others get a turn. */
+  readonly idleTimeoutMillis?: number;
 }
 
 function onClient(client: pg.PoolClient): SqlClient {
@@ -28,7 +30,8 @@ export function pgClient(url: string, options: PgClientOptions = {}): SqlClient 
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 4,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5_000,
+    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
+    idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
   });
   // An idle client losing its server must not crash the process; the next query reconnects.
   pool.on('error', () => {});
