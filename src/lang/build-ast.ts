@@ -157,7 +157,7 @@ function unary(n: C.UnaryCstNode): Expr {
     const span = nodeSpan(n);
     // `-5` is the literal −5, so printed negative literals read back as the same literal.
     if (operand.k === 'number')
-      return { k: 'number', value: -operand.value, image: `-${operand.image}`, span };
+      return { k: 'number', value: 0 - operand.value, image: `-${operand.image}`, span };
     return { k: 'unary', op: '-', operand, span };
   }
   return postfix(c.postfix![0]!);
