@@ -1,0 +1,177 @@
+/**
+ * Whole-input analysis: every KPI lowered on its own, then the checks that need them all —
+ * duplicate ids, derived-KPI cycles (the cycle printed), dependencies on broken KPIs, and that each
+ * declared dimension (and filter dimension) is reachable from every table the KPI reads, its
+ * derived KPIs' tables included.
+ */
+import { resolveDimension } from '../../catalog/resolve.ts';
+import type { Catalog, TableRef } from '../../catalog/types.ts';
+import type { Diagnostic } from '../../ir/diagnostic.ts';
+import type { KpiIR, RowExpr, Span } from '../../ir/kpi.ts';
+import type { RollupDef } from '../../ir/rollup.ts';
+import type { Ident } from '../../lang/v2/ast.ts';
+import { type KpiSpec, type Lowered, lowerKpi } from './kpi.ts';
+import { reachableTables } from './names.ts';
+import type { Reporter } from './report.ts';
+import { didYouMean } from './suggest.ts';
+
+export interface AnalyzeContext {
+  readonly catalog: Catalog;
+  readonly registry?: ReadonlyMap<string, KpiIR>;
+  readonly file?: string;
+}
+
+export interface AnalyzeResult {
+  readonly kpis: readonly KpiIR[];
+  readonly rollups: readonly RollupDef[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** A KPI to analyze, with the reporter its messages go to (JSON input prefixes a path). */
+export interface Entry {
+  readonly spec: KpiSpec | null;
+  readonly id: Ident | null;
+  readonly r: Reporter;
+}
+
+function tablesOf(id: string, all: ReadonlyMap<string, KpiIR>, seen = new Set<string>()): TableRef[] {
+  const k = all.get(id);
+  if (!k || seen.has(id)) return [];
+  seen.add(id);
+  const out: TableRef[] = k.measures.map((m) => m.table);
+  for (const d of k.dependsOn) out.push(...tablesOf(d, all, seen));
+  const keys = new Set<string>();
+  return out.filter((t) => {
+    const key = `${t.source}.${t.table}`;
+    if (keys.has(key)) return false;
+    keys.add(key);
+    return true;
+  });
+}
+
+function findCycle(start: string, all: ReadonlyMap<string, KpiIR>): string[] | null {
+  const path: string[] = [];
+  const done = new Set<string>();
+  const visit = (id: string): string[] | null => {
+    if (path.includes(id)) return id === start ? [...path, id] : null;
+    if (done.has(id)) return null;
+    path.push(id);
+    for (const d of all.get(id)?.dependsOn ?? []) {
+      const c = visit(d);
+      if (c) return c;
+    }
+    path.pop();
+    done.add(id);
+    return null;
+  };
+  return visit(start);
+}
+
+function filterDimensions(e: RowExpr, out: string[]): string[] {
+  switch (e.kind) {
+    case 'dimension':
+      out.push(e.name);
+      break;
+    case 'binary':
+      filterDimensions(e.left, out);
+      filterDimensions(e.right, out);
+      break;
+    case 'unary':
+      filterDimensions(e.operand, out);
+      break;
+    case 'call':
+      for (const a of e.args) filterDimensions(a, out);
+      break;
+    case 'case':
+      for (const w of e.whens) {
+        filterDimensions(w.when, out);
+        filterDimensions(w.then, out);
+      }
+      if (e.else) filterDimensions(e.else, out);
+      break;
+    case 'in':
+      filterDimensions(e.operand, out);
+      for (const v of e.values) filterDimensions(v, out);
+      break;
+    case 'between':
+      filterDimensions(e.operand, out);
+      filterDimensions(e.low, out);
+      filterDimensions(e.high, out);
+      break;
+    case 'is_null':
+    case 'like':
+      filterDimensions(e.operand, out);
+      if (e.kind === 'like') filterDimensions(e.pattern, out);
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+export function analyzeEntries(
+  entries: readonly Entry[],
+  ctx: AnalyzeContext,
+  errorSpanFor: (e: Entry) => Span,
+): KpiIR[] {
+  const registry = ctx.registry ?? new Map<string, KpiIR>();
+  const fileIds = new Set(entries.map((e) => e.id?.text).filter((x): x is string => !!x));
+  const isKpi = (id: string) => fileIds.has(id) || registry.has(id);
+  const kpiIds = () => [...fileIds, ...registry.keys()];
+  const seen = new Map<string, Entry>();
+  const lowered: (Lowered | null)[] = entries.map((e) => {
+    if (e.id) {
+      if (seen.has(e.id.text)) {
+        e.r.error('duplicate-kpi', `KPI "${e.id.text}" is defined twice in this input`, e.id.span);
+        return null;
+      }
+      seen.set(e.id.text, e);
+    }
+    return e.spec ? lowerKpi(e.spec, { catalog: ctx.catalog, r: e.r, isKpi, kpiIds }) : null;
+  });
+  // The world the new KPIs live in: the registry overlaid with this input's KPIs.
+  const all = new Map(registry);
+  for (const l of lowered) if (l) all.set(l.kpi.id, l.kpi);
+  const broken = new Set([...fileIds].filter((id) => !lowered.some((l) => l?.kpi.id === id)));
+  const ok: KpiIR[] = [];
+  lowered.forEach((l, i) => {
+    if (!l) return;
+    const entry = entries[i]!;
+    const r = entry.r;
+    const before = r.errorCount;
+    const k = l.kpi;
+    const cycle = findCycle(k.id, all);
+    if (cycle && !(cycle.length === 2 && cycle[0] === cycle[1])) {
+      r.error('kpi-cycle', `derived KPIs form a cycle: ${cycle.join(' → ')}`, l.idSpan);
+    }
+    for (const d of k.dependsOn) {
+      if (broken.has(d))
+        r.error('broken-dependency', `KPI "${k.id}" uses "${d}", which has errors`, l.idSpan);
+    }
+    if (r.errorCount === before) {
+      const tables = tablesOf(k.id, all);
+      const check = (dim: string, span: Span, what: string) => {
+        for (const t of tables) {
+          if (!resolveDimension(ctx.catalog, t, dim)) {
+            const near = reachableTables(ctx.catalog, t).flatMap((x) => Object.keys(x.columns));
+            r.error(
+              'unreachable-dimension',
+              `${what} "${dim}" cannot be reached from ${t.source}.${t.table}: it has no such column and no declared join leads to one`,
+              span,
+              didYouMean(dim, near),
+            );
+            return;
+          }
+        }
+      };
+      k.dimensions.forEach((d, j) => {
+        check(d, l.dimensionSpans[j] ?? l.idSpan, 'dimension');
+      });
+      for (const f of k.filters)
+        for (const d of filterDimensions(f, [])) check(d, l.idSpan, 'filter dimension');
+    }
+    if (r.errorCount === before) ok.push(k);
+  });
+  void errorSpanFor;
+  return ok;
+}
