@@ -120,9 +120,18 @@ function run<T>(text: string, rule: (p: KpiGrammar) => CstNode, build: (cst: Cst
   const cst = rule(parser);
   for (const e of parser.errors) {
     let span: Span = tokenSpan(e.token);
+    const prev = (e as { previousToken?: IToken }).previousToken;
+    const prevOk = prev !== undefined && !Number.isNaN(prev.startOffset) && prev.tokenType !== EOF;
     if (e.token.tokenType === EOF || Number.isNaN(e.token.startOffset)) {
-      const prev = (e as { previousToken?: IToken }).previousToken;
-      const end = prev && !Number.isNaN(prev.startOffset) ? tokenSpan(prev).end : endOf(text);
+      const end = prevOk ? tokenSpan(prev).end : endOf(text);
+      span = { start: end, end };
+    } else if (
+      prevOk &&
+      e.name === 'MismatchedTokenException' &&
+      (prev.endLine ?? 0) < (e.token.startLine ?? 0)
+    ) {
+      // Something missing at the end of a line (`sum(x` then a new declaration): point right after it.
+      const end = tokenSpan(prev).end;
       span = { start: end, end };
     }
     const expected = expectedByMessage.get(e.message);
@@ -133,7 +142,8 @@ function run<T>(text: string, rule: (p: KpiGrammar) => CstNode, build: (cst: Cst
       span,
       ...(expected && expected.length > 0 ? { expected } : {}),
     });
-    errorOffsets.push(span.start.offset);
+    // The error belongs to the declaration of the last good token (a missing ')' is not the next KPI's fault).
+    errorOffsets.push(prevOk && e.name === 'MismatchedTokenException' ? prev.startOffset : span.start.offset);
   }
   let value: T;
   try {
