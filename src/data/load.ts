@@ -5,18 +5,13 @@
  * A marker table/collection `_kpi_engine_demo` records the scale and seed loaded.
  */
 import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
-import {
-  ACCOUNTS,
-  csvLine,
-  EVENTS,
-  EXPENSES,
-  pgText,
-  SESSIONS,
-  SUBSCRIPTIONS,
-  type TableLayout,
-} from './columns.ts';
+import { from as copyFrom } from 'pg-copy-streams';
+import { assertNever } from '../ir/kpi.ts';
+import { ACCOUNTS, csvLine, EVENTS, EXPENSES, SESSIONS, SUBSCRIPTIONS, type TableLayout } from './columns.ts';
 import { batches, DemoDataSet } from './generate.ts';
 import { DEMO_DATA } from './settings.ts';
 
@@ -30,7 +25,10 @@ export interface LoadOptions {
   readonly log?: (line: string) => void;
 }
 
+/** Documents per MongoDB insertMany. */
 const BATCH = 5_000;
+/** Rows per CSV chunk written to a COPY stream. */
+const CSV_CHUNK = 2_000;
 const ddl = (name: string) => readFileSync(new URL(`../../sql/sources/${name}.sql`, import.meta.url), 'utf8');
 const MARKER_DDL =
   'CREATE TABLE IF NOT EXISTS public._kpi_engine_demo (scale double precision NOT NULL, seed integer NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())';
@@ -44,28 +42,63 @@ function required(env: LoadOptions['env'], name: string): string {
 const rate = (rows: number, ms: number) =>
   `${rows} rows in ${(ms / 1000).toFixed(1)}s (${Math.round(rows / (ms / 1000 || 1e-3))}/s)`;
 
-/** Batched `INSERT … SELECT * FROM unnest($1::t1[], …)`: parameters only, one round trip per batch. */
-async function insertRows<Row>(
+/** Streams `rows` as CSV through `COPY … FROM STDIN`: the fastest path into a PostgreSQL server. */
+async function copyRows<Row>(
   client: pg.ClientBase,
   layout: TableLayout<Row>,
   rows: Iterable<Row>,
 ): Promise<number> {
   const names = layout.columns.map(([name]) => `"${name}"`).join(', ');
-  const arrays = layout.columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ');
-  const sql = `INSERT INTO ${layout.table} (${names}) SELECT * FROM unnest(${arrays})`;
   let count = 0;
-  for (const batch of batches(rows, BATCH)) {
-    const params = layout.columns.map(([name]) => batch.map((row) => pgText(row[name])));
-    await client.query(sql, params);
-    count += batch.length;
+  function* chunks(): Generator<string> {
+    for (const batch of batches(rows, CSV_CHUNK)) {
+      count += batch.length;
+      yield `${batch.map((row) => csvLine(layout, row)).join('\n')}\n`;
+    }
   }
+  const sink = client.query(copyFrom(`COPY ${layout.table} (${names}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from(chunks()), sink);
   return count;
 }
 
-async function hasRows(client: pg.ClientBase, table: string): Promise<boolean> {
-  const exists = await client.query('SELECT to_regclass($1) AS t', [table]);
-  if (!exists.rows[0]?.t) return false;
-  return (await client.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount! > 0;
+/** What a source holds: nothing, the demo data at some scale and seed, or rows we did not load. */
+type SourceState =
+  | { readonly kind: 'empty' }
+  | { readonly kind: 'demo'; readonly scale: number; readonly seed: number }
+  /** A load that started and never finished (MongoDB has no transaction around it). */
+  | { readonly kind: 'partial' }
+  | { readonly kind: 'foreign' };
+
+/** Whether `onlyIfEmpty` leaves a source alone: it holds this very data set, or data we did not load. */
+function keep(state: SourceState, data: DemoDataSet): string | null {
+  switch (state.kind) {
+    case 'empty':
+    case 'partial':
+      return null;
+    case 'demo':
+      return state.scale === data.scale && state.seed === data.seed
+        ? `already hold the demo data at scale ${data.scale} (seed ${data.seed}); left as they are`
+        : null;
+    case 'foreign':
+      return 'hold rows not loaded by the demo data loader; left as they are';
+    default:
+      return assertNever(state);
+  }
+}
+
+async function postgresState(client: pg.ClientBase, tables: readonly string[]): Promise<SourceState> {
+  let rows = false;
+  for (const table of tables) {
+    const exists = await client.query('SELECT to_regclass($1) AS t', [table]);
+    if (exists.rows[0]?.t && (await client.query(`SELECT 1 FROM ${table} LIMIT 1`)).rowCount! > 0)
+      rows = true;
+  }
+  if (!rows) return { kind: 'empty' };
+  const marker = await client.query(
+    'SELECT scale, seed FROM public._kpi_engine_demo ORDER BY loaded_at DESC LIMIT 1',
+  );
+  const row = marker.rows[0] as { scale: number; seed: number } | undefined;
+  return row ? { kind: 'demo', scale: Number(row.scale), seed: Number(row.seed) } : { kind: 'foreign' };
 }
 
 async function loadPostgres(
@@ -80,19 +113,23 @@ async function loadPostgres(
   await client.connect();
   try {
     await client.query(schemaSql);
+    await client.query(MARKER_DDL);
     if (options.onlyIfEmpty) {
-      const full = await Promise.all(tables.map((t) => hasRows(client, t.layout.table)));
-      if (full.some(Boolean)) {
-        log(`demo data: ${tables.map((t) => t.layout.table).join(', ')} already hold rows; left as they are`);
+      const state = await postgresState(
+        client,
+        tables.map((t) => t.layout.table),
+      );
+      const reason = keep(state, data);
+      if (reason) {
+        log(`demo data: ${tables.map((t) => t.layout.table).join(', ')} ${reason}`);
         return;
       }
     }
     await client.query('BEGIN');
-    await client.query(MARKER_DDL);
     await client.query(`TRUNCATE ${tables.map((t) => t.layout.table).join(', ')}, public._kpi_engine_demo`);
     for (const { layout, rows } of tables) {
       const t0 = Date.now();
-      const n = await insertRows(client, layout, rows());
+      const n = await copyRows(client, layout, rows());
       log(`demo data: ${layout.table}: ${rate(n, Date.now() - t0)}`);
     }
     await client.query('INSERT INTO public._kpi_engine_demo (scale, seed) VALUES ($1, $2)', [
@@ -116,28 +153,53 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
     const db = client.db();
     const events = db.collection('events');
     const sessions = db.collection('sessions');
-    if (options.onlyIfEmpty && ((await events.findOne({})) || (await sessions.findOne({})))) {
-      log('demo data: analytics.events/sessions already hold documents; left as they are');
-      return;
+    const marker = db.collection('_kpi_engine_demo');
+    if (options.onlyIfEmpty) {
+      const held = (await events.findOne({})) !== null || (await sessions.findOne({})) !== null;
+      const last = held ? await marker.findOne({}, { sort: { loaded_at: -1 } }) : null;
+      const state: SourceState = !held
+        ? { kind: 'empty' }
+        : !last
+          ? { kind: 'foreign' }
+          : last.complete !== false // markers written before `complete` existed were complete
+            ? { kind: 'demo', scale: Number(last.scale), seed: Number(last.seed) }
+            : { kind: 'partial' };
+      const reason = keep(state, data);
+      if (reason) {
+        log(`demo data: analytics.events, analytics.sessions ${reason}`);
+        return;
+      }
     }
+    // The marker says "loading" first and "complete" last, so an interrupted load is reloaded next time.
+    await marker.deleteMany({});
+    const { insertedId } = await marker.insertOne({
+      scale: data.scale,
+      seed: data.seed,
+      complete: false,
+      loaded_at: new Date(),
+    });
     for (const [name, collection, rows] of [
       ['events', events, () => data.events()],
       ['sessions', sessions, () => data.sessions()],
     ] as const) {
+      // Dropping is far faster than deleting documents one by one; the indexes are rebuilt below.
+      await collection.drop().catch(() => false);
       const t0 = Date.now();
-      await collection.deleteMany({});
       let n = 0;
+      // One insertMany at a time (mongo-java-server slows down under concurrent writes: measured 13k
+      // docs/s with one in flight, 9k with three), but the next batch is generated while it runs.
+      let pending: Promise<unknown> = Promise.resolve();
       for (const batch of batches<any>(rows(), BATCH)) {
-        await collection.insertMany(batch, { ordered: false });
+        await pending;
+        pending = collection.insertMany(batch, { ordered: false });
         n += batch.length;
       }
+      await pending;
       log(`demo data: analytics.${name}: ${rate(n, Date.now() - t0)}`);
     }
     await events.createIndex({ ts: 1 });
     await sessions.createIndex({ started_at: 1 });
-    const marker = db.collection('_kpi_engine_demo');
-    await marker.deleteMany({});
-    await marker.insertOne({ scale: data.scale, seed: data.seed, loaded_at: new Date() });
+    await marker.updateOne({ _id: insertedId }, { $set: { complete: true, loaded_at: new Date() } });
   } finally {
     await client.close();
   }
