@@ -1,64 +1,63 @@
 /**
- * RECONSTRUCTED by the second language helper at 01:12 UTC: it overwrote this file by mistake
- * (the file did not exist when it started). Names and patterns are recovered from the generated
- * grammar/syntax-diagrams.html; DURATION_UNITS and the lexer are rebuilt to match their uses
- * in grammar/parser.ts and src/lang/build-ast.ts. Its author should check it.
+ * Tokens of the KPI language. Keywords are case-insensitive; an identifier that merely starts with a
+ * keyword (`order_count`, `ends_at`) stays an identifier through `longer_alt`.
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
-export const Comment = createToken({ name: 'Comment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
-
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
-const kw = (name: string) =>
-  createToken({ name, pattern: new RegExp(`${name.toLowerCase()}\\b`, 'i'), longer_alt: Identifier });
-
-export const Kpi = kw('Kpi');
-export const Rollup = kw('Rollup');
-export const Let = kw('Let');
-export const On = kw('On');
-export const Active = kw('Active');
-export const Within = kw('Within');
-export const Between = kw('Between');
-export const And = kw('And');
-export const Or = kw('Or');
-export const Not = kw('Not');
-export const In = kw('In');
-export const Is = kw('Is');
-export const Null = kw('Null');
-export const Like = kw('Like');
-export const Case = kw('Case');
-export const When = kw('When');
-export const Then = kw('Then');
-export const Else = kw('Else');
-export const End = kw('End');
-export const True = kw('True');
-export const False = kw('False');
-export const Distinct = kw('Distinct');
-export const Where = kw('Where');
-
+/** `` `any name` `` — a name that is not a plain identifier (a doubled backtick escapes one). */
 export const QuotedIdentifier = createToken({ name: 'QuotedIdentifier', pattern: /`(?:[^`\n]|``)*`/ });
+
+const keyword = (name: string, word: string): TokenType =>
+  createToken({ name, pattern: new RegExp(`${word}\\b`, 'i'), longer_alt: Identifier });
+
+export const Kpi = keyword('Kpi', 'kpi');
+export const Rollup = keyword('Rollup', 'rollup');
+export const Let = keyword('Let', 'let');
+export const And = keyword('And', 'and');
+export const Or = keyword('Or', 'or');
+export const Not = keyword('Not', 'not');
+export const In = keyword('In', 'in');
+export const Between = keyword('Between', 'between');
+export const Is = keyword('Is', 'is');
+export const Null = keyword('Null', 'null');
+export const Like = keyword('Like', 'like');
+export const Case = keyword('Case', 'case');
+export const When = keyword('When', 'when');
+export const Then = keyword('Then', 'then');
+export const Else = keyword('Else', 'else');
+export const End = keyword('End', 'end');
+export const True = keyword('True', 'true');
+export const False = keyword('False', 'false');
+export const Distinct = keyword('Distinct', 'distinct');
+export const Where = keyword('Where', 'where');
+export const Active = keyword('Active', 'active');
+export const On = keyword('On', 'on');
+export const Within = keyword('Within', 'within');
+
+export const NumberLiteral = createToken({
+  name: 'NumberLiteral',
+  pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
+});
+/** 'text' — a doubled quote escapes one; any Unicode inside, line breaks too. */
 export const StringLiteral = createToken({
   name: 'StringLiteral',
   pattern: /'(?:[^']|'')*'/,
   line_breaks: true,
 });
+/** "text" — names and descriptions; a doubled quote escapes one. */
 export const DoubleQuotedString = createToken({
   name: 'DoubleQuotedString',
   pattern: /"(?:[^"]|"")*"/,
   line_breaks: true,
 });
-export const NumberLiteral = createToken({
-  name: 'NumberLiteral',
-  pattern: /(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
-});
 
-export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=|<>/ });
 export const LessEquals = createToken({ name: 'LessEquals', pattern: /<=/ });
 export const GreaterEquals = createToken({ name: 'GreaterEquals', pattern: />=/ });
+export const NotEquals = createToken({ name: 'NotEquals', pattern: /!=|<>/ });
+export const Equals = createToken({ name: 'Equals', pattern: /=/ });
 export const Less = createToken({ name: 'Less', pattern: /</ });
 export const Greater = createToken({ name: 'Greater', pattern: />/ });
-export const Equals = createToken({ name: 'Equals', pattern: /=/ });
 export const Plus = createToken({ name: 'Plus', pattern: /\+/ });
 export const Minus = createToken({ name: 'Minus', pattern: /-/ });
 export const Star = createToken({ name: 'Star', pattern: /\*/ });
@@ -69,36 +68,37 @@ export const RParen = createToken({ name: 'RParen', pattern: /\)/ });
 export const LCurly = createToken({ name: 'LCurly', pattern: /\{/ });
 export const RCurly = createToken({ name: 'RCurly', pattern: /\}/ });
 export const Comma = createToken({ name: 'Comma', pattern: /,/ });
-export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
-export const Colon = createToken({ name: 'Colon', pattern: /:/ });
 export const Dot = createToken({ name: 'Dot', pattern: /\./ });
+export const Colon = createToken({ name: 'Colon', pattern: /:/ });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/ });
 
-/** Unit words (singular and plural) → the IR's DurationUnit. */
-export const DURATION_UNITS: Readonly<Record<string, string>> = Object.fromEntries(
-  ['minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'].flatMap((u) => [
-    [u, u],
-    [`${u}s`, u],
-  ]),
-);
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED });
+/** `-- comment` (SQL) and `// comment` to the end of the line; `/* … *\/` blocks. */
+export const LineComment = createToken({
+  name: 'LineComment',
+  pattern: /(?:--|\/\/)[^\n\r]*/,
+  group: Lexer.SKIPPED,
+});
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
 
+/** Order matters: comments before operators, keywords before Identifier, longer operators first. */
 export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,
-  Comment,
-  StringLiteral,
-  DoubleQuotedString,
-  QuotedIdentifier,
-  NumberLiteral,
+  LineComment,
+  BlockComment,
   Kpi,
   Rollup,
   Let,
-  On,
-  Active,
-  Within,
-  Between,
   And,
   Or,
   Not,
   In,
+  Between,
   Is,
   Null,
   Like,
@@ -111,13 +111,20 @@ export const ALL_TOKENS: TokenType[] = [
   False,
   Distinct,
   Where,
+  Active,
+  On,
+  Within,
   Identifier,
-  NotEquals,
+  QuotedIdentifier,
+  NumberLiteral,
+  StringLiteral,
+  DoubleQuotedString,
   LessEquals,
   GreaterEquals,
+  NotEquals,
+  Equals,
   Less,
   Greater,
-  Equals,
   Plus,
   Minus,
   Star,
@@ -128,9 +135,27 @@ export const ALL_TOKENS: TokenType[] = [
   LCurly,
   RCurly,
   Comma,
-  Semicolon,
-  Colon,
   Dot,
+  Colon,
+  Semicolon,
 ];
 
-export const KpiLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: false });
+export const KpiLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: false, positionTracking: 'full' });
+
+/** Words that end a duration after a number (`7 days`, `1 month`). */
+export const DURATION_UNITS: Readonly<Record<string, string>> = {
+  minute: 'minute',
+  minutes: 'minute',
+  hour: 'hour',
+  hours: 'hour',
+  day: 'day',
+  days: 'day',
+  week: 'week',
+  weeks: 'week',
+  month: 'month',
+  months: 'month',
+  quarter: 'quarter',
+  quarters: 'quarter',
+  year: 'year',
+  years: 'year',
+};

@@ -35,12 +35,15 @@ function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
   const span = Number.isNaN(t.startOffset) ? endSpan(text) : tokenSpan(t);
   const expected = expectedFrom(e.message);
   const found = describe(e.token);
+  const want = wanted(e);
   const message =
     e.name === 'NotAllInputParsedException'
       ? `unexpected ${found}: expected a declaration (\`kpi\` or \`rollup\`)`
-      : expected.length > 0
-        ? `unexpected ${found}: expected ${expected.slice(0, 6).join(', ')}${expected.length > 6 ? ', …' : ''}`
-        : `unexpected ${found}`;
+      : expected.length > 0 && expected.length <= 6
+        ? `unexpected ${found}: expected ${expected.join(' or ')}`
+        : want
+          ? `unexpected ${found}: expected ${want}`
+          : `unexpected ${found}`;
   return { severity: 'error', code: 'syntax', message, span, ...(expected.length ? { expected } : {}) };
 }
 
@@ -66,8 +69,39 @@ const WORDS: Record<string, string> = {
 
 function expectedFrom(message: string): string[] {
   const names = new Set<string>();
-  for (const m of message.matchAll(/(?:<|-->\s*)([A-Za-z]+)(?:>|\s*<--)/g)) names.add(m[1]!);
-  return [...names].map((n) => WORDS[n] ?? `"${n.toLowerCase()}"`);
+  // `Expecting token of type --> RParen <--` and `one of these possible Token sequences: 1. [Identifier]`.
+  const single = /Expecting token of type --> ([A-Za-z]+) <--/.exec(message);
+  if (single) names.add(single[1]!);
+  for (const m of message.matchAll(/\d+\. \[([A-Za-z]+)/g)) names.add(m[1]!);
+  return [...names].filter((n) => n !== 'EOF').map((n) => WORDS[n] ?? `"${n.toLowerCase()}"`);
+}
+
+/** What the innermost rule being parsed was after, in words. */
+function wanted(e: IRecognitionException): string | null {
+  const rule = e.context?.ruleStack?.at(-1) ?? '';
+  if (
+    [
+      'expression',
+      'andExpression',
+      'notExpression',
+      'comparison',
+      'additive',
+      'multiplicative',
+      'unary',
+      'postfix',
+      'primary',
+      'parenthesized',
+      'callArguments',
+      'numberOrDuration',
+    ].includes(rule)
+  ) {
+    return 'an expression';
+  }
+  if (rule === 'kpiDecl') return '"=" and a formula, or "{" and properties';
+  if (rule === 'property' || rule === 'letDecl') return 'a property such as `formula: …`';
+  if (rule === 'program') return 'a declaration (`kpi` or `rollup`)';
+  if (rule === 'name' || rule === 'qualifiedName') return 'a name';
+  return null;
 }
 
 function endSpan(text: string): Span {
@@ -99,7 +133,10 @@ function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: 
   parser.input = lexed.tokens;
   const cst = rule(parser);
   diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text)));
-  if (diagnostics.length > 0) return { value: null, diagnostics };
+  if (diagnostics.length > 0) {
+    diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
+    return { value: null, diagnostics };
+  }
   return { value: build(cst), diagnostics };
 }
 

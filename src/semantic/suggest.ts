@@ -21,6 +21,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
+    if (c.toLowerCase() === w) continue;
     if (Math.abs(c.length - w.length) > 3) continue;
     const d = editDistance(w, c.toLowerCase());
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
