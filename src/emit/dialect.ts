@@ -3,7 +3,7 @@
  * dialect lacks is a CompileError naming the construct and the dialect, never SQL that answers wrongly.
  */
 import type { Catalog, TableRef } from '../catalog/types.ts';
-import type { Grain } from '../ir/kpi.ts';
+import type { Grain, ValueType } from '../ir/kpi.ts';
 import { CompileError } from '../plan/errors.ts';
 
 export type DialectName = 'trino' | 'postgres' | 'timescale';
@@ -43,6 +43,8 @@ export interface Dialect {
   /** `x LIKE p` with the same (no escape character) meaning everywhere. */
   like(operand: string, pattern: string, negated: boolean): string;
   round(value: string, digits: string | null): string;
+  /** A NULL of a value type, for the branches of the key union (PostgreSQL types untyped NULL as text). */
+  nullOf(type: ValueType): string;
 }
 
 export const quoteIdentifier = (name: string): string => {

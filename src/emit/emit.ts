@@ -318,12 +318,12 @@ class Emitter {
     const keys = [...(j.timed ? ['bucket'] : []), ...j.dimensions.map((_, i) => `d${i}`)];
     const names = j.inputs.map((a) => q(a.name));
     if (j.inputs.length === 1 && !j.spine) return `SELECT * FROM ${names[0]}`;
+    const nulls = j.inputs.map((a, k) => `${this.d.nullOf(a.type)} AS ${names[k]}`);
     const branches = j.inputs.map(
       (a, i) =>
-        `SELECT ${[...keys, ...names.map((n, k) => (k === i ? n : `NULL AS ${n}`))].join(', ')} FROM ${q(a.name)}`,
+        `SELECT ${[...keys, ...names.map((n, k) => (k === i ? n : nulls[k]))].join(', ')} FROM ${q(a.name)}`,
     );
-    if (j.spine)
-      branches.push(`SELECT ${[...keys, ...names.map((n) => `NULL AS ${n}`)].join(', ')} FROM spine`);
+    if (j.spine) branches.push(`SELECT ${[...keys, ...nulls].join(', ')} FROM spine`);
     const groupBy = keys.length ? ` GROUP BY ${keys.join(', ')}` : '';
     return `SELECT ${[...keys, ...names.map((n) => `MAX(${n}) AS ${n}`)].join(', ')} FROM (${branches.join(' UNION ALL ')}) u${groupBy}`;
   }

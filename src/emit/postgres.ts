@@ -2,7 +2,7 @@
  * PostgreSQL (and TimescaleDB, the same plus `time_bucket`): schema-qualified names on one connection,
  * `$n` parameters, `date_trunc(unit, ts, zone)` (PostgreSQL 12+), spines from `generate_series`.
  */
-import type { Grain } from '../ir/kpi.ts';
+import type { Grain, ValueType } from '../ir/kpi.ts';
 import { type Dialect, quoteIdentifier, unsupported } from './dialect.ts';
 import { sqlString } from './literal.ts';
 
@@ -18,6 +18,19 @@ const interval: Record<Grain, [number, string]> = {
 const every = (n: number, unit: Grain) => {
   const [k, u] = interval[unit];
   return `INTERVAL '${n * k} ${u}'`;
+};
+
+const PG_TYPES: Record<ValueType, string> = {
+  bigint: 'bigint',
+  double: 'double precision',
+  decimal: 'numeric',
+  number: 'numeric',
+  string: 'text',
+  boolean: 'boolean',
+  timestamp: 'timestamptz',
+  date: 'date',
+  interval: 'interval',
+  null: 'text',
 };
 
 function make(name: 'postgres' | 'timescale'): Dialect {
@@ -67,6 +80,7 @@ function make(name: 'postgres' | 'timescale'): Dialect {
     like: (operand, pattern, negated) => `${operand}${negated ? ' NOT' : ''} LIKE ${pattern} ESCAPE ''`,
     round: (value, digits) =>
       digits === null ? `round(CAST(${value} AS numeric))` : `round(CAST(${value} AS numeric), ${digits})`,
+    nullOf: (type) => `CAST(NULL AS ${PG_TYPES[type]})`,
   } satisfies Dialect);
 }
 
