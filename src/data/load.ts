@@ -13,7 +13,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { assertNever } from '../ir/kpi.ts';
 import { ACCOUNTS, csvLine, EVENTS, EXPENSES, SESSIONS, SUBSCRIPTIONS, type TableLayout } from './columns.ts';
 import { batches, DemoDataSet } from './generate.ts';
-import { DEMO_DATA } from './settings.ts';
+import { DEMO_DATA, GENERATOR_VERSION } from './settings.ts';
 
 export interface LoadOptions {
   readonly scale: number;
@@ -30,8 +30,8 @@ const BATCH = 5_000;
 /** Rows per CSV chunk written to a COPY stream. */
 const CSV_CHUNK = 2_000;
 const ddl = (name: string) => readFileSync(new URL(`../../sql/sources/${name}.sql`, import.meta.url), 'utf8');
-const MARKER_DDL =
-  'CREATE TABLE IF NOT EXISTS public._kpi_engine_demo (scale double precision NOT NULL, seed integer NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now())';
+const MARKER_DDL = `CREATE TABLE IF NOT EXISTS public._kpi_engine_demo (scale double precision NOT NULL, seed integer NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now());
+ALTER TABLE public._kpi_engine_demo ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1;`;
 
 function required(env: LoadOptions['env'], name: string): string {
   const value = env[name];
@@ -64,7 +64,7 @@ async function copyRows<Row>(
 /** What a source holds: nothing, the demo data at some scale and seed, or rows we did not load. */
 type SourceState =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'demo'; readonly scale: number; readonly seed: number }
+  | { readonly kind: 'demo'; readonly scale: number; readonly seed: number; readonly version: number }
   /** A load that started and never finished (MongoDB has no transaction around it). */
   | { readonly kind: 'partial' }
   | { readonly kind: 'foreign' };
@@ -76,7 +76,7 @@ function keep(state: SourceState, data: DemoDataSet): string | null {
     case 'partial':
       return null;
     case 'demo':
-      return state.scale === data.scale && state.seed === data.seed
+      return state.scale === data.scale && state.seed === data.seed && state.version === GENERATOR_VERSION
         ? `already hold the demo data at scale ${data.scale} (seed ${data.seed}); left as they are`
         : null;
     case 'foreign':
@@ -95,10 +95,12 @@ async function postgresState(client: pg.ClientBase, tables: readonly string[]): 
   }
   if (!rows) return { kind: 'empty' };
   const marker = await client.query(
-    'SELECT scale, seed FROM public._kpi_engine_demo ORDER BY loaded_at DESC LIMIT 1',
+    'SELECT scale, seed, version FROM public._kpi_engine_demo ORDER BY loaded_at DESC LIMIT 1',
   );
-  const row = marker.rows[0] as { scale: number; seed: number } | undefined;
-  return row ? { kind: 'demo', scale: Number(row.scale), seed: Number(row.seed) } : { kind: 'foreign' };
+  const row = marker.rows[0] as { scale: number; seed: number; version: number } | undefined;
+  return row
+    ? { kind: 'demo', scale: Number(row.scale), seed: Number(row.seed), version: Number(row.version) }
+    : { kind: 'foreign' };
 }
 
 async function loadPostgres(
@@ -132,9 +134,10 @@ async function loadPostgres(
       const n = await copyRows(client, layout, rows());
       log(`demo data: ${layout.table}: ${rate(n, Date.now() - t0)}`);
     }
-    await client.query('INSERT INTO public._kpi_engine_demo (scale, seed) VALUES ($1, $2)', [
+    await client.query('INSERT INTO public._kpi_engine_demo (scale, seed, version) VALUES ($1, $2, $3)', [
       data.scale,
       data.seed,
+      GENERATOR_VERSION,
     ]);
     await client.query('COMMIT');
     for (const { layout } of tables) await client.query(`ANALYZE ${layout.table}`);
@@ -162,7 +165,12 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
         : !last
           ? { kind: 'foreign' }
           : last.complete !== false // markers written before `complete` existed were complete
-            ? { kind: 'demo', scale: Number(last.scale), seed: Number(last.seed) }
+            ? {
+                kind: 'demo',
+                scale: Number(last.scale),
+                seed: Number(last.seed),
+                version: Number(last.version ?? 1),
+              }
             : { kind: 'partial' };
       const reason = keep(state, data);
       if (reason) {
@@ -175,6 +183,7 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
     const { insertedId } = await marker.insertOne({
       scale: data.scale,
       seed: data.seed,
+      version: GENERATOR_VERSION,
       complete: false,
       loaded_at: new Date(),
     });
@@ -274,9 +283,12 @@ export async function loadDemoDataIntoPglite(
     }
     log(`demo data: ${table}: ${rate(n, Date.now() - t0)}`);
   }
-  await db.exec(`ANALYZE; ${MARKER_DDL.replace('public.', 'payments.')}`);
-  await db.query('INSERT INTO payments._kpi_engine_demo (scale, seed) VALUES ($1, $2)', [
+  await db.exec(
+    `ANALYZE; ${MARKER_DDL.replaceAll('public.', 'payments.')} TRUNCATE payments._kpi_engine_demo;`,
+  );
+  await db.query('INSERT INTO payments._kpi_engine_demo (scale, seed, version) VALUES ($1, $2, $3)', [
     data.scale,
     data.seed,
+    GENERATOR_VERSION,
   ]);
 }

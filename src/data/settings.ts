@@ -19,6 +19,12 @@ export const DEMO_DATA: DemoDataSettings = Object.freeze({
   rowsAtScale1: Object.freeze(file.rowsAtScale1),
 });
 
+/**
+ * Bumped whenever the generator's rows change for the same seed and scale, so sources loaded by an older
+ * generator are reloaded by `onlyIfEmpty` (markers written before versions existed count as 1).
+ */
+export const GENERATOR_VERSION = 2;
+
 export type DemoTable = keyof DemoDataSettings['rowsAtScale1'];
 
 /** Rows of `table` at `scale` (at least one, so tiny scales still have every table). */

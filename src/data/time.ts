@@ -1,6 +1,6 @@
 /**
  * Time for the demo data: when rows happen (growth, weekly and yearly seasonality) and the instants that
- * sit exactly on bucket boundaries — UTC month/quarter/year starts, and the local midnights, month starts
+ * sit exactly on bucket boundaries — UTC month/quarter/year starts, Monday week starts, and the local midnights, month starts
  * and DST changes of Europe/Berlin and America/New_York — so that bucketing bugs show in the numbers.
  */
 import type { Random } from './random.ts';
@@ -73,6 +73,9 @@ export function boundaryInstants(start: number, end: number): number[] {
     out.add(Date.UTC(y, m, 1));
     for (const zone of ZONES) out.add(localMidnight(y, m + 1, 1, zone));
   }
+  // ISO week starts (Monday 00:00 UTC), for `by week` buckets.
+  const monday = start + ((8 - new Date(start).getUTCDay()) % 7) * DAY;
+  for (let t = monday; t < end; t += 7 * DAY) out.add(t);
   for (let y = first.getUTCFullYear(); Date.UTC(y, 0, 1) < end; y++) {
     for (const { zone, instant } of dstChanges(y)) {
       out.add(instant);

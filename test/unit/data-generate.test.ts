@@ -50,6 +50,13 @@ describe('demo data generator', () => {
       '2024-11-03T06:00:00Z', // New York falls back
       '2024-10-31T23:00:00Z', // Berlin local midnight of November 1st (winter time)
       '2024-04-01T04:00:00Z', // New York local midnight of April 1st (summer time)
+      '2024-07-01T00:00:00Z', // UTC quarter start
+      '2025-03-30T01:00:00Z', // Berlin springs forward, 2025
+      '2025-03-09T07:00:00Z', // New York springs forward, 2025
+      '2025-10-26T00:59:59Z', // the last second of Berlin summer time, 2025
+      '2024-03-10T05:00:00Z', // New York local midnight of its DST day
+      '2024-10-27T23:00:00Z', // Berlin local midnight of October 28th, the first after falling back
+      '2025-06-16T00:00:00Z', // a Monday: ISO week start
     ]) {
       expect(starts.has(Date.parse(instant)), instant).toBe(true);
     }
