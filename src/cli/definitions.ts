@@ -21,6 +21,7 @@ interface Analysis {
 type Semantic = {
   analyzeDsl(text: string, ctx: { catalog: Catalog; registry: Registry }): Analysis;
   analyzeDefinitions(json: unknown, ctx: { catalog: Catalog; registry: Registry }): Analysis;
+  analyzeFormula(text: string, ctx: { catalog: Catalog; registry: Registry }): Analysis;
   parseFilter(
     text: string,
     ctx: { catalog: Catalog; registry: Registry },
@@ -90,7 +91,12 @@ export async function loadDefinitions(o: {
   }
   let kpi: KpiIR | undefined;
   if (o.dsl) {
-    const kpis = add('--dsl', s.analyzeDsl(o.dsl, { catalog, registry }));
+    // `kpi x = …` / `kpi x "Title" { … }` definitions, or a bare formula (an ad-hoc KPI `adhoc`).
+    const ctx = { catalog, registry };
+    const kpis = add(
+      '--dsl',
+      /^\s*kpi\b/i.test(o.dsl) ? s.analyzeDsl(o.dsl, ctx) : s.analyzeFormula(o.dsl, ctx),
+    );
     kpi = kpis.at(-1);
     if (!kpi) throw new UsageError('--dsl defined no KPI');
   } else if (o.kpi) {
