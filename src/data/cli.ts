@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readStackEnv } from '../stack/env.ts';
-import { loadDemoData } from './load.ts';
+import { DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
 import { DEMO_DATA } from './settings.ts';
 
 const { values } = parseArgs({
@@ -12,12 +12,15 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '0.01' },
     seed: { type: 'string', default: String(DEMO_DATA.seed) },
     'if-empty': { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log('usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty]');
+  console.log(
+    'usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty] [--only payments|users|analytics]…',
+  );
   process.exit(0);
 }
 const scale = Number(values.scale);
@@ -28,6 +31,12 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
   );
   process.exit(2);
 }
+const only = values.only ?? [...DEMO_SOURCES];
+const unknown = only.filter((s) => !(DEMO_SOURCES as readonly string[]).includes(s));
+if (unknown.length > 0) {
+  console.error(`data: --only takes ${DEMO_SOURCES.join(', ')} (got ${unknown.join(', ')})`);
+  process.exit(2);
+}
 const started = Date.now();
 try {
   await loadDemoData({
@@ -35,6 +44,7 @@ try {
     seed,
     env: readStackEnv() as Record<string, string>,
     onlyIfEmpty: values['if-empty'],
+    sources: only as DemoSource[],
     log: (line) => console.log(line),
   });
   console.log(

@@ -15,13 +15,22 @@ import { ACCOUNTS, csvLine, EVENTS, EXPENSES, SESSIONS, SUBSCRIPTIONS, type Tabl
 import { batches, DemoDataSet } from './generate.ts';
 import { DEMO_DATA, GENERATOR_VERSION } from './settings.ts';
 
+export type DemoSource = 'payments' | 'users' | 'analytics';
+export const DEMO_SOURCES: readonly DemoSource[] = ['payments', 'users', 'analytics'];
+
 export interface LoadOptions {
   readonly scale: number;
   readonly seed?: number;
   /** PAYMENTS_DB_URL, USERS_DB_URL, ANALYTICS_DB_URL. */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Leave a source alone when it already holds rows (stack:up); otherwise replace its data. */
+  /**
+   * Leave a source alone when it already holds this data set (same scale, seed and generator) or rows
+   * the loader did not put there; an empty source, or another demo data set, is (re)loaded (stack:up).
+   * Without it every source is truncated and loaded.
+   */
   readonly onlyIfEmpty?: boolean;
+  /** The sources to load (default: all three). */
+  readonly sources?: readonly DemoSource[];
   readonly log?: (line: string) => void;
 }
 
@@ -59,6 +68,16 @@ async function copyRows<Row>(
   const sink = client.query(copyFrom(`COPY ${layout.table} (${names}) FROM STDIN WITH (FORMAT csv)`));
   await pipeline(Readable.from(chunks()), sink);
   return count;
+}
+
+async function dropSecondaryIndexes(client: pg.ClientBase, tables: readonly string[]): Promise<void> {
+  const { rows } = await client.query(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique`,
+    [tables],
+  );
+  for (const { name } of rows) await client.query(`DROP INDEX ${name}`);
 }
 
 /** What a source holds: nothing, the demo data at some scale and seed, or rows we did not load. */
@@ -129,11 +148,19 @@ async function loadPostgres(
     }
     await client.query('BEGIN');
     await client.query(`TRUNCATE ${tables.map((t) => t.layout.table).join(', ')}, public._kpi_engine_demo`);
+    // Secondary indexes are dropped for the load and rebuilt by the DDL after it: measured 110k rows/s
+    // for subscriptions against 60k/s with the indexes kept (and 40k/s with batched unnest INSERTs).
+    // All inside the transaction, so no reader ever sees a table without its indexes.
+    await dropSecondaryIndexes(
+      client,
+      tables.map((t) => t.layout.table),
+    );
     for (const { layout, rows } of tables) {
       const t0 = Date.now();
       const n = await copyRows(client, layout, rows());
       log(`demo data: ${layout.table}: ${rate(n, Date.now() - t0)}`);
     }
+    await client.query(schemaSql);
     await client.query('INSERT INTO public._kpi_engine_demo (scale, seed, version) VALUES ($1, $2, $3)', [
       data.scale,
       data.seed,
@@ -218,26 +245,30 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
 export async function loadDemoData(options: LoadOptions): Promise<void> {
   const log = options.log ?? (() => {});
   const data = new DemoDataSet({ scale: options.scale, seed: options.seed ?? DEMO_DATA.seed });
-  await loadPostgres(
-    required(options.env, 'PAYMENTS_DB_URL'),
-    ddl('payments'),
-    [
-      { layout: SUBSCRIPTIONS, rows: () => data.subscriptions() },
-      { layout: EXPENSES, rows: () => data.expenses() },
-    ],
-    data,
-    options,
-    log,
-  );
-  await loadPostgres(
-    required(options.env, 'USERS_DB_URL'),
-    ddl('users'),
-    [{ layout: ACCOUNTS, rows: () => data.accounts() }],
-    data,
-    options,
-    log,
-  );
-  await loadMongo(required(options.env, 'ANALYTICS_DB_URL'), data, options, log);
+  const sources = new Set(options.sources ?? DEMO_SOURCES);
+  if (sources.has('payments'))
+    await loadPostgres(
+      required(options.env, 'PAYMENTS_DB_URL'),
+      ddl('payments'),
+      [
+        { layout: SUBSCRIPTIONS, rows: () => data.subscriptions() },
+        { layout: EXPENSES, rows: () => data.expenses() },
+      ],
+      data,
+      options,
+      log,
+    );
+  if (sources.has('users'))
+    await loadPostgres(
+      required(options.env, 'USERS_DB_URL'),
+      ddl('users'),
+      [{ layout: ACCOUNTS, rows: () => data.accounts() }],
+      data,
+      options,
+      log,
+    );
+  if (sources.has('analytics'))
+    await loadMongo(required(options.env, 'ANALYTICS_DB_URL'), data, options, log);
 }
 
 /** The part of PGlite (or any client) the embedded loader needs. */

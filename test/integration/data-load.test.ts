@@ -110,6 +110,16 @@ describe('demo data loader on the real servers', () => {
     expect(row.berlin).toBeGreaterThan(0);
   });
 
+  it('rebuilds the time-column indexes it drops for the load', async () => {
+    const row = await one(
+      env.PAYMENTS_DB_URL,
+      "SELECT string_agg(indexname, ',' ORDER BY indexname) AS names FROM pg_indexes WHERE schemaname IN ('public', 'finance')",
+    );
+    expect(row.names!.split(',')).toEqual(
+      expect.arrayContaining(['subscriptions_started_at', 'subscriptions_account_id', 'expenses_spent_at']),
+    );
+  });
+
   it('loads expenses into payments.finance', async () => {
     const row = await one(
       env.PAYMENTS_DB_URL,
