@@ -9,7 +9,7 @@ import { KpiLexer } from '../../grammar/tokens.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
 import type { Decl, Expr } from './ast.ts';
-import { buildProgram, expression, tokenSpan } from './build-ast.ts';
+import { buildProgram, expression, tokenSpan, unquote } from './build-ast.ts';
 
 export interface Parsed<T> {
   readonly value: T | null;
@@ -23,18 +23,18 @@ function pointSpan(offset: number, line: number, column: number, length = 1): Sp
   return { start: { line, column, offset }, end: { line, column: column + length, offset: offset + length } };
 }
 
-function describe(t: IToken): string {
-  return t.tokenType.name === 'EOF' ? 'the end of the input' : `"${t.image}"`;
+function describe(t: IToken, end: string): string {
+  return t.tokenType.name === 'EOF' ? end : `"${t.image}"`;
 }
 
-function syntaxDiagnostic(e: IRecognitionException, text: string): Diagnostic {
+function syntaxDiagnostic(e: IRecognitionException, text: string, end = 'end of the input'): Diagnostic {
   let t = e.token;
   // At the end of input the token has no position: point just past the last character.
   if (t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset))
     t = (e as { previousToken?: IToken }).previousToken ?? t;
   const span = Number.isNaN(t.startOffset) ? endSpan(text) : tokenSpan(t);
   const expected = expectedFrom(e.message);
-  const found = describe(e.token);
+  const found = describe(e.token, end);
   const want = wanted(e);
   const message =
     e.name === 'NotAllInputParsedException'
@@ -147,12 +147,69 @@ function lexerMessage(text: string, offset: number): string {
   return `unexpected character "${ch}"`;
 }
 
-export function parseProgram(text: string): Parsed<Decl[]> {
-  return run(
-    text,
-    (p) => p.program(),
-    (cst) => buildProgram(cst as C.ProgramCstNode),
-  );
+export interface ParsedProgram extends Parsed<Decl[]> {
+  /** Ids of KPI declarations that did not parse (known to exist, so others may name them). */
+  readonly brokenIds: readonly string[];
+}
+
+/**
+ * Each declaration starts at a `kpi` or `rollup` keyword (they appear nowhere else), so each is
+ * parsed on its own: a syntax error in one leaves the others whole for the semantic checks.
+ */
+export function parseProgram(text: string): ParsedProgram {
+  if (text.length > MAX_SOURCE_CHARS)
+    return {
+      ...run(
+        text,
+        (p) => p.program(),
+        () => [],
+      ),
+      brokenIds: [],
+    };
+  const lexed = KpiLexer.tokenize(text);
+  const diagnostics: Diagnostic[] = lexed.errors.map((e) => ({
+    severity: 'error',
+    code: 'syntax',
+    message: lexerMessage(text, e.offset),
+    span: pointSpan(e.offset, e.line ?? 1, e.column ?? 1, e.length),
+  }));
+  const chunks: IToken[][] = [];
+  for (const t of lexed.tokens) {
+    const name = t.tokenType.name;
+    if (chunks.length === 0 || name === 'Kpi' || name === 'Rollup') chunks.push([]);
+    chunks.at(-1)!.push(t);
+  }
+  const decls: Decl[] = [];
+  const brokenIds: string[] = [];
+  for (const [i, chunk] of chunks.entries()) {
+    const from = chunk[0]!.startOffset;
+    const to = i + 1 < chunks.length ? chunks[i + 1]![0]!.startOffset : text.length;
+    parser.input = chunk;
+    const cst = parser.program();
+    const errors = parser.errors.map((e) =>
+      syntaxDiagnostic(
+        e,
+        text,
+        i + 1 < chunks.length ? 'end of the declaration' : 'end of the input',
+      ),
+    );
+    const lexical = lexed.errors.some((e) => e.offset >= from && e.offset < to);
+    if (errors.length > 0 || lexical) {
+      diagnostics.push(...errors);
+      const id = chunk[1];
+      if (
+        chunk[0]!.tokenType.name === 'Kpi' &&
+        id &&
+        (id.tokenType.name === 'Identifier' || id.tokenType.name === 'QuotedIdentifier')
+      ) {
+        brokenIds.push(id.tokenType.name === 'QuotedIdentifier' ? unquote(id.image) : id.image);
+      }
+      continue;
+    }
+    decls.push(...buildProgram(cst as C.ProgramCstNode));
+  }
+  diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
+  return { value: decls, diagnostics, brokenIds };
 }
 
 /** One expression and nothing after it (inline formulas, filters, seed expressions). */

@@ -46,10 +46,15 @@ function guarded(run: () => AnalyzeResult): AnalyzeResult {
 export function analyzeDsl(text: string, ctx: AnalyzeContext): AnalyzeResult {
   return guarded(() => {
     const parsed = parseProgram(String(text));
-    if (!parsed.value) return { kpis: [], rollups: [], diagnostics: parsed.diagnostics };
-    const kpis = parsed.value.filter((d): d is KpiDecl => d.k === 'kpi').map((decl) => ({ decl }));
-    const rollups = parsed.value.filter((d): d is RollupDecl => d.k === 'rollup');
-    return analyzeProgram(kpis, rollups, ctx);
+    const decls = parsed.value ?? [];
+    const kpis = decls.filter((d): d is KpiDecl => d.k === 'kpi').map((decl) => ({ decl }));
+    const rollups = decls.filter((d): d is RollupDecl => d.k === 'rollup');
+    const result = analyzeProgram(kpis, rollups, ctx, parsed.brokenIds);
+    if (parsed.diagnostics.length === 0) return result;
+    const diagnostics = [...parsed.diagnostics, ...result.diagnostics].sort(
+      (a, b) => a.span.start.offset - b.span.start.offset,
+    );
+    return { ...result, diagnostics };
   });
 }
 

@@ -32,6 +32,8 @@ export function analyzeProgram(
   sources: readonly KpiSource[],
   rollups: readonly RollupDecl[],
   ctx: AnalyzeContext,
+  /** KPIs of the file that did not parse: known by name, failed already. */
+  brokenIds: readonly string[] = [],
 ): AnalyzeResult {
   const registry = ctx.registry ?? new Map<string, KpiIR>();
   const out: Diagnostic[] = [];
@@ -49,6 +51,10 @@ export function analyzeProgram(
     unique.push(s);
   }
 
+  for (const id of brokenIds) {
+    ids.add(id);
+    declared.add(id);
+  }
   const analyses = new Map<string, KpiAnalysis>();
   const relocators = new Map<string, (d: Diagnostic) => Diagnostic>();
   for (const s of unique) {
@@ -96,7 +102,7 @@ export function analyzeProgram(
   };
 
   const kpis: KpiIR[] = [];
-  const failed = new Set<string>();
+  const failed = new Set<string>(brokenIds);
   for (const s of unique) {
     const id = s.decl.id.text;
     const a = analyses.get(id)!;
