@@ -32,15 +32,16 @@ async function main(): Promise<void> {
     } else {
       log(`auth: Auth0 tokens for audience ${config.AUTH0_AUDIENCE} (scopes read:kpis, write:kpis)`);
     }
-    log(
-      `cache: ${config.REDIS_URL ? 'Redis' : 'in-process'}, TTL ${config.CACHE_TTL_SECONDS}s; docs at ${url}/docs`,
-    );
     if (service.exampleKpi) {
       const auth = config.authEnabled ? ' -H "Authorization: Bearer $TOKEN"' : '';
       log(
         `try: curl${auth} '${url}/api/metrics/${service.exampleKpi}/history?aggregation=month&start=2025-01-01&end=2025-07-01'`,
       );
     }
+    // Last banner line (scripts and tests wait for it).
+    log(
+      `cache: ${config.REDIS_URL ? 'Redis' : 'in-process'}, TTL ${config.CACHE_TTL_SECONDS}s; docs at ${url}/docs`,
+    );
   });
 
   let stopping = false;

@@ -76,7 +76,12 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   } else {
     // max 1 and a short idle time: the PGlite TimescaleDB socket server serves one connection at a
     // time, so an instance hands it back quickly and other instances (or tools) get their turn.
-    sql = pgClient(config.TIMESCALE_URL!, { max: 1, idleTimeoutMillis: 500 });
+    // Waiting for a turn can take a while when other clients share the server: wait up to 30 s.
+    sql = pgClient(config.TIMESCALE_URL!, {
+      max: 1,
+      idleTimeoutMillis: 500,
+      connectionTimeoutMillis: 30_000,
+    });
   }
   closers.push(() => sql.close());
   await migrateStore(sql);
