@@ -70,14 +70,17 @@ async function copyRows<Row>(
   return count;
 }
 
-async function dropSecondaryIndexes(client: pg.ClientBase, tables: readonly string[]): Promise<void> {
+async function dropSecondaryIndexes(
+  client: { query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }> },
+  tables: readonly string[],
+): Promise<void> {
   const { rows } = await client.query(
     `SELECT format('%I.%I', n.nspname, c.relname) AS name
        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique`,
     [tables],
   );
-  for (const { name } of rows) await client.query(`DROP INDEX ${name}`);
+  for (const row of rows) await client.query(`DROP INDEX ${(row as { name: string }).name}`);
 }
 
 /** What a source holds: nothing, the demo data at some scale and seed, or rows we did not load. */
@@ -290,9 +293,12 @@ export async function loadDemoDataIntoPglite(
   const data = new DemoDataSet({ scale: options.scale, seed: options.seed ?? DEMO_DATA.seed });
   const inSchema = (sql: string, from: string, to: string) => sql.replaceAll(`${from}.`, `${to}.`);
   await db.exec('CREATE SCHEMA IF NOT EXISTS payments; CREATE SCHEMA IF NOT EXISTS users;');
-  await db.exec(inSchema(ddl('payments'), 'public', 'payments'));
-  await db.exec(inSchema(ddl('users'), 'public', 'users'));
-  await db.exec(ddl('analytics'));
+  const schemaSql = [
+    inSchema(ddl('payments'), 'public', 'payments'),
+    inSchema(ddl('users'), 'public', 'users'),
+    ddl('analytics'),
+  ].join('\n');
+  await db.exec(schemaSql);
   const tables: Array<{ layout: TableLayout<any>; table: string; rows: () => Iterable<unknown> }> = [
     { layout: SUBSCRIPTIONS, table: 'payments.subscriptions', rows: () => data.subscriptions() },
     { layout: EXPENSES, table: 'finance.expenses', rows: () => data.expenses() },
@@ -301,6 +307,11 @@ export async function loadDemoDataIntoPglite(
     { layout: SESSIONS, table: 'analytics.sessions', rows: () => data.sessions() },
   ];
   await db.exec(`TRUNCATE ${tables.map((t) => t.table).join(', ')}`);
+  // As on a server: load without the secondary indexes, then let the DDL rebuild them.
+  await dropSecondaryIndexes(
+    db,
+    tables.map((t) => t.table),
+  );
   for (const { layout, table, rows } of tables) {
     const t0 = Date.now();
     let n = 0;
@@ -314,6 +325,7 @@ export async function loadDemoDataIntoPglite(
     }
     log(`demo data: ${table}: ${rate(n, Date.now() - t0)}`);
   }
+  await db.exec(schemaSql);
   await db.exec(
     `ANALYZE; ${MARKER_DDL.replaceAll('public.', 'payments.')} TRUNCATE payments._kpi_engine_demo;`,
   );

@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { describe, expect, it } from 'vitest';
 import { DemoDataSet } from '../../src/data/generate.ts';
 import { loadDemoDataIntoPglite } from '../../src/data/load.ts';
+import { GENERATOR_VERSION } from '../../src/data/settings.ts';
 
 describe('embedded demo data', () => {
   it('loads the same rows as the generator into payments, finance, users and analytics schemas', async () => {
@@ -22,6 +23,19 @@ describe('embedded demo data', () => {
         hostile.id,
       ]);
       expect(stored.rows[0]).toEqual({ campaign: hostile.campaign, created_at: hostile.created_at });
+      const indexes = await db.query(
+        "SELECT indexname FROM pg_indexes WHERE schemaname IN ('payments', 'finance', 'users', 'analytics')",
+      );
+      expect((indexes.rows as { indexname: string }[]).map((r) => r.indexname)).toEqual(
+        expect.arrayContaining([
+          'subscriptions_started_at',
+          'expenses_spent_at',
+          'events_ts',
+          'sessions_started_at',
+        ]),
+      );
+      const marker = await db.query('SELECT scale, seed, version FROM payments._kpi_engine_demo');
+      expect(marker.rows).toEqual([{ scale: 0.002, seed: data.seed, version: GENERATOR_VERSION }]);
       const nullEnd = [...data.subscriptions()].filter((s) => s.canceled_at === null).length;
       expect(await count('payments.subscriptions WHERE canceled_at IS NULL')).toBe(nullEnd);
     } finally {
