@@ -61,7 +61,13 @@ function thresholds(p: Property, r: Reporter): Thresholds | null {
         : right?.k === 'unary' && right.op === '-' && right.operand.k === 'number'
           ? -right.operand.value
           : null;
-    if (!ok || (level !== 'warning' && level !== 'critical') || value === null || v.k !== 'binary') {
+    if (
+      !ok ||
+      (level !== 'warning' && level !== 'critical') ||
+      value === null ||
+      !Number.isFinite(value) ||
+      v.k !== 'binary'
+    ) {
       r.error('invalid-property', 'a threshold reads like: warning > 250, critical > 400', v.span);
       return null;
     }

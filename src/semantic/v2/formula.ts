@@ -14,7 +14,7 @@ import {
   type ValueType,
 } from '../../ir/kpi.ts';
 import type { Expr, Ident } from '../../lang/v2/ast.ts';
-import { allColumnNames, resolveQualified, resolveTable } from './names.ts';
+import { allColumnNames, own, resolveQualified, resolveTable } from './names.ts';
 import type { Reporter } from './report.ts';
 import {
   AGGREGATES,
@@ -259,7 +259,7 @@ export function lowerAggregate(call: Call, s: FormulaScope, name: string): AggRe
       r.error('invalid-argument', `${what} is a time column of ${table.source}.${table.name}`, e.span);
       return null;
     }
-    const t = table.columns[last.text];
+    const t = own(table.columns, last.text);
     if (!t) {
       r.error(
         'unknown-column',

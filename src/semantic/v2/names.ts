@@ -10,6 +10,10 @@ import type { Ident } from '../../lang/v2/ast.ts';
 import { NO_SPAN, type Reporter } from './report.ts';
 import { didYouMean } from './suggest.ts';
 
+/** Own properties only: a column named `toString` must not find Object.prototype. */
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
+
 const spanOf = (parts: readonly Ident[]): Span => ({
   start: parts[0]!.span.start,
   end: parts[parts.length - 1]!.span.end,
@@ -32,14 +36,14 @@ export function resolveTable(
   }
   const [src, ...rest] = parts;
   const tableIdent = rest[rest.length - 1]!;
-  let source = catalog.sources[src!.text];
+  let source = own(catalog.sources, src!.text);
   if (parts.length === 3) {
     const schema = rest[0]!.text;
     const match = Object.values(catalog.sources).find(
       (s) =>
         (s.name === src!.text || s.connection === src!.text) &&
         s.schema === schema &&
-        tableIdent.text in s.tables,
+        Object.hasOwn(s.tables, tableIdent.text),
     );
     if (match) source = match;
     else if (source && source.schema !== schema) {
@@ -60,7 +64,7 @@ export function resolveTable(
     );
     return undefined;
   }
-  const table = source.tables[tableIdent.text];
+  const table = own(source.tables, tableIdent.text);
   if (!table) {
     r?.error(
       'unknown-table',
@@ -80,7 +84,7 @@ export interface ResolvedColumn {
 }
 
 export function columnOf(table: TableDef, col: Ident, r: Reporter | null): ResolvedColumn | undefined {
-  const type = table.columns[col.text];
+  const type = own(table.columns, col.text);
   if (!type) {
     r?.error(
       'unknown-column',

@@ -4,7 +4,13 @@
  * declared dimension (and filter dimension) is reachable from every table the KPI reads, its
  * derived KPIs' tables included.
  */
-import { resolveDimension } from '../../catalog/resolve.ts';
+import { resolveDimension as resolveAny } from '../../catalog/resolve.ts';
+import type { TableRef as Ref } from '../../catalog/types.ts';
+
+/** resolveDimension, but a dimension named like an Object.prototype member is never a column. */
+const resolveDimension = (c: Parameters<typeof resolveAny>[0], t: Ref, d: string) =>
+  d in Object.prototype ? undefined : resolveAny(c, t, d);
+
 import type { Catalog, TableRef } from '../../catalog/types.ts';
 import type { Diagnostic } from '../../ir/diagnostic.ts';
 import type { KpiIR, RowExpr, Span } from '../../ir/kpi.ts';

@@ -1,5 +1,11 @@
 /** `rollup NAME on source.table { grain: day; timezone: 'UTC'; dimensions: …; measures: …; filter: … }` → RollupDef. */
-import { resolveDimension } from '../../catalog/resolve.ts';
+import { resolveDimension as resolveAny } from '../../catalog/resolve.ts';
+import type { TableRef as Ref } from '../../catalog/types.ts';
+
+/** resolveDimension, but a dimension named like an Object.prototype member is never a column. */
+const resolveDimension = (c: Parameters<typeof resolveAny>[0], t: Ref, d: string) =>
+  d in Object.prototype ? undefined : resolveAny(c, t, d);
+
 import type { Catalog } from '../../catalog/types.ts';
 import type { AggregateFn, Grain, RowExpr } from '../../ir/kpi.ts';
 import type { RollupDef, RollupMeasure } from '../../ir/rollup.ts';
@@ -69,7 +75,7 @@ export function lowerRollup(d: RollupDecl, catalog: Catalog, r: Reporter): Rollu
         }
         const a = v.args[0]!;
         const col = a.k === 'name' && a.parts.length === 1 ? a.parts[0]! : null;
-        if (!col || !(col.text in table.columns)) {
+        if (!col || !Object.hasOwn(table.columns, col.text)) {
           r.error(
             'unknown-column',
             `table ${ref.source}.${ref.table} has no column "${col?.text ?? ''}"`,
