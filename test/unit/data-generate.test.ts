@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CAMPAIGNS, DemoDataSet } from '../../src/data/generate.ts';
-import { DEMO_DATA } from '../../src/data/settings.ts';
+import { DEMO_DATA, GENERATOR_VERSION } from '../../src/data/settings.ts';
 import { boundaryInstants, localMidnight } from '../../src/data/time.ts';
 
 const small = new DemoDataSet({ scale: 0.01 });
@@ -15,6 +16,24 @@ describe('demo data generator', () => {
     const again = new DemoDataSet({ scale: 0.01 });
     expect([...again.subscriptions()]).toEqual(subscriptions);
     expect([...again.events()].slice(0, 500)).toEqual(events.slice(0, 500));
+  });
+
+  it('gives the same bytes on every machine: pinned fingerprint of scale 0.001', () => {
+    // If this changes on purpose, bump GENERATOR_VERSION too: loaded sources then reload themselves.
+    const tiny = new DemoDataSet({ scale: 0.001 });
+    const hash = createHash('sha256');
+    for (const rows of [
+      tiny.accounts(),
+      tiny.subscriptions(),
+      tiny.expenses(),
+      tiny.events(),
+      tiny.sessions(),
+    ])
+      for (const row of rows) hash.update(JSON.stringify(row)).update('\n');
+    expect({ version: GENERATOR_VERSION, sha256: hash.digest('hex') }).toEqual({
+      version: 2,
+      sha256: 'bf57b318bf3e037bcc9789e9d8bd2413c66644e4d7cd767a8bb0575e5e1b7f70',
+    });
   });
 
   it('gives different rows for a different seed', () => {
@@ -72,6 +91,12 @@ describe('demo data generator', () => {
       if (s.account_id !== 1) expect(created.get(s.account_id)!).toBeLessThanOrEqual(s.started_at.getTime());
     }
     for (const e of events) expect(created.has(e.account_id)).toBe(true);
+    for (const s of sessions) expect(created.has(s.account_id)).toBe(true);
+    // Subscriptions and events carry their account's region when it has one.
+    const region = new Map(accounts.map((a) => [a.id, a.region]));
+    for (const s of subscriptions)
+      if (region.get(s.account_id)) expect(s.region).toBe(region.get(s.account_id));
+    for (const e of events) expect(e.region).toBe(region.get(e.account_id));
     const withSubscriptions = new Set(subscriptions.map((s) => s.account_id));
     expect(accounts.some((a) => !withSubscriptions.has(a.id))).toBe(true);
   });
@@ -91,6 +116,15 @@ describe('demo data generator', () => {
       if (s.canceled_at) expect(s.canceled_at.getTime()).toBeGreaterThan(s.started_at.getTime());
       expect(s.status === 'canceled').toBe(s.canceled_at !== null);
     }
+    expect(new Set(expenses.map((e) => e.channel))).toEqual(
+      new Set(['organic', 'paid_search', 'social', 'referral', 'email', null]),
+    );
+    expect(new Set(accounts.map((a) => a.region))).toEqual(new Set(['na', 'eu', 'apac', 'latam', null]));
+    expect(new Set(sessions.map((s) => s.device))).toEqual(new Set(['desktop', 'mobile', 'tablet']));
+    for (const e of expenses) expect(e.amount).toMatch(/^\d+\.\d\d$/);
+    expect(subscriptions.some((s) => s.status === 'active' && s.canceled_at === null)).toBe(true);
+    expect(accounts.some((a) => a.country === null)).toBe(true);
+    expect(expenses.some((e) => e.campaign === null)).toBe(true);
     expect(accounts.some((a) => a.region === null)).toBe(true);
     expect(accounts.some((a) => a.campaign === null)).toBe(true);
     expect(sessions.some((s) => s.duration_s === null)).toBe(true);
@@ -108,5 +142,15 @@ describe('demo data generator', () => {
     const weekend = (perDay[0]! + perDay[6]!) / 2;
     const weekday = (perDay[1]! + perDay[2]! + perDay[3]! + perDay[4]! + perDay[5]!) / 5;
     expect(weekend / weekday).toBeLessThan(0.75);
+  });
+
+  it('grows over the span and peaks in December, dips in August', () => {
+    const inMonth = (y: number, m: number) =>
+      events.filter((e) => e.ts.getUTCFullYear() === y && e.ts.getUTCMonth() === m).length;
+    expect(inMonth(2025, 11)).toBeGreaterThan(inMonth(2025, 10));
+    expect(inMonth(2025, 7)).toBeLessThan(inMonth(2025, 6));
+    const firstHalf = (y: number) =>
+      events.filter((e) => e.ts.getUTCFullYear() === y && e.ts.getUTCMonth() < 6);
+    expect(firstHalf(2026).length).toBeGreaterThan(firstHalf(2024).length * 1.5);
   });
 });
