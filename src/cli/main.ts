@@ -19,6 +19,14 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     about: 'run a KPI query against the stack and print rows',
     load: async () => (await import('./query.ts')).queryCommand,
   },
+  explain: {
+    about: 'show how the optimizer rewrites a KPI query (rollups, engine) and the final SQL',
+    load: async () => (await import('./explain.ts')).explainCommand,
+  },
+  rollup: {
+    about: 'build, refresh or show the status of rollups in the metrics store',
+    load: async () => (await import('./rollup.ts')).rollupCommand,
+  },
 };
 
 function help(): string {

@@ -35,6 +35,11 @@ export interface EngineOptions {
   readonly dialect?: DialectPreference;
   /** Pools and the concurrency limit shared by every engine of a process (createRuntime); own otherwise. */
   readonly runtime?: Runtime;
+  /**
+   * Rewrites each plan before the dialect is chosen and SQL emitted (issue 5: rollups). Returns the plan
+   * and the catalog to emit it with (the sources plus any rollup tables it reads). None: plans as planned.
+   */
+  readonly optimizer?: (plan: Plan) => { readonly plan: Plan; readonly catalog: Catalog };
 }
 
 /** What outlives one registry snapshot: connection pools and the concurrency limit. */
@@ -150,13 +155,14 @@ export function createEngine(o: EngineOptions): KpiEngine {
 
   function compile(query: MetricQuery, options: CompileOptions = {}): Compiled {
     const kpi = kpiOf(query);
-    const plan = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
+    const planned = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
+    const { plan, catalog } = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
     const preference = options.dialect ?? o.dialect ?? 'auto';
-    const choice = chooseDialect(plan, o.catalog);
+    const choice = chooseDialect(plan, catalog);
     // `auto` runs directly only where this process can reach that database; otherwise Trino does it.
     const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
     const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
-    const { sql, params } = emitSql(plan, dialect, o.catalog);
+    const { sql, params } = emitSql(plan, dialect, catalog);
     return {
       plan,
       planHash: planHash(plan),

@@ -120,3 +120,9 @@ export function tableRefreshSql(catalog: Catalog, r: RollupDef): string[] {
 
 export const definitionText = (r: RollupDef): string => JSON.stringify(r);
 export { pgString };
+
+/** Everything `build` would create, for reading (`kpi rollup ddl`). */
+export function ddlPreview(catalog: Catalog, r: RollupDef, o: { policy?: boolean } = {}): string {
+  const d = rollupDdl(catalog, r, { policy: o.policy });
+  return [stateDdl(), d.facts, d.aggregate, d.policy ?? ''].filter(Boolean).join('\n');
+}

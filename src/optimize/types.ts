@@ -1,0 +1,42 @@
+/** What optimizer rules see and return: plain data, so every step can be printed and golden-tested. */
+import type { Catalog } from '../catalog/types.ts';
+import type { RollupDef } from '../ir/rollup.ts';
+import type { Plan } from '../plan/nodes.ts';
+
+/** What the optimizer knows of a built rollup (from the metrics store's rollup_state). */
+export interface RollupFacts {
+  /** Exclusive: every source row with time before it is in the rollup; null = never loaded. */
+  readonly watermark: string | null;
+  /** Rows of the aggregate: the estimate used to pick among several matching rollups. */
+  readonly rows: number;
+}
+
+export interface OptimizeContext {
+  /** The source catalog; rules that read rollups see it extended with the `rollups` source. */
+  readonly catalog: Catalog;
+  readonly rollups: readonly RollupDef[];
+  readonly facts: ReadonlyMap<string, RollupFacts>;
+}
+
+/** The choice made for one measure instance (a variable of the KPI). */
+export interface RollupChoice {
+  /** Aggregate output column (`m0`) and the `kpi.measure` it computes. */
+  readonly instance: string;
+  readonly source: string;
+  readonly chosen: string | null;
+  /** One line per rollup considered and not chosen (or every rollup, when none was). */
+  readonly rejected: readonly string[];
+}
+
+export interface RuleResult {
+  readonly plan: Plan;
+  readonly notes: readonly string[];
+  readonly choices?: readonly RollupChoice[];
+  /** The engine chosen (choose-engine). */
+  readonly engine?: { readonly dialect: string; readonly connection: string | null; readonly reason: string };
+}
+
+export interface Rule {
+  readonly name: string;
+  apply(plan: Plan, ctx: OptimizeContext): RuleResult;
+}
