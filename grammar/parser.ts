@@ -313,7 +313,7 @@ export class KpiParser extends CstParser {
 }
 
 function isDurationUnit(token: IToken): boolean {
-  return token.tokenType === T.Identifier && token.image.toLowerCase() in T.DURATION_UNITS;
+  return token.tokenType === T.Identifier && Object.hasOwn(T.DURATION_UNITS, token.image.toLowerCase());
 }
 
 /** The one reused parser instance. */

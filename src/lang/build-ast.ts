@@ -215,7 +215,7 @@ function numberOrDuration(n: C.NumberOrDurationCstNode): Expr {
   const value = Number(t.image);
   const unit = n.children.Identifier?.[0];
   if (unit) {
-    const u = DURATION_UNITS[unit.image.toLowerCase()] as DurationUnit;
+    const u = DURATION_UNITS[unit.image.toLowerCase()] as DurationUnit; // the parser's gate made it a unit
     return { k: 'duration', amount: value, unit: u, span: nodeSpan(n) };
   }
   return { k: 'number', value, image: t.image, span: tokenSpan(t) };

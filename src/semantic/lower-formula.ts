@@ -27,7 +27,7 @@ import {
   TIME_FUNCTIONS,
   type Typed,
 } from './lower-row.ts';
-import { resolveBareColumn, resolveQualified } from './resolve-names.ts';
+import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
 import { binaryType, comparable, isBoolean, isNumeric, unify } from './types.ts';
 
@@ -294,7 +294,7 @@ export class FormulaLowering {
     if (e.star || e.distinct || e.where)
       return this.fail('bad-arguments', `${fn}(…) takes plain values (no *, distinct or where)`, e);
     if (TIME_FUNCTIONS.has(fn)) return this.timeFunction(fn, e);
-    const spec = SCALARS[fn];
+    const spec = own(SCALARS, fn);
     if (!spec)
       return this.fail(
         'unknown-function',
@@ -399,7 +399,7 @@ export class FormulaLowering {
         !e.active &&
         !e.within &&
         !e.distinct &&
-        REAGGREGATES[fn]?.includes(inner.fn)
+        own(REAGGREGATES, fn)?.includes(inner.fn)
       ) {
         return { ir: { kind: 'measure_ref', name: inner.name }, type: inner.type };
       }

@@ -3,13 +3,19 @@
  * table reached through its joins) and KPI/query filters (bare names are dimensions).
  */
 
-import { resolveDimension } from '../catalog/resolve.ts';
 import type { Catalog, ColumnType, TableRef } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { RowExpr, ScalarFunction, ValueType } from '../ir/kpi.ts';
 import type { Expr } from '../lang/ast.ts';
 import { error } from './diagnostics.ts';
-import { catalogColumns, reachable, resolveBareColumn, resolveQualified } from './resolve-names.ts';
+import {
+  catalogColumns,
+  findDimension,
+  own,
+  reachable,
+  resolveBareColumn,
+  resolveQualified,
+} from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
 import { binaryType, comparable, isBoolean, isNumeric, mergeNumeric, unify } from './types.ts';
 
@@ -198,7 +204,7 @@ export class RowLowering {
       }
       let type: ColumnType | undefined;
       for (const t of tables) {
-        const path = resolveDimension(this.catalog, t, name);
+        const path = findDimension(this.catalog, t, name);
         if (!path) {
           const all = new Set<string>();
           for (const x of tables)
@@ -281,7 +287,7 @@ export class RowLowering {
         `"${fn}" is not an aggregate; "on", "active between" and "within" follow aggregates`,
         e,
       );
-    const spec = SCALARS[fn];
+    const spec = own(SCALARS, fn);
     if (!spec)
       return this.fail(
         'unknown-function',

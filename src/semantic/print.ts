@@ -2,7 +2,6 @@
  * KPI IR → DSL text that analyzes back to the same IR (the round trip the property tests check).
  * Every measure is printed as a `let`, so measure names survive; precedence decides parentheses.
  */
-import { resolveDimension } from '../catalog/resolve.ts';
 import type { Catalog, TableRef } from '../catalog/types.ts';
 import {
   assertNever,
@@ -13,6 +12,7 @@ import {
   type RowExpr,
 } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
+import { findDimension } from './resolve-names.ts';
 
 const KEYWORDS = new Set(
   'kpi rollup let and or not in between is null like case when then else end true false distinct where active on within'.split(
@@ -95,7 +95,7 @@ export function printExpr(e: Expr, ctx: PrintContext = {}): string {
       const own = ctx.table && sameTable(e.table, ctx.table);
       if (own && ctx.bareOwn) return printName(e.column);
       if (!own && ctx.table && ctx.catalog) {
-        const path = resolveDimension(ctx.catalog, ctx.table, e.column);
+        const path = findDimension(ctx.catalog, ctx.table, e.column);
         if (path && sameTable(path.table, e.table)) return printName(e.column);
       }
       return [e.table.source, e.table.table, e.column].map(printName).join('.');

@@ -3,7 +3,6 @@
  * derived-KPI cycles, and declared dimensions reachable from every table a KPI reads (its own and
  * those of the KPIs it derives from).
  */
-import { resolveDimension } from '../catalog/resolve.ts';
 import type { Catalog, TableRef } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, Span } from '../ir/kpi.ts';
@@ -11,6 +10,7 @@ import type { RollupDef } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
 import { analyzeKpi, type KpiAnalysis, type KpiSource } from './analyze-kpi.ts';
 import { deepFreeze, error } from './diagnostics.ts';
+import { findDimension } from './resolve-names.ts';
 import { analyzeRollup } from './rollup.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -115,7 +115,7 @@ export function analyzeProgram(
     const tables = tablesOf(id);
     for (const [dimension, span] of a.dimensionSpans) {
       for (const t of tables) {
-        if (!resolveDimension(ctx.catalog, t, dimension)) {
+        if (!findDimension(ctx.catalog, t, dimension)) {
           const columns = new Set<string>();
           for (const x of tables)
             for (const c of Object.keys(ctx.catalog.sources[x.source]?.tables[x.table]?.columns ?? {}))

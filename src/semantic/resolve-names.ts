@@ -1,5 +1,5 @@
 /** Names against the catalog: `source.table[.column]`, `source.schema.table.column`, and bare columns. */
-import { resolveDimension, tableOf } from '../catalog/resolve.ts';
+import { type DimensionPath, tableOf } from '../catalog/resolve.ts';
 import type { Catalog, ColumnType, TableDef, TableRef } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
@@ -10,6 +10,44 @@ import { didYouMean } from './suggest.ts';
 export type Resolved =
   | { readonly kind: 'table'; readonly table: TableRef }
   | { readonly kind: 'column'; readonly table: TableRef; readonly column: string; readonly type: ColumnType };
+
+/**
+ * A record's own entry: user-written names such as `constructor` or `toString` must not find
+ * Object.prototype's members in catalog records.
+ */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/**
+ * catalog/resolve.ts's resolveDimension, with own-property lookups (it tests `name in columns`,
+ * which is true for `constructor`). Shortest path over declared joins; undefined when unreachable.
+ */
+export function findDimension(
+  catalog: Catalog,
+  from: TableRef,
+  dimension: string,
+): DimensionPath | undefined {
+  const start = tableOf(catalog, from);
+  if (!start) return undefined;
+  const queue: Array<{ table: TableDef; joins: TableDef['joins'][number][] }> = [{ table: start, joins: [] }];
+  const seen = new Set<string>([`${start.source}.${start.name}`]);
+  while (queue.length > 0) {
+    const { table, joins } = queue.shift()!;
+    if (Object.hasOwn(table.columns, dimension)) {
+      return { dimension, joins, table: { source: table.source, table: table.name }, column: dimension };
+    }
+    for (const join of table.joins) {
+      const key = `${join.to.source}.${join.to.table}`;
+      const next = tableOf(catalog, join.to);
+      if (next && !seen.has(key)) {
+        seen.add(key);
+        queue.push({ table: next, joins: [...joins, join] });
+      }
+    }
+  }
+  return undefined;
+}
 
 const spanOf = (parts: readonly NamePart[]): Span => ({
   start: parts[0]!.span.start,
@@ -25,7 +63,7 @@ export function resolveQualified(
 ): Resolved | null {
   const [first, ...rest] = parts;
   if (!first) return null;
-  const source = catalog.sources[first.text];
+  const source = own(catalog.sources, first.text);
   if (!source) {
     out.push(
       error(
@@ -66,7 +104,7 @@ export function resolveQualified(
     return null;
   }
   const tablePart = tail[0]!;
-  const table = source.tables[tablePart.text];
+  const table = own(source.tables, tablePart.text);
   if (!table) {
     out.push(
       error(
@@ -81,7 +119,7 @@ export function resolveQualified(
   const ref = { source: source.name, table: table.name };
   const columnPart = tail[1];
   if (!columnPart) return { kind: 'table', table: ref };
-  const type = table.columns[columnPart.text];
+  const type = own(table.columns, columnPart.text);
   if (!type) {
     out.push(unknownColumn(table, columnPart, prefix));
     return null;
@@ -106,7 +144,7 @@ export function resolveBareColumn(
   out: Diagnostic[],
   prefix = '',
 ): Extract<Resolved, { kind: 'column' }> | null {
-  const path = resolveDimension(catalog, from, part.text);
+  const path = findDimension(catalog, from, part.text);
   const target = path ? tableOf(catalog, path.table) : undefined;
   if (!path || !target) {
     const table = tableOf(catalog, from)!;

@@ -1,5 +1,4 @@
 /** `rollup NAME on source.table { grain: day; timezone: 'UTC'; dimensions: …; measures: …; filter: … }` */
-import { resolveDimension } from '../catalog/resolve.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import { type AggregateFn, GRAINS, type Grain, type RowExpr } from '../ir/kpi.ts';
@@ -7,7 +6,7 @@ import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
 import { error } from './diagnostics.ts';
 import { RowLowering } from './lower-row.ts';
-import { resolveQualified, unknownColumn } from './resolve-names.ts';
+import { findDimension, resolveQualified, unknownColumn } from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
 import { isBoolean } from './types.ts';
 
@@ -63,7 +62,7 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
         for (const v of p.values) {
           const w = v.k === 'name' && v.parts.length === 1 ? v.parts[0]! : null;
           if (!w) out.push(error('bad-property', 'dimensions are column names', v.span));
-          else if (!resolveDimension(catalog, table, w.text)) {
+          else if (!findDimension(catalog, table, w.text)) {
             out.push(
               error(
                 'unreachable-dimension',
@@ -109,7 +108,7 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
             out.push(error('bad-property', 'a rollup measure aggregates one column of its table', v.span));
             continue;
           }
-          if (!(col.text in def.columns)) out.push(unknownColumn(def, col));
+          if (!Object.hasOwn(def.columns, col.text)) out.push(unknownColumn(def, col));
           else measures.push({ fn, column: col.text });
         }
         break;

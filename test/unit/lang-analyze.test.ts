@@ -142,6 +142,16 @@ describe('diagnostics', () => {
     expect(d!.message).toContain('finance.expenses');
   });
 
+  it.each([
+    ['kpi x = sum(constructor.a.b)', 'unknown-source'],
+    ['kpi x = sum(payments.toString.b)', 'unknown-table'],
+    ['kpi x = sum(payments.subscriptions.constructor)', 'unknown-column'],
+    ['kpi x = constructor(1)', 'unknown-function'],
+    ['kpi x { formula: count(users.accounts) dimensions: __proto__ }', 'unreachable-dimension'],
+  ])('treats %s as an unknown name, not an Object.prototype member', (text, code) => {
+    expect(check(text)[0]!.code).toBe(code);
+  });
+
   it('names an unknown KPI with a suggestion', () => {
     expect(check('kpi g = growth(mrr_activ, 1 month)')[0]).toMatchObject({
       code: 'unknown-name',
