@@ -9,7 +9,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/property/**/*.test.ts'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
+          // Embedded PGlite (the real TimescaleDB build) takes seconds to boot on a busy 2-core machine.
+          hookTimeout: 120_000,
         },
       },
       {
