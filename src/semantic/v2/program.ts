@@ -40,19 +40,63 @@ export interface Entry {
   readonly r: Reporter;
 }
 
-function tablesOf(id: string, all: ReadonlyMap<string, KpiIR>, seen = new Set<string>()): TableRef[] {
+function tablesOf(
+  id: string,
+  all: ReadonlyMap<string, KpiIR>,
+  memo: Map<string, TableRef[]>,
+  seen = new Set<string>(),
+): TableRef[] {
+  const cached = memo.get(id);
+  if (cached) return cached;
   const k = all.get(id);
   if (!k || seen.has(id)) return [];
   seen.add(id);
   const out: TableRef[] = k.measures.map((m) => m.table);
-  for (const d of k.dependsOn) out.push(...tablesOf(d, all, seen));
+  for (const d of k.dependsOn) out.push(...tablesOf(d, all, memo, seen));
   const keys = new Set<string>();
-  return out.filter((t) => {
+  const unique = out.filter((t) => {
     const key = `${t.source}.${t.table}`;
     if (keys.has(key)) return false;
     keys.add(key);
     return true;
   });
+  memo.set(id, unique);
+  return unique;
+}
+
+/** Ids that sit on a cycle of derived KPIs (Tarjan's strongly connected components). */
+function cyclic(all: ReadonlyMap<string, KpiIR>): Set<string> {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const out = new Set<string>();
+  let next = 0;
+  const strong = (v: string): void => {
+    index.set(v, next);
+    low.set(v, next++);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of all.get(v)?.dependsOn ?? []) {
+      if (!all.has(w)) continue;
+      if (!index.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || all.get(v)?.dependsOn.includes(v)) for (const x of scc) out.add(x);
+    }
+  };
+  for (const id of all.keys()) if (!index.has(id)) strong(id);
+  return out;
 }
 
 function findCycle(start: string, all: ReadonlyMap<string, KpiIR>): string[] | null {
@@ -138,7 +182,19 @@ export function analyzeEntries(
   // The world the new KPIs live in: the registry overlaid with this input's KPIs.
   const all = new Map(registry);
   for (const l of lowered) if (l) all.set(l.kpi.id, l.kpi);
-  const broken = new Set([...fileIds].filter((id) => !lowered.some((l) => l?.kpi.id === id)));
+  const loweredIds = new Set(lowered.map((l) => l?.kpi.id));
+  const broken = new Set([...fileIds].filter((id) => !loweredIds.has(id)));
+  const onCycle = cyclic(all);
+  const memo = new Map<string, TableRef[]>();
+  const reach = new Map<string, boolean>();
+  const reachable = (t: TableRef, dim: string): boolean => {
+    const key = `${t.source}.${t.table}.${dim}`;
+    const known = reach.get(key);
+    if (known !== undefined) return known;
+    const found = resolveDimension(ctx.catalog, t, dim) !== undefined;
+    reach.set(key, found);
+    return found;
+  };
   const ok: KpiIR[] = [];
   lowered.forEach((l, i) => {
     if (!l) return;
@@ -146,7 +202,7 @@ export function analyzeEntries(
     const r = entry.r;
     const before = r.errorCount;
     const k = l.kpi;
-    const cycle = findCycle(k.id, all);
+    const cycle = onCycle.has(k.id) ? findCycle(k.id, all) : null;
     if (cycle && !(cycle.length === 2 && cycle[0] === cycle[1])) {
       r.error('kpi-cycle', `derived KPIs form a cycle: ${cycle.join(' → ')}`, l.idSpan);
     }
@@ -155,10 +211,10 @@ export function analyzeEntries(
         r.error('broken-dependency', `KPI "${k.id}" uses "${d}", which has errors`, l.idSpan);
     }
     if (r.errorCount === before) {
-      const tables = tablesOf(k.id, all);
+      const tables = tablesOf(k.id, all, memo);
       const check = (dim: string, span: Span, what: string) => {
         for (const t of tables) {
-          if (!resolveDimension(ctx.catalog, t, dim)) {
+          if (!reachable(t, dim)) {
             const near = reachableTables(ctx.catalog, t).flatMap((x) => Object.keys(x.columns));
             r.error(
               'unreachable-dimension',
