@@ -228,7 +228,10 @@ export function analyzeKpi(
   let thresholds: Thresholds | undefined;
   for (const v of one('thresholds')?.values ?? []) {
     const level = v.k === 'binary' ? word(v.left)?.toLowerCase() : undefined;
-    const value = v.k === 'binary' && v.right.k === 'number' ? v.right.value : undefined;
+    const value =
+      v.k === 'binary' && v.right.k === 'number' && Number.isFinite(v.right.value)
+        ? v.right.value
+        : undefined;
     if (
       v.k !== 'binary' ||
       !['>', '>=', '<', '<='].includes(v.op) ||
@@ -301,8 +304,9 @@ export function analyzeKpi(
 
 function literalValue(e: Expr): string | number | boolean | null | undefined {
   switch (e.k) {
-    case 'string':
     case 'number':
+      return Number.isFinite(e.value) ? e.value : undefined;
+    case 'string':
     case 'boolean':
       return e.value;
     case 'null':
