@@ -72,6 +72,8 @@ interface PrintContext {
   readonly measures?: ReadonlyMap<string, Measure>;
   /** Inside a where filter, own-table columns print bare. */
   readonly bareOwn?: boolean;
+  /** Measures printed in place of their references (generated names used once). */
+  readonly inline?: ReadonlyMap<string, string>;
 }
 
 function sameTable(a: TableRef, b: TableRef): boolean {
@@ -103,7 +105,7 @@ export function printExpr(e: Expr, ctx: PrintContext = {}): string {
     case 'dimension':
       return printName(e.name);
     case 'measure_ref':
-      return printName(e.name);
+      return ctx.inline?.get(e.name) ?? printName(e.name);
     case 'kpi_ref':
       return printName(e.id);
     case 'binary': {
@@ -166,8 +168,15 @@ export function printKpi(kpi: KpiIR, catalog?: Catalog): string {
   const lines: string[] = [`kpi ${printName(kpi.id)} ${printString(kpi.name, '"')} {`];
   lines.push(`  category: ${kpi.category}`);
   if (kpi.description) lines.push(`  description: ${printString(kpi.description, '"')}`);
-  for (const m of kpi.measures) lines.push(`  let ${printName(m.name)} = ${printMeasure(m, catalog)}`);
-  lines.push(`  formula: ${printExpr(kpi.formula)}`);
+  // Generated names (m1, m2, … in first-use order), each used once, read back the same when the
+  // aggregates are written in place; otherwise every measure is a `let`, which keeps its name.
+  const uses = new Map<string, number>();
+  countMeasureRefs(kpi.formula, uses);
+  const inlined = kpi.measures.every((m, i) => m.name === `m${i + 1}` && uses.get(m.name) === 1);
+  const inline = inlined ? new Map(kpi.measures.map((m) => [m.name, printMeasure(m, catalog)])) : undefined;
+  if (!inlined)
+    for (const m of kpi.measures) lines.push(`  let ${printName(m.name)} = ${printMeasure(m, catalog)}`);
+  lines.push(`  formula: ${printExpr(kpi.formula, inline ? { inline } : {})}`);
   if (kpi.dimensions.length) lines.push(`  dimensions: ${kpi.dimensions.map(printName).join(', ')}`);
   if (kpi.grains.length) lines.push(`  grains: ${kpi.grains.join(', ')}`);
   for (const f of kpi.filters) lines.push(`  filter: ${printExpr(f)}`);
@@ -217,4 +226,56 @@ export function printRollup(r: RollupDef): string {
   if (r.filter) lines.push(`  filter: ${printExpr(r.filter, { table: r.table, bareOwn: true })};`);
   lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+function countMeasureRefs(e: FormulaExpr, into: Map<string, number>): void {
+  switch (e.kind) {
+    case 'measure_ref':
+      into.set(e.name, (into.get(e.name) ?? 0) + 1);
+      return;
+    case 'literal':
+    case 'kpi_ref':
+      return;
+    case 'previous':
+    case 'growth':
+    case 'rolling':
+    case 'to_date':
+      countMeasureRefs(e.expr, into);
+      return;
+    case 'binary':
+      countMeasureRefs(e.left, into);
+      countMeasureRefs(e.right, into);
+      return;
+    case 'unary':
+      countMeasureRefs(e.operand, into);
+      return;
+    case 'call':
+      for (const a of e.args) countMeasureRefs(a, into);
+      return;
+    case 'case':
+      for (const w of e.whens) {
+        countMeasureRefs(w.when, into);
+        countMeasureRefs(w.then, into);
+      }
+      if (e.else) countMeasureRefs(e.else, into);
+      return;
+    case 'in':
+      countMeasureRefs(e.operand, into);
+      for (const v of e.values) countMeasureRefs(v, into);
+      return;
+    case 'between':
+      countMeasureRefs(e.operand, into);
+      countMeasureRefs(e.low, into);
+      countMeasureRefs(e.high, into);
+      return;
+    case 'is_null':
+      countMeasureRefs(e.operand, into);
+      return;
+    case 'like':
+      countMeasureRefs(e.operand, into);
+      countMeasureRefs(e.pattern, into);
+      return;
+    default:
+      assertNever(e, 'formula');
+  }
 }
