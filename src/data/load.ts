@@ -108,6 +108,21 @@ function keep(state: SourceState, data: DemoDataSet): string | null {
   }
 }
 
+function describe(state: SourceState): string {
+  switch (state.kind) {
+    case 'empty':
+      return 'are empty';
+    case 'partial':
+      return 'hold an interrupted load';
+    case 'demo':
+      return `hold the demo data at scale ${state.scale} (seed ${state.seed}, generator ${state.version})`;
+    case 'foreign':
+      return 'hold rows not loaded by the demo data loader';
+    default:
+      return assertNever(state);
+  }
+}
+
 async function postgresState(client: pg.ClientBase, tables: readonly string[]): Promise<SourceState> {
   let rows = false;
   for (const table of tables) {
@@ -143,11 +158,13 @@ async function loadPostgres(
         client,
         tables.map((t) => t.layout.table),
       );
+      const what = tables.map((t) => t.layout.table).join(', ');
       const reason = keep(state, data);
       if (reason) {
-        log(`demo data: ${tables.map((t) => t.layout.table).join(', ')} ${reason}`);
+        log(`demo data: ${what} ${reason}`);
         return;
       }
+      log(`demo data: ${what} ${describe(state)}; loading scale ${data.scale} (seed ${data.seed})`);
     }
     await client.query('BEGIN');
     await client.query(`TRUNCATE ${tables.map((t) => t.layout.table).join(', ')}, public._kpi_engine_demo`);
@@ -207,6 +224,9 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
         log(`demo data: analytics.events, analytics.sessions ${reason}`);
         return;
       }
+      log(
+        `demo data: analytics.events, analytics.sessions ${describe(state)}; loading scale ${data.scale} (seed ${data.seed})`,
+      );
     }
     // The marker says "loading" first and "complete" last, so an interrupted load is reloaded next time.
     await marker.deleteMany({});
