@@ -1,0 +1,192 @@
+/**
+ * Golden fixtures of the optimizer: for each case, fixtures/golden/optimize/NN-name.txt holds the EXPLAIN
+ * text — the plan as planned, each rule's notes and the plan after it (input plan → output plan), the
+ * rollup chosen per variable with every rejection reason, the engine and the SQL. The rollups' state is
+ * fixed here (no server). `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/optimize-golden.test.ts`
+ * rewrites them; review the diff like code.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import type { RollupDef } from '../../src/ir/rollup.ts';
+import { explain } from '../../src/optimize/explain.ts';
+import type { OptimizeContext, RollupFacts } from '../../src/optimize/types.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import { loadRollups } from '../../src/rollup/definitions.ts';
+import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+
+const DIR = fileURLToPath(new URL('../../fixtures/golden/optimize/', import.meta.url));
+const catalog = loadCatalog();
+const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+const extra = analyzeDsl(
+  `kpi opt_avg_amount = avg(payments.subscriptions.amount)
+kpi opt_amount_spread = max(payments.subscriptions.amount) - min(payments.subscriptions.amount)
+kpi opt_double_amount = sum(payments.subscriptions.amount * 2)
+kpi opt_accounts = count(users.accounts)`,
+  { catalog, registry },
+);
+for (const k of extra.kpis ?? []) (registry as Map<string, KpiIR>).set(k.id, k);
+
+const q = (
+  kpi: string,
+  grain: Grain | null,
+  start: string,
+  end: string,
+  o: { tz?: string; dims?: string[]; where?: string } = {},
+): MetricQuery => ({
+  kpi,
+  grain,
+  range: { start, end },
+  timezone: o.tz ?? 'UTC',
+  dimensions: o.dims ?? [],
+  filters: o.where ? [parseFilter(o.where, { catalog, registry }).expr as RowExpr] : [],
+});
+
+// A rollup with a filter: the marketing expenses, with the very condition cac_marketing's measure has.
+const cacPlan = planQuery(
+  registry.get('cac_marketing')!,
+  q('cac_marketing', 'month', '2025-01-01', '2025-07-01'),
+  {
+    catalog,
+    registry,
+  },
+);
+const marketingFilter = cacPlan.root.input.inputs.find((a) => a.input.input.table.table === 'expenses')!.input
+  .conditions[0]!;
+const marketingDaily: RollupDef = Object.freeze({
+  name: 'marketing_expenses_daily',
+  table: { source: 'finance', table: 'expenses' },
+  grain: 'day',
+  timezone: 'UTC',
+  dimensions: ['channel', 'campaign'],
+  measures: [{ fn: 'sum', column: 'amount' }],
+  filter: marketingFilter,
+});
+
+const rollups = [...loadRollups(catalog), marketingDaily];
+const ROWS: Record<string, number> = {
+  subscriptions_daily: 5372,
+  subscriptions_monthly_region: 146,
+  expenses_daily: 995,
+  accounts_daily: 1987,
+  events_hourly: 44364,
+  marketing_expenses_daily: 400,
+};
+const WATERMARK = '2026-06-30T23:59:59.001Z';
+const facts = new Map<string, RollupFacts>(
+  rollups.map((r) => [r.name, { watermark: WATERMARK, rows: ROWS[r.name]! }]),
+);
+const context: OptimizeContext = { catalog, rollups, facts };
+const env = {
+  TRINO_URL: 't',
+  PAYMENTS_DB_URL: 'p',
+  USERS_DB_URL: 'u',
+  ANALYTICS_DB_URL: 'a',
+  TIMESCALE_URL: 's',
+};
+
+const CASES: [string, MetricQuery, OptimizeContext?][] = [
+  [
+    '01-fewest-rows-wins',
+    q('revenue', 'month', '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', { dims: ['region'] }),
+  ],
+  [
+    '02-dimension-not-in-rollup',
+    q('revenue', 'day', '2025-03-01T00:00:00Z', '2025-03-08T00:00:00Z', { dims: ['plan_type'] }),
+  ],
+  [
+    '03-time-zone',
+    q('revenue', 'month', '2025-01-01T00:00:00Z', '2025-07-01T00:00:00Z', { tz: 'America/New_York' }),
+  ],
+  ['04-unaligned-range', q('revenue', 'day', '2025-03-01T06:00:00Z', '2025-03-08T00:00:00Z')],
+  ['05-stale', q('revenue', 'month', '2026-06-01T00:00:00Z', '2026-08-01T00:00:00Z')],
+  [
+    '06-not-built',
+    q('revenue', 'month', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'),
+    { ...context, facts: new Map() },
+  ],
+  [
+    '07-composite-both-rollups-direct',
+    q('cac_marketing', 'quarter', '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', { dims: ['channel'] }),
+  ],
+  [
+    '08-composite-two-rollups-filtered',
+    q('purchase_conversion', 'week', '2025-03-03T00:00:00Z', '2025-04-07T00:00:00Z', {
+      dims: ['region'],
+      where: "region = 'eu'",
+    }),
+  ],
+  [
+    '09-dimension-through-join',
+    q('new_subscriptions', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z', { dims: ['channel'] }),
+  ],
+  ['10-count-distinct', q('distinct_active_accounts', 'day', '2025-01-01T00:00:00Z', '2025-01-08T00:00:00Z')],
+  ['11-interval-valid', q('mrr_active', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z')],
+  ['12-window', q('revenue_rolling_7d', 'day', '2025-01-01T00:00:00Z', '2025-01-15T00:00:00Z')],
+  [
+    '13-avg-decomposed',
+    q('opt_avg_amount', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z', { dims: ['plan_type'] }),
+  ],
+  [
+    '14-measure-not-stored',
+    q('opt_amount_spread', 'year', '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', { dims: ['region'] }),
+  ],
+  ['15-expression-argument', q('opt_double_amount', 'month', '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')],
+  [
+    '16-hour-grain',
+    q('signups', 'hour', '2025-05-01T00:00:00Z', '2025-05-01T06:00:00Z', { dims: ['region'] }),
+  ],
+  [
+    '17-hour-to-day-other-zone',
+    q('signups', 'day', '2025-05-01T00:00:00Z', '2025-05-08T00:00:00Z', { tz: 'Asia/Kolkata' }),
+  ],
+  ['18-grain-finer-than-rollup', q('revenue', 'hour', '2025-05-01T00:00:00Z', '2025-05-02T00:00:00Z')],
+  [
+    '19-rollup-filter-not-implied',
+    q('expenses_by_channel', 'month', '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', { dims: ['channel'] }),
+  ],
+  [
+    '20-filtered-column-not-in-rollup',
+    q('revenue', 'month', '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', { where: "channel = 'ads'" }),
+  ],
+  ['21-total-count-zero-fill', q('opt_accounts', null, '2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z')],
+  [
+    '22-rollup-and-raw-through-trino',
+    q('arpa', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z', { dims: ['region'] }),
+  ],
+];
+
+describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
+  if (!existsSync(DIR)) mkdirSync(DIR, { recursive: true });
+  for (const [name, query, ctx] of CASES) {
+    it(name, () => {
+      const text = `# query: ${JSON.stringify(query)}\n${explain({ catalog, registry, context: ctx ?? context, env }, query).text}\n`;
+      const file = `${DIR}${name}.txt`;
+      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
+      expect(text).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+
+  it('names every rejection reason somewhere in the fixtures', () => {
+    const all = CASES.map(([name]) => readFileSync(`${DIR}${name}.txt`, 'utf8')).join('\n');
+    for (const reason of [
+      'is not in the rollup',
+      'is not the rollup',
+      'is not a union of',
+      'is not on a day boundary',
+      'stale for [',
+      'not built',
+      'count distinct cannot be re-aggregated',
+      'windowed or interval-valid',
+      'is an expression, not a stored column',
+      "the rollup's filter is not implied",
+      'filtered column',
+      'matches, but',
+    ]) {
+      expect(all).toContain(reason);
+    }
+  });
+});
