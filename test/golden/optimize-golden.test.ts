@@ -56,7 +56,7 @@ const cacPlan = planQuery(
 );
 const marketingFilter = cacPlan.root.input.inputs.find((a) => a.input.input.table.table === 'expenses')!.input
   .conditions[0]!;
-const marketingDaily: RollupDef = Object.freeze({
+const marketingDaily: RollupDef = Object.freeze<RollupDef>({
   name: 'marketing_expenses_daily',
   table: { source: 'finance', table: 'expenses' },
   grain: 'day',
