@@ -52,7 +52,7 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
       json(revenueDef, { authorization: `Bearer ${writer}` }),
     );
     expect(res.status).toBe(201);
-  });
+  }, 120_000);
   afterAll(async () => {
     await h.close();
     server.close();

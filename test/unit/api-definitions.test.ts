@@ -5,7 +5,7 @@ describe('definitions routes on the embedded TimescaleDB store', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await harness();
-  });
+  }, 120_000);
   afterAll(() => h.close());
 
   it('creates a KPI from the seed JSON and returns it with ETag = version 1', async () => {

@@ -9,7 +9,7 @@ describe('metric routes through the engine and the cache', () => {
     h = await harness();
     await h.app.request('/api/definitions', json(revenueDef));
     await h.app.request('/api/definitions', json(derived('revenue_x2', 'revenue * 2')));
-  });
+  }, 120_000);
   afterAll(() => h.close());
   beforeEach(() => {
     h.engine.delayMs = 0;
@@ -145,7 +145,7 @@ describe('query timeouts and overload', () => {
   beforeAll(async () => {
     h = await harness({ timeoutMs: 50 });
     await h.app.request('/api/definitions', json(revenueDef));
-  });
+  }, 120_000);
   afterAll(() => h.close());
 
   it('answers 504 when the engine exceeds QUERY_TIMEOUT_MS, and caches nothing', async () => {

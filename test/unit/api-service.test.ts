@@ -42,7 +42,7 @@ describe('the embedded service with the real language and engine', () => {
   afterAll(async () => {
     await service?.close();
     await oracle?.close();
-  });
+  }, 120_000);
   const request = (path: string, init?: RequestInit) => service.app.request(path, init);
 
   it('seeds the demo KPIs, the seed JSON ones included', async () => {

@@ -6,7 +6,7 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
   beforeAll(async () => {
     h = await harness();
     await h.app.request('/api/definitions', json(revenueDef));
-  });
+  }, 120_000);
   afterAll(() => h.close());
 
   it("reports /health in the seed's shape", async () => {
