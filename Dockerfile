@@ -9,8 +9,11 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:22-bookworm-slim AS runtime
+# HOST: a container must listen on all interfaces to be reachable through a published port (outside a
+# container the service binds 127.0.0.1 when auth is off). Set AUTH0_DOMAIN/AUTH0_AUDIENCE in production.
 ENV NODE_ENV=production \
-    PORT=3004
+    PORT=3004 \
+    HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps --chown=node:node /app/node_modules ./node_modules
 COPY --chown=node:node package.json package-lock.json tsconfig.json ./
