@@ -1,5 +1,5 @@
 /**
- * `kpi check FILE…|- [--json] [--no-demo]` — checks KPI definitions (DSL, or seed JSON: one
+ * `kpi check FILE…|- [--json] [--print] [--no-demo]` — checks KPI definitions (DSL, or seed JSON: one
  * KPIDefinition or an array) and prints `file:line:col: error code: message`. Exit 1 on errors.
  * The demo KPIs are known by default, so a file may derive from them (`--no-demo` to start empty).
  */
@@ -7,7 +7,14 @@ import { readFileSync } from 'node:fs';
 import { loadCatalog } from '../catalog/load.ts';
 import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
-import { analyzeDefinitions, analyzeDsl, DEMO_KPI_FILES, loadRegistry } from '../semantic/index.ts';
+import {
+  analyzeDefinitions,
+  analyzeDsl,
+  DEMO_KPI_FILES,
+  loadRegistry,
+  printKpi,
+  printRollup,
+} from '../semantic/index.ts';
 import { parseArgs, UsageError } from './args.ts';
 
 function readInput(file: string): string {
@@ -15,9 +22,11 @@ function readInput(file: string): string {
 }
 
 export async function checkCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'no-demo', 'help']);
+  const args = parseArgs(argv, ['json', 'print', 'no-demo', 'help']);
   if (args.values.help || args.positional.length === 0) {
-    throw new UsageError('usage: kpi check FILE…|- [--json] [--no-demo] [--catalog catalog.json]');
+    throw new UsageError(
+      'usage: kpi check FILE…|- [--json] [--print] [--no-demo] [--catalog catalog.json]\n  --print  also print each KPI as the DSL it analyzes to (seed JSON → DSL)',
+    );
   }
   const catalog = loadCatalog(args.values.catalog);
   const registry: Map<string, KpiIR> = args.values['no-demo']
@@ -55,6 +64,10 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
       result = analyzeDsl(text, ctx);
     }
     for (const k of result.kpis) registry.set(k.id, k);
+    if (args.values.print && !args.values.json) {
+      for (const k of result.kpis) console.log(printKpi(k, catalog));
+      for (const r of result.rollups) console.log(printRollup(r));
+    }
     reports.push({
       file: name,
       kpis: result.kpis.map((k) => k.id),
