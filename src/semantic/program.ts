@@ -10,7 +10,7 @@ import type { RollupDef } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
 import { analyzeKpi, type KpiAnalysis, type KpiSource } from './analyze-kpi.ts';
 import { deepFreeze, error } from './diagnostics.ts';
-import { findDimension } from './resolve-names.ts';
+import { catalogColumns, findDimension } from './resolve-names.ts';
 import { analyzeRollup } from './rollup.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -120,13 +120,22 @@ export function analyzeProgram(
           for (const x of tables)
             for (const c of Object.keys(ctx.catalog.sources[x.source]?.tables[x.table]?.columns ?? {}))
               columns.add(c);
+          // A name no table of the catalog has is a typo more likely than a modelling problem.
+          const known = catalogColumns(ctx.catalog).has(dimension);
           out.push(
-            error(
-              'unreachable-dimension',
-              `dimension "${dimension}" cannot be reached from ${key(t)}: it has no such column and none of its joins lead to one`,
-              span,
-              didYouMean(dimension, columns),
-            ),
+            known
+              ? error(
+                  'unreachable-dimension',
+                  `dimension "${dimension}" cannot be reached from ${key(t)}: it has no such column and none of its joins lead to one`,
+                  span,
+                  didYouMean(dimension, columns),
+                )
+              : error(
+                  'unknown-dimension',
+                  `unknown dimension "${dimension}": no table in the catalog has such a column`,
+                  span,
+                  didYouMean(dimension, columns),
+                ),
           );
           ok = false;
           break;

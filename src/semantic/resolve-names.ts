@@ -170,8 +170,13 @@ export function reachable(catalog: Catalog, from: TableRef, to: TableRef): boole
 }
 
 /** Every column name in the catalog with its first type (for filters on dimensions). */
+const columnsCache = new WeakMap<Catalog, Map<string, ColumnType>>();
+
 export function catalogColumns(catalog: Catalog): Map<string, ColumnType> {
+  const cached = columnsCache.get(catalog);
+  if (cached) return cached;
   const columns = new Map<string, ColumnType>();
+  columnsCache.set(catalog, columns);
   for (const s of Object.values(catalog.sources)) {
     for (const t of Object.values(s.tables)) {
       for (const [c, type] of Object.entries(t.columns)) if (!columns.has(c)) columns.set(c, type);
