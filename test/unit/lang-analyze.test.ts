@@ -147,7 +147,7 @@ describe('diagnostics', () => {
     ['kpi x = sum(payments.toString.b)', 'unknown-table'],
     ['kpi x = sum(payments.subscriptions.constructor)', 'unknown-column'],
     ['kpi x = constructor(1)', 'unknown-function'],
-    ['kpi x { formula: count(users.accounts) dimensions: __proto__ }', 'unreachable-dimension'],
+    ['kpi x { formula: count(users.accounts) dimensions: __proto__ }', 'unknown-dimension'],
   ])('treats %s as an unknown name, not an Object.prototype member', (text, code) => {
     expect(check(text)[0]!.code).toBe(code);
   });
