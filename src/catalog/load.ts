@@ -63,7 +63,7 @@ export function buildCatalog(input: unknown): Catalog {
     const tables: Record<string, TableDef> = {};
     for (const [tableName, t] of Object.entries(s.tables)) {
       for (const col of [t.primaryKey, t.timeColumn, ...t.joins.map((j) => j.column)]) {
-        if (!(col in t.columns)) {
+        if (!Object.hasOwn(t.columns, col)) {
           throw new Error(`catalog: ${sourceName}.${tableName} refers to unknown column "${col}"`);
         }
       }
@@ -82,7 +82,7 @@ export function buildCatalog(input: unknown): Catalog {
     for (const t of Object.values(s.tables)) {
       for (const j of t.joins) {
         const target = sources[j.to.source]?.tables[j.to.table];
-        if (!target || !(j.to.column in target.columns)) {
+        if (!target || !Object.hasOwn(target.columns, j.to.column)) {
           throw new Error(
             `catalog: join ${s.name}.${t.name}.${j.column} → ${j.to.source}.${j.to.table}.${j.to.column} points nowhere`,
           );

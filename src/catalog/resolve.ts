@@ -1,7 +1,12 @@
 import type { Catalog, Connection, JoinDef, TableDef, TableRef } from './types.ts';
 
+/** Own properties only: a name like `constructor` must not find Object.prototype members. */
+const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(record, key) ? record[key] : undefined;
+
 export function tableOf(catalog: Catalog, ref: TableRef): TableDef | undefined {
-  return catalog.sources[ref.source]?.tables[ref.table];
+  const source = own(catalog.sources, ref.source);
+  return source ? own(source.tables, ref.table) : undefined;
 }
 
 export function connectionOf(catalog: Catalog, ref: TableRef): Connection {
@@ -40,7 +45,7 @@ export function resolveDimension(
   const seen = new Set<string>([`${start.source}.${start.name}`]);
   while (queue.length > 0) {
     const { table, joins } = queue.shift()!;
-    if (dimension in table.columns) {
+    if (Object.hasOwn(table.columns, dimension)) {
       return { dimension, joins, table: { source: table.source, table: table.name }, column: dimension };
     }
     for (const join of table.joins) {

@@ -69,3 +69,14 @@ describe('catalog validation', () => {
     ).toThrow(/points nowhere/);
   });
 });
+
+describe('catalog lookups use own names only', () => {
+  const catalog = loadCatalog();
+  it('does not find Object.prototype members as tables or dimensions', () => {
+    const from = { source: 'payments', table: 'subscriptions' };
+    expect(resolveDimension(catalog, from, 'constructor')).toBeUndefined();
+    expect(resolveDimension(catalog, from, 'toString')).toBeUndefined();
+    expect(resolveDimension(catalog, { source: 'constructor', table: 'x' }, 'region')).toBeUndefined();
+    expect(resolveDimension(catalog, { source: 'payments', table: '__proto__' }, 'region')).toBeUndefined();
+  });
+});
