@@ -187,11 +187,7 @@ export function parseProgram(text: string): ParsedProgram {
     parser.input = chunk;
     const cst = parser.program();
     const errors = parser.errors.map((e) =>
-      syntaxDiagnostic(
-        e,
-        text,
-        i + 1 < chunks.length ? 'end of the declaration' : 'end of the input',
-      ),
+      syntaxDiagnostic(e, text, i + 1 < chunks.length ? 'end of the declaration' : 'end of the input'),
     );
     const lexical = lexed.errors.some((e) => e.offset >= from && e.offset < to);
     if (errors.length > 0 || lexical) {
