@@ -1,21 +1,32 @@
 /** `kpi query …` runs a KPI query against the stack in `.stack/env` (or the seed's variables). */
+import type { Catalog } from '../catalog/types.ts';
 import { createEngine } from '../exec/engine.ts';
+import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
+import { loadRollups } from '../rollup/definitions.ts';
 import { readStackEnv } from '../stack/env.ts';
 import { parseArgs } from './args.ts';
 import { METRIC_USAGE, metricArgs } from './metric-args.ts';
 
 export const usage = `kpi query ${METRIC_USAGE}
-  [--format table|json]  json: [{"time": ISO, "<dim>": …, "value": number|null}]`;
+  [--format table|json]  json: [{"time": ISO, "<dim>": …, "value": number|null}]
+  [--rollups FILE]       rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json)
+  [--no-optimize]        run the raw plan (no rollups, no engine choice by the optimizer)`;
 
 export async function queryCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv);
+  const args = parseArgs(argv, ['no-optimize']);
   const { definitions, query, dialect } = await metricArgs(args, 'auto');
   const env = { ...readStackEnv(), ...pick(process.env) };
+  // The optimizer chooses rollups and the engine itself, so it only runs when no dialect is forced.
+  const optimizer =
+    args.values['no-optimize'] || dialect !== 'auto'
+      ? undefined
+      : await optimizerOrRaw(definitions.catalog, env.TIMESCALE_URL, args.values.rollups);
   const engine = createEngine({
     catalog: definitions.catalog,
     registry: definitions.registry,
     env,
     dialect,
+    ...(optimizer ? { optimizer } : {}),
     timeoutMs: Number(process.env.QUERY_TIMEOUT_MS ?? 30_000),
   });
   try {
@@ -34,6 +45,17 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await engine.close();
+  }
+}
+
+/** The optimizer over what the metrics store says is built; raw plans when the store cannot be read. */
+async function optimizerOrRaw(catalog: Catalog, timescaleUrl: string | undefined, rollupsFile?: string) {
+  try {
+    const rollups = loadRollups(catalog, rollupsFile);
+    return optimizerFor(await loadOptimizeContext(catalog, rollups, timescaleUrl));
+  } catch (error) {
+    console.error(`-- optimizer off: ${(error as Error).message}`);
+    return undefined;
   }
 }
 
