@@ -9,10 +9,9 @@
  * connection in turn, so an open transaction, SET, or prepared statement would otherwise leak into
  * the next client's session.
  */
-import { createServer, type Socket } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import { timescaledb } from '@electric-sql/pglite/timescaledb';
-import { PGLiteSocketHandler } from '@electric-sql/pglite-socket';
+import { serveEmbedded } from '../store/embedded-socket.ts';
 
 async function main(): Promise<void> {
   const [dataDir, host = '127.0.0.1', portText = '55433'] = process.argv.slice(2);
@@ -23,77 +22,16 @@ async function main(): Promise<void> {
   const started = Date.now();
   const db = await PGlite.create({ dataDir, extensions: { timescaledb } });
   await db.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-
-  // PGlite sets some parameters for its session at boot (search_path = public); DISCARD ALL would
-  // reset them to the command-line values (search_path = pg_catalog), so they are put back after it.
-  const bootSettings = (
-    await db.query<{ name: string; setting: string }>(
-      "SELECT name, setting FROM pg_settings WHERE source = 'session'",
-    )
-  ).rows;
-
-  const waiting: Socket[] = [];
-  let active: PGLiteSocketHandler | undefined;
-
-  const resetSession = async () => {
-    // ROLLBACK only warns when no transaction is open; DISCARD ALL drops prepared statements, temp
-    // tables, SET values and advisory locks.
-    // Two statements, two calls: in one string they would form an implicit transaction block, where
-    // DISCARD ALL is not allowed.
-    try {
-      await db.exec('ROLLBACK');
-      await db.exec('DISCARD ALL');
-      for (const { name, setting } of bootSettings) {
-        await db.query('SELECT set_config($1, $2, false)', [name, setting]);
-      }
-    } catch (error) {
-      console.error('timescale-server: session reset failed:', error);
-    }
-  };
-
-  const serveNext = async (): Promise<void> => {
-    if (active) return;
-    const socket = waiting.shift();
-    if (!socket) return;
-    if (socket.destroyed) return serveNext();
-    const handler = new PGLiteSocketHandler({ db, closeOnDetach: true });
-    active = handler;
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      // The handler releases PGlite's exclusive lock right after this event; reset after it.
-      setImmediate(async () => {
-        await resetSession();
-        active = undefined;
-        void serveNext();
-      });
-    };
-    handler.addEventListener('close', finish);
-    handler.addEventListener('error', finish);
-    try {
-      await handler.attach(socket);
-    } catch (error) {
-      console.error('timescale-server: attach failed:', error);
-      finish();
-    }
-  };
-
-  const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    waiting.push(socket);
-    socket.once('close', () => {
-      const index = waiting.indexOf(socket);
-      if (index >= 0) waiting.splice(index, 1);
-    });
-    void serveNext();
+  // One client at a time, the session reset between clients: the same server as the embedded default's.
+  const server = await serveEmbedded(db, {
+    host,
+    port: Number(portText),
+    log: (message, error) => console.error(`timescale-server: ${message}:`, error),
   });
 
   const shutdown = async (signal: string) => {
     console.log(`timescale-server: ${signal}, closing`);
-    server.close();
-    for (const socket of waiting) socket.destroy();
-    active?.detach(true);
+    await server.close();
     // A clean close checkpoints the data folder, so the next start needs no recovery.
     await db.close().catch(() => {});
     process.exit(0);
@@ -101,11 +39,9 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
-  server.listen(Number(portText), host, () => {
-    console.log(
-      `timescale-server: PGlite with TimescaleDB on ${host}:${portText} (${dataDir}), ready in ${Date.now() - started} ms`,
-    );
-  });
+  console.log(
+    `timescale-server: PGlite with TimescaleDB on ${host}:${portText} (${dataDir}), ready in ${Date.now() - started} ms`,
+  );
 }
 
 await main();

@@ -1,6 +1,7 @@
 /**
- * Serves an in-process PGlite over the PostgreSQL wire protocol on 127.0.0.1 (random port), so the
- * engine reaches the embedded demo database through the same `pg` path it uses for a real server.
+ * Serves an in-process PGlite over the PostgreSQL wire protocol (127.0.0.1, a random port unless told),
+ * so the engine reaches the embedded demo database through the same `pg` path it uses for a real server;
+ * the local stack's metrics store (src/stack/timescale-server.ts) serves its PGlite the same way.
  * PGlite is one single-user backend: clients are served one at a time in arrival order, and the
  * session is reset between them so one client's SET or open transaction never leaks into the next.
  */
@@ -14,7 +15,16 @@ export interface EmbeddedSocket {
   close(): Promise<void>;
 }
 
-export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
+export interface ServeOptions {
+  readonly host?: string;
+  /** 0 (default): any free port. */
+  readonly port?: number;
+  /** Where failures of a session reset or an attach are reported; silent by default. */
+  readonly log?: (message: string, error: unknown) => void;
+}
+
+export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Promise<EmbeddedSocket> {
+  const { host = '127.0.0.1', port: wantedPort = 0, log = () => {} } = options;
   // PGlite sets some parameters for its session at boot (search_path = public); DISCARD ALL would
   // reset them to the command-line values, so they are put back after it (as src/stack does).
   const bootSettings = (
@@ -30,8 +40,9 @@ export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
       for (const { name, setting } of bootSettings) {
         await db.query('SELECT set_config($1, $2, false)', [name, setting]);
       }
-    } catch {
+    } catch (error) {
       // The next client still gets a working session; at worst with a leftover setting.
+      log('session reset failed', error);
     }
   };
   const waiting: Socket[] = [];
@@ -59,7 +70,8 @@ export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
     handler.addEventListener('error', finish);
     try {
       await handler.attach(socket);
-    } catch {
+    } catch (error) {
+      log('attach failed', error);
       finish();
     }
   };
@@ -73,10 +85,10 @@ export async function serveEmbedded(db: PGlite): Promise<EmbeddedSocket> {
     });
     void serveNext();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(wantedPort, host, resolve));
   const { port } = server.address() as { port: number };
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+    url: `postgresql://postgres:postgres@${host}:${port}/postgres`,
     async close() {
       for (const socket of waiting) socket.destroy();
       active?.detach(true);
