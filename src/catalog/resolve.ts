@@ -1,7 +1,7 @@
 import type { Catalog, Connection, JoinDef, TableDef, TableRef } from './types.ts';
 
 /** Own properties only: a name like `constructor` must not find Object.prototype members. */
-const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
+export const own = <T>(record: Readonly<Record<string, T>>, key: string): T | undefined =>
   Object.hasOwn(record, key) ? record[key] : undefined;
 
 export function tableOf(catalog: Catalog, ref: TableRef): TableDef | undefined {

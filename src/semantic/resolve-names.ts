@@ -1,5 +1,5 @@
 /** Names against the catalog: `source.table[.column]`, `source.schema.table.column`, and bare columns. */
-import { type DimensionPath, tableOf } from '../catalog/resolve.ts';
+import { own, resolveDimension, tableOf } from '../catalog/resolve.ts';
 import type { Catalog, ColumnType, TableDef, TableRef } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
@@ -11,43 +11,10 @@ export type Resolved =
   | { readonly kind: 'table'; readonly table: TableRef }
   | { readonly kind: 'column'; readonly table: TableRef; readonly column: string; readonly type: ColumnType };
 
-/**
- * A record's own entry: user-written names such as `constructor` or `toString` must not find
- * Object.prototype's members in catalog records.
- */
-export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
+export { own };
 
-/**
- * catalog/resolve.ts's resolveDimension, with own-property lookups (it tests `name in columns`,
- * which is true for `constructor`). Shortest path over declared joins; undefined when unreachable.
- */
-export function findDimension(
-  catalog: Catalog,
-  from: TableRef,
-  dimension: string,
-): DimensionPath | undefined {
-  const start = tableOf(catalog, from);
-  if (!start) return undefined;
-  const queue: Array<{ table: TableDef; joins: TableDef['joins'][number][] }> = [{ table: start, joins: [] }];
-  const seen = new Set<string>([`${start.source}.${start.name}`]);
-  while (queue.length > 0) {
-    const { table, joins } = queue.shift()!;
-    if (Object.hasOwn(table.columns, dimension)) {
-      return { dimension, joins, table: { source: table.source, table: table.name }, column: dimension };
-    }
-    for (const join of table.joins) {
-      const key = `${join.to.source}.${join.to.table}`;
-      const next = tableOf(catalog, join.to);
-      if (next && !seen.has(key)) {
-        seen.add(key);
-        queue.push({ table: next, joins: [...joins, join] });
-      }
-    }
-  }
-  return undefined;
-}
+/** Shortest path over declared joins to a dimension column (own names only); undefined when unreachable. */
+export const findDimension = resolveDimension;
 
 const spanOf = (parts: readonly NamePart[]): Span => ({
   start: parts[0]!.span.start,
