@@ -2,41 +2,11 @@
  * The Redis cache against a real redis-server of this test's own (so stopping it harms nobody):
  * cross-process single-flight, and Redis stopped mid-run then restarted.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisBackend } from '../../src/cache/redis-backend.ts';
 import { type Harness, harness, json, revenueDef } from '../unit/api-support.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept') && resolve());
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-  return child;
-}
-
-const stop = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+import { freePort, startRedis, stopChild as stop } from './api-support.ts';
 
 const until = async (what: () => Promise<boolean>, ms = 10_000) => {
   const deadline = Date.now() + ms;

@@ -4,12 +4,19 @@
  * Numbers are checked against hand-written SQL on the source databases; engine queries are counted on
  * Trino's side (system.runtime.queries).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runTrino } from '../../src/exec/trino-http.ts';
 import { readStackEnv } from '../../src/stack/env.ts';
-import { freePort, postJson, type RunningService, startService } from './api-support.ts';
+import {
+  freePort,
+  postJson,
+  type RunningService,
+  startRedis,
+  startService,
+  stopChild,
+} from './api-support.ts';
 
 const run = Date.now().toString(36);
 const CAC = `cac_${run}`;
@@ -35,28 +42,6 @@ const cacDef = {
   aggregations: ['month', 'quarter'],
   dimensions: ['channel', 'campaign'],
 };
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('Ready to accept') && resolve());
-    child.once('exit', (code) => reject(new Error(`redis-server exited ${code}`)));
-  });
-  return child;
-}
-
-const stopChild = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 
 async function until(what: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
