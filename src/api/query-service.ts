@@ -8,12 +8,13 @@ import { LRUCache } from 'lru-cache';
 import type { CachedResult, ResultCache } from '../cache/result-cache.ts';
 import type { Grain, KpiIR, RowExpr } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import { isTimeZone } from '../plan/time.ts';
 import type { DefinitionsService } from './definitions-service.ts';
 import type { CompiledQuery, EngineFactory, KpiEngine, KpiLanguage, Registry, RunResult } from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import type { Telemetry } from './telemetry.ts';
-import { isTimeZone, previousRange, resolveRange, today } from './time-range.ts';
+import { previousRange, resolveRange, today } from './time-range.ts';
 
 export interface MetricParams {
   readonly start?: string | undefined;

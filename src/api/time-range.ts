@@ -6,7 +6,6 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d
 
 // Building an Intl.DateTimeFormat costs far more than using one: keep one per zone (and purpose).
 const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
 const midnights = new Map<string, string>();
 
 function formatFor(cache: Map<string, Intl.DateTimeFormat>, tz: string, make: () => Intl.DateTimeFormat) {
@@ -109,19 +108,4 @@ export function resolveRange(
 export function previousRange(range: { start: string; end: string }): { start: string; end: string } {
   const length = Date.parse(range.end) - Date.parse(range.start);
   return { start: new Date(Date.parse(range.start) - length).toISOString(), end: range.start };
-}
-
-export function isTimeZone(tz: string): boolean {
-  if (dayFormats.has(tz)) return true;
-  try {
-    formatFor(
-      dayFormats,
-      tz,
-      () =>
-        new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' }),
-    );
-    return true;
-  } catch {
-    return false;
-  }
 }
