@@ -11,13 +11,14 @@ import type { ReportStore } from '../store/reports-store.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
 import type { DefinitionsService } from './definitions-service.ts';
-import type { EngineFactory, HealthCheck, KpiLanguage } from './deps.ts';
+import type { EngineFactory, HealthCheck, KpiLanguage, RollupAdmin } from './deps.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { rollupRoutes } from './routes/rollups.ts';
 import { systemRoutes } from './routes/system.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Builds engines for ad-hoc registries (POST /api/query with DSL). */
   readonly engineFactory: EngineFactory;
   readonly telemetry: Telemetry;
+  /** Rollup status, build and refresh; null or absent: not available (the embedded default). */
+  readonly rollups?: RollupAdmin | null;
   /** null: auth is off (the service then binds to 127.0.0.1). */
   readonly auth: Authenticator | null;
   readonly health: readonly HealthCheck[];
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): App {
   metricRoutes(app, deps);
   queryRoutes(app, deps);
   reportRoutes(app, deps);
+  rollupRoutes(app, deps);
   systemRoutes(app, deps);
   return app;
 }

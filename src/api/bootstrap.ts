@@ -26,6 +26,7 @@ import { engineFactoryFor } from './engine-adapter.ts';
 import { languageFor } from './language-adapter.ts';
 import { Limiter } from './limiter.ts';
 import { QueryService } from './query-service.ts';
+import { rollupAdmin } from './rollup-admin.ts';
 import { createTelemetry } from './telemetry.ts';
 
 export interface Service {
@@ -105,7 +106,12 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     log(`seeded ${definitions.list().length} demo KPIs into the empty definitions store`);
   }
 
-  const engine = await engineFactoryFor(config, catalog, embeddedDb);
+  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log);
+  if (engine.optimizer) {
+    log(
+      `optimizer: ${engine.optimizer.rollups.length} rollups defined, ${engine.optimizer.context.facts.size} built`,
+    );
+  }
   closers.push(() => engine.close());
 
   const telemetry = createTelemetry({ defaultMetrics: true });
@@ -132,6 +138,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     definitions,
     language: language.language,
     engineFactory: engine.factory,
+    engineGeneration: engine.generation,
     cache,
     limiter: new Limiter(config.MAX_CONCURRENT_CALCULATIONS),
     telemetry,
@@ -179,6 +186,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     reports: new ReportStore(sql),
     language: language.language,
     engineFactory: engine.factory,
+    rollups: engine.optimizer ? rollupAdmin(catalog, engine.optimizer, engine.env) : null,
     telemetry,
     auth: config.AUTH0_DOMAIN
       ? createAuthenticator({

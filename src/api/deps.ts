@@ -49,6 +49,8 @@ export interface RunResult {
 export interface KpiEngine {
   compile(query: MetricQuery): CompiledQuery | Promise<CompiledQuery>;
   run(query: MetricQuery, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
+  /** EXPLAIN text (rules, rollup per variable with rejection reasons, engine, SQL) when an optimizer runs. */
+  explain?(query: MetricQuery): string;
 }
 
 /** Builds an engine for a registry snapshot (definitions change at run time). */
@@ -62,4 +64,43 @@ export interface HealthCheck {
   /** A required part being down makes /health 503; an optional one only reports. */
   readonly required: boolean;
   check(): Promise<CheckStatus>;
+}
+
+/** A rollup as /api/rollups shows it: its definition and what the metrics store says of it. */
+export interface RollupInfo {
+  readonly name: string;
+  readonly on: string;
+  readonly grain: string;
+  readonly timezone: string;
+  readonly dimensions: readonly string[];
+  readonly measures: readonly string[];
+  /** null: never built with this definition (the optimizer does not use it). */
+  readonly state: {
+    readonly watermark: string | null;
+    readonly loadedTo: string | null;
+    readonly builtAt: string | null;
+    readonly factRows: number;
+    readonly aggRows: number;
+    readonly materialization: string;
+  } | null;
+}
+
+/** What a build or refresh did. */
+export interface RollupLoad {
+  readonly name: string;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly factRows: number;
+  readonly aggRows: number;
+  readonly ms: number;
+  readonly materialization: string;
+}
+
+/** Rollup administration (federated mode): status, cold build, incremental refresh. */
+export interface RollupAdmin {
+  list(): Promise<readonly RollupInfo[]>;
+  /** With the newest source time and whether rows after the watermark exist (one engine query). */
+  status(name: string): Promise<RollupInfo & { readonly sourceHigh: string | null; readonly stale: boolean }>;
+  build(name: string): Promise<RollupLoad>;
+  refresh(name: string): Promise<RollupLoad>;
 }

@@ -9,8 +9,16 @@ import type { PGlite } from '@electric-sql/pglite';
 import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
-import { createEngine, createRuntime } from '../exec/engine.ts';
+import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import { optimizerFor } from '../optimize/context.ts';
+import { explain } from '../optimize/explain.ts';
+import { LiveOptimizer, rollupsRead } from '../optimize/live.ts';
+import { readStatesWith } from '../rollup/build.ts';
+import { stateDdl } from '../rollup/ddl.ts';
+import { loadRollups } from '../rollup/definitions.ts';
 import { serveEmbedded } from '../store/embedded-socket.ts';
+import type { SqlClient } from '../store/sql-client.ts';
 import type { EngineFactory, HealthCheck, KpiEngine } from './deps.ts';
 
 export const EMBEDDED_ENV = 'KPI_EMBEDDED_DB_URL';
@@ -31,13 +39,42 @@ export function embeddedCatalog(path: string = DEMO_CATALOG_PATH): Catalog {
 export interface EngineBinding {
   readonly factory: EngineFactory;
   readonly health: HealthCheck[];
+  /** Federated with ENABLE_OPTIMIZER: rollups and their state; null when plans run as planned. */
+  readonly optimizer: LiveOptimizer | null;
+  /** The connection URLs the engine (and rollup builds) use. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Changes when the optimizer's context does: engines, plans and cache keys made before are stale. */
+  generation(): number;
   close(): Promise<void>;
+}
+
+/** How often a service re-reads rollup_state for builds and refreshes made by other processes. */
+const ROLLUP_STATE_POLL_MS = 5_000;
+
+/** The optimizer over the metrics store's rollup_state, read through the service's own connection. */
+async function liveOptimizer(
+  config: ServiceConfig,
+  catalog: Catalog,
+  store: SqlClient,
+  log: (line: string) => void,
+): Promise<LiveOptimizer> {
+  const rollups = loadRollups(catalog, config.ROLLUPS_FILE);
+  await store.exec(stateDdl());
+  return LiveOptimizer.start({
+    catalog,
+    rollups,
+    readStates: () => readStatesWith((sql) => store.query(sql)),
+    intervalMs: ROLLUP_STATE_POLL_MS,
+    onError: (error) => log(`optimizer: cannot read rollup state: ${(error as Error).message}`),
+  });
 }
 
 export async function engineFactoryFor(
   config: ServiceConfig,
   catalog: Catalog,
   embeddedDb: PGlite | null,
+  store: SqlClient,
+  log: (line: string) => void = () => {},
 ): Promise<EngineBinding> {
   const closers: Array<() => Promise<void>> = [];
   let env: Record<string, string | undefined>;
@@ -61,20 +98,56 @@ export async function engineFactoryFor(
   }
   const runtime = createRuntime({ env, maxConcurrent: config.MAX_CONCURRENT_CALCULATIONS });
   closers.push(() => runtime.close());
-  const factory: EngineFactory = (registry): KpiEngine => {
-    const engine = createEngine({
+  // Rollups are built by Trino into the metrics store: the embedded default has neither.
+  const live =
+    !embeddedDb && config.ENABLE_OPTIMIZER && config.TIMESCALE_URL
+      ? await liveOptimizer(config, catalog, store, log)
+      : null;
+  if (live) closers.push(async () => live.close());
+  const engineOf = (registry: Parameters<EngineFactory>[0], optimize: boolean) =>
+    createEngine({
       catalog: engineCatalog,
       registry,
       env,
       timeoutMs: config.QUERY_TIMEOUT_MS,
       runtime,
+      ...(optimize && live ? { optimizer: optimizerFor(live.context) } : {}),
     });
+  const factory: EngineFactory = (registry): KpiEngine => {
+    const ctx = live?.context;
+    const engine = engineOf(registry, true);
+    let raw: ReturnType<typeof createEngine> | null = null;
+    const optionsOf = (o?: { readonly signal?: AbortSignal }): RunOptions =>
+      o?.signal ? { signal: o.signal } : {};
+    /**
+     * A run that read rollups is checked afterwards: when a rollup was rebuilt or unpublished while it
+     * ran (or it failed because its rollup was being dropped), the raw plan answers instead.
+     */
+    const run = async (query: MetricQuery, o?: { readonly signal?: AbortSignal }) => {
+      const plan = live && ctx ? engine.compile(query).plan : null;
+      if (!live || !ctx || !plan || rollupsRead(plan).length === 0) return engine.run(query, optionsOf(o));
+      try {
+        const result = await engine.run(query, optionsOf(o));
+        if (await live.holds(ctx, plan).catch(() => false)) return result;
+      } catch (error) {
+        if (o?.signal?.aborted || (await live.holds(ctx, plan).catch(() => false))) throw error;
+      }
+      log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
+      raw ??= engineOf(registry, false);
+      return raw.run(query, optionsOf(o));
+    };
     return {
       compile: (query) => {
         const { plan, planHash, sql, params, dialect } = engine.compile(query);
         return { plan, planHash, sql, params, dialect };
       },
-      run: (query, options) => engine.run(query, options?.signal ? { signal: options.signal } : {}),
+      run,
+      ...(live && ctx
+        ? {
+            explain: (query: MetricQuery) =>
+              explain({ catalog: engineCatalog, registry, context: ctx, env }, query).text,
+          }
+        : {}),
     };
   };
   const health: HealthCheck[] = config.TRINO_URL
@@ -95,6 +168,9 @@ export async function engineFactoryFor(
   return {
     factory,
     health,
+    optimizer: live,
+    env,
+    generation: () => live?.generation ?? 0,
     async close() {
       for (const close of closers.reverse()) await close().catch(() => {});
     },

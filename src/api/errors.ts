@@ -6,7 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import { StoreError } from '../store/errors.ts';
 
-export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 428 | 429 | 500 | 503 | 504;
+export type ApiStatus = 400 | 401 | 403 | 404 | 409 | 412 | 413 | 422 | 428 | 429 | 500 | 501 | 503 | 504;
 
 export class ApiError extends Error {
   constructor(

@@ -30,6 +30,8 @@ export interface QueryServiceOptions {
   readonly definitions: DefinitionsService;
   readonly language: KpiLanguage;
   readonly engineFactory: EngineFactory;
+  /** Changes when the engine's optimizer context does (a rollup built or refreshed); default: never. */
+  readonly engineGeneration?: () => number;
   readonly cache: ResultCache;
   readonly limiter: Limiter;
   readonly telemetry: Telemetry;
@@ -77,7 +79,7 @@ export function trendOf(current: number | null, previous: number | null): Trend 
 const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export class QueryService {
-  private engineCache: { generation: number; engine: KpiEngine } | null = null;
+  private engineCache: { generation: string; engine: KpiEngine } | null = null;
   private readonly compiled = new LRUCache<string, Promise<CompiledQuery>>({ max: 5_000 });
   /** Route parameters → prepared cache key and queries, so a cache hit skips planning entirely. */
   private readonly prepared = new LRUCache<string, Promise<Prepared>>({ max: 5_000 });
@@ -91,8 +93,13 @@ export class QueryService {
     return this.o.limiter.active;
   }
 
+  /** Definitions and optimizer context together: memoized engines, plans and cache keys follow both. */
+  private generation(): string {
+    return `${this.o.definitions.generation}.${this.o.engineGeneration?.() ?? 0}`;
+  }
+
   engine(): KpiEngine {
-    const generation = this.o.definitions.generation;
+    const generation = this.generation();
     if (this.engineCache?.generation !== generation) {
       this.engineCache = { generation, engine: this.o.engineFactory(this.o.definitions.registry()) };
     }
@@ -164,7 +171,7 @@ export class QueryService {
   }
 
   async compile(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<CompiledQuery> {
-    const key = `${this.o.definitions.generation}|${JSON.stringify(query)}`;
+    const key = `${this.generation()}|${JSON.stringify(query)}`;
     let hit = engine === this.engineCache?.engine ? this.compiled.get(key) : undefined;
     if (!hit) {
       hit = Promise.resolve().then(() => engine.compile(query));
@@ -221,7 +228,7 @@ export class QueryService {
       throw new ApiError(400, 'invalid-request', `tz "${tz}" is not an IANA time zone`, { parameter: 'tz' });
     }
     const relative = !(params.start && params.end) ? today(tz, this.now()) : '';
-    const memoKey = `${kind}|${this.o.definitions.generation}|${kpiId}|${relative}|${JSON.stringify(params)}`;
+    const memoKey = `${kind}|${this.generation()}|${kpiId}|${relative}|${JSON.stringify(params)}`;
     let prepared = this.prepared.get(memoKey);
     if (!prepared) {
       prepared = this.prepare(kpiId, kind, prepare);

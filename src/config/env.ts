@@ -71,6 +71,10 @@ export const envSchema = z.object({
   MAX_CONCURRENT_CALCULATIONS: int(1, 10_000).default(10),
   CACHE_TTL_SECONDS: int(1, 31_536_000).default(300),
   QUERY_TIMEOUT_MS: int(1, 3_600_000).default(30_000),
+  /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */
+  ENABLE_OPTIMIZER: bool.default(true),
+  /** Extra: the rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json). */
+  ROLLUPS_FILE: z.string().min(1).optional(),
   /** Extra: demo data scale for the embedded default (fraction of the full demo data set). */
   DEMO_SCALE: z.coerce.number().positive().max(1).default(0.01),
 });

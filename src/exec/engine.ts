@@ -17,7 +17,7 @@ import { planHash } from '../plan/print.ts';
 import { formatInZone, parseInstant } from '../plan/time.ts';
 import { EngineError } from './errors.ts';
 import { Semaphore } from './limiter.ts';
-import { PgPools, runPostgres } from './postgres-run.ts';
+import { PgPools, runPostgres, SHARED_SERVER, SINGLE_CONNECTION_SERVER } from './postgres-run.ts';
 import { runTrino } from './trino-http.ts';
 
 export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
@@ -54,7 +54,9 @@ export function createRuntime(o: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly maxConcurrent?: number;
 }): Runtime {
-  const pools = new PgPools((url) => (url === o.env.TIMESCALE_URL ? 1 : 4));
+  const pools = new PgPools((url) =>
+    url === o.env.TIMESCALE_URL ? SINGLE_CONNECTION_SERVER : SHARED_SERVER,
+  );
   return { pools, limiter: new Semaphore(o.maxConcurrent ?? 10), close: () => pools.close() };
 }
 

@@ -7,6 +7,10 @@ import pg from 'pg';
 import type { Param } from '../emit/params.ts';
 import { EngineError, isUnavailable } from './errors.ts';
 
+export const SHARED_SERVER: PoolShape = { max: 4, idleTimeoutMillis: 10_000 };
+/** The PGlite socket server serves one connection at a time; other clients (the store) wait for it. */
+export const SINGLE_CONNECTION_SERVER: PoolShape = { max: 1, idleTimeoutMillis: 500 };
+
 export interface PgResult {
   readonly columns: readonly string[];
   readonly rows: readonly unknown[][];
@@ -14,15 +18,21 @@ export interface PgResult {
   readonly transferMs: number;
 }
 
+/** Per-URL pool sizing: a single-connection server needs its connection handed back quickly. */
+export interface PoolShape {
+  readonly max: number;
+  readonly idleTimeoutMillis: number;
+}
+
 export class PgPools {
   private readonly pools = new Map<string, pg.Pool>();
 
-  constructor(private readonly maxFor: (url: string) => number = () => 4) {}
+  constructor(private readonly shapeFor: (url: string) => PoolShape = () => SHARED_SERVER) {}
 
   pool(url: string): pg.Pool {
     let pool = this.pools.get(url);
     if (!pool) {
-      pool = new pg.Pool({ connectionString: url, max: this.maxFor(url), idleTimeoutMillis: 10_000 });
+      pool = new pg.Pool({ connectionString: url, ...this.shapeFor(url) });
       pool.on('error', () => undefined); // idle client errors surface on the next query instead
       this.pools.set(url, pool);
     }

@@ -2,27 +2,34 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
-import { readStates } from '../rollup/build.ts';
+import { type RollupState, readStates } from '../rollup/build.ts';
 import { definitionText } from '../rollup/ddl.ts';
 import { optimize } from './optimize.ts';
 import type { OptimizeContext, RollupFacts } from './types.ts';
 
-/** Reads rollup_state; a rollup built from another definition counts as not built. */
+/** The context over rollup_state rows; a rollup built from another definition counts as not built. */
+export function contextFrom(
+  catalog: Catalog,
+  rollups: readonly RollupDef[],
+  states: ReadonlyMap<string, RollupState>,
+): OptimizeContext {
+  const facts = new Map<string, RollupFacts>();
+  for (const r of rollups) {
+    const s = states.get(r.name);
+    if (s && s.definition === definitionText(r))
+      facts.set(r.name, { watermark: s.watermark, rows: s.aggRows, buildId: s.buildId });
+  }
+  return { catalog, rollups, facts };
+}
+
+/** Reads rollup_state from the metrics store at `timescaleUrl` (none: no rollup is built). */
 export async function loadOptimizeContext(
   catalog: Catalog,
   rollups: readonly RollupDef[],
   timescaleUrl: string | undefined,
 ): Promise<OptimizeContext> {
-  const facts = new Map<string, RollupFacts>();
-  if (timescaleUrl && rollups.length > 0) {
-    const states = await readStates(timescaleUrl);
-    for (const r of rollups) {
-      const s = states.get(r.name);
-      if (s && s.definition === definitionText(r))
-        facts.set(r.name, { watermark: s.watermark, rows: s.aggRows });
-    }
-  }
-  return { catalog, rollups, facts };
+  const states = timescaleUrl && rollups.length > 0 ? await readStates(timescaleUrl) : new Map();
+  return contextFrom(catalog, rollups, states);
 }
 
 /** The engine facade's `optimizer` hook over a fixed context. */

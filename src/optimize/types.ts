@@ -9,6 +9,8 @@ export interface RollupFacts {
   readonly watermark: string | null;
   /** Rows of the aggregate: the estimate used to pick among several matching rollups. */
   readonly rows: number;
+  /** The cold build this is about (rollup_state.build_id): an answer planned on another build is void. */
+  readonly buildId: string;
 }
 
 export interface OptimizeContext {

@@ -1,9 +1,11 @@
 /**
  * Builds and refreshes rollups: partial aggregates of the new source rows are computed by Trino (the
- * sources may be on any engine), appended to the facts hypertable together with the new watermark in
- * one transaction (a re-run reads only rows at or after the watermark, so it never counts a row twice),
- * then the continuous aggregate is refreshed for the changed window — outside any transaction, as
- * TimescaleDB requires, and by us, since the embedded store runs no background policies.
+ * sources may be on any engine), appended to the facts hypertable together with the new `loaded_to` in
+ * one transaction (a re-run reads only rows at or after it, so it never counts a row twice), then the
+ * continuous aggregate is refreshed for the changed window — outside any transaction, as TimescaleDB
+ * requires, and by us, since the embedded store runs no background policies — and only then is the
+ * watermark the optimizer reads published. A cold build first gives the rollup a new `build_id` and
+ * unpublishes it, before it drops anything (see sql/rollups/001_state.sql and src/optimize/live.ts).
  */
 import pg from 'pg';
 import type { Catalog } from '../catalog/types.ts';
@@ -29,13 +31,27 @@ export interface RollupEnv {
 
 export interface RollupState {
   readonly name: string;
-  /** Exclusive: the rollup holds every source row with time before it. null: never loaded. */
+  /** Published, exclusive: the aggregate holds every source row with time before it. null: unpublished. */
   readonly watermark: string | null;
+  /** Exclusive: the facts hold every source row before it (ahead of `watermark` while a load publishes). */
+  readonly loadedTo: string | null;
+  /** Changes on every cold build: an answer planned on another build id is void. */
+  readonly buildId: string;
   readonly builtAt: string | null;
   readonly factRows: number;
   readonly aggRows: number;
   readonly definition: string;
   readonly materialization: Materialization;
+}
+
+/** Another build or refresh of the same rollup won: nothing was written; run again if still needed. */
+export class RollupConflictError extends Error {
+  override readonly name = 'RollupConflictError';
+}
+
+/** A refresh of a rollup that was never built with its current definition. */
+export class RollupNotBuiltError extends Error {
+  override readonly name = 'RollupNotBuiltError';
 }
 
 export interface LoadReport {
@@ -51,6 +67,8 @@ export interface LoadReport {
 }
 
 const S = pgIdent(ROLLUP_SCHEMA);
+/** Microseconds since the epoch: unique per build and never reused, even if the state table is recreated. */
+const NEW_BUILD_ID = `(extract(epoch FROM clock_timestamp()) * 1000000)::bigint`;
 
 function need(env: RollupEnv, key: keyof RollupEnv): string {
   const v = env[key];
@@ -99,26 +117,50 @@ async function sourceHigh(catalog: Catalog, r: RollupDef, trinoUrl: string): Pro
   return max === null ? null : new Date(Date.parse(max) + 1).toISOString();
 }
 
+const STATE_SELECT = `SELECT name, definition, watermark, loaded_to, build_id, built_at, fact_rows, agg_rows,
+  materialization FROM ${S}.rollup_state`;
+
+const isoOrNull = (v: unknown): string | null => (v ? new Date(v as Date | string).toISOString() : null);
+
+/** rollup_state rows (as pg or PGlite return them) by rollup name. */
+export function statesFrom(rows: readonly Record<string, unknown>[]): Map<string, RollupState> {
+  return new Map(
+    rows.map((row) => [
+      row.name as string,
+      Object.freeze({
+        name: row.name as string,
+        definition: row.definition as string,
+        watermark: isoOrNull(row.watermark),
+        loadedTo: isoOrNull(row.loaded_to),
+        buildId: String(row.build_id),
+        builtAt: isoOrNull(row.built_at),
+        factRows: Number(row.fact_rows),
+        aggRows: Number(row.agg_rows),
+        materialization: row.materialization === 'table' ? 'table' : 'continuous',
+      } satisfies RollupState),
+    ]),
+  );
+}
+
+/**
+ * Reads rollup_state through any query function (the service passes its own store connection). A store
+ * where no rollup was ever built has no state table: nothing is built.
+ */
+export async function readStatesWith(
+  query: (sql: string) => Promise<readonly Record<string, unknown>[]>,
+): Promise<Map<string, RollupState>> {
+  try {
+    return statesFrom(await query(STATE_SELECT));
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return new Map();
+    throw error;
+  }
+}
+
 export async function readStates(url: string): Promise<Map<string, RollupState>> {
   return withClient(url, async (c) => {
     await c.query(stateDdl());
-    const res = await c.query(
-      `SELECT name, definition, watermark, built_at, fact_rows, agg_rows, materialization FROM ${S}.rollup_state`,
-    );
-    return new Map(
-      res.rows.map((row) => [
-        row.name as string,
-        {
-          name: row.name,
-          definition: row.definition,
-          watermark: row.watermark ? (row.watermark as Date).toISOString() : null,
-          builtAt: row.built_at ? (row.built_at as Date).toISOString() : null,
-          factRows: Number(row.fact_rows),
-          aggRows: Number(row.agg_rows),
-          materialization: row.materialization === 'table' ? 'table' : 'continuous',
-        } satisfies RollupState,
-      ]),
-    );
+    return readStatesWith(async (sql) => (await c.query(sql)).rows);
   });
 }
 
@@ -134,6 +176,14 @@ export async function buildRollup(
   const policies: string[] = [];
   await withClient(url, async (c) => {
     await c.query(stateDdl());
+    // Unpublish under a new build id first (committed on its own), so a reader that planned on the old
+    // build and reads while the objects are dropped and reloaded sees its answer is void.
+    await c.query(
+      `INSERT INTO ${S}.rollup_state (name, definition, build_id) VALUES ($1, $2, ${NEW_BUILD_ID})
+       ON CONFLICT (name) DO UPDATE SET definition = $2, build_id = ${NEW_BUILD_ID}, watermark = NULL,
+       loaded_to = NULL, built_at = NULL, fact_rows = 0, agg_rows = 0`,
+      [r.name, definitionText(r)],
+    );
     const kind = await c.query(
       `SELECT c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        WHERE n.nspname = $1 AND c.relname = $2`,
@@ -165,28 +215,34 @@ export async function buildRollup(
       materialization = 'table';
       await c.query(rollupDdl(catalog, r, { materialization }).aggregate);
     }
-    await c.query(
-      `INSERT INTO ${S}.rollup_state (name, definition, materialization) VALUES ($1, $2, $3)
-       ON CONFLICT (name) DO UPDATE SET definition = $2, materialization = $3, watermark = NULL,
-       built_at = NULL, fact_rows = 0, agg_rows = 0`,
-      [r.name, definitionText(r), materialization],
-    );
+    await c.query(`UPDATE ${S}.rollup_state SET materialization = $2 WHERE name = $1`, [
+      r.name,
+      materialization,
+    ]);
   });
   const ddlMs = performance.now() - t0;
   return { ...(await refreshRollup(catalog, r, env)), ddlMs, policies };
 }
 
-/** Loads source rows in [watermark, now's high) and refreshes the aggregate over that window. */
+/**
+ * Loads source rows in [loaded_to, now's high), refreshes the aggregate over the changed window and then
+ * publishes the watermark. A load interrupted before publishing is finished by the next refresh.
+ */
 export async function refreshRollup(catalog: Catalog, r: RollupDef, env: RollupEnv): Promise<LoadReport> {
   const url = need(env, 'TIMESCALE_URL');
   const trinoUrl = need(env, 'TRINO_URL');
   const state = (await readStates(url)).get(r.name);
   if (!state || state.definition !== definitionText(r)) {
-    throw new Error(`rollup ${r.name} is not built with this definition: run \`kpi rollup build ${r.name}\``);
+    throw new RollupNotBuiltError(
+      `rollup ${r.name} is not built with this definition: build it first (\`kpi rollup build ${r.name}\`)`,
+    );
   }
-  const from = state.watermark;
-  const to = await sourceHigh(catalog, r, trinoUrl);
-  if (to === null || (from !== null && Date.parse(to) <= Date.parse(from))) {
+  // Stores written before loaded_to existed published every load at once: their watermark is the facts'.
+  const from = state.loadedTo ?? state.watermark;
+  const published = state.watermark;
+  const high = await sourceHigh(catalog, r, trinoUrl);
+  const to = high === null || (from !== null && Date.parse(high) <= Date.parse(from)) ? from : high;
+  if (to === from && (to === null || published === to)) {
     return {
       name: r.name,
       from,
@@ -200,27 +256,15 @@ export async function refreshRollup(catalog: Catalog, r: RollupDef, env: RollupE
     };
   }
   const t0 = performance.now();
-  const time = `"${sourceTable(catalog, r).timeColumn}"`;
-  const dims = r.dimensions.map((d) => `"${d}"`);
-  const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : `"${m.column}"`})`);
-  const bounds = [
-    ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
-    `${time} < from_iso8601_timestamp(${sqlString(to)})`,
-  ];
-  const select = `SELECT to_iso8601(date_trunc('${r.grain}', ${time} AT TIME ZONE ${sqlString(r.timezone)})) AS ts${dims
-    .map((d) => `, ${d}`)
-    .join('')}${measures.map((m) => `, ${m}`).join('')}
-FROM ${trinoTable(catalog, r)} WHERE ${bounds.join(' AND ')}
-GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
-  const res = await runTrino(select, [], { url: trinoUrl, timeoutMs: 3_600_000 });
+  const rows = to === from ? [] : (await loadRows(catalog, r, trinoUrl, from, to!)).rows;
   const loadTrinoMs = performance.now() - t0;
 
   const cols = rollupColumns(catalog, r);
   const names = ['ts', ...r.dimensions, ...r.measures.map(measureColumn)];
   const types = ['timestamptz', ...names.slice(1).map((n) => pgType(cols[n] ?? 'decimal'))];
-  const rows = res.rows;
   let refreshMs = 0;
   let aggRows = 0;
+  const sameBuild = `WHERE name = $1 AND build_id = ${Number(state.buildId)}`;
   await withClient(url, async (c) => {
     const t1 = performance.now();
     await c.query('BEGIN');
@@ -235,26 +279,33 @@ GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
           arrays,
         );
       }
-      await c.query(
-        `UPDATE ${S}.rollup_state SET watermark = $2, built_at = now(), fact_rows = fact_rows + $3,
-         last_load_ms = $4 WHERE name = $1`,
-        [r.name, to, rows.length, loadTrinoMs + performance.now() - t1],
+      const updated = await c.query(
+        `UPDATE ${S}.rollup_state SET loaded_to = $2, fact_rows = fact_rows + $3, last_load_ms = $4 ${sameBuild}
+         AND loaded_to IS NOT DISTINCT FROM $5::timestamptz`,
+        [r.name, to, rows.length, loadTrinoMs + performance.now() - t1, state.loadedTo],
       );
+      // A cold build or another refresh got there first: committing would count these rows twice.
+      if (updated.rowCount !== 1) {
+        throw new RollupConflictError(
+          `rollup ${r.name} was rebuilt or refreshed elsewhere during this refresh`,
+        );
+      }
       await c.query('COMMIT');
     } catch (error) {
       await c.query('ROLLBACK');
       throw error;
     }
-    // The changed window, widened to whole buckets (one bucket of slack on each side).
+    // The changed window since the published watermark, widened to whole buckets (one bucket of slack
+    // on each side); then publish.
     const t2 = performance.now();
-    await refreshWindow(c, catalog, r, state.materialization, from, to);
+    await refreshWindow(c, catalog, r, state.materialization, published, to!);
     refreshMs = performance.now() - t2;
     aggRows = Number((await c.query(`SELECT count(*) AS n FROM ${S}.${pgIdent(r.name)}`)).rows[0].n);
-    await c.query(`UPDATE ${S}.rollup_state SET agg_rows = $2, last_refresh_ms = $3 WHERE name = $1`, [
-      r.name,
-      aggRows,
-      refreshMs,
-    ]);
+    await c.query(
+      `UPDATE ${S}.rollup_state SET watermark = loaded_to, built_at = now(), agg_rows = $2,
+       last_refresh_ms = $3 ${sameBuild}`,
+      [r.name, aggRows, refreshMs],
+    );
   });
   return {
     name: r.name,
@@ -267,6 +318,23 @@ GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
     ddlMs: 0,
     materialization: state.materialization,
   };
+}
+
+/** Partial aggregates of the source rows in [from, to) at the rollup's grain, computed by Trino. */
+function loadRows(catalog: Catalog, r: RollupDef, trinoUrl: string, from: string | null, to: string) {
+  const time = `"${sourceTable(catalog, r).timeColumn}"`;
+  const dims = r.dimensions.map((d) => `"${d}"`);
+  const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : `"${m.column}"`})`);
+  const bounds = [
+    ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
+    `${time} < from_iso8601_timestamp(${sqlString(to)})`,
+  ];
+  const select = `SELECT to_iso8601(date_trunc('${r.grain}', ${time} AT TIME ZONE ${sqlString(r.timezone)})) AS ts${dims
+    .map((d) => `, ${d}`)
+    .join('')}${measures.map((m) => `, ${m}`).join('')}
+FROM ${trinoTable(catalog, r)} WHERE ${bounds.join(' AND ')}
+GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
+  return runTrino(select, [], { url: trinoUrl, timeoutMs: 3_600_000 });
 }
 
 /** Recomputes the aggregate's buckets touched by [from, to), one bucket of slack on each side. */

@@ -77,7 +77,7 @@ const ROWS: Record<string, number> = {
 };
 const WATERMARK = '2026-06-30T23:59:59.001Z';
 const facts = new Map<string, RollupFacts>(
-  rollups.map((r) => [r.name, { watermark: WATERMARK, rows: ROWS[r.name]! }]),
+  rollups.map((r) => [r.name, { watermark: WATERMARK, rows: ROWS[r.name]!, buildId: '1' }]),
 );
 const context: OptimizeContext = { catalog, rollups, facts };
 const env = {

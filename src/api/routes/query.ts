@@ -101,6 +101,10 @@ export function queryRoutes(app: App, deps: AppDeps): void {
                 dialect: z.string(),
                 planHash: z.string(),
                 plan: z.unknown(),
+                explain: z.string().optional().openapi({
+                  description:
+                    'the optimizer at work: rules, rollup per variable and why others were rejected',
+                }),
               }),
             },
           },
@@ -111,7 +115,17 @@ export function queryRoutes(app: App, deps: AppDeps): void {
     async (c) => {
       const { kpi, query, engine } = target(deps, c.req.valid('json'));
       const compiled = await engine.compile(query);
-      return c.json({ kpiId: kpi.id, query, ...compiled, params: [...compiled.params] }, 200) as never;
+      const explain = engine.explain?.(query);
+      return c.json(
+        {
+          kpiId: kpi.id,
+          query,
+          ...compiled,
+          params: [...compiled.params],
+          ...(explain === undefined ? {} : { explain }),
+        },
+        200,
+      ) as never;
     },
   );
 }

@@ -1,0 +1,128 @@
+/**
+ * The optimizer in a long-running process (the HTTP service). Rollups are built and refreshed by other
+ * processes while it serves, so it keeps the context read from rollup_state fresh (on an interval and
+ * on demand) and, after every run that read a rollup, checks that the answer still holds: the rollup is
+ * still the build it planned on and its published watermark has not gone back. A cold build changes the
+ * build id before it drops anything, so a run that overlapped a rebuild always fails the check and the
+ * caller answers from the raw plan instead — never from a half-built rollup.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { RollupDef } from '../ir/rollup.ts';
+import type { Plan } from '../plan/nodes.ts';
+import { walkPlan } from '../plan/visit.ts';
+import type { RollupState } from '../rollup/build.ts';
+import { definitionText } from '../rollup/ddl.ts';
+import { ROLLUP_SOURCE } from '../rollup/names.ts';
+import { contextFrom } from './context.ts';
+import type { OptimizeContext } from './types.ts';
+
+export type StateReader = () => Promise<ReadonlyMap<string, RollupState>>;
+
+export interface LiveOptimizerOptions {
+  readonly catalog: Catalog;
+  readonly rollups: readonly RollupDef[];
+  /** Reads rollup_state (the service passes its own metrics-store connection). */
+  readonly readStates: StateReader;
+  /** How often to re-read rollup_state for builds and refreshes made elsewhere; 0 = never. */
+  readonly intervalMs?: number;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** The rollups a plan reads. */
+export function rollupsRead(plan: Plan): string[] {
+  const names = new Set<string>();
+  walkPlan(plan.root, (node) => {
+    if (node.kind === 'scan' && node.table.source === ROLLUP_SOURCE) names.add(node.table.table);
+  });
+  return [...names];
+}
+
+/**
+ * Whether an answer computed from `rollups` as `ctx` knew them holds under `states` read after the run:
+ * same definition, same build, and a published watermark no earlier than the one planned on.
+ */
+export function answerHolds(
+  ctx: OptimizeContext,
+  rollups: readonly string[],
+  states: ReadonlyMap<string, RollupState>,
+): boolean {
+  return rollups.every((name) => {
+    const planned = ctx.facts.get(name);
+    const now = states.get(name);
+    const def = ctx.rollups.find((r) => r.name === name);
+    if (!planned?.watermark || !now?.watermark || !def) return false;
+    return (
+      now.buildId === planned.buildId &&
+      now.definition === definitionText(def) &&
+      Date.parse(now.watermark) >= Date.parse(planned.watermark)
+    );
+  });
+}
+
+/** Facts as comparable text: a reload that changes nothing keeps the generation (and memoized plans). */
+const factsKey = (ctx: OptimizeContext) =>
+  JSON.stringify([...ctx.facts].sort(([a], [b]) => (a < b ? -1 : 1)));
+
+export class LiveOptimizer {
+  private ctx: OptimizeContext;
+  private gen = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  private constructor(private readonly o: LiveOptimizerOptions) {
+    this.ctx = contextFrom(o.catalog, o.rollups, new Map());
+  }
+
+  /** Reads the context once (an unreadable store means no rollups for now) and starts the interval. */
+  static async start(o: LiveOptimizerOptions): Promise<LiveOptimizer> {
+    const live = new LiveOptimizer(o);
+    await live.reload().catch((error) => o.onError?.(error));
+    if (o.intervalMs) {
+      live.timer = setInterval(() => live.reload().catch((error) => o.onError?.(error)), o.intervalMs);
+      live.timer.unref();
+    }
+    return live;
+  }
+
+  /** Changes whenever the context does: plans (and cache keys) made under another generation are stale. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  get context(): OptimizeContext {
+    return this.ctx;
+  }
+
+  get rollups(): readonly RollupDef[] {
+    return this.o.rollups;
+  }
+
+  /** rollup_state now (and the context follows it). */
+  async readStates(): Promise<ReadonlyMap<string, RollupState>> {
+    const states = await this.o.readStates();
+    this.adopt(states);
+    return states;
+  }
+
+  async reload(): Promise<void> {
+    await this.readStates();
+  }
+
+  /** After a run of `plan` planned on `ctx`: does its answer hold? Also picks up what it read. */
+  async holds(ctx: OptimizeContext, plan: Plan): Promise<boolean> {
+    const read = rollupsRead(plan);
+    if (read.length === 0) return true;
+    return answerHolds(ctx, read, await this.readStates());
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+  }
+
+  private adopt(states: ReadonlyMap<string, RollupState>): void {
+    const next = contextFrom(this.o.catalog, this.o.rollups, states);
+    if (factsKey(next) !== factsKey(this.ctx)) {
+      this.ctx = next;
+      this.gen++;
+    }
+  }
+}
