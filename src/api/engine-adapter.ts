@@ -48,9 +48,6 @@ export interface EngineBinding {
   close(): Promise<void>;
 }
 
-/** How often a service re-reads rollup_state for builds and refreshes made by other processes. */
-const ROLLUP_STATE_POLL_MS = 5_000;
-
 /** The optimizer over the metrics store's rollup_state, read through the service's own connection. */
 async function liveOptimizer(
   config: ServiceConfig,
@@ -64,7 +61,7 @@ async function liveOptimizer(
     catalog,
     rollups,
     readStates: () => readStatesWith((sql) => store.query(sql)),
-    intervalMs: ROLLUP_STATE_POLL_MS,
+    intervalMs: config.ROLLUP_STATE_POLL_MS,
     onError: (error) => log(`optimizer: cannot read rollup state: ${(error as Error).message}`),
   });
 }

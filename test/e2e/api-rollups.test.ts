@@ -1,0 +1,167 @@
+/**
+ * The service and the optimizer on the real stack: `npm start` federated, a rollup built through the API
+ * and then answering (`/api/query` shows the SQL it ran), numbers checked against hand-written SQL on the
+ * payments database — also while the rollup is rebuilt underneath a running service, and when a rebuild
+ * has unpublished it and emptied its aggregate behind the service's back (the answer must come from the
+ * sources, never from the half-built rollup).
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readStackEnv } from '../../src/stack/env.ts';
+import { postJson, type RunningService, startService } from './api-support.ts';
+
+const ROLLUP = 'subscriptions_daily';
+const START = '2025-01-01';
+const END = '2025-03-01';
+
+interface Row {
+  readonly time: string;
+  readonly value: number | null;
+}
+
+/** Revenue per UTC day over [START, END) straight from the payments database: day → sum. */
+async function oracle(url: string): Promise<Map<number, number>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const res = await client.query(
+      `SELECT to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, sum(amount)::float8 AS v
+       FROM public.subscriptions WHERE started_at >= $1::timestamptz AND started_at < $2::timestamptz
+       GROUP BY 1`,
+      [`${START}T00:00:00Z`, `${END}T00:00:00Z`],
+    );
+    return new Map(res.rows.map((r) => [Date.parse(`${r.day}T00:00:00Z`), r.v]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Days with a non-zero value, as the oracle has them. */
+const byDay = (rows: readonly Row[]) =>
+  new Map(rows.filter((r) => r.value !== null && r.value !== 0).map((r) => [Date.parse(r.time), r.value!]));
+
+function expectSame(actual: Map<number, number>, expected: Map<number, number>): void {
+  expect([...actual.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [day, v] of expected) expect(actual.get(day)).toBeCloseTo(v, 6);
+}
+
+describe('the service answers from rollups, and never from a half-built one', () => {
+  let stack: Record<string, string>;
+  let service: RunningService;
+  let expected: Map<number, number>;
+
+  const query = async () => {
+    const res = await postJson(`${service.url}/api/query`, {
+      kpi: 'revenue',
+      grain: 'day',
+      start: START,
+      end: END,
+      timezone: 'UTC',
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { rows: Row[]; sql: string };
+    return { rows: byDay(body.rows), fromRollup: body.sql.includes('kpi_rollups') };
+  };
+
+  beforeAll(async () => {
+    stack = { ...readStackEnv(), ...(inject('stackEnv') ?? {}) };
+    // Polling off: the service learns of rollup changes only from its own builds and its post-run check.
+    service = await startService({ ...stack, QUERY_TIMEOUT_MS: '60000', ROLLUP_STATE_POLL_MS: '0' });
+    expected = await oracle(stack.PAYMENTS_DB_URL!);
+    expect(expected.size).toBeGreaterThan(20);
+  }, 180_000);
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('lists the rollups, builds one, and then answers from it exactly as the source SQL does', async () => {
+    const list = await (await fetch(`${service.url}/api/rollups`)).json();
+    expect(list.rollups.map((r: { name: string }) => r.name)).toEqual(
+      expect.arrayContaining([ROLLUP, 'expenses_daily', 'events_hourly']),
+    );
+    const built = await postJson(`${service.url}/api/rollups/${ROLLUP}/build`, {});
+    expect(built.status).toBe(200);
+    const load = await built.json();
+    expect(load.factRows).toBeGreaterThan(0);
+    expect(load.to).not.toBeNull();
+
+    const status = await (await fetch(`${service.url}/api/rollups/${ROLLUP}`)).json();
+    expect(status).toMatchObject({ name: ROLLUP, stale: false, state: { watermark: load.to } });
+
+    const compiled = await postJson(`${service.url}/api/compile`, {
+      kpi: 'revenue',
+      grain: 'day',
+      start: START,
+      end: END,
+      timezone: 'UTC',
+    });
+    const explain = (await compiled.json()).explain as string;
+    expect(explain).toMatch(new RegExp(`rollup ${ROLLUP}`));
+
+    const answer = await query();
+    expect(answer.fromRollup).toBe(true);
+    expectSame(answer.rows, expected);
+  }, 180_000);
+
+  it('answers from the sources when a rebuild emptied the rollup after the service planned on it', async () => {
+    // What a cold build does before it reloads: a new build id, unpublished, the aggregate emptied.
+    const store = new pg.Client({ connectionString: stack.TIMESCALE_URL });
+    await store.connect();
+    try {
+      await store.query(
+        `UPDATE kpi_rollups.rollup_state SET build_id = build_id + 1, watermark = NULL WHERE name = $1`,
+        [ROLLUP],
+      );
+      await store.query(`DELETE FROM kpi_rollups.${ROLLUP}`);
+    } finally {
+      await store.end();
+    }
+    const before = service.output().length;
+    const answer = await query();
+    expectSame(answer.rows, expected);
+    expect(service.output().slice(before)).toMatch(
+      /a rollup changed while revenue ran; answered from the sources/,
+    );
+    // The check taught the service the new state: the next plan does not read the rollup at all.
+    expect((await query()).fromRollup).toBe(false);
+  }, 180_000);
+
+  it('keeps every answer right while the rollup is rebuilt under load, then reads it again', async () => {
+    const build = postJson(`${service.url}/api/rollups/${ROLLUP}/build`, {});
+    let done = false;
+    void build.finally(() => {
+      done = true;
+    });
+    let answers = 0;
+    while (!done) {
+      expectSame((await query()).rows, expected);
+      answers++;
+    }
+    expect((await build).status).toBe(200);
+    expect(answers).toBeGreaterThan(0);
+    const after = await query();
+    expect(after.fromRollup).toBe(true);
+    expectSame(after.rows, expected);
+  }, 300_000);
+
+  it('refreshes with nothing new, refuses unknown rollups, and refuses to refresh one never built', async () => {
+    const refreshed = await postJson(`${service.url}/api/rollups/${ROLLUP}/refresh`, {});
+    expect(refreshed.status).toBe(200);
+    expect((await refreshed.json()).factRows).toBe(0);
+
+    const unknown = await postJson(`${service.url}/api/rollups/no_such_rollup/build`, {});
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.code).toBe('not-found');
+
+    const store = new pg.Client({ connectionString: stack.TIMESCALE_URL });
+    await store.connect();
+    try {
+      await store.query(`DELETE FROM kpi_rollups.rollup_state WHERE name = 'subscriptions_monthly_region'`);
+    } finally {
+      await store.end();
+    }
+    const never = await postJson(`${service.url}/api/rollups/subscriptions_monthly_region/refresh`, {});
+    expect(never.status).toBe(409);
+    expect((await never.json()).error).toMatchObject({ code: 'rollup-not-built' });
+  }, 180_000);
+});
