@@ -48,6 +48,17 @@ export function trinoStatement(sql: string, params: readonly Param[]): string {
   return `EXECUTE IMMEDIATE ${sqlString(sql)} USING ${params.map(trinoLiteral).join(', ')}`;
 }
 
+/**
+ * Trino errors that say the cluster cannot run queries right now (starting, stopping, no worker yet
+ * registered for a catalog) rather than that the query is wrong: "unavailable", worth retrying later.
+ */
+const TRINO_UNAVAILABLE = new Set([
+  'NO_NODES_AVAILABLE',
+  'SERVER_STARTING_UP',
+  'SERVER_SHUTTING_DOWN',
+  'REMOTE_HOST_GONE',
+]);
+
 export async function runTrino(sql: string, params: readonly Param[], o: TrinoOptions): Promise<TrinoResult> {
   const controller = new AbortController();
   const onAbort = () => controller.abort(o.signal?.reason);
@@ -85,7 +96,7 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
       nextUri = page.nextUri;
       if (page.error) {
         throw new EngineError(
-          'engine-error',
+          TRINO_UNAVAILABLE.has(page.error.errorName) ? 'engine-unavailable' : 'engine-error',
           'trino',
           o.kpi ?? null,
           `${page.error.errorName}: ${page.error.message}`,

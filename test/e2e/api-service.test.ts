@@ -5,11 +5,12 @@
  * Trino's side (system.runtime.queries).
  */
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runTrino } from '../../src/exec/trino-http.ts';
 import { readStackEnv } from '../../src/stack/env.ts';
 import {
+  cacDefinition,
+  cacOracle,
   freePort,
   postJson,
   type RunningService,
@@ -20,28 +21,7 @@ import {
 
 const run = Date.now().toString(36);
 const CAC = `cac_${run}`;
-const cacDef = {
-  id: CAC,
-  name: 'Customer Acquisition Cost',
-  category: 'business',
-  description: 'Average cost to acquire a new customer',
-  formula: {
-    type: 'composite',
-    expression: 'marketing_spend / new_customers',
-    variables: [
-      {
-        name: 'marketing_spend',
-        source: { database: 'finance', table: 'expenses', column: 'amount', aggregation: 'sum' },
-      },
-      {
-        name: 'new_customers',
-        source: { database: 'users', table: 'accounts', column: 'id', aggregation: 'count' },
-      },
-    ],
-  },
-  aggregations: ['month', 'quarter'],
-  dimensions: ['channel', 'campaign'],
-};
+const cacDef = cacDefinition(CAC);
 
 async function until(what: () => Promise<boolean>, ms = 15_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -96,25 +76,7 @@ describe('npm start, federated on the real stack', () => {
     expect(res.status).toBe(200);
     const body = await res.json();
 
-    const payments = new pg.Client({ connectionString: stack.PAYMENTS_DB_URL });
-    const users = new pg.Client({ connectionString: stack.USERS_DB_URL });
-    await payments.connect();
-    await users.connect();
-    try {
-      const spend = await payments.query(
-        `SELECT sum(amount)::float8 AS v FROM finance.expenses WHERE spent_at >= $1::timestamptz AND spent_at < $2::timestamptz`,
-        [`${start}T00:00:00Z`, `${end}T00:00:00Z`],
-      );
-      const customers = await users.query(
-        `SELECT count(id)::float8 AS v FROM public.accounts WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz`,
-        [`${start}T00:00:00Z`, `${end}T00:00:00Z`],
-      );
-      const oracle = spend.rows[0].v / customers.rows[0].v;
-      expect(body.value).toBeCloseTo(oracle, 6);
-    } finally {
-      await payments.end();
-      await users.end();
-    }
+    expect(body.value).toBeCloseTo(await cacOracle(stack, start, end), 6);
   });
 
   it('runs 200 concurrent identical cold requests as exactly one Trino query', async () => {

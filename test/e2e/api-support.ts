@@ -1,6 +1,8 @@
 /** Starts `npm start` as a user would, with the given environment, and waits for its "listening" line. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import pg from 'pg';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -103,3 +105,50 @@ export const stopChild = (child: ChildProcess): Promise<void> =>
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+
+/** The seed's CAC KPI (marketing spend / new customers: two databases, so Trino runs it) under `id`. */
+export const cacDefinition = (id: string) => ({
+  id,
+  name: 'Customer Acquisition Cost',
+  category: 'business',
+  description: 'Average cost to acquire a new customer',
+  formula: {
+    type: 'composite',
+    expression: 'marketing_spend / new_customers',
+    variables: [
+      {
+        name: 'marketing_spend',
+        source: { database: 'finance', table: 'expenses', column: 'amount', aggregation: 'sum' },
+      },
+      {
+        name: 'new_customers',
+        source: { database: 'users', table: 'accounts', column: 'id', aggregation: 'count' },
+      },
+    ],
+  },
+  aggregations: ['month', 'quarter'],
+  dimensions: ['channel', 'campaign'],
+});
+
+/** CAC over [start, end) (UTC dates) by hand-written SQL on the two source databases. */
+export async function cacOracle(stack: Record<string, string>, start: string, end: string): Promise<number> {
+  const payments = new pg.Client({ connectionString: stack.PAYMENTS_DB_URL });
+  const users = new pg.Client({ connectionString: stack.USERS_DB_URL });
+  await payments.connect();
+  await users.connect();
+  try {
+    const bounds = [`${start}T00:00:00Z`, `${end}T00:00:00Z`];
+    const spend = await payments.query(
+      `SELECT sum(amount)::float8 AS v FROM finance.expenses WHERE spent_at >= $1::timestamptz AND spent_at < $2::timestamptz`,
+      bounds,
+    );
+    const customers = await users.query(
+      `SELECT count(id)::float8 AS v FROM public.accounts WHERE created_at >= $1::timestamptz AND created_at < $2::timestamptz`,
+      bounds,
+    );
+    return spend.rows[0].v / customers.rows[0].v;
+  } finally {
+    await payments.end();
+    await users.end();
+  }
+}
