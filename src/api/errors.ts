@@ -42,6 +42,8 @@ const STORE_STATUS = {
   'has-dependents': 409,
 } as const;
 
+const RETRY_SOON = { 'Retry-After': '5' } as const;
+
 /** Engine error codes (src/exec EngineError) → statuses. */
 const ENGINE_STATUS: Readonly<Record<string, ApiStatus>> = {
   'engine-timeout': 504,
@@ -72,6 +74,8 @@ export function toApiError(error: unknown): ApiError {
     }
     if (typeof e.code === 'string') {
       const status = ENGINE_STATUS[e.code];
+      // An engine that is down or starting is worth a retry in a few seconds; say so to clients.
+      if (status === 503) return new ApiError(503, e.code, String(e.message), null, RETRY_SOON);
       if (status) return new ApiError(status, e.code, String(e.message));
       if (e.name === 'CompileError') {
         // The query cannot be compiled as asked (src/plan/errors.ts): unknown KPI 404, unsupported 422, else 400.
@@ -85,7 +89,13 @@ export function toApiError(error: unknown): ApiError {
     }
     // Driver-level connection failures: the engine behind us is unreachable.
     if (typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|57P01)$/.test(e.code)) {
-      return new ApiError(503, 'engine-unavailable', 'a data source is unavailable; retry later');
+      return new ApiError(
+        503,
+        'engine-unavailable',
+        'a data source is unavailable; retry later',
+        null,
+        RETRY_SOON,
+      );
     }
   }
   return new ApiError(500, 'internal', 'internal error');

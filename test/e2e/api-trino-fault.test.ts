@@ -85,6 +85,7 @@ describe('Trino stopped mid-query', () => {
     await waitUntil(() => !isAlive(pid), 30_000);
     const gone = await value('2025-04-01', '2025-05-01');
     expect(gone.status).toBe(503);
+    expect(gone.headers.get('retry-after')).toBe('5');
     expect(await errorOf(gone)).toBe('engine-unavailable');
     expect(service.child.exitCode).toBeNull();
 
