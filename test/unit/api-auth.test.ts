@@ -74,7 +74,10 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
       for (const method of Object.keys(ops)) {
         routes.push({
           method: method.toUpperCase(),
-          path: path.replace('{kpiId}', 'revenue').replace('{reportId}', 'r1'),
+          path: path
+            .replace('{kpiId}', 'revenue')
+            .replace('{reportId}', 'r1')
+            .replace('{name}', 'subscriptions_daily'),
         });
       }
     }
@@ -83,7 +86,7 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
 
   it('covers every documented route', async () => {
     const routes = await protectedRoutes();
-    expect(routes.length).toBeGreaterThanOrEqual(19);
+    expect(routes.length).toBeGreaterThanOrEqual(23);
   });
 
   const cases: Array<[string, () => Promise<string | null>]> = [
@@ -127,6 +130,12 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
     const auth = (t: string) => ({ authorization: `Bearer ${t}` });
     expect((await h.app.request('/api/definitions', { headers: auth(reader) })).status).toBe(200);
     expect((await h.app.request('/api/definitions', { headers: auth(none) })).status).toBe(403);
+    // Building a rollup writes: a reader may look, not build.
+    const build = await h.app.request('/api/rollups/subscriptions_daily/build', {
+      method: 'POST',
+      headers: auth(reader),
+    });
+    expect(build.status).toBe(403);
     const write = await h.app.request('/api/definitions', json({ ...revenueDef, id: 'r2' }, auth(reader)));
     expect(write.status).toBe(403);
     expect((await write.json()).error).toMatchObject({

@@ -35,6 +35,20 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
     expect(text).toMatch(/kpi_active_calculations 0/);
   });
 
+  it('answers 501 in the error shape for rollups when the service has none (the embedded default)', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/rollups'],
+      ['GET', '/api/rollups/subscriptions_daily'],
+      ['POST', '/api/rollups/subscriptions_daily/build'],
+    ] as const) {
+      const res = await h.app.request(path, { method });
+      expect(res.status).toBe(501);
+      expect((await res.json()).error.code).toBe('rollups-unavailable');
+    }
+    const bad = await h.app.request('/api/rollups/Not-A-Name', { method: 'POST' });
+    expect(bad.status).toBe(404);
+  });
+
   it('serves an OpenAPI 3.1 document generated from the route schemas, and a docs page', async () => {
     const doc = await (await h.app.request('/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
@@ -51,6 +65,10 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
         '/api/reports',
         '/api/reports/{reportId}',
         '/api/reports/{reportId}/run',
+        '/api/rollups',
+        '/api/rollups/{name}',
+        '/api/rollups/{name}/build',
+        '/api/rollups/{name}/refresh',
         '/health',
       ]),
     );
