@@ -13,7 +13,7 @@ import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts'
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
-import { LiveOptimizer, rollupsRead } from '../optimize/live.ts';
+import { LiveOptimizer, runChecked } from '../optimize/live.ts';
 import { readStatesWith } from '../rollup/build.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
@@ -121,17 +121,21 @@ export async function engineFactoryFor(
      * ran (or it failed because its rollup was being dropped), the raw plan answers instead.
      */
     const run = async (query: MetricQuery, o?: { readonly signal?: AbortSignal }) => {
-      const plan = live && ctx ? engine.compile(query).plan : null;
-      if (!live || !ctx || !plan || rollupsRead(plan).length === 0) return engine.run(query, optionsOf(o));
-      try {
-        const result = await engine.run(query, optionsOf(o));
-        if (await live.holds(ctx, plan).catch(() => false)) return result;
-      } catch (error) {
-        if (o?.signal?.aborted || (await live.holds(ctx, plan).catch(() => false))) throw error;
-      }
-      log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
-      raw ??= engineOf(registry, false);
-      return raw.run(query, optionsOf(o));
+      if (!live || !ctx) return engine.run(query, optionsOf(o));
+      const plan = engine.compile(query).plan;
+      const checked = await runChecked({
+        plan,
+        run: () => engine.run(query, optionsOf(o)),
+        runRaw: () => {
+          raw ??= engineOf(registry, false);
+          return raw.run(query, optionsOf(o));
+        },
+        holds: () => live.holds(ctx, plan),
+        signal: o?.signal,
+      });
+      if (checked.voided)
+        log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
+      return checked.result;
     };
     return {
       compile: (query) => {

@@ -2,6 +2,8 @@
 import type { Catalog } from '../catalog/types.ts';
 import { createEngine } from '../exec/engine.ts';
 import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
+import { answerHolds, rollupsRead, runChecked } from '../optimize/live.ts';
+import { readStates } from '../rollup/build.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import { readStackEnv } from '../stack/env.ts';
 import { parseArgs } from './args.ts';
@@ -17,20 +19,33 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
   const { definitions, query, dialect } = await metricArgs(args, 'auto');
   const env = { ...readStackEnv(), ...pick(process.env) };
   // The optimizer chooses rollups and the engine itself, so it only runs when no dialect is forced.
-  const optimizer =
+  const ctx =
     args.values['no-optimize'] || dialect !== 'auto'
       ? undefined
-      : await optimizerOrRaw(definitions.catalog, env.TIMESCALE_URL, args.values.rollups);
-  const engine = createEngine({
-    catalog: definitions.catalog,
-    registry: definitions.registry,
-    env,
-    dialect,
-    ...(optimizer ? { optimizer } : {}),
-    timeoutMs: Number(process.env.QUERY_TIMEOUT_MS ?? 30_000),
-  });
+      : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, args.values.rollups);
+  const engineWith = (optimizer?: ReturnType<typeof optimizerFor>) =>
+    createEngine({
+      catalog: definitions.catalog,
+      registry: definitions.registry,
+      env,
+      dialect,
+      ...(optimizer ? { optimizer } : {}),
+      timeoutMs: Number(process.env.QUERY_TIMEOUT_MS ?? 30_000),
+    });
+  const engine = engineWith(ctx && optimizerFor(ctx));
+  const raw = ctx ? engineWith() : engine;
   try {
-    const result = await engine.run(query);
+    // A rollup rebuilt while the query ran voids its answer: then the raw plan answers (src/optimize/live.ts).
+    const plan = engine.compile(query).plan;
+    const { result, voided } = ctx
+      ? await runChecked({
+          plan,
+          run: () => engine.run(query),
+          runRaw: () => raw.run(query),
+          holds: async () => answerHolds(ctx, rollupsRead(plan), await readStates(env.TIMESCALE_URL!)),
+        })
+      : { result: await engine.run(query), voided: false };
+    if (voided) console.error('-- a rollup changed while the query ran: answered from the sources instead');
     if ((args.values.format ?? 'table') === 'json') {
       console.log(JSON.stringify(result.rows));
     } else {
@@ -45,14 +60,15 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     await engine.close();
+    if (raw !== engine) await raw.close();
   }
 }
 
-/** The optimizer over what the metrics store says is built; raw plans when the store cannot be read. */
-async function optimizerOrRaw(catalog: Catalog, timescaleUrl: string | undefined, rollupsFile?: string) {
+/** The optimizer's context from what the metrics store says is built; none when it cannot be read. */
+async function contextOrRaw(catalog: Catalog, timescaleUrl: string | undefined, rollupsFile?: string) {
   try {
     const rollups = loadRollups(catalog, rollupsFile);
-    return optimizerFor(await loadOptimizeContext(catalog, rollups, timescaleUrl));
+    return await loadOptimizeContext(catalog, rollups, timescaleUrl);
   } catch (error) {
     console.error(`-- optimizer off: ${(error as Error).message}`);
     return undefined;

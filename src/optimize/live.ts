@@ -59,6 +59,34 @@ export function answerHolds(
   });
 }
 
+export interface CheckedRun<R> {
+  readonly result: R;
+  /** True when the rollup answer was void and the raw plan answered. */
+  readonly voided: boolean;
+}
+
+/**
+ * Runs a plan that may read rollups, then checks its answer (`holds`, read after the run); a void answer
+ * — or a failure while its rollup changed — is replaced by the raw plan's. An abort is never retried.
+ */
+export async function runChecked<R>(o: {
+  readonly plan: Plan;
+  readonly run: () => Promise<R>;
+  readonly runRaw: () => Promise<R>;
+  readonly holds: () => Promise<boolean>;
+  readonly signal?: AbortSignal | undefined;
+}): Promise<CheckedRun<R>> {
+  if (rollupsRead(o.plan).length === 0) return { result: await o.run(), voided: false };
+  const holds = () => o.holds().catch(() => false);
+  try {
+    const result = await o.run();
+    if (await holds()) return { result, voided: false };
+  } catch (error) {
+    if (o.signal?.aborted || (await holds())) throw error;
+  }
+  return { result: await o.runRaw(), voided: true };
+}
+
 /** Facts as comparable text: a reload that changes nothing keeps the generation (and memoized plans). */
 const factsKey = (ctx: OptimizeContext) =>
   JSON.stringify([...ctx.facts].sort(([a], [b]) => (a < b ? -1 : 1)));

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { contextFrom, optimizerFor } from '../../src/optimize/context.ts';
-import { answerHolds, LiveOptimizer, rollupsRead } from '../../src/optimize/live.ts';
+import { answerHolds, LiveOptimizer, rollupsRead, runChecked } from '../../src/optimize/live.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import type { RollupState } from '../../src/rollup/build.ts';
 import { definitionText } from '../../src/rollup/ddl.ts';
@@ -111,5 +111,52 @@ describe('LiveOptimizer', () => {
     });
     expect(live.context.facts.size).toBe(0);
     expect(errors).toHaveLength(1);
+  });
+});
+
+describe('runChecked', () => {
+  const rollupPlan = revenuePlan();
+  const rawPlan = revenuePlan(contextFrom(catalog, rollups, new Map()));
+  const run = (o: { holds: boolean; fails?: boolean; plan?: typeof rollupPlan; signal?: AbortSignal }) => {
+    const calls: string[] = [];
+    const result = runChecked({
+      plan: o.plan ?? rollupPlan,
+      run: async () => {
+        calls.push('run');
+        if (o.fails) throw new Error('relation does not exist');
+        return 'rollup answer';
+      },
+      runRaw: async () => {
+        calls.push('raw');
+        return 'raw answer';
+      },
+      holds: async () => {
+        calls.push('holds');
+        return o.holds;
+      },
+      signal: o.signal,
+    });
+    return { result, calls };
+  };
+
+  it('keeps an answer that holds, and replaces a void one by the raw plan', async () => {
+    const ok = run({ holds: true });
+    expect(await ok.result).toEqual({ result: 'rollup answer', voided: false });
+    const void_ = run({ holds: false });
+    expect(await void_.result).toEqual({ result: 'raw answer', voided: true });
+    expect(void_.calls).toEqual(['run', 'holds', 'raw']);
+  });
+
+  it('answers raw when the run failed because its rollup changed, and rethrows other failures', async () => {
+    expect(await run({ holds: false, fails: true }).result).toEqual({ result: 'raw answer', voided: true });
+    await expect(run({ holds: true, fails: true }).result).rejects.toThrow(/relation does not exist/);
+    const aborted = AbortSignal.abort();
+    await expect(run({ holds: false, fails: true, signal: aborted }).result).rejects.toThrow();
+  });
+
+  it('never checks a plan that reads no rollup', async () => {
+    const r = run({ holds: false, plan: rawPlan });
+    expect(await r.result).toEqual({ result: 'rollup answer', voided: false });
+    expect(r.calls).toEqual(['run']);
   });
 });
