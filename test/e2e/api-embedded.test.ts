@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoDataIntoPglite } from '../../src/data/load.ts';
 import { createEmbeddedDb } from '../../src/store/pglite-client.ts';
-import { postJson, type RunningService, startService } from './api-support.ts';
+import { cacDefinition, postJson, type RunningService, startService } from './api-support.ts';
 
 /** Blank every variable that would switch the service out of the embedded default. */
 const NOTHING_CONFIGURED = Object.fromEntries(
@@ -26,28 +26,7 @@ const NOTHING_CONFIGURED = Object.fromEntries(
   ].map((k) => [k, '']),
 );
 
-const cacDef = {
-  id: 'cac_embedded',
-  name: 'Customer Acquisition Cost',
-  category: 'business',
-  description: 'Average cost to acquire a new customer',
-  formula: {
-    type: 'composite',
-    expression: 'marketing_spend / new_customers',
-    variables: [
-      {
-        name: 'marketing_spend',
-        source: { database: 'finance', table: 'expenses', column: 'amount', aggregation: 'sum' },
-      },
-      {
-        name: 'new_customers',
-        source: { database: 'users', table: 'accounts', column: 'id', aggregation: 'count' },
-      },
-    ],
-  },
-  aggregations: ['month'],
-  dimensions: ['channel'],
-};
+const cacDef = cacDefinition('cac_embedded');
 
 describe('npm start with nothing configured', () => {
   let service: RunningService;
