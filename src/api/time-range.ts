@@ -1,58 +1,12 @@
 /** Turns the routes' `start`/`end`/`tz` parameters into a MetricQuery's half-open ISO range. */
+import { localDate, zonedMidnight } from '../plan/time.ts';
 import { ApiError } from './errors.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-// Building an Intl.DateTimeFormat costs far more than using one: keep one per zone (and purpose).
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-const midnights = new Map<string, string>();
-
-function formatFor(cache: Map<string, Intl.DateTimeFormat>, tz: string, make: () => Intl.DateTimeFormat) {
-  let format = cache.get(tz);
-  if (!format) {
-    format = make();
-    cache.set(tz, format);
-  }
-  return format;
-}
-
-/** Offset of `tz` at `instant`, as `+HH:MM`. */
-function offsetAt(instant: Date, tz: string): string {
-  const part = formatFor(
-    offsetFormats,
-    tz,
-    () => new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'longOffset' }),
-  )
-    .formatToParts(instant)
-    .find((p) => p.type === 'timeZoneName')?.value;
-  const m = /GMT([+-]\d{2}:\d{2})?/.exec(part ?? '');
-  return m?.[1] ?? '+00:00';
-}
-
-/** Midnight of a calendar date in `tz`, as ISO with the zone's offset on that day. */
-export function zonedMidnight(date: string, tz: string): string {
-  const key = `${date}|${tz}`;
-  const known = midnights.get(key);
-  if (known) return known;
-  if (midnights.size > 10_000) midnights.clear();
-  // The offset at UTC midnight is right except on DST days near midnight; re-check with the guess.
-  const guess = new Date(`${date}T00:00:00Z`);
-  const first = offsetAt(guess, tz);
-  const second = offsetAt(new Date(`${date}T00:00:00${first}`), tz);
-  const result = `${date}T00:00:00${second}`;
-  midnights.set(key, result);
-  return result;
-}
-
-export function today(tz: string, now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: tz,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
-}
+/** Today's date (`YYYY-MM-DD`) in `tz`. */
+export const today = (tz: string, now: Date = new Date()): string => localDate(now.getTime(), tz);
 
 function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

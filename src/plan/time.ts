@@ -4,6 +4,8 @@
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
+const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
+
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
@@ -33,22 +35,45 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Wall-clock fields of an instant in a zone: month 1–12, weekday 1 (Monday) – 7 (Sunday). */
+export interface LocalParts {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly weekday: number;
+}
+
+export function localParts(ms: number, zone: string): LocalParts {
+  const p: Record<string, string> = {};
+  for (const part of formatter(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
+  const year = Number(p.year);
+  const month = Number(p.month);
+  const day = Number(p.day);
+  return {
+    year,
+    month,
+    day,
+    hour: Number(p.hour),
+    minute: Number(p.minute),
+    second: Number(p.second),
+    weekday: ((new Date(Date.UTC(year, month - 1, day)).getUTCDay() + 6) % 7) + 1,
+  };
+}
+
 /** Offset of `zone` from UTC at instant `ms`, in milliseconds (Berlin summer: +7_200_000). */
 export function zoneOffsetMs(ms: number, zone: string): number {
-  const parts = Object.fromEntries(
-    formatter(zone)
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  );
-  const local = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
+  const p = localParts(ms, zone);
+  const local = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
   return local - Math.floor(ms / 1000) * 1000;
+}
+
+/** The calendar date (`YYYY-MM-DD`) of instant `ms` in `zone`. */
+export function localDate(ms: number, zone: string): string {
+  const p = localParts(ms, zone);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
 
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
@@ -73,8 +98,6 @@ export function parseInstant(text: string, zone: string): number | undefined {
   return second;
 }
 
-const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
-
 /** `2025-03-30T00:00:00+01:00` — the instant in `zone`'s wall time with its offset (`Z` when 0). */
 export function formatInZone(ms: number, zone: string): string {
   const offset = zoneOffsetMs(ms, zone);
@@ -85,4 +108,23 @@ export function formatInZone(ms: number, zone: string): string {
   if (offset === 0) return `${base}Z`;
   const mins = Math.round(offset / 60_000);
   return `${base}${mins < 0 ? '-' : '+'}${pad(Math.trunc(Math.abs(mins) / 60))}:${pad(Math.abs(mins) % 60)}`;
+}
+
+const midnights = new Map<string, string>();
+
+/**
+ * Midnight of a calendar date (`YYYY-MM-DD`) in `zone`, printed as formatInZone does. Memoized: metric
+ * routes resolve their ranges with it on every request, cache hits included.
+ */
+export function zonedMidnight(date: string, zone: string): string {
+  const key = `${date}|${zone}`;
+  let known = midnights.get(key);
+  if (known === undefined) {
+    const ms = parseInstant(date, zone);
+    if (ms === undefined) throw new RangeError(`not a date: ${date}`);
+    if (midnights.size > 10_000) midnights.clear();
+    known = formatInZone(ms, zone);
+    midnights.set(key, known);
+  }
+  return known;
 }

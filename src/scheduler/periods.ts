@@ -1,24 +1,11 @@
 /** The last complete period of a grain before `now`, in a time zone, as a half-open ISO range. */
-import { zonedMidnight } from '../api/time-range.ts';
-import type { Grain } from '../ir/kpi.ts';
 
-const partsFormat = new Map<string, Intl.DateTimeFormat>();
+import type { Grain } from '../ir/kpi.ts';
+import { zonedMidnight, localParts as zoneParts } from '../plan/time.ts';
 
 function localParts(now: Date, tz: string): { y: number; m: number; d: number; dow: number } {
-  let f = partsFormat.get(tz);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      weekday: 'short',
-    });
-    partsFormat.set(tz, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(now).map((x) => [x.type, x.value]));
-  const dow = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!) + 1;
-  return { y: Number(p.year), m: Number(p.month), d: Number(p.day), dow };
+  const p = zoneParts(now.getTime(), tz);
+  return { y: p.year, m: p.month, d: p.day, dow: p.weekday };
 }
 
 const date = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);

@@ -31,7 +31,7 @@ describe('metric routes through the engine and the cache', () => {
       value: Number(cur),
       previousValue: Number(prev),
       trend: { direction: 'up', percentage: ((Number(cur) - Number(prev)) / Number(prev)) * 100 },
-      range: { start: '2025-01-01T00:00:00+00:00', end: '2025-02-01T00:00:00+00:00' },
+      range: { start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' },
     });
   });
 

@@ -12,11 +12,11 @@ import { harness, json, revenueDef, testLanguage } from './api-support.ts';
 describe('scheduler periods', () => {
   const now = new Date('2025-03-12T10:30:00Z'); // a Wednesday
   it.each([
-    ['day', 'UTC', '2025-03-11T00:00:00+00:00', '2025-03-12T00:00:00+00:00'],
-    ['week', 'UTC', '2025-03-03T00:00:00+00:00', '2025-03-10T00:00:00+00:00'],
+    ['day', 'UTC', '2025-03-11T00:00:00Z', '2025-03-12T00:00:00Z'],
+    ['week', 'UTC', '2025-03-03T00:00:00Z', '2025-03-10T00:00:00Z'],
     ['month', 'Europe/Berlin', '2025-02-01T00:00:00+01:00', '2025-03-01T00:00:00+01:00'],
-    ['quarter', 'UTC', '2024-10-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00'],
-    ['year', 'UTC', '2024-01-01T00:00:00+00:00', '2025-01-01T00:00:00+00:00'],
+    ['quarter', 'UTC', '2024-10-01T00:00:00Z', '2025-01-01T00:00:00Z'],
+    ['year', 'UTC', '2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z'],
     ['hour', 'UTC', '2025-03-12T09:00:00.000Z', '2025-03-12T10:00:00.000Z'],
   ] as const)('the last complete %s in %s', (grain, tz, start, end) => {
     expect(lastCompletePeriod(grain, now, tz)).toEqual({ start, end });

@@ -100,13 +100,13 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
     const range = 'start=2025-01-01&end=2025-03-01';
     const rows = await (await h.app.request(`/api/reports/monthly/run?format=json&${range}`)).json();
     expect(rows.rows).toEqual([
-      expect.objectContaining({ kpiId: 'revenue', value: 200, time: '2025-01-01T00:00:00+00:00' }),
+      expect.objectContaining({ kpiId: 'revenue', value: 200, time: '2025-01-01T00:00:00Z' }),
     ]);
     const csv = await h.app.request(`/api/reports/monthly/run?${range}`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect((await csv.text()).trim().split('\n')).toEqual([
       'kpi_id,name,time,value',
-      'revenue,Revenue,2025-01-01T00:00:00+00:00,200',
+      'revenue,Revenue,2025-01-01T00:00:00Z,200',
     ]);
   });
 
