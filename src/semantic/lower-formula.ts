@@ -27,9 +27,10 @@ import {
   TIME_FUNCTIONS,
   type Typed,
 } from './lower-row.ts';
+import { lowerStructure } from './lower-structure.ts';
 import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
-import { binaryType, comparable, isBoolean, isNumeric, unify } from './types.ts';
+import { isBoolean, isNumeric } from './types.ts';
 
 export interface LetBinding {
   readonly decl: LetDecl;
@@ -119,90 +120,14 @@ export class FormulaLowering {
         return this.name(e);
       case 'call':
         return this.call(e);
-      case 'binary': {
-        const l = this.lower(e.left);
-        const r = this.lower(e.right);
-        if (!l || !r) return null;
-        const check = binaryType(e.op, l.type, r.type, r.stringLiteral);
-        if ('problem' in check) return this.fail('type-mismatch', check.problem, e);
-        return { ir: { kind: 'binary', op: e.op, left: l.ir, right: r.ir }, type: check.type };
-      }
-      case 'unary': {
-        const o = this.lower(e.operand);
-        if (!o) return null;
-        if (e.op === 'not' && !isBoolean(o.type))
-          return this.fail('type-mismatch', `"not" needs a true/false condition, not a ${o.type}`, e);
-        if (e.op === '-' && !isNumeric(o.type))
-          return this.fail('type-mismatch', `cannot negate a ${o.type}`, e);
-        return { ir: { kind: 'unary', op: e.op, operand: o.ir }, type: e.op === 'not' ? 'boolean' : o.type };
-      }
-      case 'case': {
-        // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-        const whens = e.whens.map((w) => ({ when: this.lower(w.when), then: this.lower(w.then), src: w }));
-        const otherwise = e.else ? this.lower(e.else) : null;
-        if (whens.some((w) => !w.when || !w.then) || (e.else && !otherwise)) return null;
-        for (const w of whens)
-          if (!isBoolean(w.when!.type))
-            return this.fail(
-              'type-mismatch',
-              `"when" needs a true/false condition, not a ${w.when!.type}`,
-              w.src.when,
-            );
-        const type = unify([...whens.map((w) => w.then!.type), ...(otherwise ? [otherwise.type] : [])]);
-        if (!type)
-          return this.fail('type-mismatch', 'the branches of this case give values of different types', e);
-        return {
-          ir: {
-            kind: 'case',
-            // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-            whens: whens.map((w) => ({ when: w.when!.ir, then: w.then!.ir })),
-            else: otherwise ? otherwise.ir : null,
-          },
-          type,
-        };
-      }
-      case 'in': {
-        const o = this.lower(e.operand);
-        const values = e.values.map((v) => this.lower(v));
-        if (!o || values.some((v) => !v)) return null;
-        for (const [i, v] of values.entries()) {
-          if (!comparable(o.type, v!.type, v!.stringLiteral))
-            return this.fail('type-mismatch', `cannot compare a ${o.type} with a ${v!.type}`, e.values[i]!);
-        }
-        return {
-          ir: { kind: 'in', operand: o.ir, values: values.map((v) => v!.ir), negated: e.negated },
-          type: 'boolean',
-        };
-      }
-      case 'between': {
-        const o = this.lower(e.operand);
-        const low = this.lower(e.low);
-        const high = this.lower(e.high);
-        if (!o || !low || !high) return null;
-        for (const [side, v] of [
-          [e.low, low],
-          [e.high, high],
-        ] as const) {
-          if (!comparable(o.type, v.type, v.stringLiteral))
-            return this.fail('type-mismatch', `cannot compare a ${o.type} with a ${v.type}`, side);
-        }
-        return {
-          ir: { kind: 'between', operand: o.ir, low: low.ir, high: high.ir, negated: e.negated },
-          type: 'boolean',
-        };
-      }
-      case 'is_null': {
-        const o = this.lower(e.operand);
-        if (!o) return null;
-        return { ir: { kind: 'is_null', operand: o.ir, negated: e.negated }, type: 'boolean' };
-      }
-      case 'like': {
-        const o = this.lower(e.operand);
-        const p = this.lower(e.pattern);
-        if (!o || !p) return null;
-        if (o.type !== 'string' || (p.type !== 'string' && p.type !== 'null'))
-          return this.fail('type-mismatch', '"like" matches strings', e);
-        return { ir: { kind: 'like', operand: o.ir, pattern: p.ir, negated: e.negated }, type: 'boolean' };
+      default: {
+        const r = lowerStructure<FormulaExpr>(
+          e,
+          (child) => this.lower(child),
+          (code, message, at) => this.fail(code, message, at),
+        );
+        if (r === undefined) throw new Error(`formula lowering: unhandled expression ${e.k}`);
+        return r as Typed<FormulaExpr> | null;
       }
     }
   }

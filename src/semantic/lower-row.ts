@@ -8,6 +8,7 @@ import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { RowExpr, ScalarFunction, ValueType } from '../ir/kpi.ts';
 import type { Expr } from '../lang/ast.ts';
 import { error } from './diagnostics.ts';
+import { lowerStructure, type Typed } from './lower-structure.ts';
 import {
   catalogColumns,
   findDimension,
@@ -17,7 +18,7 @@ import {
   resolveQualified,
 } from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
-import { binaryType, comparable, isBoolean, isNumeric, mergeNumeric, unify } from './types.ts';
+import { isNumeric, mergeNumeric, unify } from './types.ts';
 
 export const AGGREGATES = new Set([
   'sum',
@@ -51,12 +52,7 @@ export interface ColumnAlias {
   readonly type: ColumnType;
 }
 
-export interface Typed<T> {
-  readonly ir: T;
-  readonly type: ValueType;
-  /** A string literal, which may stand for a time in comparisons. */
-  readonly stringLiteral?: boolean;
-}
+export type { Typed } from './lower-structure.ts';
 
 const columnsCache = new WeakMap<Catalog, Map<string, ColumnType>>();
 function columnsOf(catalog: Catalog): Map<string, ColumnType> {
@@ -107,76 +103,20 @@ export class RowLowering {
         return this.name(e, ctx);
       case 'call':
         return this.call(e, ctx);
-      case 'binary': {
-        const l = this.lower(e.left, ctx);
-        const r = this.lower(e.right, ctx);
-        if (!l || !r) return null;
-        const check = binaryType(e.op, l.type, r.type, r.stringLiteral);
-        if ('problem' in check) return this.fail('type-mismatch', check.problem, e);
-        return { ir: { kind: 'binary', op: e.op, left: l.ir, right: r.ir }, type: check.type };
-      }
-      case 'unary': {
-        const o = this.lower(e.operand, ctx);
-        if (!o) return null;
-        if (e.op === 'not' && !isBoolean(o.type))
-          return this.fail('type-mismatch', `"not" needs a true/false condition, not a ${o.type}`, e);
-        if (e.op === '-' && !isNumeric(o.type))
-          return this.fail('type-mismatch', `cannot negate a ${o.type}`, e);
-        return { ir: { kind: 'unary', op: e.op, operand: o.ir }, type: e.op === 'not' ? 'boolean' : o.type };
-      }
-      case 'case':
-        return this.caseExpr(e, ctx);
-      case 'in': {
-        const o = this.lower(e.operand, ctx);
-        const values = e.values.map((v) => this.lower(v, ctx));
-        if (!o || values.some((v) => !v)) return null;
-        for (const [i, v] of values.entries()) {
-          if (!comparable(o.type, v!.type, v!.stringLiteral)) {
-            return this.fail(
-              'type-mismatch',
-              `cannot compare a ${o.type} with a ${v!.type} in "in (…)"`,
-              e.values[i]!,
-            );
-          }
-        }
-        return {
-          ir: { kind: 'in', operand: o.ir, values: values.map((v) => v!.ir), negated: e.negated },
-          type: 'boolean',
-        };
-      }
-      case 'between': {
-        const o = this.lower(e.operand, ctx);
-        const low = this.lower(e.low, ctx);
-        const high = this.lower(e.high, ctx);
-        if (!o || !low || !high) return null;
-        for (const [side, v] of [
-          [e.low, low],
-          [e.high, high],
-        ] as const) {
-          if (!comparable(o.type, v.type, v.stringLiteral))
-            return this.fail('type-mismatch', `cannot compare a ${o.type} with a ${v.type}`, side);
-        }
-        return {
-          ir: { kind: 'between', operand: o.ir, low: low.ir, high: high.ir, negated: e.negated },
-          type: 'boolean',
-        };
-      }
-      case 'is_null': {
-        const o = this.lower(e.operand, ctx);
-        if (!o) return null;
-        return { ir: { kind: 'is_null', operand: o.ir, negated: e.negated }, type: 'boolean' };
-      }
-      case 'like': {
-        const o = this.lower(e.operand, ctx);
-        const p = this.lower(e.pattern, ctx);
-        if (!o || !p) return null;
-        if (o.type !== 'string' && o.type !== 'null')
-          return this.fail('type-mismatch', `"like" needs a string, not a ${o.type}`, e.operand);
-        if (p.type !== 'string' && p.type !== 'null')
-          return this.fail('type-mismatch', `a "like" pattern is a string, not a ${p.type}`, e.pattern);
-        return { ir: { kind: 'like', operand: o.ir, pattern: p.ir, negated: e.negated }, type: 'boolean' };
-      }
+      default:
+        return this.structure(e, ctx);
     }
+  }
+
+  /** The forms formula expressions share (lower-structure.ts), over row expressions. */
+  private structure(e: Expr, ctx: RowContext): Typed<RowExpr> | null {
+    const r = lowerStructure<RowExpr>(
+      e,
+      (child) => this.lower(child, ctx),
+      (code, message, at) => this.fail(code, message, at),
+    );
+    if (r === undefined) throw new Error(`row lowering: unhandled expression ${e.k}`);
+    return r as Typed<RowExpr> | null;
   }
 
   private name(e: Extract<Expr, { k: 'name' }>, ctx: RowContext): Typed<RowExpr> | null {
@@ -303,36 +243,6 @@ export class RowLowering {
     const type = scalarType(fn as ScalarFunction, typed, spec, e.args.length);
     if (typeof type !== 'string') return this.fail(type.code, type.message, e);
     return { ir: { kind: 'call', fn: fn as ScalarFunction, args: typed.map((a) => a.ir) }, type };
-  }
-
-  private caseExpr(e: Extract<Expr, { k: 'case' }>, ctx: RowContext): Typed<RowExpr> | null {
-    const whens = e.whens.map((w) => ({
-      when: this.lower(w.when, ctx),
-      // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-      then: this.lower(w.then, ctx),
-      src: w,
-    }));
-    const otherwise = e.else ? this.lower(e.else, ctx) : null;
-    if (whens.some((w) => !w.when || !w.then) || (e.else && !otherwise)) return null;
-    for (const w of whens)
-      if (!isBoolean(w.when!.type))
-        return this.fail(
-          'type-mismatch',
-          `"when" needs a true/false condition, not a ${w.when!.type}`,
-          w.src.when,
-        );
-    const type = unify([...whens.map((w) => w.then!.type), ...(otherwise ? [otherwise.type] : [])]);
-    if (!type)
-      return this.fail('type-mismatch', 'the branches of this case give values of different types', e);
-    return {
-      ir: {
-        kind: 'case',
-        // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-        whens: whens.map((w) => ({ when: w.when!.ir, then: w.then!.ir })),
-        else: otherwise ? otherwise.ir : null,
-      },
-      type,
-    };
   }
 }
 
