@@ -2,13 +2,31 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheBackend } from './backend.ts';
 
-export function memoryBackend(options: { maxEntries?: number; maxBytes?: number } = {}): CacheBackend {
+export interface MemoryBackend extends CacheBackend {
+  /** (tag, key) pairs recorded for invalidation: bounded by the live entries, not by every key ever set. */
+  tagMemberships(): number;
+}
+
+export function memoryBackend(options: { maxEntries?: number; maxBytes?: number } = {}): MemoryBackend {
+  const tags = new Map<string, Set<string>>();
+  /** Each entry's tags, so an entry that leaves the LRU also leaves its tag sets. */
+  const tagsOf = new Map<string, readonly string[]>();
+  const untag = (key: string) => {
+    for (const t of tagsOf.get(key) ?? []) {
+      const set = tags.get(t);
+      set?.delete(key);
+      if (set?.size === 0) tags.delete(t);
+    }
+    tagsOf.delete(key);
+  };
   const entries = new LRUCache<string, string>({
     max: options.maxEntries ?? 10_000,
     maxSize: options.maxBytes ?? 256 * 1024 * 1024,
     sizeCalculation: (value, key) => value.length + key.length,
+    // Evicted, expired, deleted or replaced: without this the tag sets kept every key ever cached
+    // (one per distinct query and day), growing for as long as the process lived.
+    dispose: (_value, key) => untag(key),
   });
-  const tags = new Map<string, Set<string>>();
   const locks = new Map<string, number>();
   return {
     kind: 'memory',
@@ -19,7 +37,11 @@ export function memoryBackend(options: { maxEntries?: number; maxBytes?: number 
       entries.set(key, value, { ttl: ttlMs });
     },
     async tag(key, kpis) {
-      for (const t of kpis) {
+      // An entry already gone has nothing to invalidate; recording it would never be undone.
+      if (!entries.has(key)) return;
+      const all = [...new Set([...(tagsOf.get(key) ?? []), ...kpis])];
+      tagsOf.set(key, all);
+      for (const t of all) {
         const set = tags.get(t) ?? new Set<string>();
         tags.set(t, set);
         set.add(key);
@@ -28,7 +50,8 @@ export function memoryBackend(options: { maxEntries?: number; maxBytes?: number 
     async invalidateTags(kpis) {
       let n = 0;
       for (const t of kpis) {
-        for (const key of tags.get(t) ?? []) if (entries.delete(key)) n++;
+        // A copy: each delete's dispose edits the tag sets.
+        for (const key of [...(tags.get(t) ?? [])]) if (entries.delete(key)) n++;
         tags.delete(t);
       }
       return n;
@@ -48,6 +71,11 @@ export function memoryBackend(options: { maxEntries?: number; maxBytes?: number 
     },
     async close() {
       entries.clear();
+    },
+    tagMemberships() {
+      let n = 0;
+      for (const set of tags.values()) n += set.size;
+      return n;
     },
   };
 }

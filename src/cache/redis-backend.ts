@@ -8,7 +8,18 @@ import type { CacheBackend } from './backend.ts';
 
 const PREFIX = 'kpi-engine:';
 
-export function redisBackend(url: string, options: { commandTimeoutMs?: number } = {}): CacheBackend {
+/**
+ * A KPI's tag: a sorted set of its entries' keys, each scored by when the entry expires. A plain set
+ * (as before) only ever grew: entries expired but stayed members, and the set's own TTL was renewed
+ * by every new entry, so a KPI asked about often kept every key it ever had.
+ */
+export const redisTagKey = (tag: string) => `${PREFIX}tags:${tag}`;
+
+export function redisBackend(
+  url: string,
+  options: { commandTimeoutMs?: number; now?: () => number } = {},
+): CacheBackend {
+  const now = options.now ?? Date.now;
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
@@ -18,7 +29,6 @@ export function redisBackend(url: string, options: { commandTimeoutMs?: number }
   });
   // Errors surface on each command; the connection-level event must not crash the process.
   redis.on('error', () => {});
-  const tagKey = (t: string) => `${PREFIX}tag:${t}`;
   return {
     kind: 'redis',
     async get(key) {
@@ -28,20 +38,25 @@ export function redisBackend(url: string, options: { commandTimeoutMs?: number }
       await redis.set(PREFIX + key, value, 'PX', Math.max(1, Math.round(ttlMs)));
     },
     async tag(key, kpis, ttlMs) {
+      const ms = Math.max(1, Math.round(ttlMs));
+      const at = now();
       const multi = redis.multi();
       for (const t of kpis) {
-        multi.sadd(tagKey(t), key);
-        // The tag set lives as long as its newest entry.
-        multi.pexpire(tagKey(t), Math.max(1, Math.round(ttlMs)));
+        multi.zadd(redisTagKey(t), at + ms, key);
+        // Drop members expired a whole TTL ago: the margin keeps a process whose clock runs ahead of
+        // the others' from dropping entries that still live in Redis (and could then not be invalidated).
+        multi.zremrangebyscore(redisTagKey(t), '-inf', `(${at - ms}`);
+        // The tag lives as long as its newest entry.
+        multi.pexpire(redisTagKey(t), ms);
       }
       await multi.exec();
     },
     async invalidateTags(kpis) {
       let n = 0;
       for (const t of kpis) {
-        const keys = await redis.smembers(tagKey(t));
+        const keys = await redis.zrange(redisTagKey(t), 0, -1);
         if (keys.length > 0) n += await redis.del(...keys.map((k) => PREFIX + k));
-        await redis.del(tagKey(t));
+        await redis.del(redisTagKey(t));
       }
       return n;
     },
