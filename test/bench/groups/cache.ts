@@ -2,12 +2,18 @@
  * cache: a cache-hit `GET /api/metrics/:kpiId` of the service against a bare Hono route doing one
  * ioredis GET of the same payload, both on one Redis, 50 connections each (autocannon), side by side
  * in one run. The servers run in a child process so load generation does not share their event loop.
- * Also: cold `/history` latency (distinct ranges, each a real miss) and the server's RSS afterwards.
+ * Also: cold `/history` latency (distinct ranges, each a real miss) and the server's memory
+ * (process.memoryUsage()) at each stage: started, after buildService (the two PGlite WASM instances
+ * with the demo data), after the warm-up load, after all the load, each also after a forced GC — the
+ * child runs with --expose-gc. heapUsed after GC that stays flat while requests pile up means no leak:
+ * the RSS seen under load is V8 heap headroom plus PGlite's WASM memory, not retained objects.
+ * BENCH_CACHE_HEAP_SNAPSHOT=DIR also writes a heap snapshot of the child after the load and a GC.
  *
- * Run as `tsx test/bench/groups/cache.ts --serve REDIS_URL` it is that child.
+ * Run as `node --expose-gc --import tsx test/bench/groups/cache.ts --serve REDIS_URL` it is that child.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import type { BenchResult } from '../types.ts';
@@ -16,6 +22,33 @@ import { percentile } from '../types.ts';
 const CONNECTIONS = 50;
 const DURATION_S = Number(process.env.BENCH_CACHE_SECONDS ?? 10);
 const METRIC_PATH = '/api/metrics/mrr?start=2025-01-01&end=2025-02-01';
+
+const MIB = 2 ** 20;
+const SNAPSHOT_DIR = process.env.BENCH_CACHE_HEAP_SNAPSHOT;
+
+type Memory = Pick<NodeJS.MemoryUsage, 'rss' | 'heapTotal' | 'heapUsed' | 'external' | 'arrayBuffers'>;
+
+/** A memory request to the child: measure now, or after a full GC (and optionally write a snapshot). */
+interface MemoryAsk {
+  readonly op: 'memory';
+  readonly gc: boolean;
+  readonly snapshot?: string;
+}
+
+async function memory(gc: boolean, snapshot?: string): Promise<Memory> {
+  if (gc) {
+    const collect = (globalThis as { gc?: () => void }).gc;
+    if (!collect) throw new Error('the bench server must run with --expose-gc');
+    // Twice, with a turn of the event loop between: the first pass can leave finalizers to run.
+    collect();
+    await new Promise((resolve) => setImmediate(resolve));
+    collect();
+  }
+  const { rss, heapTotal, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  // After measuring: writing a snapshot itself costs memory.
+  if (snapshot) (await import('node:v8')).writeHeapSnapshot(snapshot);
+  return { rss, heapTotal, heapUsed, external, arrayBuffers };
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -33,9 +66,11 @@ async function serve(redisUrl: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const { buildService } = await import('../../../src/api/bootstrap.ts');
   const { loadConfig } = await import('../../../src/config/env.ts');
+  const started = await memory(true);
   // The real service: embedded store and demo data, the engine, and the cache on Redis.
-  const service = await buildService(loadConfig({ REDIS_URL: redisUrl, CACHE_TTL_SECONDS: '3600' }));
-  const h = service;
+  const h = await buildService(loadConfig({ REDIS_URL: redisUrl, CACHE_TTL_SECONDS: '3600' }));
+  // Mostly the two PGlite WASM instances (their linear memory is an ArrayBuffer: `arrayBuffers`).
+  const built = await memory(true);
   const warm = await h.app.request(METRIC_PATH);
   const payload = await warm.text();
   const redis = new Redis(redisUrl);
@@ -48,10 +83,10 @@ async function serve(redisUrl: string): Promise<void> {
   const barePort = await freePort();
   listen({ fetch: h.app.fetch, port: servicePort, hostname: '127.0.0.1' });
   listen({ fetch: bare.fetch, port: barePort, hostname: '127.0.0.1' });
-  process.on('message', (m) => {
-    if (m === 'rss') process.send!({ rss: process.memoryUsage().rss });
+  process.on('message', (m: MemoryAsk) => {
+    if (m.op === 'memory') void memory(m.gc, m.snapshot).then((mem) => process.send!(mem));
   });
-  process.send!({ servicePort, barePort, bytes: payload.length });
+  process.send!({ servicePort, barePort, bytes: payload.length, started, built });
 }
 
 async function startRedis(): Promise<{ url: string; child: ChildProcess | null }> {
@@ -75,25 +110,48 @@ const load = (url: string) =>
     ),
   );
 
+const mib = (bytes: number) => Math.round(bytes / MIB);
+
+const memoryRow = (stage: string, requests: number | string, m: Memory) => ({
+  case: `memory: ${stage}`,
+  requests,
+  'rss MiB': mib(m.rss),
+  'heapTotal MiB': mib(m.heapTotal),
+  'heapUsed MiB': mib(m.heapUsed),
+  'external MiB': mib(m.external),
+  'arrayBuffers MiB': mib(m.arrayBuffers),
+});
+
 export async function run(): Promise<BenchResult> {
   const redis = await startRedis();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve', redis.url],
+    ['--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--serve', redis.url],
     {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
   try {
-    const ports = await new Promise<{ servicePort: number; barePort: number; bytes: number }>(
-      (resolve, reject) => {
-        child.once('message', (m) => resolve(m as never));
-        child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
-      },
-    );
+    const ports = await new Promise<{
+      servicePort: number;
+      barePort: number;
+      bytes: number;
+      started: Memory;
+      built: Memory;
+    }>((resolve, reject) => {
+      child.once('message', (m) => resolve(m as never));
+      child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
+    });
+    const measure = (gc: boolean, snapshot?: string) => {
+      const ask: MemoryAsk = { op: 'memory', gc, ...(snapshot ? { snapshot } : {}) };
+      child.send(ask);
+      return new Promise<Memory>((resolve) => child.once('message', (m) => resolve(m as Memory)));
+    };
     const service = `http://127.0.0.1:${ports.servicePort}`;
     // Warm-up, then measure each side in turn (same machine, same Redis).
-    await load(`${service}${METRIC_PATH}`);
+    const warm = await load(`${service}${METRIC_PATH}`);
+    const warmed = await measure(false);
+    const warmedGc = await measure(true);
     const hit = await load(`${service}${METRIC_PATH}`);
     const bare = await load(`http://127.0.0.1:${ports.barePort}/bare`);
     const check = await fetch(`${service}${METRIC_PATH}`);
@@ -110,10 +168,12 @@ export async function run(): Promise<BenchResult> {
       cold.push(performance.now() - t0);
     }
     cold.sort((a, b) => a - b);
-    child.send('rss');
-    const { rss } = await new Promise<{ rss: number }>((resolve) =>
-      child.once('message', (m) => resolve(m as never)),
-    );
+    const loaded = await measure(false);
+    const snapshot = SNAPSHOT_DIR ? join(SNAPSHOT_DIR, `cache-${Date.now()}.heapsnapshot`) : undefined;
+    const loadedGc = await measure(true, snapshot);
+    // Requests the child served, both servers together (the bare route shares its heap and event loop).
+    const serviceRequests = warm.requests.total + hit.requests.total + 1 + 28;
+    const allRequests = serviceRequests + bare.requests.total;
 
     const row = (name: string, r: autocannon.Result) => ({
       case: name,
@@ -132,17 +192,32 @@ export async function run(): Promise<BenchResult> {
         'p50 ms': percentile(cold, 50),
         'p99 ms': percentile(cold, 99),
       },
-      { case: `service RSS after ${hit.requests.total + 28} requests`, 'RSS MiB': Math.round(rss / 2 ** 20) },
+      memoryRow('modules loaded (GC)', 0, ports.started),
+      memoryRow('after buildService: PGlite x2 + demo data (GC)', 0, ports.built),
+      memoryRow('after warm-up, before load', warm.requests.total, warmed),
+      memoryRow('after warm-up, before load (GC)', warm.requests.total, warmedGc),
+      memoryRow('after load: service + bare', `${serviceRequests} + ${bare.requests.total}`, loaded),
+      memoryRow('after load: service + bare (GC)', `${serviceRequests} + ${bare.requests.total}`, loadedGc),
     ];
     return {
       group: 'cache',
       table,
-      headline: `cache: ${ratio.toFixed(2)} of bare Hono+Redis throughput, p99 ${hit.latency.p99} ms (bare ${bare.latency.p99} ms), ${Math.round(hit.requests.average)} req/s at ${CONNECTIONS} connections, ${ports.bytes}-byte payload`,
+      headline: `cache: ${ratio.toFixed(2)} of bare Hono+Redis throughput, p99 ${hit.latency.p99} ms (bare ${bare.latency.p99} ms), ${Math.round(hit.requests.average)} req/s at ${CONNECTIONS} connections, ${ports.bytes}-byte payload, RSS ${mib(loaded.rss)} MiB (heap after GC ${mib(loadedGc.heapUsed)} MiB) after ${allRequests} requests`,
       results: {
         hit,
         bare,
         coldHistoryMs: cold,
-        rssBytes: rss,
+        memory: {
+          started: ports.started,
+          built: ports.built,
+          warmed,
+          warmedGc,
+          loaded,
+          loadedGc,
+          requests: { warmUp: warm.requests.total, service: serviceRequests, bare: bare.requests.total },
+          heapSnapshot: snapshot ?? null,
+        },
+        rssBytes: loaded.rss,
         redis: redis.url,
         durationSeconds: DURATION_S,
       },
