@@ -114,6 +114,19 @@ describe('metric routes through the engine and the cache', () => {
     expect((await h.app.request('/api/metrics/revenue/history?aggregation=fortnight')).status).toBe(400);
   });
 
+  it('answers a URL seen before (validation remembered) as the first time, and a bad one always 400', async () => {
+    const url = '/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-03-01';
+    const first = await h.app.request(url);
+    const again = await h.app.request(url);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect((await again.json()).history).toEqual((await first.json()).history);
+    for (let i = 0; i < 2; i++) {
+      const bad = await h.app.request('/api/metrics/revenue/history?aggregation=fortnight&start=2025-01-01');
+      expect(bad.status).toBe(400);
+      expect((await bad.json()).error.code).toBe('invalid-request');
+    }
+  });
+
   it('maps engine failures: unavailable → 503, and keeps no stack trace in the body', async () => {
     h.engine.failWith = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), {
       name: 'EngineError',

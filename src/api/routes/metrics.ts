@@ -1,6 +1,7 @@
 /** Cached metric routes: value + trend, history, breakdown by dimension. X-Cache says hit|miss|stale. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { LRUCache } from 'lru-cache';
 import type { CachedResult } from '../../cache/result-cache.ts';
 import type { Grain } from '../../ir/kpi.ts';
 import type { App, AppDeps } from '../app.ts';
@@ -37,14 +38,43 @@ const cacheHeaders = {
   'Cache-Control': { schema: { type: 'string' as const } },
 };
 
+type Kind = 'value' | 'history' | 'dimensions';
+
+interface MetricInput {
+  readonly kpiId: string;
+  readonly params: MetricParams;
+}
+
 export function metricRoutes(app: App, deps: AppDeps): void {
   const { queries, cacheTtlSeconds: ttl } = deps;
   const errors = errorResponses(400, 401, 403, 404, 422, 429, 503, 504);
+
+  const serve = async (c: Context, kind: Kind, input: MetricInput) =>
+    respond(c, await queries[kind](input.kpiId, input.params), ttl);
+
+  /**
+   * A metric route's input is its URL alone (path and query string), so a URL that validated once
+   * validates the same way again: repeated dashboard requests skip zod, about a fifth of a cache hit's
+   * cost. Runs before the route's validators; an unknown URL goes on to them (and the handler learns it).
+   */
+  const validated = new LRUCache<string, MetricInput>({ max: 10_000 });
+  const known =
+    (kind: Kind): MiddlewareHandler =>
+    async (c, next) => {
+      const input = validated.get(c.req.url);
+      return input ? serve(c, kind, input) : next();
+    };
+  const learn = (c: Context, kind: Kind, kpiId: string, query: z.infer<typeof MetricQueryParams>) => {
+    const input = { kpiId, params: toParams(query) };
+    validated.set(c.req.url, input);
+    return serve(c, kind, input);
+  };
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/metrics/{kpiId}',
+      middleware: known('value'),
       tags: ['metrics'],
       summary: 'KPI value over a range (default: last 30 days) with its trend against the previous range',
       request: { params: KpiIdParam, query: MetricQueryParams },
@@ -58,16 +88,14 @@ export function metricRoutes(app: App, deps: AppDeps): void {
         ...errors,
       },
     }),
-    async (c) => {
-      const result = await queries.value(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
-      return respond(c, result, ttl) as never;
-    },
+    async (c) => (await learn(c, 'value', c.req.valid('param').kpiId, c.req.valid('query'))) as never,
   );
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/metrics/{kpiId}/history',
+      middleware: known('history'),
       tags: ['metrics'],
       summary: 'Time series at a grain (aggregation, default day), optionally broken down by dimensions',
       request: { params: KpiIdParam, query: MetricQueryParams },
@@ -88,16 +116,14 @@ export function metricRoutes(app: App, deps: AppDeps): void {
         ...errors,
       },
     }),
-    async (c) => {
-      const result = await queries.history(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
-      return respond(c, result, ttl) as never;
-    },
+    async (c) => (await learn(c, 'history', c.req.valid('param').kpiId, c.req.valid('query'))) as never,
   );
 
   app.openapi(
     createRoute({
       method: 'get',
       path: '/api/metrics/{kpiId}/dimensions',
+      middleware: known('dimensions'),
       tags: ['metrics'],
       summary: "Totals over the range broken down by each of the KPI's dimensions (or those given)",
       request: { params: KpiIdParam, query: MetricQueryParams },
@@ -122,9 +148,6 @@ export function metricRoutes(app: App, deps: AppDeps): void {
         ...errors,
       },
     }),
-    async (c) => {
-      const result = await queries.dimensions(c.req.valid('param').kpiId, toParams(c.req.valid('query')));
-      return respond(c, result, ttl) as never;
-    },
+    async (c) => (await learn(c, 'dimensions', c.req.valid('param').kpiId, c.req.valid('query'))) as never,
   );
 }
