@@ -11,6 +11,7 @@ import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import { loadDemoDataIntoPglite } from '../data/load.ts';
+import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
@@ -174,6 +175,17 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const scheduler = config.ENABLE_SCHEDULER
     ? new Scheduler({ definitions, queries, sql, defaultTimezone: config.SCHEDULER_TIMEZONE, log })
     : null;
+  const rollups = engine.optimizer ? rollupAdmin(catalog, engine.optimizer, engine.env) : null;
+  if (scheduler && rollups) {
+    const refresher = new RollupRefresher({
+      rollups,
+      intervalMs: config.ROLLUP_REFRESH_SECONDS * 1000,
+      log,
+    });
+    refresher.start();
+    closers.push(() => refresher.stop());
+    log(`scheduler: refreshing built rollups every ${config.ROLLUP_REFRESH_SECONDS} s`);
+  }
   if (scheduler) {
     scheduler.start();
     closers.push(() => scheduler.stop());
@@ -186,7 +198,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     reports: new ReportStore(sql),
     language: language.language,
     engineFactory: engine.factory,
-    rollups: engine.optimizer ? rollupAdmin(catalog, engine.optimizer, engine.env) : null,
+    rollups,
     telemetry,
     auth: config.AUTH0_DOMAIN
       ? createAuthenticator({

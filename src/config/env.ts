@@ -75,6 +75,8 @@ export const envSchema = z.object({
   ENABLE_OPTIMIZER: bool.default(true),
   /** Extra: the rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json). */
   ROLLUPS_FILE: z.string().min(1).optional(),
+  /** Extra: with ENABLE_SCHEDULER, how often built rollups load the source rows after their watermark. */
+  ROLLUP_REFRESH_SECONDS: int(1, 86_400).default(300),
   /** Extra: how often to re-read rollup state for builds and refreshes made by other processes; 0 = never. */
   ROLLUP_STATE_POLL_MS: int(0, 3_600_000).default(5_000),
   /** Extra: demo data scale for the embedded default (fraction of the full demo data set). */

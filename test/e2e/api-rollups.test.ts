@@ -144,6 +144,60 @@ describe('the service answers from rollups, and never from a half-built one', ()
     expectSame(after.rows, expected);
   }, 300_000);
 
+  it('keeps a built rollup fresh on the scheduler: a new source row is in it within seconds', async () => {
+    const IDS = [990_000_201, 990_000_202];
+    const payments = new pg.Client({ connectionString: stack.PAYMENTS_DB_URL });
+    await payments.connect();
+    await payments.query('DELETE FROM public.subscriptions WHERE id = ANY($1)', [IDS]);
+    const scheduled = await startService({
+      ...stack,
+      ENABLE_SCHEDULER: 'true',
+      ROLLUP_REFRESH_SECONDS: '1',
+      ROLLUP_STATE_POLL_MS: '0',
+    });
+    try {
+      // Two days after the demo data: the second moves the watermark past the whole first day.
+      await payments.query(
+        `INSERT INTO public.subscriptions (id, account_id, plan_type, region, status, amount, currency, started_at)
+         VALUES ($1, 1, 'pro', 'eu', 'active', 42.00, 'EUR', '2026-07-15T10:00:00Z'),
+                ($2, 1, 'pro', 'eu', 'active', 1.00, 'EUR', '2026-07-16T09:00:00Z')`,
+        IDS,
+      );
+      // The refresher logs after it published (and the log reaches us through a pipe): wait for both.
+      const loaded = /scheduler: rollup subscriptions_daily loaded 2 rows up to 2026-07-16T09:00:00.001Z/;
+      const deadline = Date.now() + 60_000;
+      let watermark: string | null = null;
+      while (
+        (watermark !== '2026-07-16T09:00:00.001Z' || !loaded.test(scheduled.output())) &&
+        Date.now() < deadline
+      ) {
+        await new Promise((r) => setTimeout(r, 500));
+        const list = (await (await fetch(`${scheduled.url}/api/rollups`)).json()) as {
+          rollups: { name: string; state: { watermark: string | null } | null }[];
+        };
+        watermark = list.rollups.find((r) => r.name === ROLLUP)?.state?.watermark ?? null;
+      }
+      expect(watermark).toBe('2026-07-16T09:00:00.001Z');
+      expect(scheduled.output()).toMatch(loaded);
+      const res = await postJson(`${scheduled.url}/api/query`, {
+        kpi: 'revenue',
+        grain: 'day',
+        start: '2026-07-15',
+        end: '2026-07-16',
+        timezone: 'UTC',
+      });
+      const body = (await res.json()) as { rows: Row[]; sql: string };
+      expect(body.sql).toContain('kpi_rollups');
+      expect(body.rows.map((r) => r.value)).toEqual([42]);
+    } finally {
+      await payments.query('DELETE FROM public.subscriptions WHERE id = ANY($1)', [IDS]);
+      await payments.end();
+      await scheduled.stop();
+      // Rebuilt without the row, for the tests after this one.
+      expect((await postJson(`${service.url}/api/rollups/${ROLLUP}/build`, {})).status).toBe(200);
+    }
+  }, 300_000);
+
   it('refreshes with nothing new, refuses unknown rollups, and refuses to refresh one never built', async () => {
     const refreshed = await postJson(`${service.url}/api/rollups/${ROLLUP}/refresh`, {});
     expect(refreshed.status).toBe(200);

@@ -1,0 +1,81 @@
+/** The scheduler's rollup refresh (pure scheduling; test/e2e/api-rollups.test.ts runs it on the stack). */
+import { describe, expect, it } from 'vitest';
+import type { RollupInfo, RollupLoad } from '../../src/api/deps.ts';
+import { RollupRefresher } from '../../src/scheduler/rollup-refresh.ts';
+
+const info = (name: string, built: boolean): RollupInfo => ({
+  name,
+  on: 'payments.subscriptions',
+  grain: 'day',
+  timezone: 'UTC',
+  dimensions: [],
+  measures: ['sum(amount)'],
+  state: built
+    ? {
+        watermark: '2026-07-01T00:00:00Z',
+        loadedTo: '2026-07-01T00:00:00Z',
+        builtAt: null,
+        factRows: 1,
+        aggRows: 1,
+        materialization: 'table',
+      }
+    : null,
+});
+
+function admin(failing: ReadonlySet<string> = new Set()) {
+  const calls: string[] = [];
+  let release: () => void = () => {};
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  return {
+    calls,
+    release,
+    rollups: {
+      list: async () => [info('a', true), info('b', false), info('c', true)],
+      refresh: async (name: string): Promise<RollupLoad> => {
+        calls.push(name);
+        await gate;
+        if (failing.has(name)) throw new Error('trino down');
+        return {
+          name,
+          from: null,
+          to: '2026-07-02T00:00:00Z',
+          factRows: 1,
+          aggRows: 1,
+          ms: 1,
+          materialization: 'table',
+        };
+      },
+    },
+  };
+}
+
+describe('RollupRefresher', () => {
+  it('refreshes the built rollups, names an unbuilt one once, and goes on past a failure', async () => {
+    const a = admin(new Set(['a']));
+    const lines: string[] = [];
+    const refresher = new RollupRefresher({
+      rollups: a.rollups,
+      intervalMs: 60_000,
+      log: (l) => lines.push(l),
+    });
+    a.release();
+    expect(await refresher.pass()).toEqual({ refreshed: ['c'], failed: ['a'] });
+    await refresher.pass();
+    expect(a.calls).toEqual(['a', 'c', 'a', 'c']);
+    expect(lines.filter((l) => l.includes('rollup b is not built'))).toHaveLength(1);
+    expect(lines.some((l) => l.includes('rollup a not refreshed: trino down'))).toBe(true);
+  });
+
+  it('joins a pass that is still running instead of starting a second one', async () => {
+    const a = admin();
+    const refresher = new RollupRefresher({ rollups: a.rollups, intervalMs: 60_000 });
+    const first = refresher.pass();
+    const second = refresher.pass();
+    expect(second).toBe(first);
+    a.release();
+    await first;
+    expect(a.calls).toEqual(['a', 'c']);
+  });
+});
