@@ -11,11 +11,13 @@ import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import { loadDemoDataIntoPglite } from '../data/load.ts';
+import { poolsFor } from '../exec/engine.ts';
+import type { PgPools } from '../exec/postgres-run.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
-import { pgClient } from '../store/pg-client.ts';
+import { pgClientOnPool } from '../store/pg-client.ts';
 import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
 import { ReportStore } from '../store/reports-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
@@ -70,20 +72,18 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
 
   let sql: SqlClient;
   let embeddedDb: PGlite | null = null;
+  let pools: PgPools | undefined;
   if (config.mode === 'embedded') {
     const dbs = await embeddedDatabases(config, log);
     embeddedDb = dbs.sources;
     closers.push(() => dbs.sources.close());
     sql = pgliteClient(dbs.store);
   } else {
-    // max 1 and a short idle time: the PGlite TimescaleDB socket server serves one connection at a
-    // time, so an instance hands it back quickly and other instances (or tools) get their turn.
-    // Waiting for a turn can take a while when other clients share the server: wait up to 30 s.
-    sql = pgClient(config.TIMESCALE_URL!, {
-      max: 1,
-      idleTimeoutMillis: 500,
-      connectionTimeoutMillis: 30_000,
-    });
+    // One pool for the metrics store, shared by the store and the engine (rollups are read there):
+    // max 1 and a short idle time, since the PGlite TimescaleDB socket server serves one connection at
+    // a time — an instance hands it back quickly and other instances (or tools) get their turn.
+    pools = poolsFor({ TIMESCALE_URL: config.TIMESCALE_URL });
+    sql = pgClientOnPool(pools.pool(config.TIMESCALE_URL!), { owned: false });
   }
   closers.push(() => sql.close());
   await migrateStore(sql);
@@ -107,7 +107,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     log(`seeded ${definitions.list().length} demo KPIs into the empty definitions store`);
   }
 
-  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log);
+  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log, pools);
   if (engine.optimizer) {
     log(
       `optimizer: ${engine.optimizer.rollups.length} rollups defined, ${engine.optimizer.context.facts.size} built`,

@@ -10,6 +10,7 @@ import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts';
+import type { PgPools } from '../exec/postgres-run.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
@@ -72,6 +73,8 @@ export async function engineFactoryFor(
   embeddedDb: PGlite | null,
   store: SqlClient,
   log: (line: string) => void = () => {},
+  /** Pools made by the caller (the store already uses the metrics store's); closed with the engine. */
+  pools?: PgPools,
 ): Promise<EngineBinding> {
   const closers: Array<() => Promise<void>> = [];
   let env: Record<string, string | undefined>;
@@ -93,7 +96,11 @@ export async function engineFactoryFor(
       DRUID_URL: config.DRUID_URL,
     };
   }
-  const runtime = createRuntime({ env, maxConcurrent: config.MAX_CONCURRENT_CALCULATIONS });
+  const runtime = createRuntime({
+    env,
+    maxConcurrent: config.MAX_CONCURRENT_CALCULATIONS,
+    ...(pools ? { pools } : {}),
+  });
   closers.push(() => runtime.close());
   // Rollups are built by Trino into the metrics store: the embedded default has neither.
   const live =

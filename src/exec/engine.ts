@@ -53,12 +53,16 @@ export interface Runtime {
 export function createRuntime(o: {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly maxConcurrent?: number;
+  /** Pools made beforehand (poolsFor), e.g. so the service's metrics store shares its connection. */
+  readonly pools?: PgPools;
 }): Runtime {
-  const pools = new PgPools((url) =>
-    url === o.env.TIMESCALE_URL ? SINGLE_CONNECTION_SERVER : SHARED_SERVER,
-  );
+  const pools = o.pools ?? poolsFor(o.env);
   return { pools, limiter: new Semaphore(o.maxConcurrent ?? 10), close: () => pools.close() };
 }
+
+/** One pool per URL; the metrics store (TIMESCALE_URL) gets the single-connection shape. */
+export const poolsFor = (env: Readonly<Record<string, string | undefined>>): PgPools =>
+  new PgPools((url) => (url === env.TIMESCALE_URL ? SINGLE_CONNECTION_SERVER : SHARED_SERVER));
 
 export interface CompileOptions {
   readonly dialect?: DialectPreference;

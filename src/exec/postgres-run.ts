@@ -9,7 +9,12 @@ import { EngineError, isUnavailable } from './errors.ts';
 
 export const SHARED_SERVER: PoolShape = { max: 4, idleTimeoutMillis: 10_000 };
 /** The PGlite socket server serves one connection at a time; other clients (the store) wait for it. */
-export const SINGLE_CONNECTION_SERVER: PoolShape = { max: 1, idleTimeoutMillis: 500 };
+export const SINGLE_CONNECTION_SERVER: PoolShape = {
+  max: 1,
+  idleTimeoutMillis: 500,
+  // Waiting for the one connection can take a while when other clients share the server.
+  connectionTimeoutMillis: 30_000,
+};
 
 export interface PgResult {
   readonly columns: readonly string[];
@@ -22,6 +27,7 @@ export interface PgResult {
 export interface PoolShape {
   readonly max: number;
   readonly idleTimeoutMillis: number;
+  readonly connectionTimeoutMillis?: number;
 }
 
 export class PgPools {

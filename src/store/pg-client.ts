@@ -1,14 +1,6 @@
 /** The metrics store on a real PostgreSQL/TimescaleDB (or the stack's PGlite socket server) via `pg`. */
-import pg from 'pg';
+import type pg from 'pg';
 import type { SqlClient } from './sql-client.ts';
-
-export interface PgClientOptions {
-  /** The PGlite socket server accepts one connection at a time: use 1 there. */
-  readonly max?: number;
-  readonly connectionTimeoutMillis?: number;
-  /** Release idle connections this fast; short for single-connection servers so others get a turn. */
-  readonly idleTimeoutMillis?: number;
-}
 
 function onClient(client: pg.PoolClient): SqlClient {
   return {
@@ -26,14 +18,12 @@ function onClient(client: pg.PoolClient): SqlClient {
   };
 }
 
-export function pgClient(url: string, options: PgClientOptions = {}): SqlClient {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.max ?? 4,
-    connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,
-    idleTimeoutMillis: options.idleTimeoutMillis ?? 10_000,
-  });
-  // An idle client losing its server must not crash the process; the next query reconnects.
+/**
+ * The store on a `pg` pool — the service shares the engine's pool for the metrics store, so a
+ * single-connection server is never asked for two connections at once. Closes the pool only when
+ * `owned`. An idle client losing its server must not crash the process: the next query reconnects.
+ */
+export function pgClientOnPool(pool: pg.Pool, o: { owned: boolean }): SqlClient {
   pool.on('error', () => {});
   return {
     kind: 'pg',
@@ -58,7 +48,7 @@ export function pgClient(url: string, options: PgClientOptions = {}): SqlClient 
       }
     },
     async close() {
-      await pool.end();
+      if (o.owned) await pool.end();
     },
   };
 }
