@@ -107,7 +107,10 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     log(`seeded ${definitions.list().length} demo KPIs into the empty definitions store`);
   }
 
-  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log, pools);
+  const telemetry = createTelemetry({ defaultMetrics: true });
+  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log, pools, (outcome) =>
+    telemetry.rollupRuns.inc({ outcome }),
+  );
   if (engine.optimizer) {
     log(
       `optimizer: ${engine.optimizer.rollups.length} rollups defined, ${engine.optimizer.context.facts.size} built`,
@@ -115,7 +118,6 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   }
   closers.push(() => engine.close());
 
-  const telemetry = createTelemetry({ defaultMetrics: true });
   const backend = config.REDIS_URL ? redisBackend(config.REDIS_URL) : memoryBackend();
   closers.push(() => backend.close());
   if (config.REDIS_URL) {

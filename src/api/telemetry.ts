@@ -9,6 +9,8 @@ export interface Telemetry {
   readonly engineDuration: Histogram<'outcome'>;
   readonly engineQueries: Counter<'outcome'>;
   readonly activeCalculations: Gauge;
+  /** Runs that read rollups: the answer kept, or void (a rollup changed meanwhile) and answered raw. */
+  readonly rollupRuns: Counter<'outcome'>;
 }
 
 export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
@@ -45,6 +47,12 @@ export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Tel
     engineQueries: new Counter({
       name: 'kpi_engine_queries_total',
       help: 'Queries executed by the engine, by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    rollupRuns: new Counter({
+      name: 'kpi_rollup_runs_total',
+      help: 'Engine runs that read rollups, by outcome: kept, or void (a rollup changed meanwhile; answered raw)',
       labelNames: ['outcome'],
       registers: [registry],
     }),

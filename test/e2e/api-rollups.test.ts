@@ -122,6 +122,9 @@ describe('the service answers from rollups, and never from a half-built one', ()
     expect(service.output().slice(before)).toMatch(
       /a rollup changed while revenue ran; answered from the sources/,
     );
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toMatch(/kpi_rollup_runs_total\{outcome="void"\} 1\n/);
+    expect(metrics).toMatch(/kpi_rollup_runs_total\{outcome="kept"\} [1-9]/);
     // The check taught the service the new state: the next plan does not read the rollup at all.
     expect((await query()).fromRollup).toBe(false);
   }, 180_000);
