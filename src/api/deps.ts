@@ -96,11 +96,31 @@ export interface RollupLoad {
   readonly materialization: string;
 }
 
+export type RollupAction = 'build' | 'refresh';
+
+/** The last build or refresh of a rollup in this process. */
+export interface RollupJob {
+  readonly action: RollupAction;
+  readonly state: 'running' | 'done' | 'failed';
+  readonly startedAt: string;
+  readonly finishedAt: string | null;
+  readonly result: RollupLoad | null;
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
 /** Rollup administration (federated mode): status, cold build, incremental refresh. */
 export interface RollupAdmin {
   list(): Promise<readonly RollupInfo[]>;
-  /** With the newest source time and whether rows after the watermark exist (one engine query). */
-  status(name: string): Promise<RollupInfo & { readonly sourceHigh: string | null; readonly stale: boolean }>;
+  /** With the newest source time, whether rows after the watermark exist (one engine query), last job. */
+  status(name: string): Promise<
+    RollupInfo & {
+      readonly sourceHigh: string | null;
+      readonly stale: boolean;
+      readonly job: RollupJob | null;
+    }
+  >;
   build(name: string): Promise<RollupLoad>;
   refresh(name: string): Promise<RollupLoad>;
+  /** Starts a build or refresh and returns at once (404 unknown, 409 busy); its status shows the job. */
+  start(name: string, action: RollupAction): RollupJob;
 }

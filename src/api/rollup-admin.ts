@@ -16,8 +16,8 @@ import {
   rollupStatus,
 } from '../rollup/build.ts';
 import { definitionText } from '../rollup/ddl.ts';
-import type { RollupAdmin, RollupInfo, RollupLoad } from './deps.ts';
-import { ApiError } from './errors.ts';
+import type { RollupAction, RollupAdmin, RollupInfo, RollupJob, RollupLoad } from './deps.ts';
+import { ApiError, toApiError } from './errors.ts';
 
 function infoOf(r: RollupDef, state: RollupState | null | undefined): RollupInfo {
   const current = state && state.definition === definitionText(r) ? state : null;
@@ -54,7 +54,9 @@ export function rollupAdmin(
   live: LiveOptimizer,
   env: { readonly TRINO_URL?: string | undefined; readonly TIMESCALE_URL?: string | undefined },
 ): RollupAdmin {
-  const running = new Map<string, string>();
+  const running = new Set<string>();
+  /** The last build or refresh of each rollup in this process (what an async request polls). */
+  const jobs = new Map<string, RollupJob>();
   const rollupEnv = { TRINO_URL: env.TRINO_URL, TIMESCALE_URL: env.TIMESCALE_URL };
 
   const find = (name: string): RollupDef => {
@@ -63,21 +65,57 @@ export function rollupAdmin(
     return r;
   };
 
-  async function exclusive(name: string, what: string, work: (r: RollupDef) => Promise<LoadReport>) {
+  /** Claims the rollup (409 while another build or refresh of it runs here) and starts the work. */
+  function launch(name: string, action: RollupAction): { job: RollupJob; done: Promise<RollupLoad> } {
     const r = find(name);
-    const busy = running.get(name);
-    if (busy) throw new ApiError(409, 'rollup-busy', `rollup "${name}" is being ${busy} already`);
-    running.set(name, what);
-    try {
-      return loadOf(await work(r));
-    } catch (error) {
-      if (error instanceof RollupConflictError) throw new ApiError(409, 'rollup-conflict', error.message);
-      if (error instanceof RollupNotBuiltError) throw new ApiError(409, 'rollup-not-built', error.message);
-      throw error;
-    } finally {
-      running.delete(name);
-      await live.reload().catch(() => {});
+    if (running.has(name)) {
+      const current = jobs.get(name);
+      throw new ApiError(
+        409,
+        'rollup-busy',
+        `rollup "${name}" has a ${current?.action ?? 'load'} running already`,
+      );
     }
+    running.add(name);
+    const job: RollupJob = {
+      action,
+      state: 'running',
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    jobs.set(name, job);
+    const work =
+      action === 'build' ? buildRollup(catalog, r, rollupEnv) : refreshRollup(catalog, r, rollupEnv);
+    const done = work
+      .then(loadOf, (error: unknown) => {
+        if (error instanceof RollupConflictError) throw new ApiError(409, 'rollup-conflict', error.message);
+        if (error instanceof RollupNotBuiltError) throw new ApiError(409, 'rollup-not-built', error.message);
+        throw error;
+      })
+      .then(
+        (result) => {
+          jobs.set(name, { ...job, state: 'done', finishedAt: new Date().toISOString(), result });
+          return result;
+        },
+        (error: unknown) => {
+          const e = toApiError(error);
+          jobs.set(name, {
+            ...job,
+            state: 'failed',
+            finishedAt: new Date().toISOString(),
+            error: { code: e.code, message: e.message },
+          });
+          throw error;
+        },
+      )
+      .finally(async () => {
+        running.delete(name);
+        await live.reload().catch(() => {});
+      });
+    done.catch(() => {}); // an async job's failure is reported through its status, not thrown
+    return { job, done };
   }
 
   return {
@@ -88,9 +126,10 @@ export function rollupAdmin(
     async status(name) {
       const r = find(name);
       const s = await rollupStatus(catalog, r, rollupEnv);
-      return { ...infoOf(r, s.state), sourceHigh: s.sourceHigh, stale: s.stale };
+      return { ...infoOf(r, s.state), sourceHigh: s.sourceHigh, stale: s.stale, job: jobs.get(name) ?? null };
     },
-    build: (name) => exclusive(name, 'built', (r) => buildRollup(catalog, r, rollupEnv)),
-    refresh: (name) => exclusive(name, 'refreshed', (r) => refreshRollup(catalog, r, rollupEnv)),
+    build: (name) => launch(name, 'build').done,
+    refresh: (name) => launch(name, 'refresh').done,
+    start: (name, action) => launch(name, action).job,
   };
 }

@@ -129,18 +129,25 @@ describe('the service answers from rollups, and never from a half-built one', ()
     expect((await query()).fromRollup).toBe(false);
   }, 180_000);
 
-  it('keeps every answer right while the rollup is rebuilt under load, then reads it again', async () => {
-    const build = postJson(`${service.url}/api/rollups/${ROLLUP}/build`, {});
-    let done = false;
-    void build.finally(() => {
-      done = true;
-    });
+  it('keeps every answer right while the rollup is rebuilt under load (an async build), then reads it again', async () => {
+    const started = await postJson(
+      `${service.url}/api/rollups/${ROLLUP}/build`,
+      {},
+      { Prefer: 'respond-async' },
+    );
+    expect(started.status).toBe(202);
+    expect(started.headers.get('location')).toBe(`/api/rollups/${ROLLUP}`);
+    expect(started.headers.get('preference-applied')).toBe('respond-async');
+    expect((await started.json()).job).toMatchObject({ action: 'build', state: 'running', result: null });
+    let job: { state: string; result: { factRows: number } | null } = { state: 'running', result: null };
     let answers = 0;
-    while (!done) {
+    while (job.state === 'running') {
       expectSame((await query()).rows, expected);
       answers++;
+      job = (await (await fetch(`${service.url}/api/rollups/${ROLLUP}`)).json()).job;
     }
-    expect((await build).status).toBe(200);
+    expect(job.state).toBe('done');
+    expect(job.result!.factRows).toBeGreaterThan(0);
     expect(answers).toBeGreaterThan(0);
     const after = await query();
     expect(after.fromRollup).toBe(true);

@@ -1,7 +1,7 @@
 /**
- * Rollups (federated mode): list with their state, one rollup's status against its source, and the
- * cold build and incremental refresh. Builds run in the request; the optimizer starts answering from a
- * rollup as soon as its build or refresh publishes.
+ * Rollups (federated mode): list with their state, one rollup's status against its source (and the last
+ * job), and the cold build and incremental refresh — in the request, or started with `Prefer:
+ * respond-async` (202 and the job). The optimizer answers from a rollup once its load publishes.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../app.ts';
@@ -51,6 +51,17 @@ const RollupLoad = z
   })
   .openapi('RollupLoad');
 
+const RollupJobSchema = z
+  .object({
+    action: z.enum(['build', 'refresh']),
+    state: z.enum(['running', 'done', 'failed']),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    result: RollupLoad.nullable(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  })
+  .openapi('RollupJob');
+
 export function rollupRoutes(app: App, deps: AppDeps): void {
   const admin = (): RollupAdmin => {
     if (deps.rollups) return deps.rollups;
@@ -91,7 +102,11 @@ export function rollupRoutes(app: App, deps: AppDeps): void {
           description: 'status',
           content: {
             'application/json': {
-              schema: RollupInfo.extend({ sourceHigh: z.string().nullable(), stale: z.boolean() }),
+              schema: RollupInfo.extend({
+                sourceHigh: z.string().nullable(),
+                stale: z.boolean(),
+                job: RollupJobSchema.nullable(),
+              }),
             },
           },
         },
@@ -111,13 +126,30 @@ export function rollupRoutes(app: App, deps: AppDeps): void {
           action === 'build'
             ? 'Cold build: drop, recreate and load the rollup (answers come from the sources meanwhile)'
             : 'Load source rows newer than the watermark and publish the new watermark',
+        description:
+          'Runs in the request and answers what was loaded. With `Prefer: respond-async` it answers 202 at once ' +
+          'with the job; `GET /api/rollups/{name}` shows it until it is done or failed.',
         request: { params: RollupName },
         responses: {
           200: { description: 'what was loaded', content: { 'application/json': { schema: RollupLoad } } },
+          202: {
+            description: 'started (Prefer: respond-async)',
+            content: { 'application/json': { schema: z.object({ name: z.string(), job: RollupJobSchema }) } },
+          },
           ...errorResponses(400, 401, 403, 404, 409, 501, 503),
         },
       }),
-      async (c) => c.json(await admin()[action](c.req.valid('param').name), 200) as never,
+      async (c) => {
+        const { name } = c.req.valid('param');
+        if (/\brespond-async\b/i.test(c.req.header('prefer') ?? '')) {
+          const job = admin().start(name, action);
+          return c.json({ name, job }, 202, {
+            Location: `/api/rollups/${name}`,
+            'Preference-Applied': 'respond-async',
+          }) as never;
+        }
+        return c.json(await admin()[action](name), 200) as never;
+      },
     );
   }
 }
