@@ -79,10 +79,10 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     closers.push(() => dbs.sources.close());
     sql = pgliteClient(dbs.store);
   } else {
-    // One pool for the metrics store, shared by the store and the engine (rollups are read there):
-    // max 1 and a short idle time, since the PGlite TimescaleDB socket server serves one connection at
-    // a time — an instance hands it back quickly and other instances (or tools) get their turn.
-    pools = poolsFor({ TIMESCALE_URL: config.TIMESCALE_URL });
+    // One pool for the metrics store, shared by the store, the engine (rollups are read there) and
+    // rollup builds: TIMESCALE_POOL_SIZE connections (default 1, as the stack's PGlite server serves
+    // one at a time) with a short idle time, so other instances and tools get their turn.
+    pools = poolsFor({ TIMESCALE_URL: config.TIMESCALE_URL }, config.TIMESCALE_POOL_SIZE);
     sql = pgClientOnPool(pools.pool(config.TIMESCALE_URL!), { owned: false });
   }
   closers.push(() => sql.close());
@@ -177,7 +177,14 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const scheduler = config.ENABLE_SCHEDULER
     ? new Scheduler({ definitions, queries, sql, defaultTimezone: config.SCHEDULER_TIMEZONE, log })
     : null;
-  const rollups = engine.optimizer ? rollupAdmin(catalog, engine.optimizer, engine.env) : null;
+  // Builds take the metrics store's connections from the service's pool: on a single-connection store
+  // they then wait their turn with the service's queries instead of for a gap between them.
+  const rollups = engine.optimizer
+    ? rollupAdmin(catalog, engine.optimizer, {
+        ...engine.env,
+        pool: config.TIMESCALE_URL ? pools?.pool(config.TIMESCALE_URL) : undefined,
+      })
+    : null;
   if (scheduler && rollups) {
     const refresher = new RollupRefresher({
       rollups,

@@ -10,6 +10,7 @@ import {
   buildRollup,
   type LoadReport,
   RollupConflictError,
+  type RollupEnv,
   RollupNotBuiltError,
   type RollupState,
   refreshRollup,
@@ -49,15 +50,11 @@ const loadOf = (r: LoadReport): RollupLoad => ({
   materialization: r.materialization,
 });
 
-export function rollupAdmin(
-  catalog: Catalog,
-  live: LiveOptimizer,
-  env: { readonly TRINO_URL?: string | undefined; readonly TIMESCALE_URL?: string | undefined },
-): RollupAdmin {
+export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEnv): RollupAdmin {
   const running = new Set<string>();
   /** The last build or refresh of each rollup in this process (what an async request polls). */
   const jobs = new Map<string, RollupJob>();
-  const rollupEnv = { TRINO_URL: env.TRINO_URL, TIMESCALE_URL: env.TIMESCALE_URL };
+  const rollupEnv: RollupEnv = { TRINO_URL: env.TRINO_URL, TIMESCALE_URL: env.TIMESCALE_URL, pool: env.pool };
 
   const find = (name: string): RollupDef => {
     const r = live.rollups.find((x) => x.name === name);

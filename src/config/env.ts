@@ -50,6 +50,8 @@ export const envSchema = z.object({
   DRUID_URL: url(['http', 'https']).optional(),
   DRUID_DATASOURCE: z.string().min(1).default('nexpo_metrics'),
   TIMESCALE_URL: postgresUrl.optional(),
+  /** Extra: connections to the metrics store (1 suits the stack's single-connection PGlite server). */
+  TIMESCALE_POOL_SIZE: int(1, 100).default(1),
 
   REDIS_URL: url(['redis', 'rediss']).optional(),
 

@@ -60,9 +60,14 @@ export function createRuntime(o: {
   return { pools, limiter: new Semaphore(o.maxConcurrent ?? 10), close: () => pools.close() };
 }
 
-/** One pool per URL; the metrics store (TIMESCALE_URL) gets the single-connection shape. */
-export const poolsFor = (env: Readonly<Record<string, string | undefined>>): PgPools =>
-  new PgPools((url) => (url === env.TIMESCALE_URL ? SINGLE_CONNECTION_SERVER : SHARED_SERVER));
+/**
+ * One pool per URL. The metrics store (TIMESCALE_URL) gets `storeConnections` (default 1: the stack's
+ * PGlite server serves one connection at a time) with a short idle time so other clients get a turn.
+ */
+export const poolsFor = (env: Readonly<Record<string, string | undefined>>, storeConnections = 1): PgPools =>
+  new PgPools((url) =>
+    url === env.TIMESCALE_URL ? { ...SINGLE_CONNECTION_SERVER, max: storeConnections } : SHARED_SERVER,
+  );
 
 export interface CompileOptions {
   readonly dialect?: DialectPreference;

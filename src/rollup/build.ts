@@ -25,8 +25,14 @@ import {
 import { factsTable, measureColumn, ROLLUP_SCHEMA, rollupColumns, sourceTable } from './names.ts';
 
 export interface RollupEnv {
-  readonly TRINO_URL?: string;
-  readonly TIMESCALE_URL?: string;
+  readonly TRINO_URL?: string | undefined;
+  readonly TIMESCALE_URL?: string | undefined;
+  /**
+   * The metrics store's connections come from this pool (the service passes its own, so a build waits
+   * its turn with the service's queries instead of for a gap between them on a single-connection
+   * store); without it, each step opens a client to TIMESCALE_URL.
+   */
+  readonly pool?: pg.Pool | undefined;
 }
 
 export interface RollupState {
@@ -70,13 +76,13 @@ const S = pgIdent(ROLLUP_SCHEMA);
 /** Microseconds since the epoch: unique per build and never reused, even if the state table is recreated. */
 const NEW_BUILD_ID = `(extract(epoch FROM clock_timestamp()) * 1000000)::bigint`;
 
-function need(env: RollupEnv, key: keyof RollupEnv): string {
+function need(env: RollupEnv, key: 'TRINO_URL' | 'TIMESCALE_URL'): string {
   const v = env[key];
   if (!v) throw new Error(`${key} is not set (run npm run stack:up, or set it)`);
   return v;
 }
 
-async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
+async function withClient<T>(url: string, f: (c: pg.ClientBase) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
   if (process.env.KPI_DEBUG_ROLLUP) {
     const query = client.query.bind(client) as (...a: unknown[]) => unknown;
@@ -90,6 +96,19 @@ async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Prom
     return await f(client);
   } finally {
     await client.end();
+  }
+}
+
+/** A connection to the metrics store: from env.pool when there is one, else a client of its own. */
+async function withStore<T>(env: RollupEnv, f: (c: pg.ClientBase) => Promise<T>): Promise<T> {
+  if (!env.pool) return withClient(need(env, 'TIMESCALE_URL'), f);
+  const client = await env.pool.connect();
+  try {
+    // A pooled connection may carry an engine query's statement_timeout; loads may take longer.
+    await client.query('SET statement_timeout = 0');
+    return await f(client);
+  } finally {
+    client.release();
   }
 }
 
@@ -158,10 +177,12 @@ export async function readStatesWith(
 }
 
 export async function readStates(url: string): Promise<Map<string, RollupState>> {
-  return withClient(url, async (c) => {
-    await c.query(stateDdl());
-    return readStatesWith(async (sql) => (await c.query(sql)).rows);
-  });
+  return withClient(url, statesVia);
+}
+
+async function statesVia(c: pg.ClientBase): Promise<Map<string, RollupState>> {
+  await c.query(stateDdl());
+  return readStatesWith(async (sql) => (await c.query(sql)).rows);
 }
 
 /** Drops and recreates the rollup's objects, then loads everything: the cold build. */
@@ -171,10 +192,10 @@ export async function buildRollup(
   env: RollupEnv,
   o: { policy?: boolean } = {},
 ): Promise<LoadReport & { readonly policies: readonly string[] }> {
-  const url = need(env, 'TIMESCALE_URL');
+  need(env, 'TIMESCALE_URL');
   const t0 = performance.now();
   const policies: string[] = [];
-  await withClient(url, async (c) => {
+  await withStore(env, async (c) => {
     await c.query(stateDdl());
     // Unpublish under a new build id first (committed on its own), so a reader that planned on the old
     // build and reads while the objects are dropped and reloaded sees its answer is void.
@@ -229,9 +250,9 @@ export async function buildRollup(
  * publishes the watermark. A load interrupted before publishing is finished by the next refresh.
  */
 export async function refreshRollup(catalog: Catalog, r: RollupDef, env: RollupEnv): Promise<LoadReport> {
-  const url = need(env, 'TIMESCALE_URL');
+  need(env, 'TIMESCALE_URL');
   const trinoUrl = need(env, 'TRINO_URL');
-  const state = (await readStates(url)).get(r.name);
+  const state = (await withStore(env, statesVia)).get(r.name);
   if (!state || state.definition !== definitionText(r)) {
     throw new RollupNotBuiltError(
       `rollup ${r.name} is not built with this definition: build it first (\`kpi rollup build ${r.name}\`)`,
@@ -265,7 +286,7 @@ export async function refreshRollup(catalog: Catalog, r: RollupDef, env: RollupE
   let refreshMs = 0;
   let aggRows = 0;
   const sameBuild = `WHERE name = $1 AND build_id = ${Number(state.buildId)}`;
-  await withClient(url, async (c) => {
+  await withStore(env, async (c) => {
     const t1 = performance.now();
     await c.query('BEGIN');
     try {
@@ -339,7 +360,7 @@ GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
 
 /** Recomputes the aggregate's buckets touched by [from, to), one bucket of slack on each side. */
 async function refreshWindow(
-  c: pg.Client,
+  c: pg.ClientBase,
   catalog: Catalog,
   r: RollupDef,
   materialization: Materialization,
@@ -380,7 +401,7 @@ export interface RollupStatus {
 }
 
 export async function rollupStatus(catalog: Catalog, r: RollupDef, env: RollupEnv): Promise<RollupStatus> {
-  const state = (await readStates(need(env, 'TIMESCALE_URL'))).get(r.name) ?? null;
+  const state = (await withStore(env, statesVia)).get(r.name) ?? null;
   const high = await sourceHigh(catalog, r, need(env, 'TRINO_URL'));
   const stale = !state?.watermark || (high !== null && Date.parse(high) > Date.parse(state.watermark));
   return { state, sourceHigh: high, stale, matchesDefinition: state?.definition === definitionText(r) };

@@ -62,6 +62,9 @@ describe('service configuration from the environment', () => {
     ['QUERY_TIMEOUT_MS', '-5'],
     ['NODE_ENV', 'staging'],
     ['KAFKA_BROKERS', 'a:1, b:2'],
+    ['TIMESCALE_POOL_SIZE', '0'],
+    ['ROLLUP_REFRESH_SECONDS', 'often'],
+    ['ENABLE_OPTIMIZER', 'perhaps'],
   ])('names the bad variable %s=%s', (variable, value) => {
     try {
       loadConfig({ [variable]: value });
