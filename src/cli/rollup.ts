@@ -34,6 +34,10 @@ export async function rollupCommand(argv: readonly string[]): Promise<number> {
       console.log(
         `${r.name}: ${s.state?.watermark ? `watermark ${s.state.watermark}, ${s.state.aggRows} rows (${s.state.materialization})` : 'not built'}${
           s.state && !s.matchesDefinition ? ', built from another definition' : ''
+        }${
+          s.state?.loadedTo && s.state.loadedTo !== s.state.watermark
+            ? `, facts loaded up to ${s.state.loadedTo} but not published (the next refresh finishes it)`
+            : ''
         }; source up to ${s.sourceHigh ?? 'empty'}${s.stale ? ' — STALE' : ' — fresh'}`,
       );
     } else {
