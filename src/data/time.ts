@@ -3,39 +3,16 @@
  * sit exactly on bucket boundaries — UTC month/quarter/year starts, Monday week starts, and the local midnights, month starts
  * and DST changes of Europe/Berlin and America/New_York — so that bucketing bugs show in the numbers.
  */
+import { zoneOffsetMs } from '../plan/time.ts';
 import type { Random } from './random.ts';
 
 const DAY = 86_400_000;
 
-/** Offset of `zone` from UTC at `instant`, in ms (Berlin summer → +7_200_000). */
-function zoneOffset(instant: number, zone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(
-    get('year'),
-    get('month') - 1,
-    get('day'),
-    get('hour'),
-    get('minute'),
-    get('second'),
-  );
-  return asUtc - instant;
-}
-
 /** The instant when the local wall clock in `zone` shows y-m-d 00:00 (m is 1-based). */
 export function localMidnight(y: number, m: number, d: number, zone: string): number {
   const naive = Date.UTC(y, m - 1, d);
-  let instant = naive - zoneOffset(naive, zone);
-  instant = naive - zoneOffset(instant, zone);
+  let instant = naive - zoneOffsetMs(naive, zone);
+  instant = naive - zoneOffsetMs(instant, zone);
   return instant;
 }
 
