@@ -2,7 +2,7 @@
  * Text → AST plus syntax diagnostics. Lexing and parsing recover from errors (Chevrotain's
  * re-sync and single-token insertion/deletion), so one run reports several problems at once.
  */
-import type { CstNode, IRecognitionException, IToken } from 'chevrotain';
+import type { CstNode, ILexingResult, IRecognitionException, IToken } from 'chevrotain';
 import type * as C from '../../grammar/cst.d.ts';
 import { parser } from '../../grammar/parser.ts';
 import { KpiLexer } from '../../grammar/tokens.ts';
@@ -124,12 +124,7 @@ function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: 
     };
   }
   const lexed = KpiLexer.tokenize(text);
-  const diagnostics: Diagnostic[] = lexed.errors.map((e) => ({
-    severity: 'error',
-    code: 'syntax',
-    message: lexerMessage(text, e.offset),
-    span: pointSpan(e.offset, e.line ?? 1, e.column ?? 1, e.length),
-  }));
+  const diagnostics = lexerDiagnostics(text, lexed);
   parser.input = lexed.tokens;
   const cst = rule(parser);
   diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text)));
@@ -138,6 +133,16 @@ function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: 
     return { value: null, diagnostics };
   }
   return { value: build(cst), diagnostics };
+}
+
+/** The lexer's errors as positioned syntax diagnostics. */
+function lexerDiagnostics(text: string, lexed: ILexingResult): Diagnostic[] {
+  return lexed.errors.map((e) => ({
+    severity: 'error',
+    code: 'syntax',
+    message: lexerMessage(text, e.offset),
+    span: pointSpan(e.offset, e.line ?? 1, e.column ?? 1, e.length),
+  }));
 }
 
 function lexerMessage(text: string, offset: number): string {
@@ -167,12 +172,7 @@ export function parseProgram(text: string): ParsedProgram {
       brokenIds: [],
     };
   const lexed = KpiLexer.tokenize(text);
-  const diagnostics: Diagnostic[] = lexed.errors.map((e) => ({
-    severity: 'error',
-    code: 'syntax',
-    message: lexerMessage(text, e.offset),
-    span: pointSpan(e.offset, e.line ?? 1, e.column ?? 1, e.length),
-  }));
+  const diagnostics = lexerDiagnostics(text, lexed);
   const chunks: IToken[][] = [];
   for (const t of lexed.tokens) {
     const name = t.tokenType.name;
