@@ -11,6 +11,7 @@ import type {
   Grain,
   Measure,
   RowExpr,
+  ScalarFunction,
   Span,
   ValueType,
 } from '../ir/kpi.ts';
@@ -23,7 +24,7 @@ import {
   type ColumnAlias,
   RowLowering,
   SCALARS,
-  scalarType,
+  scalarCall,
   TIME_FUNCTIONS,
   type Typed,
 } from './lower-row.ts';
@@ -227,12 +228,13 @@ export class FormulaLowering {
         e.fn,
         didYouMean(fn, ALL_FUNCTIONS).hint,
       );
-    const args = e.args.map((a) => this.lower(a));
-    if (args.some((a) => !a)) return null;
-    const typed = args.map((a) => a!);
-    const type = scalarType(fn as never, typed, spec, e.args.length);
-    if (typeof type !== 'string') return this.fail(type.code, type.message, e);
-    return { ir: { kind: 'call', fn: fn as never, args: typed.map((a) => a.ir) }, type };
+    return scalarCall<FormulaExpr>(
+      fn as ScalarFunction,
+      spec,
+      e,
+      e.args.map((a) => this.lower(a)),
+      (code, message, at) => this.fail(code, message, at),
+    ) as Typed<FormulaExpr> | null;
   }
 
   private timeFunction(fn: string, e: CallExpr): Typed<FormulaExpr> | null {

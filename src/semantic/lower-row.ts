@@ -237,13 +237,32 @@ export class RowLowering {
       );
     if (e.star || e.distinct || e.where)
       return this.fail('bad-arguments', `${fn}(…) takes plain values (no *, distinct or where)`, e);
-    const args = e.args.map((a) => this.lower(a, ctx));
-    if (args.some((a) => !a)) return null;
-    const typed = args.map((a) => a!);
-    const type = scalarType(fn as ScalarFunction, typed, spec, e.args.length);
-    if (typeof type !== 'string') return this.fail(type.code, type.message, e);
-    return { ir: { kind: 'call', fn: fn as ScalarFunction, args: typed.map((a) => a.ir) }, type };
+    return scalarCall(
+      fn as ScalarFunction,
+      spec,
+      e,
+      e.args.map((a) => this.lower(a, ctx)),
+      (code, message, at) => this.fail(code, message, at),
+    );
   }
+}
+
+/**
+ * A scalar function call (row or formula) over its lowered arguments: null when an argument failed
+ * (already reported), else typed by scalarType or its problem reported at the call.
+ */
+export function scalarCall<T>(
+  fn: ScalarFunction,
+  spec: { min: number; max: number },
+  e: Expr,
+  args: readonly (Typed<T> | null)[],
+  fail: (code: string, message: string, at: Expr) => null,
+): Typed<{ readonly kind: 'call'; readonly fn: ScalarFunction; readonly args: readonly T[] }> | null {
+  if (args.some((a) => !a)) return null;
+  const typed = args.map((a) => a!);
+  const type = scalarType(fn, typed, spec, args.length);
+  if (typeof type !== 'string') return fail(type.code, type.message, e);
+  return { ir: { kind: 'call', fn, args: typed.map((a) => a.ir) }, type };
 }
 
 /** Result type of a scalar function, or the problem with its arguments. */
