@@ -14,7 +14,7 @@ import type { PgPools } from '../exec/postgres-run.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
-import { LiveOptimizer, rollupsRead, runChecked } from '../optimize/live.ts';
+import { LiveOptimizer, runChecked } from '../optimize/live.ts';
 import { readStatesWith } from '../rollup/build.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
@@ -142,7 +142,7 @@ export async function engineFactoryFor(
         holds: () => live.holds(ctx, plan),
         signal: o?.signal,
       });
-      if (rollupsRead(plan).length > 0) onRollupRun(checked.voided ? 'void' : 'kept');
+      if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
       if (checked.voided)
         log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
       return checked.result;

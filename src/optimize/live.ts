@@ -61,6 +61,8 @@ export function answerHolds(
 
 export interface CheckedRun<R> {
   readonly result: R;
+  /** Whether the plan read rollups (only then is its answer checked). */
+  readonly readRollups: boolean;
   /** True when the rollup answer was void and the raw plan answered. */
   readonly voided: boolean;
 }
@@ -76,15 +78,15 @@ export async function runChecked<R>(o: {
   readonly holds: () => Promise<boolean>;
   readonly signal?: AbortSignal | undefined;
 }): Promise<CheckedRun<R>> {
-  if (rollupsRead(o.plan).length === 0) return { result: await o.run(), voided: false };
+  if (rollupsRead(o.plan).length === 0) return { result: await o.run(), readRollups: false, voided: false };
   const holds = () => o.holds().catch(() => false);
   try {
     const result = await o.run();
-    if (await holds()) return { result, voided: false };
+    if (await holds()) return { result, readRollups: true, voided: false };
   } catch (error) {
     if (o.signal?.aborted || (await holds())) throw error;
   }
-  return { result: await o.runRaw(), voided: true };
+  return { result: await o.runRaw(), readRollups: true, voided: true };
 }
 
 /** Facts as comparable text: a reload that changes nothing keeps the generation (and memoized plans). */

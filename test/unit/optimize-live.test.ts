@@ -141,14 +141,18 @@ describe('runChecked', () => {
 
   it('keeps an answer that holds, and replaces a void one by the raw plan', async () => {
     const ok = run({ holds: true });
-    expect(await ok.result).toEqual({ result: 'rollup answer', voided: false });
+    expect(await ok.result).toEqual({ result: 'rollup answer', readRollups: true, voided: false });
     const void_ = run({ holds: false });
-    expect(await void_.result).toEqual({ result: 'raw answer', voided: true });
+    expect(await void_.result).toEqual({ result: 'raw answer', readRollups: true, voided: true });
     expect(void_.calls).toEqual(['run', 'holds', 'raw']);
   });
 
   it('answers raw when the run failed because its rollup changed, and rethrows other failures', async () => {
-    expect(await run({ holds: false, fails: true }).result).toEqual({ result: 'raw answer', voided: true });
+    expect(await run({ holds: false, fails: true }).result).toEqual({
+      result: 'raw answer',
+      readRollups: true,
+      voided: true,
+    });
     await expect(run({ holds: true, fails: true }).result).rejects.toThrow(/relation does not exist/);
     const aborted = AbortSignal.abort();
     await expect(run({ holds: false, fails: true, signal: aborted }).result).rejects.toThrow();
@@ -156,7 +160,7 @@ describe('runChecked', () => {
 
   it('never checks a plan that reads no rollup', async () => {
     const r = run({ holds: false, plan: rawPlan });
-    expect(await r.result).toEqual({ result: 'rollup answer', voided: false });
+    expect(await r.result).toEqual({ result: 'rollup answer', readRollups: false, voided: false });
     expect(r.calls).toEqual(['run']);
   });
 });
