@@ -4,6 +4,7 @@ import { type Diagnostic, formatDiagnostic } from '../../src/ir/diagnostic.ts';
 import { analyzeFormula, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 import { featureKpis } from '../unit/compile-kpis.ts';
 import { type GoldenEnv, readGoldens, render, writeGolden } from './compile-golden.ts';
+import { expectFolderMatchesManifest, UPDATE_GOLDEN } from './golden-files.ts';
 
 const catalog = loadCatalog();
 // The real front end: demo definitions (seed mrr and cac, fixtures/demo-kpis.kpi) and inline DSL; plus a
@@ -32,13 +33,13 @@ const env: GoldenEnv = {
 };
 
 const cases = readGoldens();
-const update = process.env.UPDATE_GOLDEN === '1';
 
 describe('golden SQL per dialect (fixtures/golden/sql)', () => {
-  it('has fixtures', () => expect(cases.length).toBeGreaterThan(0));
+  it('holds exactly the fixtures manifest.json lists', () => expectFolderMatchesManifest('sql'));
   it.each(cases.map((c) => [c.file, c] as const))('%s', (_, c) => {
+    if (c.sections.query === undefined) throw new Error(`${c.file} is missing or has no --- query section`);
     const actual = render(c, env);
-    if (update) {
+    if (UPDATE_GOLDEN) {
       writeGolden(c, actual);
       return;
     }

@@ -5,7 +5,7 @@
  * fixed here (no server). `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/optimize-golden.test.ts`
  * rewrites them; review the diff like code.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
@@ -17,6 +17,7 @@ import type { OptimizeContext, RollupFacts } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+import { expectFolderMatchesManifest, expectGoldenFile } from './golden-files.ts';
 
 const DIR = fileURLToPath(new URL('../../fixtures/golden/optimize/', import.meta.url));
 const catalog = loadCatalog();
@@ -160,13 +161,18 @@ const CASES: [string, MetricQuery, OptimizeContext?][] = [
 ];
 
 describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
-  if (!existsSync(DIR)) mkdirSync(DIR, { recursive: true });
+  it('holds exactly the fixtures manifest.json lists, one per case', () => {
+    expectFolderMatchesManifest('optimize');
+    expect(CASES.map(([name]) => `${name}.txt`).sort()).toEqual(
+      readdirSync(DIR)
+        .filter((f) => f.endsWith('.txt'))
+        .sort(),
+    );
+  });
   for (const [name, query, ctx] of CASES) {
     it(name, () => {
       const text = `# query: ${JSON.stringify(query)}\n${explain({ catalog, registry, context: ctx ?? context, env }, query).text}\n`;
-      const file = `${DIR}${name}.txt`;
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(file)) writeFileSync(file, text);
-      expect(text).toBe(readFileSync(file, 'utf8'));
+      expectGoldenFile(`${DIR}${name}.txt`, text);
     });
   }
 
