@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { formatDiagnostic } from '../../src/ir/diagnostic.ts';
 import {
