@@ -6,15 +6,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
+import { type Diagnostic, formatDiagnostic } from '../../src/ir/diagnostic.ts';
 import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { CompileError } from '../../src/plan/errors.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { printPlan } from '../../src/plan/print.ts';
+import { analyzeFormula, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+import { featureKpis } from '../unit/compile-kpis.ts';
 import { manifest } from './golden-files.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/sql/', import.meta.url));
@@ -46,7 +50,8 @@ export function readGoldens(): GoldenCase[] {
 }
 
 export function writeGolden(c: GoldenCase, generated: Record<string, string>): void {
-  const sections = { ...generated, ...(c.sections.oracle ? { oracle: c.sections.oracle } : {}) };
+  const sections: Record<string, string> = { ...generated };
+  if (c.sections.oracle) sections.oracle = c.sections.oracle;
   const body = SECTIONS.filter((s) => sections[s] !== undefined)
     .map((s) => `--- ${s}\n${sections[s]}\n`)
     .join('');
@@ -125,4 +130,35 @@ export function render(c: GoldenCase, env: GoldenEnv): Record<string, string> {
     });
   }
   return out;
+}
+
+const failOn = (what: string, diagnostics: readonly Diagnostic[]) => {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length) throw new Error(errors.map((d) => formatDiagnostic(what, d)).join('\n'));
+};
+
+/**
+ * The real front end: demo definitions (seed mrr and cac, fixtures/demo-kpis.kpi) and inline DSL; plus a
+ * few KPIs built as IR for what the DSL keeps from reaching the planner (KPI-level filters, cycles).
+ */
+export function goldenEnv(): GoldenEnv {
+  const catalog = loadCatalog();
+  const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+  for (const k of featureKpis(catalog)) {
+    if (['eu_purchases', 'eu_arpa', 'loop_a', 'loop_b'].includes(k.id)) registry.set(k.id, k);
+  }
+  return {
+    catalog,
+    registry,
+    dsl: (text) => {
+      const r = analyzeFormula(text, { catalog, registry });
+      failOn('dsl', r.diagnostics);
+      return r.kpis[0]!;
+    },
+    filter: (text) => {
+      const r = parseFilter(text, { catalog, registry });
+      failOn('where', r.diagnostics);
+      return r.expr!;
+    },
+  };
 }
