@@ -1,11 +1,8 @@
 #!/usr/bin/env node
-// `npx kpi …`: runs the TypeScript CLI through tsx (no build step).
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npx kpi …`: runs the built CLI (dist/<stamp>/cli.mjs). In a checkout, an edited source rebuilds it
+// first (scripts/build.mjs, esbuild, about a second); otherwise start-up is node plus the modules a
+// command needs.
+import { ensureBuilt } from '../scripts/build.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const dir = await ensureBuilt();
+await import(new URL(`file://${dir}/cli.mjs`).href);

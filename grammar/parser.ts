@@ -10,10 +10,16 @@
  */
 import { CstParser, type IToken } from 'chevrotain';
 import * as T from './tokens.ts';
+import { SKIP_GRAMMAR_VALIDATIONS } from './validations.ts';
 
 export class KpiParser extends CstParser {
   constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, nodeLocationTracking: 'full' });
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: 'full',
+      skipValidations: SKIP_GRAMMAR_VALIDATIONS,
+    });
     this.performSelfAnalysis();
   }
 

@@ -2,7 +2,9 @@
  * Tokens of the KPI language. Keywords are case-insensitive; an identifier that merely starts with a
  * keyword (`order_count`, `ends_at`) stays an identifier through `longer_alt`.
  */
+
 import { createToken, Lexer, type TokenType } from 'chevrotain';
+import { SKIP_GRAMMAR_VALIDATIONS } from './validations.ts';
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/ });
 /** `` `any name` `` — a name that is not a plain identifier (a doubled backtick escapes one). */
@@ -140,7 +142,11 @@ export const ALL_TOKENS: TokenType[] = [
   Semicolon,
 ];
 
-export const KpiLexer = new Lexer(ALL_TOKENS, { ensureOptimizations: false, positionTracking: 'full' });
+export const KpiLexer = new Lexer(ALL_TOKENS, {
+  ensureOptimizations: false,
+  positionTracking: 'full',
+  skipValidations: SKIP_GRAMMAR_VALIDATIONS,
+});
 
 /** Words that end a duration after a number (`7 days`, `1 month`). */
 export const DURATION_UNITS: Readonly<Record<string, string>> = {

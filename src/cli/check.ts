@@ -1,11 +1,11 @@
 /**
  * `kpi check FILE…|- [--json] [--print] [--no-demo]` — checks KPI definitions (DSL, or seed JSON: one
- * KPIDefinition or an array) and prints `file:line:col: error code: message`. Exit 1 on errors.
- * The demo KPIs are known by default, so a file may derive from them (`--no-demo` to start empty).
+ * KPIDefinition or an array) and prints `file:line:col: error code: message` with the source line and
+ * a caret under the problem. Exit 1 on errors. The demo KPIs are known by default, so a file may derive
+ * from them (`--no-demo`, or a `--catalog` of one's own, to start empty).
  */
 import { readFileSync } from 'node:fs';
-import { loadCatalog } from '../catalog/load.ts';
-import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
+import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import {
   analyzeDefinitions,
@@ -15,25 +15,44 @@ import {
   printKpi,
   printRollup,
 } from '../semantic/index.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { type CommandSpec, flag, parseCommandArgs, stringOption, UsageError } from './args.ts';
+import { loadCatalogOption } from './definitions.ts';
+import { renderDiagnostics, styleFor } from './render.ts';
+import { rootCauses } from './root-causes.ts';
+
+export const spec: CommandSpec = {
+  name: 'kpi check',
+  synopsis: 'FILE…|-',
+  summary: 'Check KPI definitions (DSL, or the seed JSON) and print diagnostics; exit 1 on errors.',
+  positionals: true,
+  options: {
+    json: { type: 'boolean', help: 'print {ok, files: [{file, kpis, rollups, diagnostics}]} for tools' },
+    print: { type: 'boolean', help: 'also print each KPI as the DSL it analyzes to (seed JSON → DSL)' },
+    'no-demo': { type: 'boolean', help: 'check without the demo KPIs known' },
+  },
+  notes:
+    'example:\n  kpi check fixtures/demo-kpis.kpi my-kpis.kpi\n  echo "kpi x = sum(payments.subscriptions.amount)" | kpi check -',
+};
 
 function readInput(file: string): string {
   return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
 }
 
 export async function checkCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['json', 'print', 'no-demo', 'help']);
-  if (args.values.help || args.positional.length === 0) {
-    throw new UsageError(
-      'usage: kpi check FILE…|- [--json] [--print] [--no-demo] [--catalog catalog.json]\n  --print  also print each KPI as the DSL it analyzes to (seed JSON → DSL)',
-    );
-  }
-  const catalog = loadCatalog(args.values.catalog);
-  const registry: Map<string, KpiIR> = args.values['no-demo']
-    ? new Map()
-    : loadRegistry(DEMO_KPI_FILES, catalog).registry;
-  const reports: { file: string; kpis: string[]; rollups: string[]; diagnostics: readonly Diagnostic[] }[] =
-    [];
+  const args = parseCommandArgs(spec, argv);
+  if (args.positional.length === 0)
+    throw new UsageError('kpi check: name the files to check, or - for stdin (see kpi check --help)');
+  const catalogFile = stringOption(args, 'catalog');
+  const catalog = loadCatalogOption(catalogFile);
+  const registry: Map<string, KpiIR> =
+    flag(args, 'no-demo') || catalogFile ? new Map() : loadRegistry(DEMO_KPI_FILES, catalog).registry;
+  const reports: {
+    file: string;
+    kpis: string[];
+    rollups: string[];
+    diagnostics: readonly Diagnostic[];
+    source?: string;
+  }[] = [];
   for (const file of args.positional) {
     let text: string;
     try {
@@ -64,7 +83,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
       result = analyzeDsl(text, ctx);
     }
     for (const k of result.kpis) registry.set(k.id, k);
-    if (args.values.print && !args.values.json) {
+    if (flag(args, 'print') && !flag(args, 'json')) {
       for (const k of result.kpis) console.log(printKpi(k, catalog));
       for (const r of result.rollups) console.log(printRollup(r));
     }
@@ -73,16 +92,27 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
       kpis: result.kpis.map((k) => k.id),
       rollups: result.rollups.map((r) => r.name),
       diagnostics: result.diagnostics,
+      source: text,
     });
   }
   const errors = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
-  if (args.values.json) {
-    console.log(JSON.stringify({ ok: errors === 0, files: reports }, null, 2));
+  if (flag(args, 'json')) {
+    const files = reports.map(({ source: _, ...r }) => r);
+    console.log(JSON.stringify({ ok: errors === 0, files }, null, 2));
   } else {
-    for (const r of reports) for (const d of r.diagnostics) console.log(formatDiagnostic(r.file, d));
+    const style = styleFor(process.stdout);
+    let shownErrors = 0;
+    for (const r of reports) {
+      const { shown, note } = rootCauses(r.diagnostics);
+      shownErrors += shown.filter((d) => d.severity === 'error').length;
+      if (shown.length > 0) console.log(renderDiagnostics(r.file, shown, r.source, style));
+      if (note) console.log(`${r.file}: note: ${note}`);
+    }
     const kpis = reports.reduce((n, r) => n + r.kpis.length, 0);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const following = errors - shownErrors;
     console.error(
-      `${errors === 0 ? 'ok' : `${errors} error${errors === 1 ? '' : 's'}`}: ${kpis} KPI${kpis === 1 ? '' : 's'} checked`,
+      `${errors === 0 ? 'ok' : `${plural(shownErrors, 'error')}${following > 0 ? ` (and ${following} that follow from them)` : ''}`}: ${plural(kpis, 'KPI')} checked`,
     );
   }
   return errors > 0 ? 1 : 0;

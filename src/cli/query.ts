@@ -6,23 +6,45 @@ import { answerHolds, rollupsRead, runChecked } from '../optimize/live.ts';
 import { readStates } from '../rollup/build.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import { readStackEnv } from '../stack/env.ts';
-import { parseArgs } from './args.ts';
-import { METRIC_USAGE, metricArgs } from './metric-args.ts';
+import { type CommandSpec, flag, parseCommandArgs, stringOption, UsageError } from './args.ts';
+import { METRIC_OPTIONS, metricArgs } from './metric-args.ts';
 
-export const usage = `kpi query ${METRIC_USAGE}
-  [--format table|json]  json: [{"time": ISO, "<dim>": …, "value": number|null}]
-  [--rollups FILE]       rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json)
-  [--no-optimize]        run the raw plan (no rollups, no engine choice by the optimizer)`;
+export const spec: CommandSpec = {
+  name: 'kpi query',
+  summary: 'Run a KPI query and print its rows (time, dimensions, value).',
+  options: {
+    ...METRIC_OPTIONS,
+    format: {
+      type: 'string',
+      value: 'table|json',
+      help: 'json: [{"time": ISO, "<dim>": …, "value": number|null}]',
+    },
+    rollups: {
+      type: 'string',
+      value: 'FILE',
+      help: 'rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json)',
+    },
+    'no-optimize': {
+      type: 'boolean',
+      help: 'run the raw plan (no rollups, no engine choice by the optimizer)',
+    },
+  },
+  notes: `where it runs: the stack in .stack/env, or TRINO_URL, PAYMENTS_DB_URL, USERS_DB_URL, ANALYTICS_DB_URL,
+TIMESCALE_URL in the environment.`,
+};
 
 export async function queryCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['no-optimize']);
+  const args = parseCommandArgs(spec, argv);
+  const format = stringOption(args, 'format') ?? 'table';
+  if (format !== 'table' && format !== 'json')
+    throw new UsageError(`--format ${format} is not one of table, json`);
   const { definitions, query, dialect } = await metricArgs(args, 'auto');
   const env = { ...readStackEnv(), ...pick(process.env) };
   // The optimizer chooses rollups and the engine itself, so it only runs when no dialect is forced.
   const ctx =
-    args.values['no-optimize'] || dialect !== 'auto'
+    flag(args, 'no-optimize') || dialect !== 'auto'
       ? undefined
-      : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, args.values.rollups);
+      : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, stringOption(args, 'rollups'));
   const engineWith = (optimizer?: ReturnType<typeof optimizerFor>) =>
     createEngine({
       catalog: definitions.catalog,
@@ -46,7 +68,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
         })
       : { result: await engine.run(query), voided: false };
     if (voided) console.error('-- a rollup changed while the query ran: answered from the sources instead');
-    if ((args.values.format ?? 'table') === 'json') {
+    if (format === 'json') {
       console.log(JSON.stringify(result.rows));
     } else {
       const columns = ['time', ...query.dimensions, 'value'];

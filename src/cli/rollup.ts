@@ -1,34 +1,62 @@
 /** `kpi rollup build|refresh|status NAME|all` — rollups in the metrics store (see src/rollup). */
-import { loadCatalog } from '../catalog/load.ts';
 import { buildRollup, refreshRollup, rollupStatus } from '../rollup/build.ts';
 import { ddlPreview } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import { readStackEnv } from '../stack/env.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { type CommandSpec, flag, parseCommandArgs, stringOption, suggest, UsageError } from './args.ts';
+import { loadCatalogOption } from './definitions.ts';
 
-export const usage = `kpi rollup build|refresh|status|ddl NAME|all [--rollups FILE] [--policy]
+const ACTIONS = ['build', 'refresh', 'status', 'ddl'] as const;
+
+export const spec: CommandSpec = {
+  name: 'kpi rollup',
+  synopsis: 'build|refresh|status|ddl NAME|all',
+  summary: 'Build, refresh or show the status of rollups in the metrics store (TIMESCALE_URL or .stack/env).',
+  positionals: true,
+  options: {
+    rollups: {
+      type: 'string',
+      value: 'FILE',
+      help: 'rollup definitions (JSON; default fixtures/demo-rollups.json)',
+    },
+    policy: { type: 'boolean', help: 'build/ddl: also the refresh policy a real TimescaleDB runs by itself' },
+  },
+  notes: `actions:
   build    drop and recreate the rollup, load every source row, refresh (cold)
   refresh  load the source rows after the watermark and refresh the changed buckets
   status   watermark, rows, whether source rows are newer (stale)
-  ddl      print the DDL (with --policy, the refresh policy a real TimescaleDB runs by itself)`;
+  ddl      print the DDL`,
+};
 
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
 
 export async function rollupCommand(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, ['policy']);
-  const [action, name] = args.positional;
-  if (!action || !name || !['build', 'refresh', 'status', 'ddl'].includes(action))
-    throw new UsageError(usage);
-  const catalog = loadCatalog();
-  const all = loadRollups(catalog, args.values.rollups ?? undefined);
+  const args = parseCommandArgs(spec, argv);
+  const [action, name, ...extra] = args.positional;
+  if (!action || !ACTIONS.includes(action as (typeof ACTIONS)[number])) {
+    const guess = action ? suggest(action, ACTIONS) : undefined;
+    throw new UsageError(
+      `kpi rollup: ${action ? `unknown action "${action}"${guess ? ` (did you mean ${guess}?)` : ''}` : 'give an action'}: build, refresh, status or ddl (see kpi rollup --help)`,
+    );
+  }
+  if (!name) throw new UsageError(`kpi rollup ${action}: name a rollup, or all`);
+  if (extra.length > 0) throw new UsageError(`kpi rollup: unexpected argument "${extra[0]}"`);
+  const catalog = loadCatalogOption(stringOption(args, 'catalog'));
+  const all = loadRollups(catalog, stringOption(args, 'rollups'));
   const chosen = name === 'all' ? all : all.filter((r) => r.name === name);
   if (chosen.length === 0) {
-    throw new UsageError(`no rollup "${name}"; known: ${all.map((r) => r.name).join(', ')}`);
+    const guess = suggest(
+      name,
+      all.map((r) => r.name),
+    );
+    throw new UsageError(
+      `no rollup "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${all.map((r) => r.name).join(', ')}`,
+    );
   }
   const env = readStackEnv();
   for (const r of chosen) {
     if (action === 'ddl') {
-      console.log(ddlPreview(catalog, r, { policy: args.values.policy === 'true' }));
+      console.log(ddlPreview(catalog, r, { policy: flag(args, 'policy') }));
     } else if (action === 'status') {
       const s = await rollupStatus(catalog, r, env);
       console.log(
@@ -43,7 +71,7 @@ export async function rollupCommand(argv: readonly string[]): Promise<number> {
     } else {
       const rep =
         action === 'build'
-          ? await buildRollup(catalog, r, env, { policy: args.values.policy === 'true' })
+          ? await buildRollup(catalog, r, env, { policy: flag(args, 'policy') })
           : await refreshRollup(catalog, r, env);
       console.log(
         `${r.name}: ${action} loaded ${rep.factRows} fact rows for [${rep.from ?? '-∞'}, ${rep.to}) in ${ms(rep.loadMs)}, refresh ${ms(rep.refreshMs)}${rep.ddlMs ? `, ddl ${ms(rep.ddlMs)}` : ''}; ${rep.aggRows} rows (${rep.materialization})`,

@@ -3,24 +3,21 @@
  * dialect) and run it on Trino or directly on PostgreSQL, under a concurrency limit and a timeout.
  * Documented in src/exec/README.md; keep its shape stable.
  */
-import type { Catalog, Connection } from '../catalog/types.ts';
-import { chooseDialect, DIALECTS } from '../emit/choose.ts';
+import type { Catalog } from '../catalog/types.ts';
 import type { Dialect } from '../emit/dialect.ts';
-import { emitSql } from '../emit/emit.ts';
 import type { Param } from '../emit/params.ts';
-import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
-import { planQuery, type Registry } from '../plan/planner.ts';
-import { planHash } from '../plan/print.ts';
+import type { Registry } from '../plan/planner.ts';
 import { formatInZone, parseInstant } from '../plan/time.ts';
+import { type Compiled, type CompileOptions, compileQuery, type DialectPreference } from './compile.ts';
 import { EngineError } from './errors.ts';
 import { Semaphore } from './limiter.ts';
 import { PgPools, runPostgres, SHARED_SERVER, SINGLE_CONNECTION_SERVER } from './postgres-run.ts';
 import { runTrino } from './trino-http.ts';
 
-export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
+export type { Compiled, CompileOptions, DialectPreference } from './compile.ts';
 
 export interface EngineOptions {
   readonly catalog: Catalog;
@@ -68,20 +65,6 @@ export const poolsFor = (env: Readonly<Record<string, string | undefined>>, stor
   new PgPools((url) =>
     url === env.TIMESCALE_URL ? { ...SINGLE_CONNECTION_SERVER, max: storeConnections } : SHARED_SERVER,
   );
-
-export interface CompileOptions {
-  readonly dialect?: DialectPreference;
-}
-
-export interface Compiled {
-  readonly plan: Plan;
-  readonly planHash: string;
-  readonly sql: string;
-  readonly params: readonly Param[];
-  readonly dialect: Dialect['name'];
-  /** The connection a direct dialect runs on; null for Trino. */
-  readonly connection: Connection | null;
-}
 
 export interface ResultRow {
   /** Bucket start as ISO 8601 with the query zone's offset; null when grain is null. */
@@ -158,30 +141,8 @@ export function createEngine(o: EngineOptions): KpiEngine {
   const runtime = o.runtime ?? createRuntime({ env: o.env, maxConcurrent: o.maxConcurrent });
   const { pools, limiter } = runtime;
 
-  function kpiOf(query: MetricQuery): KpiIR {
-    const kpi = o.registry.get(query.kpi);
-    if (!kpi) throw new CompileError('unknown-kpi', `no KPI "${query.kpi}" is defined`);
-    return kpi;
-  }
-
   function compile(query: MetricQuery, options: CompileOptions = {}): Compiled {
-    const kpi = kpiOf(query);
-    const planned = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
-    const { plan, catalog } = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
-    const preference = options.dialect ?? o.dialect ?? 'auto';
-    const choice = chooseDialect(plan, catalog);
-    // `auto` runs directly only where this process can reach that database; otherwise Trino does it.
-    const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
-    const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
-    const { sql, params } = emitSql(plan, dialect, catalog);
-    return {
-      plan,
-      planHash: planHash(plan),
-      sql,
-      params,
-      dialect: dialect.name,
-      connection: dialect.flags.federated ? null : choice.connection,
-    };
+    return compileQuery(o, query, options);
   }
 
   async function execute(c: Compiled, kpi: string, signal?: AbortSignal) {

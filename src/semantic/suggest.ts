@@ -1,7 +1,12 @@
 /** "did you mean …?" — the closest candidate by edit distance, when it is close enough to help. */
 
-export function editDistance(a: string, b: string): number {
+/**
+ * Levenshtein distance; with `transpositions`, two swapped neighbours count as one edit (optimal string
+ * alignment) — `--grian` is one slip from `--grain`.
+ */
+export function editDistance(a: string, b: string, transpositions = false): number {
   if (a === b) return 0;
+  if (transpositions) return osaDistance(a, b);
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = prev[0]!;
@@ -16,14 +21,34 @@ export function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-export function closest(word: string, candidates: Iterable<string>): string | undefined {
+function osaDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  options: { readonly transpositions?: boolean } = {},
+): string | undefined {
   const w = word.toLowerCase();
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
     if (c.toLowerCase() === w) continue;
     if (Math.abs(c.length - w.length) > 3) continue;
-    const d = editDistance(w, c.toLowerCase());
+    const d = editDistance(w, c.toLowerCase(), options.transpositions);
     if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
       best = c;
       bestDistance = d;

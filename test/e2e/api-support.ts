@@ -57,8 +57,9 @@ export async function startService(
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     child,
-    // npm dies of the signal at once (its own exit code says nothing), so the whole process group is
-    // signalled and awaited; the service's own clean exit shows as its final "stopped" line.
+    // SIGTERM to npm alone, as a process manager or a terminal sends it: npm forwards it to the service
+    // (`exec node …`, no shell in between), which finishes in-flight requests and stops. The group is
+    // awaited (and killed only after a minute) so nothing outlives the test.
     stop: async () => {
       const groupAlive = () => {
         try {
@@ -68,7 +69,7 @@ export async function startService(
           return false;
         }
       };
-      if (groupAlive()) process.kill(-child.pid!, 'SIGTERM');
+      if (child.exitCode === null) child.kill('SIGTERM');
       const deadline = Date.now() + 60_000;
       while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');

@@ -133,4 +133,31 @@ describe('kpi compile', () => {
     expect(grain.code).toBe(2);
     expect(grain.err).toMatch(/--grain fortnight is not one of/);
   });
+
+  it('--inline writes the values in place of the placeholders, quotes doubled, text in quotes untouched', async () => {
+    const where = ['--where', "region = 'it''s $1 ?'"];
+    const pg = await kpi(
+      'compile',
+      '--kpi',
+      'mrr',
+      '--grain',
+      'month',
+      ...range,
+      ...where,
+      '--dialect',
+      'postgres',
+      '--inline',
+    );
+    expect(pg.code).toBe(0);
+    const outsideQuotes = (sql: string) => sql.replace(/'(?:[^']|'')*'/g, "''");
+    expect(outsideQuotes(pg.out)).not.toMatch(/\$\d/);
+    expect(pg.out).toContain("CAST('2025-01-01T00:00:00.000Z' AS timestamptz)");
+    expect(pg.out).toContain(`(t0."region" = 'it''s $1 ?')`);
+    expect(pg.out).not.toContain('-- params');
+    const trino = await kpi('compile', '--kpi', 'mrr', '--grain', 'month', ...range, ...where, '--inline');
+    expect(trino.code).toBe(0);
+    expect(trino.out).toContain("TIMESTAMP '2025-01-01 00:00:00.000 UTC'");
+    expect(trino.out).toContain(`'it''s $1 ?'`);
+    expect(outsideQuotes(trino.out)).not.toContain('?');
+  });
 });

@@ -1,0 +1,193 @@
+/**
+ * The build: bundles the TypeScript sources into plain ES modules under `dist/<stamp>/` with esbuild, so
+ * `kpi` and `npm start` run node on JavaScript (no TypeScript loader at run time).
+ *
+ * - Entry points: `cli.mjs` (src/cli/run.ts), `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts);
+ *   shared code is split into chunks, and each command's modules stay behind dynamic imports, so
+ *   `kpi compile` loads no HTTP or database code.
+ * - npm packages stay external (node_modules at run time) — except Chevrotain, which is bundled: its
+ *   package entry loads lodash-es as ~600 separate modules (≈0.7 s), bundled it is one tree-shaken file.
+ * - `new URL('../../fixtures/…', import.meta.url)` in a source file must still find the project's files,
+ *   so each source's `import.meta.url` is rewritten to that source file's own URL.
+ * - `dist/<stamp>/`: the stamp changes with any input (source mtimes and names, lockfile, this script), so
+ *   concurrent builds never write into a directory someone runs from; `dist/current.json` names the newest.
+ *
+ * `ensureBuilt()` is what `bin/kpi.mjs` and `npm start` call: it returns the fresh build's directory,
+ * building first only when an input changed (a few ms of `stat` calls otherwise). Without `src/` (a
+ * deployed image) it trusts `dist/current.json`. `node scripts/build.mjs` builds (npm's `prepare`).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const INPUT_DIRS = ['src', 'grammar'];
+const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
+const ENTRIES = { cli: 'src/cli/run.ts', main: 'src/main.ts', data: 'src/data/cli.ts' };
+const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;
+
+/** FNV-1a over text, 32 bits as 8 hex digits (node:crypto costs more to load than this takes). */
+function fnv1a(text, seed = 0x811c9dc5) {
+  let h = seed >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** A hash of every input's path, size and mtime: any edit, added or deleted file changes it. */
+function inputStamp() {
+  const parts = [];
+  const hash = { update: (s) => parts.push(s) };
+  const visit = (path) => {
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (!s) return;
+    if (s.isDirectory()) {
+      for (const name of readdirSync(path).sort()) {
+        if (name !== 'node_modules' && !name.startsWith('.')) visit(join(path, name));
+      }
+    } else if (/\.(ts|mts|mjs|json|js)$/.test(path)) {
+      hash.update(`${relative(root, path)}\0${s.size}\0${s.mtimeMs}\n`);
+    }
+  };
+  for (const d of INPUT_DIRS) visit(join(root, d));
+  for (const f of INPUT_FILES) visit(join(root, f));
+  const text = parts.join('');
+  // Two seeds: 64 bits, so two different inputs sharing a build directory is not a practical concern.
+  return fnv1a(text) + fnv1a(text, 0x01234567).slice(0, 4);
+}
+
+const hasSources = () => existsSync(join(root, 'src'));
+
+function current() {
+  try {
+    return JSON.parse(readFileSync(join(dist, 'current.json'), 'utf8')).dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directory of an up-to-date build, building it first when needed. */
+export async function ensureBuilt({ quiet = true } = {}) {
+  if (!hasSources()) {
+    const dir = current();
+    if (!dir) throw new Error(`no build in ${dist} and no sources to build from`);
+    return join(dist, dir);
+  }
+  const stamp = inputStamp();
+  const dir = join(dist, stamp);
+  if (existsSync(join(dir, 'done'))) return dir;
+  await build(stamp, quiet);
+  return dir;
+}
+
+/** Rewrites `import.meta.url` in our own sources to the source file's URL (see the header). */
+const sourceUrlPlugin = {
+  name: 'source-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.(ts|mts)$/ }, (args) => {
+      if (args.path.includes('node_modules')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return { contents: text, loader: 'ts' };
+      // Relative to the build directory (dist/<stamp>/, one level below dist/), so a moved checkout or
+      // a copied image (dist/ beside fixtures/, sql/) still resolves.
+      const rel = JSON.stringify(relative(join(dist, 'stamp'), args.path).split('\\').join('/'));
+      const expr = `new URL(${rel}, import.meta.url).href`;
+      return { contents: text.replaceAll('import.meta.url', expr), loader: 'ts' };
+    });
+  },
+};
+
+/** npm packages are loaded from node_modules at run time, except the ones bundled on purpose. */
+const externalPackagesPlugin = {
+  name: 'external-packages',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || !BUNDLED_PACKAGES.test(args.path)) {
+        return { path: args.path, external: true };
+      }
+      return undefined;
+    });
+  },
+};
+
+/**
+ * Chevrotain's grammar checks run once here, on the same grammar sources, so the bundles may skip them
+ * at every start (grammar/validations.ts): a grammar error fails the build instead.
+ */
+async function checkGrammar(esbuild, tmp) {
+  const out = join(tmp, 'grammar-check.mjs');
+  await esbuild({
+    stdin: {
+      contents: "import { KpiParser } from './grammar/parser.ts'; new KpiParser();",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    outfile: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    logLevel: 'error',
+    plugins: [externalPackagesPlugin],
+  });
+  await import(pathToFileURL(out).href);
+  rmSync(out);
+}
+
+async function build(stamp, quiet) {
+  const started = performance.now();
+  const { build: esbuild } = await import('esbuild');
+  const tmp = join(dist, `.tmp-${stamp}-${process.pid}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  await checkGrammar(esbuild, tmp);
+  await esbuild({
+    define: { KPI_GRAMMAR_CHECKED: 'true' },
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
+    outdir: tmp,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: 'linked',
+    // Smaller text parses faster at every start (the source map keeps stack traces readable).
+    minifyWhitespace: true,
+    minifySyntax: true,
+    logLevel: 'error',
+    plugins: [externalPackagesPlugin, sourceUrlPlugin],
+  });
+  writeFileSync(join(tmp, 'done'), `${new Date().toISOString()}\n`);
+  const dir = join(dist, stamp);
+  try {
+    renameSync(tmp, dir);
+  } catch (error) {
+    // Another process built the same inputs first: its build is identical.
+    rmSync(tmp, { recursive: true, force: true });
+    if (!existsSync(join(dir, 'done'))) throw error;
+  }
+  const pointer = join(dist, `.current-${process.pid}.json`);
+  writeFileSync(pointer, `${JSON.stringify({ dir: stamp })}\n`);
+  renameSync(pointer, join(dist, 'current.json'));
+  prune(stamp);
+  if (!quiet) console.error(`kpi-engine: built dist/${stamp} in ${Math.round(performance.now() - started)} ms`);
+}
+
+/** Older builds go once they are a minute old (a process started from one just before keeps it). */
+function prune(keep) {
+  const minute = Date.now() - 60_000;
+  for (const name of readdirSync(dist)) {
+    if (name === keep || name === 'current.json') continue;
+    const path = join(dist, name);
+    const s = statSync(path, { throwIfNoEntry: false });
+    if (s?.isDirectory() && s.mtimeMs < minute) rmSync(path, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  await ensureBuilt({ quiet: false });
+}
