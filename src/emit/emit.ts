@@ -8,9 +8,11 @@
 import { connectionOf } from '../catalog/resolve.ts';
 import type { Catalog, TableRef } from '../catalog/types.ts';
 import { assertNever, type Grain, type RowExpr } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Aggregate, Join, Plan, ValueExpr, WindowOp } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
+import { childrenOfValue } from '../plan/value-expr.ts';
 import { type Dialect, unsupported } from './dialect.ts';
 import { sqlNumber } from './literal.ts';
 import { type Param, ParamSink } from './params.ts';
@@ -328,6 +330,35 @@ class Emitter {
     return `SELECT ${[...keys, ...names.map((n) => `MAX(${n}) AS ${n}`)].join(', ')} FROM (${branches.join(' UNION ALL ')}) u${groupBy}`;
   }
 
+  /**
+   * Values the formula reads more than once (shared derived KPIs) become columns computed once: one
+   * CTE per dependency level over the joined rows, so the SQL grows with the DAG, not with its paths.
+   * Returns the relation the final SELECT reads.
+   */
+  private sharedValues(ctes: string[]): string {
+    const shared = this.plan.root.shared ?? [];
+    if (shared.length === 0) return 'joined';
+    const levelOf = new Map<string, number>();
+    const reads = (e: ValueExpr): number => {
+      if (e.kind === 'col') return levelOf.get(e.name) ?? 0;
+      return Math.max(0, ...childrenOfValue(e).map(reads));
+    };
+    const levels: string[][] = [];
+    for (const s of shared) {
+      const level = reads(s.value) + 1;
+      levelOf.set(s.name, level);
+      const columns = levels[level - 1] ?? [];
+      columns.push(`${this.value(s.value)} AS ${this.d.quote(s.name)}`);
+      levels[level - 1] = columns;
+    }
+    let from = 'joined';
+    for (const [i, columns] of levels.entries()) {
+      ctes.push(`shared${i + 1} AS (SELECT j.*, ${columns.join(', ')} FROM ${from} j)`);
+      from = `shared${i + 1}`;
+    }
+    return from;
+  }
+
   emit(): string {
     const p = this.plan;
     const q = this.d.quote;
@@ -351,13 +382,14 @@ class Emitter {
     }
     for (const a of j.inputs) ctes.push(`${q(a.name)} AS (${this.aggregate(a, j.timed)})`);
     ctes.push(`joined AS (${this.joined(j)})`);
+    const from = this.sharedValues(ctes);
     const select = [
       `${j.timed ? this.d.epochMs('j.bucket') : 'NULL'} AS ${q('time')}`,
       ...p.dimensions.map((name, i) => `j.d${i} AS ${q(name)}`),
       `${this.value(p.root.value)} AS ${q('value')}`,
     ];
     const order = [...(j.timed ? ['1'] : []), ...p.dimensions.map((_, i) => String(i + 2))];
-    return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM joined j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;
+    return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM ${from} j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;
   }
 }
 
@@ -401,6 +433,12 @@ export function emitSql(plan: Plan, dialect: Dialect, catalog: Catalog): Emitted
   }
   const e = new Emitter(dialect, catalog, plan);
   const text = e.emit();
+  if (text.length > LIMITS.MAX_SQL_CHARS) {
+    throw new CompileError(
+      'limit-exceeded',
+      `the SQL for KPI "${plan.kpi}" would be ${text.length} characters; ${limitText('MAX_SQL_CHARS')}`,
+    );
+  }
   const { sql, params } = e.params.finish(text, dialect.placeholders);
   return { sql, params, dialect: dialect.name };
 }

@@ -9,7 +9,9 @@ export type CompileErrorCode =
   | 'kpi-cycle'
   | 'unreachable-dimension'
   | 'unreachable-column'
-  | 'unsupported';
+  | 'unsupported'
+  /** A documented limit (src/ir/limits.ts) was crossed; the message names it. */
+  | 'limit-exceeded';
 
 export class CompileError extends Error {
   override readonly name = 'CompileError';

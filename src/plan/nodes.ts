@@ -166,10 +166,23 @@ export interface Join {
   readonly dimensions: readonly string[];
 }
 
+/**
+ * A value computed once and read by name (`col`) wherever it is used: a derived KPI (or a window's
+ * operand) that the formula reads more than once. Later entries may read earlier ones, so the SQL
+ * stays linear in the size of the KPIs' derivation DAG instead of exponential in its depth.
+ */
+export interface SharedValue {
+  readonly name: string;
+  readonly value: ValueExpr;
+  readonly type: ValueType;
+}
+
 /** The formula on top: one output column `value` next to `time` and the dimensions. */
 export interface Project {
   readonly kind: 'project';
   readonly input: Join;
+  /** Omitted when nothing is shared (the usual case), so such plans print and hash as before. */
+  readonly shared?: readonly SharedValue[];
   readonly value: ValueExpr;
   readonly type: ValueType;
 }

@@ -8,8 +8,6 @@ import type { Catalog, TableRef } from '../catalog/types.ts';
 import {
   type AggregateFn,
   assertNever,
-  type Duration,
-  type FormulaExpr,
   GRAINS,
   type Grain,
   type KpiIR,
@@ -19,6 +17,7 @@ import {
 } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from './errors.ts';
+import { FormulaPlanner, type Registry } from './formula-planner.ts';
 import {
   type Aggregate,
   aggregate,
@@ -31,32 +30,23 @@ import {
   type Plan,
   plan,
   project,
+  type SharedValue,
   type Spine,
   scan,
   spine,
   type TimeWindow,
   type ValueExpr,
-  type WindowOp,
 } from './nodes.ts';
 import { joinPath, tableKey } from './paths.ts';
-import { stableJson } from './print.ts';
 import { mapRowLeaves, tablesOf } from './row-expr.ts';
 import { isTimeZone, parseInstant } from './time.ts';
 
-export type Registry = ReadonlyMap<string, KpiIR>;
+export { periodWindow } from './formula-planner.ts';
+export type { Registry };
 
 export interface PlanContext {
   readonly catalog: Catalog;
   readonly registry: Registry;
-}
-
-/** A measure in the context of the KPI that declared it and every KPI that referenced that one. */
-interface Instance {
-  readonly name: string;
-  readonly kpi: KpiIR;
-  readonly measure: Measure;
-  readonly filters: readonly RowExpr[];
-  readonly window: readonly WindowOp[];
 }
 
 const COUNTS: readonly AggregateFn[] = ['count', 'count_distinct', 'approx_distinct'];
@@ -99,135 +89,6 @@ export function normalizeQuery(query: MetricQuery): {
     grain: query.grain,
     range: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
   };
-}
-
-class FormulaPlanner {
-  readonly instances: Instance[] = [];
-  private readonly byKey = new Map<string, Instance>();
-
-  constructor(private readonly registry: Registry) {}
-
-  plan(
-    e: FormulaExpr,
-    kpi: KpiIR,
-    filters: readonly RowExpr[],
-    window: readonly WindowOp[],
-    stack: readonly string[],
-  ): ValueExpr {
-    const rec = (x: FormulaExpr, w: readonly WindowOp[] = window) => this.plan(x, kpi, filters, w, stack);
-    switch (e.kind) {
-      case 'literal':
-        return e;
-      case 'measure_ref':
-        return { kind: 'col', name: this.instance(kpi, e.name, filters, window).name };
-      case 'kpi_ref': {
-        const target = this.registry.get(e.id);
-        if (!target) throw new CompileError('unknown-kpi', `KPI "${kpi.id}" refers to unknown KPI "${e.id}"`);
-        if (stack.includes(e.id)) {
-          throw new CompileError('kpi-cycle', `KPI references form a cycle: ${[...stack, e.id].join(' → ')}`);
-        }
-        return this.plan(target.formula, target, [...filters, ...target.filters], window, [...stack, e.id]);
-      }
-      case 'previous':
-        return rec(e.expr, [...window, { op: 'shift', ...positive(e.offset, 'previous') }]);
-      case 'growth': {
-        // (e − previous(e)) / previous(e); the emitter's safe division makes a 0 or missing previous NULL.
-        const current = rec(e.expr);
-        const previous = rec(e.expr, [...window, { op: 'shift', ...positive(e.offset, 'growth') }]);
-        return {
-          kind: 'binary',
-          op: '/',
-          left: { kind: 'binary', op: '-', left: current, right: previous },
-          right: previous,
-        };
-      }
-      case 'rolling':
-        return rec(e.expr, [...window, { op: 'trailing', ...positive(e.window, 'rolling') }]);
-      case 'to_date':
-        return rec(e.expr, [
-          ...window,
-          e.period === null ? { op: 'cumulative' } : { op: 'to_date', period: e.period },
-        ]);
-      case 'binary':
-        return { kind: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
-      case 'unary':
-        return { kind: 'unary', op: e.op, operand: rec(e.operand) };
-      case 'call':
-        return { kind: 'call', fn: e.fn, args: e.args.map((a) => rec(a)) };
-      case 'case':
-        return {
-          kind: 'case',
-          // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-          whens: e.whens.map((w) => ({ when: rec(w.when), then: rec(w.then) })),
-          else: e.else ? rec(e.else) : null,
-        };
-      case 'in':
-        return {
-          kind: 'in',
-          operand: rec(e.operand),
-          values: e.values.map((v) => rec(v)),
-          negated: e.negated,
-        };
-      case 'between':
-        return {
-          kind: 'between',
-          operand: rec(e.operand),
-          low: rec(e.low),
-          high: rec(e.high),
-          negated: e.negated,
-        };
-      case 'is_null':
-        return { kind: 'is_null', operand: rec(e.operand), negated: e.negated };
-      case 'like':
-        return { kind: 'like', operand: rec(e.operand), pattern: rec(e.pattern), negated: e.negated };
-      default:
-        return assertNever(e, 'formula expression');
-    }
-  }
-
-  private instance(
-    kpi: KpiIR,
-    name: string,
-    filters: readonly RowExpr[],
-    window: readonly WindowOp[],
-  ): Instance {
-    const measure = kpi.measures.find((m) => m.name === name);
-    if (!measure) throw new CompileError('unknown-measure', `KPI "${kpi.id}" has no measure "${name}"`);
-    // The seed's `timeRange.period` (`last_30_days`) makes the variable a trailing window at each bucket.
-    const period = measure.period ? periodWindow(measure.period) : null;
-    if (measure.period && !period) {
-      throw new CompileError(
-        'unsupported',
-        `measure "${name}" of KPI "${kpi.id}" has period "${measure.period}"; use last_<n>_<unit>s`,
-      );
-    }
-    const windows = period ? [...window, period] : window;
-    const key = stableJson({ kpi: kpi.id, name, filters, window: windows });
-    let inst = this.byKey.get(key);
-    if (!inst) {
-      inst = { name: `m${this.instances.length}`, kpi, measure, filters, window: windows };
-      this.byKey.set(key, inst);
-      this.instances.push(inst);
-    }
-    return inst;
-  }
-}
-
-/** `last_30_days` → trailing 30 day; `last_3_months` → trailing 3 month. */
-export function periodWindow(period: string): WindowOp | null {
-  const m = /^last_(\d+)_(minute|hour|day|week|month|quarter|year)s?$/.exec(period);
-  if (!m || Number(m[1]) <= 0) return null;
-  return { op: 'trailing', amount: Number(m[1]), unit: m[2] as Grain };
-}
-
-function positive(d: Duration, what: string): { amount: number; unit: Grain } {
-  if (!Number.isInteger(d.amount) || d.amount <= 0) {
-    throw new CompileError(
-      'invalid-query',
-      `${what}() needs a positive whole duration, got ${d.amount} ${d.unit}`,
-    );
-  }
-  return { amount: d.amount, unit: d.unit };
 }
 
 /** Builds the scan with every join the given column references need, and aliases for them. */
@@ -307,10 +168,13 @@ function valueType(e: ValueExpr, cols: ReadonlyMap<string, ValueType>): ValueTyp
       return e.type;
     case 'zero_fill':
       return valueType(e.operand, cols);
-    case 'binary':
+    case 'binary': {
       if (e.op === '/') return 'double';
       if (['=', '!=', '<', '<=', '>', '>=', 'and', 'or'].includes(e.op)) return 'boolean';
-      return valueType(e.left, cols) === valueType(e.right, cols) ? valueType(e.left, cols) : 'number';
+      // Each side once: evaluating a side twice made a chain of N additions cost 2^N.
+      const left = valueType(e.left, cols);
+      return left === valueType(e.right, cols) ? left : 'number';
+    }
     case 'unary':
       return e.op === 'not' ? 'boolean' : valueType(e.operand, cols);
     case 'in':
@@ -333,7 +197,10 @@ function valueType(e: ValueExpr, cols: ReadonlyMap<string, ValueType>): ValueTyp
 export function planQuery(kpi: KpiIR, query: MetricQuery, ctx: PlanContext): Plan {
   const { timezone, range, grain } = normalizeQuery(query);
   const formulas = new FormulaPlanner(ctx.registry);
-  let value = formulas.plan(kpi.formula, kpi, kpi.filters, [], [kpi.id]);
+  const planned = formulas.finish(
+    formulas.plan(kpi.formula, { kpi, filters: kpi.filters, window: [], stack: [kpi.id] }, 0),
+  );
+  let value = planned.value;
   if (formulas.instances.length === 0) {
     throw new CompileError('invalid-query', `KPI "${kpi.id}" has no measure to aggregate`);
   }
@@ -387,6 +254,11 @@ export function planQuery(kpi: KpiIR, query: MetricQuery, ctx: PlanContext): Pla
   if (only && value.kind === 'col' && COUNTS.includes(only.fn)) value = { kind: 'zero_fill', operand: value };
 
   const cols = new Map(aggregates.map((a) => [a.name, a.type] as const));
+  const shared: SharedValue[] = planned.shared.map((d) => {
+    const type = valueType(d.value, cols);
+    cols.set(d.name, type);
+    return { name: d.name, value: d.value, type };
+  });
   return plan({
     kpi: kpi.id,
     grain,
@@ -402,6 +274,7 @@ export function planQuery(kpi: KpiIR, query: MetricQuery, ctx: PlanContext): Pla
         timed: grain !== null,
         dimensions: Object.freeze([...query.dimensions]),
       }),
+      ...(shared.length > 0 ? { shared: deepFreeze(shared) } : {}),
       value: deepFreeze(value),
       type: valueType(value, cols),
     }),

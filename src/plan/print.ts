@@ -80,6 +80,8 @@ function printNode(node: PlanNode, depth: number, out: string[]): void {
   const pad = '  '.repeat(depth);
   switch (node.kind) {
     case 'project':
+      for (const s of node.shared ?? [])
+        out.push(`${pad}shared ${s.name} = ${printExpr(s.value)} :: ${s.type}`);
       out.push(`${pad}project value = ${printExpr(node.value)} :: ${node.type}`);
       printNode(node.input, depth + 1, out);
       return;

@@ -224,6 +224,13 @@ export const selectRollups: Rule = {
     }
     const j = join({ ...p.root.input, inputs: Object.freeze(aggregates) });
     const value = values.size > 0 ? replaceColumns(p.root.value, values) : p.root.value;
-    return { plan: planNode({ ...p, root: project({ ...p.root, input: j, value }) }), notes, choices };
+    const shared =
+      values.size > 0 && p.root.shared
+        ? Object.freeze(
+            p.root.shared.map((s) => Object.freeze({ ...s, value: replaceColumns(s.value, values) })),
+          )
+        : p.root.shared;
+    const root = project({ ...p.root, input: j, value, ...(shared ? { shared } : {}) });
+    return { plan: planNode({ ...p, root }), notes, choices };
   },
 };
