@@ -83,10 +83,36 @@ export const LineComment = createToken({
 });
 export const BlockComment = createToken({
   name: 'BlockComment',
-  pattern: /\/\*[\s\S]*?\*\//,
+  pattern: { exec: matchBlockComment },
+  start_chars_hint: ['/'],
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
+
+/**
+ * Where the next `*\/` is, remembered per input: a regex `/\*[\s\S]*?\*\//` rescans to the end of
+ * the text from every unterminated `/*`, so 240 KB of `/* ` took seconds (quadratic). With the close
+ * position remembered, each character is scanned once (`blockCommentScans` counts for the tests).
+ */
+const nextClose = { text: '', from: 0, at: -1 };
+export const blockCommentScans = { chars: 0 };
+
+function matchBlockComment(text: string, offset: number): RegExpExecArray | null {
+  if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
+  const from = offset + 2;
+  const known = nextClose.text === text && nextClose.from <= from && (nextClose.at === -1 || nextClose.at >= from);
+  if (!known) {
+    const at = text.indexOf('*/', from);
+    blockCommentScans.chars += (at === -1 ? text.length : at + 2) - from;
+    nextClose.text = text;
+    nextClose.from = from;
+    nextClose.at = at;
+  }
+  if (nextClose.at === -1) return null;
+  const match = [text.slice(offset, nextClose.at + 2)] as unknown as RegExpExecArray;
+  match.index = offset;
+  return match;
+}
 
 /** Order matters: comments before operators, keywords before Identifier, longer operators first. */
 export const ALL_TOKENS: TokenType[] = [

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
 import type { Decl, Expr } from './ast.ts';
 import { buildProgram, expression, tokenSpan, unquote } from './build-ast.ts';
+import { depthDiagnostic, nestingDiagnostic } from './limits.ts';
 
 export interface Parsed<T> {
   readonly value: T | null;
@@ -109,7 +110,12 @@ function endSpan(text: string): Span {
   return pointSpan(text.length, lines.length, (lines.at(-1)?.length ?? 0) + 1, 0);
 }
 
-function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: CstNode) => T): Parsed<T> {
+/** `end`: the offset just past the last token the rule consumed (closing parentheses included). */
+function run<T>(
+  text: string,
+  rule: (p: typeof parser) => CstNode,
+  build: (cst: CstNode) => T,
+): Parsed<T> & { end?: number } {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       value: null,
@@ -125,6 +131,8 @@ function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: 
   }
   const lexed = KpiLexer.tokenize(text);
   const diagnostics = lexerDiagnostics(text, lexed);
+  const tooDeep = nestingDiagnostic(lexed.tokens);
+  if (tooDeep) return { value: null, diagnostics: [...diagnostics, tooDeep] };
   parser.input = lexed.tokens;
   const cst = rule(parser);
   diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text)));
@@ -132,7 +140,10 @@ function run<T>(text: string, rule: (p: typeof parser) => CstNode, build: (cst: 
     diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
     return { value: null, diagnostics };
   }
-  return { value: build(cst), diagnostics };
+  const value = build(cst);
+  const deep = depthDiagnostic(value, pointSpan(0, 1, 1, 0));
+  const end = (cst.location?.endOffset ?? text.length - 1) + 1;
+  return deep ? { value: null, diagnostics: [deep] } : { value, diagnostics, end };
 }
 
 /** The lexer's errors as positioned syntax diagnostics. */
@@ -184,11 +195,16 @@ export function parseProgram(text: string): ParsedProgram {
   for (const [i, chunk] of chunks.entries()) {
     const from = chunk[0]!.startOffset;
     const to = i + 1 < chunks.length ? chunks[i + 1]![0]!.startOffset : text.length;
-    parser.input = chunk;
-    const cst = parser.program();
-    const errors = parser.errors.map((e) =>
-      syntaxDiagnostic(e, text, i + 1 < chunks.length ? 'end of the declaration' : 'end of the input'),
-    );
+    const tooDeep = nestingDiagnostic(chunk);
+    let cst: CstNode | null = null;
+    let errors: Diagnostic[] = tooDeep ? [tooDeep] : [];
+    if (!tooDeep) {
+      parser.input = chunk;
+      cst = parser.program();
+      errors = parser.errors.map((e) =>
+        syntaxDiagnostic(e, text, i + 1 < chunks.length ? 'end of the declaration' : 'end of the input'),
+      );
+    }
     const lexical = lexed.errors.some((e) => e.offset >= from && e.offset < to);
     if (errors.length > 0 || lexical) {
       diagnostics.push(...errors);
@@ -202,7 +218,13 @@ export function parseProgram(text: string): ParsedProgram {
       }
       continue;
     }
-    decls.push(...buildProgram(cst as C.ProgramCstNode));
+    const built = buildProgram(cst as C.ProgramCstNode);
+    const deep = depthDiagnostic(built, tokenSpan(chunk[0]!));
+    if (deep) {
+      diagnostics.push(deep);
+      continue;
+    }
+    decls.push(...built);
   }
   diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
   return { value: decls, diagnostics, brokenIds };
@@ -218,7 +240,8 @@ export function parseExpression(text: string): Parsed<Expr> {
   if (result.value === null) return result;
   // The expression rule stops at the first token it cannot use; anything left is an error.
   const lexed = KpiLexer.tokenize(text);
-  const end = result.value.span.end.offset;
+  // The rule's last token, not the value's span: `(a = 'x')` ends after its closing parenthesis.
+  const end = result.end ?? result.value.span.end.offset;
   const rest = lexed.tokens.find((t) => t.startOffset >= end);
   if (rest) {
     return {

@@ -52,6 +52,8 @@ export class FormulaPlanner {
   private readonly nodeIds = new WeakMap<object, number>();
   private nextNodeId = 0;
   private readonly filterKeys = new WeakMap<readonly RowExpr[], string>();
+  private readonly measureIndex = new WeakMap<KpiIR, ReadonlyMap<string, Measure>>();
+  private readonly measureKeys = new WeakMap<Measure, string>();
 
   constructor(private readonly registry: Registry) {}
 
@@ -181,13 +183,32 @@ export class FormulaPlanner {
     return id;
   }
 
-  private contextKey(c: Context): string {
+  private contextKey(c: Context, withKpi = true): string {
     let filters = this.filterKeys.get(c.filters);
     if (filters === undefined) {
       filters = stableJson(c.filters);
       this.filterKeys.set(c.filters, filters);
     }
-    return `${c.kpi.id}|${filters}|${stableJson(c.window)}`;
+    return `${withKpi ? c.kpi.id : ''}|${filters}|${stableJson(c.window)}`;
+  }
+
+  private measuresOf(kpi: KpiIR): ReadonlyMap<string, Measure> {
+    let byName = this.measureIndex.get(kpi);
+    if (!byName) {
+      byName = new Map(kpi.measures.map((m) => [m.name, m] as const));
+      this.measureIndex.set(kpi, byName);
+    }
+    return byName;
+  }
+
+  /** What a measure computes, without its name. */
+  private measureKey(m: Measure): string {
+    let key = this.measureKeys.get(m);
+    if (key === undefined) {
+      key = stableJson({ ...m, name: undefined });
+      this.measureKeys.set(m, key);
+    }
+    return key;
   }
 
   /**
@@ -233,7 +254,7 @@ export class FormulaPlanner {
     filters: readonly RowExpr[],
     window: readonly WindowOp[],
   ): Instance {
-    const measure = kpi.measures.find((m) => m.name === name);
+    const measure = this.measuresOf(kpi).get(name);
     if (!measure) throw new CompileError('unknown-measure', `KPI "${kpi.id}" has no measure "${name}"`);
     // The seed's `timeRange.period` (`last_30_days`) makes the variable a trailing window at each bucket.
     const period = measure.period ? periodWindow(measure.period) : null;
@@ -244,7 +265,9 @@ export class FormulaPlanner {
       );
     }
     const windows = period ? [...window, period] : window;
-    const key = stableJson({ kpi: kpi.id, name, filters, window: windows });
+    // One instance per distinct aggregate: the same `sum(x)` written 1,000 times (or in two derived
+    // KPIs) under the same filters and window is aggregated once.
+    const key = `${this.measureKey(measure)}|${this.contextKey({ kpi, filters, window: windows, stack: [] }, false)}`;
     let inst = this.byKey.get(key);
     if (!inst) {
       inst = { name: `m${this.instances.length}`, kpi, measure, filters, window: windows };
