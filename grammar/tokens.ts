@@ -100,7 +100,8 @@ export const blockCommentScans = { chars: 0 };
 function matchBlockComment(text: string, offset: number): RegExpExecArray | null {
   if (text.charCodeAt(offset) !== 47 || text.charCodeAt(offset + 1) !== 42) return null;
   const from = offset + 2;
-  const known = nextClose.text === text && nextClose.from <= from && (nextClose.at === -1 || nextClose.at >= from);
+  const known =
+    nextClose.text === text && nextClose.from <= from && (nextClose.at === -1 || nextClose.at >= from);
   if (!known) {
     const at = text.indexOf('*/', from);
     blockCommentScans.chars += (at === -1 ? text.length : at + 2) - from;
