@@ -123,4 +123,32 @@ POM
   rm -rf "$MONGO_LIB" && mv "$MONGO_LIB.partial" "$MONGO_LIB"
 fi
 
+# --- Trino's own clients, for the SQL endpoint's tests (test/integration/sql-endpoint-*) -----------------
+# The CLI's executable jar and the JDBC driver from Maven Central; the Python client, SQLAlchemy's trino
+# dialect and pandas in a virtualenv. Each is skipped when present, so a second run stays offline.
+CLIENTS="$CACHE/trino-clients"
+if [[ ! -f "$CLIENTS/.kpi-complete-$TRINO_VERSION" ]]; then
+  say "fetching the Trino CLI and JDBC driver $TRINO_VERSION into $CLIENTS"
+  mkdir -p "$CLIENTS"
+  [[ -s "$CLIENTS/trino-cli-$TRINO_VERSION-executable.jar" ]] ||
+    mvn_quiet "$DEP_PLUGIN:copy" -Dartifact="io.trino:trino-cli:$TRINO_VERSION:jar:executable" -DoutputDirectory="$CLIENTS"
+  [[ -s "$CLIENTS/trino-jdbc-$TRINO_VERSION.jar" ]] ||
+    mvn_quiet "$DEP_PLUGIN:copy" -Dartifact="io.trino:trino-jdbc:$TRINO_VERSION" -DoutputDirectory="$CLIENTS"
+  touch "$CLIENTS/.kpi-complete-$TRINO_VERSION"
+fi
+PY_VENV="$CACHE/python-trino"
+PY_PACKAGES=('trino[sqlalchemy]==0.340.0' 'pandas>=2,<3')
+if [[ ! -f "$PY_VENV/.kpi-complete" ]]; then
+  if command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    say "installing the trino Python client, SQLAlchemy and pandas into $PY_VENV"
+    rm -rf "$PY_VENV"
+    python3 -m venv "$PY_VENV"
+    "$PY_VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}" ||
+      die "pip install ${PY_PACKAGES[*]} failed (is PyPI reachable?)"
+    touch "$PY_VENV/.kpi-complete"
+  else
+    say "warning: python3 with venv is missing: the Python client tests of the SQL endpoint will be skipped"
+  fi
+fi
+
 [[ -n ${KPI_INSTALL_QUIET:-} ]] || say "ok (java: $java_home, trino: $TRINO_HOME, mongo-java-server: $MONGO_LIB)"

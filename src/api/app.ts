@@ -7,6 +7,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
+import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { ReportStore } from '../store/reports-store.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
@@ -19,6 +20,7 @@ import { metricRoutes } from './routes/metrics.ts';
 import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollupRoutes } from './routes/rollups.ts';
+import { sqlRoutes } from './routes/sql.ts';
 import { systemRoutes } from './routes/system.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -35,6 +37,8 @@ export interface AppDeps {
   /** null: auth is off (the service then binds to 127.0.0.1). */
   readonly auth: Authenticator | null;
   readonly health: readonly HealthCheck[];
+  /** Trino's client protocol at /v1/statement (the kpi catalog + pass-through); absent: not served. */
+  readonly sql?: SqlEndpoint | null;
   readonly scheduler?: { isRunning(): boolean } | null;
   readonly serviceName: string;
   readonly cacheTtlSeconds: number;
@@ -74,6 +78,11 @@ export function createApp(deps: AppDeps): App {
     c.set('principal', null);
     if (!deps.auth || c.req.path === '/health') return next();
     const principal = await deps.auth.authenticate(c.req.header('authorization'));
+    if (c.req.path.startsWith('/v1/')) {
+      // Trino's protocol: any valid token may send statements on to Trino; the kpi catalog checks read:kpis.
+      c.set('principal', principal);
+      return next();
+    }
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) && !READ_ONLY_POSTS.has(c.req.path);
     requireScope(principal, write ? 'write:kpis' : 'read:kpis');
     c.set('principal', principal);
@@ -108,5 +117,6 @@ export function createApp(deps: AppDeps): App {
   reportRoutes(app, deps);
   rollupRoutes(app, deps);
   systemRoutes(app, deps);
+  sqlRoutes(app, deps);
   return app;
 }

@@ -15,6 +15,7 @@ import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClientOnPool } from '../store/pg-client.ts';
@@ -201,7 +202,28 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     log(`scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE})`);
   }
 
+  const sqlEndpoint = createSqlEndpoint({
+    registry: () => definitions.registry(),
+    catalog,
+    answer: (query) => queries.rows(query),
+    explain: async (query) => {
+      const engine = queries.engine();
+      const compiled = await queries.compile(query, engine);
+      const optimizer = engine.explain?.(query);
+      return [
+        `MetricQuery: ${JSON.stringify(query)}`,
+        '',
+        optimizer ??
+          `dialect: ${compiled.dialect}\n${compiled.sql}\nparameters: ${JSON.stringify(compiled.params)}`,
+      ].join('\n');
+    },
+    trinoUrl: config.TRINO_URL ?? null,
+    defaultTimeZone: config.SCHEDULER_TIMEZONE,
+  });
+  closers.push(async () => sqlEndpoint.close());
+
   const app = createApp({
+    sql: sqlEndpoint,
     definitions,
     queries,
     reports: new ReportStore(sql),

@@ -261,6 +261,21 @@ export class QueryService {
     };
   }
 
+  /**
+   * One MetricQuery's rows, cached as the metric routes are (plan hash + bind parameters + definition
+   * versions; invalidated with the KPI): what the SQL endpoint answers a KPI table query with.
+   */
+  async rows(query: MetricQuery): Promise<RunResult['rows']> {
+    const engine = this.engine();
+    const compiled = await this.compile(query, engine);
+    const versions = this.o.definitions.versionVector(query.kpi);
+    const key = `rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`;
+    const hit = await this.o.cache.getOrCompute(key, this.o.definitions.closure(query.kpi), async () =>
+      JSON.stringify((await this.run(query, engine)).rows),
+    );
+    return JSON.parse(hit.body) as RunResult['rows'];
+  }
+
   /** The seed's MetricResponse: value over the range and the trend against the previous range. */
   value(kpiId: string, params: MetricParams): Promise<CachedResult> {
     return this.cached('value', kpiId, params, (kpi) => {

@@ -1,0 +1,276 @@
+/**
+ * Trino's client protocol at /v1/statement: POST a statement, follow `nextUri` for pages, DELETE to
+ * cancel. Statements on the kpi catalog are answered here (see statement.ts for the split); all others
+ * are forwarded to Trino untouched (pass-through.ts). Works on web Request/Response so the HTTP layer
+ * only mounts it.
+ */
+import type { Catalog } from '../catalog/types.ts';
+import type { KpiIR } from '../ir/kpi.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import { isTimeZone } from '../plan/time.ts';
+import { queryError, SqlError, toSqlError } from './errors.ts';
+import type { EngineRow } from './kpi-rows.ts';
+import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
+import { TrinoUpstream } from './pass-through.ts';
+import { type QueryResults, stats } from './protocol.ts';
+import { runLocal } from './run-local.ts';
+import { readSession, type Session } from './session.ts';
+import { classify, type Statement } from './statement.ts';
+
+export interface SqlEndpointDeps {
+  /** The live KPI registry: tables appear and change with the definitions, no restart. */
+  readonly registry: () => ReadonlyMap<string, KpiIR>;
+  /** Source catalog (dimension column types). */
+  readonly catalog: Catalog;
+  /** Answers one MetricQuery through the service's cached engine path. */
+  readonly answer: (query: MetricQuery, signal: AbortSignal) => Promise<readonly EngineRow[]>;
+  /** EXPLAIN text for a MetricQuery (optimizer steps and SQL). */
+  readonly explain: (query: MetricQuery) => Promise<string>;
+  /** null: the embedded default — only the kpi catalog is served. */
+  readonly trinoUrl: string | null;
+  readonly defaultTimeZone: string;
+  readonly now?: () => Date;
+  /** A query nobody polls for this long is cancelled (default 5 min, Trino's query.client.timeout). */
+  readonly abandonAfterMs?: number;
+  readonly pageRows?: number;
+  /** How long a poll waits for a result before answering "still running" (default 1 s, as Trino). */
+  readonly maxWaitMs?: number;
+  readonly maxQueries?: number;
+}
+
+/** Who is calling, as the HTTP layer authenticated them. */
+export interface Caller {
+  readonly subject: string | null;
+  /** The read:kpis scope (or auth off): may read the kpi catalog. */
+  readonly canReadKpis: boolean;
+}
+
+export interface SqlEndpoint {
+  statement(request: Request, caller: Caller): Promise<Response>;
+  poll(request: Request, caller: Caller): Promise<Response>;
+  cancel(request: Request, caller: Caller): Promise<Response>;
+  close(): void;
+}
+
+const MAX_STATEMENT_CHARS = 1_000_000;
+const LOCAL_PATH = /^\/v1\/statement\/kpi\/([A-Za-z0-9_]+)\/([0-9a-f]+)\/(\d{1,9})$/;
+const TRINO_PATH = /^\/v1\/statement\/(queued|executing|partialCancel)\/[A-Za-z0-9_.\-/]+$/;
+
+function publicBase(request: Request): string {
+  const url = new URL(request.url);
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+  return `${proto && /^https?$/.test(proto) ? proto : url.protocol.slice(0, -1)}://${host && /^[\w.:[\]-]+$/.test(host) ? host : url.host}`;
+}
+
+const json = (body: QueryResults, headers: readonly (readonly [string, string])[] = []) => {
+  const h = new Headers({ 'content-type': 'application/json' });
+  for (const [k, v] of headers) h.append(k, v);
+  return new Response(JSON.stringify(body), { status: 200, headers: h });
+};
+
+export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
+  const pageRows = deps.pageRows ?? 10_000;
+  const maxWaitMs = deps.maxWaitMs ?? 1_000;
+  const local = new LocalQueries({
+    abandonAfterMs: deps.abandonAfterMs ?? 300_000,
+    maxQueries: deps.maxQueries ?? 1_000,
+  });
+  const upstream = deps.trinoUrl ? new TrinoUpstream(deps.trinoUrl) : null;
+  const now = deps.now ?? (() => new Date());
+
+  /** A statement that failed before it ran: one final page with the error, as Trino answers syntax errors. */
+  const failed = (error: unknown, base: string): Response => {
+    const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_failed_kpi`;
+    return json({
+      id,
+      infoUri: `${base}/v1/query/${id}`,
+      stats: stats('FAILED', 0),
+      error: queryError(toSqlError(error)),
+      warnings: [],
+    });
+  };
+
+  /** X-Trino-* headers sent on to Trino: the client's own, its user, never our Authorization. */
+  const upstreamHeaders = (request: Request, session: Session, caller: Caller): Record<string, string> => {
+    const out: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      if (name.startsWith('x-trino-')) out[name] = value;
+    });
+    if (session.catalog === 'kpi') {
+      // Trino has no catalog kpi: a statement sent on from a kpi session names its tables in full.
+      delete out['x-trino-catalog'];
+      delete out['x-trino-schema'];
+    }
+    out['x-trino-user'] = session.user ?? caller.subject ?? 'kpi-engine';
+    const agent = request.headers.get('user-agent');
+    if (agent) out['user-agent'] = agent;
+    return out;
+  };
+
+  const page = (q: LocalQuery, token: number, base: string): Response => {
+    const infoUri = `${base}/v1/query/${q.id}`;
+    const elapsed = performance.now() - q.startedAt;
+    const uriOf = (t: number) => `${base}/v1/statement/kpi/${q.id}/${q.slug}/${t}`;
+    if (q.error) {
+      local.forget(q);
+      return json({
+        id: q.id,
+        infoUri,
+        stats: stats('FAILED', elapsed),
+        error: queryError(q.error),
+        warnings: [],
+      });
+    }
+    const r = q.result;
+    if (!r) {
+      return json({
+        id: q.id,
+        infoUri,
+        nextUri: uriOf(token),
+        stats: stats(token === 0 ? 'QUEUED' : 'RUNNING', elapsed),
+        warnings: [],
+      });
+    }
+    const pages = Math.max(1, Math.ceil(r.rows.length / pageRows));
+    const data = r.rows.slice(token * pageRows, (token + 1) * pageRows);
+    const last = token + 1 >= pages;
+    if (last) local.forget(q);
+    return json(
+      {
+        id: q.id,
+        infoUri,
+        ...(last ? {} : { nextUri: uriOf(token + 1), partialCancelUri: uriOf(token + 1) }),
+        columns: r.columns,
+        ...(data.length > 0 || r.updateType ? { data } : {}),
+        stats: stats(last ? 'FINISHED' : 'RUNNING', elapsed, r.rows.length),
+        warnings: [],
+        ...(r.updateType ? { updateType: r.updateType } : {}),
+      },
+      r.headers,
+    );
+  };
+
+  const waitFor = async (q: LocalQuery) => {
+    if (q.result || q.error) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([q.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)))]);
+    clearTimeout(timer);
+  };
+
+  const runContext = (session: Session) => {
+    const zone = session.timeZone ?? deps.defaultTimeZone;
+    if (!isTimeZone(zone)) throw new SqlError('NOT_SUPPORTED', `Time zone not supported: ${zone}`);
+    return { session, zone, now: now(), registry: deps.registry(), catalog: deps.catalog, deps, upstream };
+  };
+
+  return {
+    async statement(request, caller) {
+      const base = publicBase(request);
+      try {
+        const declared = Number(request.headers.get('content-length') ?? 0);
+        if (declared > MAX_STATEMENT_CHARS * 4)
+          throw new SqlError(
+            'QUERY_TEXT_TOO_LARGE',
+            'Query text length exceeds the maximum length (1000000)',
+          );
+        const sql = await request.text();
+        if (sql.length > MAX_STATEMENT_CHARS)
+          throw new SqlError(
+            'QUERY_TEXT_TOO_LARGE',
+            `Query text length (${sql.length}) exceeds the maximum length (${MAX_STATEMENT_CHARS})`,
+          );
+        if (sql.trim() === '') throw new SqlError('SYNTAX_ERROR', 'SQL statement is empty');
+        const session = readSession(request.headers);
+        const statement: Statement = classify(sql, session);
+        if (statement.kind === 'trino') {
+          if (!upstream) {
+            throw new SqlError(
+              'NOT_SUPPORTED',
+              'no federation engine is configured (TRINO_URL is not set): this kpi-engine serves only the kpi catalog',
+            );
+          }
+          return await upstream.forward(
+            {
+              method: 'POST',
+              path: '/v1/statement',
+              headers: upstreamHeaders(request, session, caller),
+              body: sql,
+            },
+            base,
+          );
+        }
+        if (!caller.canReadKpis)
+          throw new SqlError('PERMISSION_DENIED', 'Access Denied: the kpi catalog needs the read:kpis scope');
+        const ctx = runContext(session);
+        const q = local.start(
+          (signal): Promise<LocalResult> =>
+            runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),
+        );
+        await waitFor(q);
+        return page(q, 0, base);
+      } catch (error) {
+        return failed(error, base);
+      }
+    },
+
+    async poll(request, caller) {
+      const base = publicBase(request);
+      const path = new URL(request.url).pathname;
+      const m = LOCAL_PATH.exec(path);
+      if (m) {
+        const q = local.get(m[1]!, m[2]!);
+        if (!q) return new Response('Query not found', { status: 404 });
+        const token = Number(m[3]);
+        if (token > q.token + 1) return new Response('Invalid token', { status: 410 });
+        q.token = Math.max(q.token, token);
+        local.touch(q);
+        await waitFor(q);
+        return page(q, token, base);
+      }
+      if (upstream && TRINO_PATH.test(path) && !path.includes('..')) {
+        try {
+          const session = readSession(request.headers);
+          return await upstream.forward(
+            {
+              method: 'GET',
+              path: `${path}${new URL(request.url).search}`,
+              headers: upstreamHeaders(request, session, caller),
+            },
+            base,
+          );
+        } catch (error) {
+          return failed(error, base);
+        }
+      }
+      return new Response('Not found', { status: 404 });
+    },
+
+    async cancel(request, caller) {
+      const path = new URL(request.url).pathname;
+      const m = LOCAL_PATH.exec(path);
+      if (m) {
+        const q = local.get(m[1]!, m[2]!);
+        if (q) local.cancel(q);
+        return new Response(null, { status: 204 });
+      }
+      if (upstream && TRINO_PATH.test(path) && !path.includes('..')) {
+        try {
+          const session = readSession(request.headers);
+          return await upstream.forward(
+            { method: 'DELETE', path, headers: upstreamHeaders(request, session, caller) },
+            publicBase(request),
+          );
+        } catch {
+          return new Response(null, { status: 204 });
+        }
+      }
+      return new Response('Not found', { status: 404 });
+    },
+
+    close() {
+      local.close();
+      upstream?.close();
+    },
+  };
+}
