@@ -41,7 +41,8 @@ describe.skipIf(noEngine !== null)('the Docker image', () => {
     }
     expect(healthy).toBe(true);
     // The slim image has no ps: the command lines of PID 1 and its child from /proc.
-    const cmdline = (pid: string) => docker('exec', container, 'sh', '-c', `tr '\\0' ' ' < /proc/${pid}/cmdline`);
+    const cmdline = (pid: string) =>
+      docker('exec', container, 'sh', '-c', `tr '\\0' ' ' < /proc/${pid}/cmdline`);
     expect(cmdline('1')).toBe('/usr/bin/tini -- node scripts/start.mjs');
     const child = docker('exec', container, 'sh', '-c', 'cat /proc/1/task/1/children').split(' ')[0]!;
     expect(cmdline(child)).toBe('node scripts/start.mjs');
