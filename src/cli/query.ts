@@ -7,6 +7,7 @@ import { readStates } from '../rollup/build.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import { readStackEnv } from '../stack/env.ts';
 import { type CommandSpec, flag, parseCommandArgs, stringOption, UsageError } from './args.ts';
+import { embeddedDemo, HOW_TO_CONFIGURE } from './embedded.ts';
 import { METRIC_OPTIONS, metricArgs } from './metric-args.ts';
 
 export const spec: CommandSpec = {
@@ -30,7 +31,8 @@ export const spec: CommandSpec = {
     },
   },
   notes: `where it runs: the stack in .stack/env, or TRINO_URL, PAYMENTS_DB_URL, USERS_DB_URL, ANALYTICS_DB_URL,
-TIMESCALE_URL in the environment.`,
+TIMESCALE_URL in the environment; with none of them, an embedded database with the demo data set
+(DEMO_SCALE, default 0.01; loaded once into KPI_CACHE_DIR, default ~/.cache/kpi-engine).`,
 };
 
 export async function queryCommand(argv: readonly string[]): Promise<number> {
@@ -39,15 +41,21 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
   if (format !== 'table' && format !== 'json')
     throw new UsageError(`--format ${format} is not one of table, json`);
   const { definitions, query, dialect } = await metricArgs(args, 'auto');
-  const env = { ...readStackEnv(), ...pick(process.env) };
+  const configured = { ...readStackEnv(), ...pick(process.env) };
+  // Nothing configured (no stack, no connection variables): the embedded demo, as `npm start` runs it.
+  const demo =
+    SOURCE_VARIABLES.some((k) => configured[k]) || stringOption(args, 'catalog')
+      ? null
+      : await embedded(dialect);
+  const env = demo ? demo.env : configured;
   // The optimizer chooses rollups and the engine itself, so it only runs when no dialect is forced.
   const ctx =
-    flag(args, 'no-optimize') || dialect !== 'auto'
+    demo || flag(args, 'no-optimize') || dialect !== 'auto'
       ? undefined
       : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, stringOption(args, 'rollups'));
   const engineWith = (optimizer?: ReturnType<typeof optimizerFor>) =>
     createEngine({
-      catalog: definitions.catalog,
+      catalog: demo ? demo.catalog : definitions.catalog,
       registry: definitions.registry,
       env,
       dialect,
@@ -83,7 +91,20 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
   } finally {
     await engine.close();
     if (raw !== engine) await raw.close();
+    await demo?.close();
   }
+}
+
+const SOURCE_VARIABLES = ['TRINO_URL', 'PAYMENTS_DB_URL', 'USERS_DB_URL', 'ANALYTICS_DB_URL'] as const;
+
+async function embedded(dialect: string) {
+  if (dialect === 'trino') throw new UsageError(`--dialect trino needs TRINO_URL; ${HOW_TO_CONFIGURE}`);
+  const scale = Number(process.env.DEMO_SCALE ?? 0.01);
+  if (!(scale > 0 && scale <= 1))
+    throw new UsageError(`DEMO_SCALE must be a number in (0, 1], got "${process.env.DEMO_SCALE}"`);
+  console.error(`-- no sources configured: the embedded demo database (demo data at scale ${scale})`);
+  console.error(`-- ${HOW_TO_CONFIGURE}`);
+  return embeddedDemo(scale, (line) => console.error(line));
 }
 
 /** The optimizer's context from what the metrics store says is built; none when it cannot be read. */
