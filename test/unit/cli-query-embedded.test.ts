@@ -64,7 +64,7 @@ describe('kpi query with nothing configured', () => {
       )
     ).rows;
     expect(rows.map((r) => r.time)).toEqual(expected.map((r) => r.month));
-    rows.forEach((r, i) => expect(r.value).toBeCloseTo(expected[i]!.total, 6));
+    for (const [i, r] of rows.entries()) expect(r.value).toBeCloseTo(expected[i]!.total, 6);
     // The loaded database is kept: a second query does not load again and answers the same.
     const second = kpiQuery(args, cache);
     expect(second.status).toBe(0);
