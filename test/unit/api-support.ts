@@ -109,6 +109,8 @@ export class TestEngine {
   /** Makes run() wait this long first (timeouts, single-flight windows). */
   delayMs = 0;
   failWith: Error | null = null;
+  /** The last query run: what a route asked the engine for. */
+  lastQuery: MetricQuery | null = null;
 
   constructor(private readonly db: PGlite) {}
 
@@ -128,6 +130,7 @@ export class TestEngine {
     },
     run: async (query, options) => {
       this.runs++;
+      this.lastQuery = query;
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       if (options?.signal?.aborted)
         throw Object.assign(new Error('canceled'), { code: 'engine-timeout', name: 'EngineError' });

@@ -72,7 +72,18 @@ describe('health, Prometheus metrics, OpenAPI and reports', () => {
         '/health',
       ]),
     );
-    expect(doc.components.schemas.Error).toBeDefined();
+    // The one error shape every route documents: {error: {code, message, details}}, code and message required.
+    expect(doc.components.schemas.Error).toMatchObject({
+      type: 'object',
+      required: ['error'],
+      properties: {
+        error: {
+          type: 'object',
+          properties: { code: { type: 'string' }, message: { type: 'string' } },
+          required: expect.arrayContaining(['code', 'message']),
+        },
+      },
+    });
     expect(await (await h.app.request('/docs')).text()).toContain('/openapi.json');
   });
 
