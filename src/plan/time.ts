@@ -91,11 +91,29 @@ export function parseInstant(text: string, zone: string): number | undefined {
   const m = NAIVE.exec(text);
   if (!m) return undefined;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0'] = m;
-  const guess = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +frac.padEnd(3, '0'));
-  if (Number.isNaN(guess)) return undefined;
-  const first = guess - zoneOffsetMs(guess, zone);
-  const second = guess - zoneOffsetMs(first, zone);
-  return second;
+  const wall = Date.UTC(+y!, +mo! - 1, +d!, +h, +mi, +s, +frac.padEnd(3, '0'));
+  if (Number.isNaN(wall)) return undefined;
+  return wallToInstant(wall, zone);
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant when `zone`'s wall clock shows `wall` (its fields read as UTC), disambiguated as Temporal's
+ * default ('compatible') does: a time repeated by a fall-back is its earlier instant; a time skipped by a
+ * spring-forward moves forward by the gap (New York 02:30 on its DST day is 03:30 EDT). So a skipped
+ * midnight (America/Santiago in September) reads as the first instant of that local day, 01:00 — where
+ * PostgreSQL's and Trino's date_trunc put the day's start too.
+ */
+export function wallToInstant(wall: number, zone: string): number {
+  // The offsets in force a day either side; a wall time has at most two readings, one per offset.
+  const before = zoneOffsetMs(wall - DAY_MS, zone);
+  const after = zoneOffsetMs(wall + DAY_MS, zone);
+  const early = wall - Math.max(before, after);
+  const late = wall - Math.min(before, after);
+  if (zoneOffsetMs(early, zone) === wall - early) return early;
+  if (zoneOffsetMs(late, zone) === wall - late) return late;
+  return wall - before; // in a gap: read with the offset before it, which lands after it
 }
 
 /** `2025-03-30T00:00:00+01:00` — the instant in `zone`'s wall time with its offset (`Z` when 0). */
