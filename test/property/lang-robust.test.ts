@@ -47,7 +47,7 @@ const run = <T>(arb: fc.Arbitrary<T>, runs: number, check: (v: T) => void) => {
 };
 
 // Generous timeouts: the machine is shared; they bound a hang, they do not measure speed.
-describe(`robustness on noisy input (seed ${seed})`, { timeout: 300_000 * scale }, () => {
+describe(`robustness on noisy input (seed ${seed})`, { timeout: Math.max(120_000, 300_000 * scale) }, () => {
   it('token soup into analyzeDsl', () =>
     run(tokenSoup, 55_000, (t) => wellFormed(analyzeDsl(t, ctx).diagnostics, t)));
   it('mutated KPI declarations into analyzeDsl', () =>
