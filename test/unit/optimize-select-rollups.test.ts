@@ -1,0 +1,114 @@
+/**
+ * select-rollups decides on the facts that make a rollup's answer identical to the raw one: the range
+ * ends at or before the watermark (the end, not the start, is what must be covered), the range starts
+ * and ends on the rollup's bucket boundaries (a year rollup answers whole years only).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import type { Grain } from '../../src/ir/kpi.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import type { RollupDef } from '../../src/ir/rollup.ts';
+import { selectRollups } from '../../src/optimize/rules/select-rollups.ts';
+import type { OptimizeContext } from '../../src/optimize/types.ts';
+import { CompileError } from '../../src/plan/errors.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+
+const catalog = loadCatalog();
+const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+const revenue = registry.get('revenue')!;
+
+const rollup = (name: string, grain: Grain): RollupDef =>
+  Object.freeze({
+    name,
+    table: { source: 'payments', table: 'subscriptions' },
+    grain,
+    timezone: 'UTC',
+    dimensions: ['region'],
+    measures: [{ fn: 'sum', column: 'amount' }],
+    filter: null,
+  });
+
+function choose(r: RollupDef, start: string, end: string, watermark: string | null, grain: Grain = 'month') {
+  const query: MetricQuery = {
+    kpi: 'revenue',
+    grain,
+    range: { start, end },
+    timezone: 'UTC',
+    dimensions: [],
+    filters: [],
+  };
+  const plan = planQuery(revenue, query, { catalog, registry });
+  const ctx: OptimizeContext = {
+    catalog,
+    rollups: [r],
+    facts: new Map([[r.name, { watermark, rows: 10, buildId: '1' }]]),
+  };
+  const [choice] = selectRollups.apply(plan, ctx).choices!;
+  return choice!;
+}
+
+const MONTHLY = rollup('subscriptions_monthly', 'month');
+
+describe('select-rollups: watermark and alignment', () => {
+  it('answers from a rollup whose watermark is exactly the range end, not 1 ms before it', () => {
+    expect(
+      choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-03-01T00:00:00.000Z').chosen,
+    ).toBe('subscriptions_monthly');
+    const stale = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-28T23:59:59.999Z');
+    expect(stale.chosen).toBeNull();
+    expect(stale.rejected.join('\n')).toContain('stale for [2025-02-28T23:59:59.999Z, 2025-03-01T00:00:00.000Z)');
+  });
+
+  it('judges staleness by the range end: a watermark inside the range is stale', () => {
+    const c = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-01T00:00:00.000Z');
+    expect(c.chosen).toBeNull();
+    expect(c.rejected.join('\n')).toContain('stale');
+  });
+
+  it('never reads a rollup that was not built', () => {
+    expect(
+      choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', null).rejected.join('\n'),
+    ).toContain('not built');
+  });
+
+  it('uses it iff end <= watermark, for watermarks around the end (property)', () => {
+    const end = Date.UTC(2025, 6, 1);
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -40 * 86_400_000, max: 86_400_000 })),
+        (delta) => {
+          const watermark = new Date(end + delta).toISOString();
+          const c = choose(MONTHLY, '2025-01-01T00:00:00Z', new Date(end).toISOString(), watermark);
+          expect(c.chosen !== null).toBe(delta >= 0);
+        },
+      ),
+      { seed: 7401, numRuns: 200 },
+    );
+  });
+
+  it('a year rollup answers whole years only: not a range from a quarter or month start', () => {
+    const yearly = rollup('subscriptions_yearly', 'year');
+    const wm = '2027-01-01T00:00:00.000Z';
+    expect(choose(yearly, '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', wm, 'year').chosen).toBe(
+      'subscriptions_yearly',
+    );
+    for (const start of ['2025-04-01T00:00:00Z', '2025-02-01T00:00:00Z', '2025-07-01T00:00:00Z']) {
+      const c = choose(yearly, start, '2026-01-01T00:00:00Z', wm, 'year');
+      expect(c.chosen, start).toBeNull();
+      expect(c.rejected.join('\n')).toContain(`range start ${new Date(start).toISOString()} is not on a year boundary`);
+    }
+    const quarterly = rollup('subscriptions_quarterly', 'quarter');
+    expect(choose(quarterly, '2025-04-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter').chosen).toBe(
+      'subscriptions_quarterly',
+    );
+    expect(
+      choose(quarterly, '2025-05-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter').chosen,
+    ).toBeNull();
+  });
+
+  it('refuses an empty range before any rollup is considered', () => {
+    expect(() => choose(MONTHLY, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z', null)).toThrow(CompileError);
+  });
+});
