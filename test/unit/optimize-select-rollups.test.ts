@@ -20,7 +20,7 @@ const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
 const revenue = registry.get('revenue')!;
 
 const rollup = (name: string, grain: Grain): RollupDef =>
-  Object.freeze({
+  Object.freeze<RollupDef>({
     name,
     table: { source: 'payments', table: 'subscriptions' },
     grain,
@@ -58,7 +58,9 @@ describe('select-rollups: watermark and alignment', () => {
     ).toBe('subscriptions_monthly');
     const stale = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-28T23:59:59.999Z');
     expect(stale.chosen).toBeNull();
-    expect(stale.rejected.join('\n')).toContain('stale for [2025-02-28T23:59:59.999Z, 2025-03-01T00:00:00.000Z)');
+    expect(stale.rejected.join('\n')).toContain(
+      'stale for [2025-02-28T23:59:59.999Z, 2025-03-01T00:00:00.000Z)',
+    );
   });
 
   it('judges staleness by the range end: a watermark inside the range is stale', () => {
@@ -97,7 +99,9 @@ describe('select-rollups: watermark and alignment', () => {
     for (const start of ['2025-04-01T00:00:00Z', '2025-02-01T00:00:00Z', '2025-07-01T00:00:00Z']) {
       const c = choose(yearly, start, '2026-01-01T00:00:00Z', wm, 'year');
       expect(c.chosen, start).toBeNull();
-      expect(c.rejected.join('\n')).toContain(`range start ${new Date(start).toISOString()} is not on a year boundary`);
+      expect(c.rejected.join('\n')).toContain(
+        `range start ${new Date(start).toISOString()} is not on a year boundary`,
+      );
     }
     const quarterly = rollup('subscriptions_quarterly', 'quarter');
     expect(choose(quarterly, '2025-04-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter').chosen).toBe(
