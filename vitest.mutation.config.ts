@@ -15,7 +15,10 @@ export default defineConfig({
       'test/unit/lang-check-cli.test.ts',
       'test/unit/compile-cli.test.ts',
     ],
-    env: { LANG_ROBUST_SCALE: '0.01', LANG_ROUNDTRIP_RUNS: '150' },
+    env: { LANG_ROBUST_SCALE: '0.01', LANG_ROUNDTRIP_RUNS: '150', PROPERTY_RUNS_SCALE: '0.2' },
+    // One worker kept between runs with its modules loaded: Stryker switches mutants at run time, so
+    // reloading the engine (Chevrotain, the catalog) for every mutant would only cost time.
+    isolate: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

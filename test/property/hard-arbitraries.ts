@@ -10,6 +10,10 @@
  */
 import fc from 'fast-check';
 
+/** Property runs scaled by PROPERTY_RUNS_SCALE (mutation testing runs fewer; never below 20). */
+export const runs = (n: number): number =>
+  Math.max(20, Math.round(n * Number(process.env.PROPERTY_RUNS_SCALE ?? 1)));
+
 const SQL_PIECES = ["'", "''", '"', '\\', '?', '$', '$1', '??', '--', ';', '/*', '%', '_'];
 const UNICODE_PIECES = [
   '\uD800', // a lone high surrogate

@@ -20,6 +20,7 @@ import {
   instantNearTransition,
   naiveText,
   referenceOffset,
+  runs,
   wallNearTransition,
   zonedInstant,
 } from './hard-arbitraries.ts';
@@ -60,7 +61,7 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
       fc.property(zonedInstant, ({ zone, ms }) => {
         expect(zoneOffsetMs(ms, zone)).toBe(referenceOffset(ms, zone));
       }),
-      { seed: 7301, numRuns: 2000 },
+      { seed: 7301, numRuns: runs(2000) },
     );
   });
 
@@ -75,7 +76,7 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
           `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}T${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}:${String(p.second).padStart(2, '0')}`,
         );
       }),
-      { seed: 7302, numRuns: 2000 },
+      { seed: 7302, numRuns: runs(2000) },
     );
   });
 
@@ -84,7 +85,7 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
       fc.property(wallNearTransition, ({ zone, wall }) => {
         expect(parseInstant(naiveText(wall), zone)).toBe(referenceInstant(wall, zone));
       }),
-      { seed: 7303, numRuns: 1500 },
+      { seed: 7303, numRuns: runs(1500) },
     );
   });
 
@@ -118,7 +119,7 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
         expect(localDate(ms, zone)).toBe(date);
         expect(localDate(ms - 1, zone) < date).toBe(true);
       }),
-      { seed: 7304, numRuns: 1500 },
+      { seed: 7304, numRuns: runs(1500) },
     );
     expect(zonedMidnight('2025-09-07', 'America/Santiago')).toBe('2025-09-07T01:00:00-03:00');
   });
@@ -175,7 +176,7 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
           expect(onBoundary(new Date(whole).toISOString(), grain, zone)).toBe(expected);
         },
       ),
-      { seed: 7305, numRuns: 2000 },
+      { seed: 7305, numRuns: runs(2000) },
     );
   });
 });

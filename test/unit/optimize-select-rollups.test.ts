@@ -14,6 +14,7 @@ import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { CompileError } from '../../src/plan/errors.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { runs } from '../property/hard-arbitraries.ts';
 
 const catalog = loadCatalog();
 const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
@@ -86,7 +87,7 @@ describe('select-rollups: watermark and alignment', () => {
           expect(c.chosen !== null).toBe(delta >= 0);
         },
       ),
-      { seed: 7401, numRuns: 200 },
+      { seed: 7401, numRuns: runs(200) },
     );
   });
 
