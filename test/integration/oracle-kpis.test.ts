@@ -61,12 +61,16 @@ interface PgAgg {
 async function pgAgg(q: MetricQuery, a: PgAgg): Promise<Map<string, OracleRow>> {
   const zone = q.timezone;
   const dims = Object.entries(a.dims ?? {});
+  // Hours start where the query zone's wall clock shows :00 (at :30 UTC in Kolkata): the instant less its
+  // local minutes, printed in UTC, so the two 01:00 hours of a fall-back stay apart. Minutes: UTC.
   const bucket =
     q.grain === null
       ? 'NULL'
-      : q.grain === 'hour' || q.grain === 'minute'
-        ? `to_char(date_trunc('${q.grain}', ${a.ts} AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI')`
-        : `to_char(date_trunc('${q.grain}', ${a.ts} AT TIME ZONE $1), 'YYYY-MM-DD HH24:MI')`;
+      : q.grain === 'minute'
+        ? `to_char(date_trunc('minute', ${a.ts} AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24:MI')`
+        : q.grain === 'hour'
+          ? `to_char((date_trunc('minute', ${a.ts}) - make_interval(mins => EXTRACT(minute FROM ${a.ts} AT TIME ZONE $1)::int)) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')`
+          : `to_char(date_trunc('${q.grain}', ${a.ts} AT TIME ZONE $1), 'YYYY-MM-DD HH24:MI')`;
   const sql = `SELECT ${bucket} AS b${dims.map(([n, e]) => `, ${e} AS "${n}"`).join('')}, (${a.agg})::text AS v
     FROM ${a.from} WHERE $1::text IS NOT NULL AND ${a.ts} >= $2::timestamptz AND ${a.ts} < $3::timestamptz ${a.where ? `AND ${a.where}` : ''}
     GROUP BY ${['1', ...dims.map((_, i) => String(i + 2))].join(', ')}`;
@@ -239,6 +243,51 @@ const CASES: OracleCase[] = [
       grain: 'hour',
       timezone: 'Europe/Berlin',
       range: { start: '2025-03-29T00:00:00+01:00', end: '2025-04-01T00:00:00+02:00' },
+    }),
+    exactness: 'count',
+    direct: true,
+    oracle: async (query) => [
+      ...(
+        await pgAgg(query, { url: U(), from: 'public.accounts', ts: 'created_at', agg: 'count(*)' })
+      ).values(),
+    ],
+  },
+  {
+    name: 'signups per hour in Asia/Kolkata (+05:30): hours start at :30 UTC',
+    query: q('accounts_created', {
+      grain: 'hour',
+      timezone: 'Asia/Kolkata',
+      range: { start: '2025-03-01T00:00:00+05:30', end: '2025-03-03T00:00:00+05:30' },
+    }),
+    exactness: 'count',
+    direct: true,
+    oracle: async (query) => [
+      ...(
+        await pgAgg(query, { url: U(), from: 'public.accounts', ts: 'created_at', agg: 'count(*)' })
+      ).values(),
+    ],
+  },
+  {
+    name: 'signups per day in Asia/Kolkata (+05:30) over a month',
+    query: q('accounts_created', {
+      grain: 'day',
+      timezone: 'Asia/Kolkata',
+      range: { start: '2025-03-01T00:00:00+05:30', end: '2025-04-01T00:00:00+05:30' },
+    }),
+    exactness: 'count',
+    direct: true,
+    oracle: async (query) => [
+      ...(
+        await pgAgg(query, { url: U(), from: 'public.accounts', ts: 'created_at', agg: 'count(*)' })
+      ).values(),
+    ],
+  },
+  {
+    name: "signups per day across Santiago's spring-forward: the skipped midnight's day starts at 01:00",
+    query: q('accounts_created', {
+      grain: 'day',
+      timezone: 'America/Santiago',
+      range: { start: '2025-09-05T00:00:00-04:00', end: '2025-09-10T00:00:00-03:00' },
     }),
     exactness: 'count',
     direct: true,

@@ -62,11 +62,19 @@ function localParts(ms: number, zone: string) {
     d: Number(p.day),
     h: Number(p.hour),
     mi: Number(p.minute),
+    s: Number(p.second),
     dow: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday!),
   };
 }
 
-/** Instant of a local wall time in `zone` (search over the two possible offsets; no shared code). */
+/**
+ * Instant of a local wall time in `zone`, by search (no shared code): every offset from -14:00 to +14:00
+ * on a 15-minute step (half- and quarter-hour zones: Kolkata +05:30, Kathmandu +05:45, Lord Howe's
+ * 30-minute DST). A time repeated by a fall-back is its earlier instant. A time skipped by a
+ * spring-forward — the oracle only asks for bucket starts, i.e. local midnights — reads as the first
+ * instant after the gap: a skipped midnight (America/Santiago in September) is the first instant of
+ * the local day, 01:00, as Temporal's startOfDay and the engines' date_trunc have it.
+ */
 export function localToInstant(
   y: number,
   mo: number,
@@ -75,15 +83,36 @@ export function localToInstant(
   mi: number,
   zone: string,
 ): number {
-  const naive = Date.UTC(y, mo - 1, d, h, mi);
-  for (const guessOffsetH of [
-    -14, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-  ]) {
-    const ms = naive - guessOffsetH * 3_600_000;
-    const p = localParts(ms, zone);
-    if (p.y === y && p.mo === mo && p.d === d && p.h === h && p.mi === mi) return ms;
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const exact = readings(wall, zone);
+  if (exact.length > 0) return Math.min(...exact);
+  for (let step = 1; step <= 16; step++) {
+    const later = readings(wall + step * QUARTER_HOUR, zone);
+    if (later.length > 0) return Math.min(...later);
   }
   throw new Error(`no instant for ${y}-${mo}-${d} ${h}:${mi} in ${zone}`);
+}
+
+const QUARTER_HOUR = 15 * 60_000;
+
+/** The instants at which `zone`'s wall clock shows `wall` (its fields read as UTC). */
+function readings(wall: number, zone: string): number[] {
+  const target = new Date(wall);
+  const out: number[] = [];
+  for (let k = -56; k <= 56; k++) {
+    const ms = wall - k * QUARTER_HOUR;
+    const p = localParts(ms, zone);
+    if (
+      p.y === target.getUTCFullYear() &&
+      p.mo === target.getUTCMonth() + 1 &&
+      p.d === target.getUTCDate() &&
+      p.h === target.getUTCHours() &&
+      p.mi === target.getUTCMinutes()
+    ) {
+      out.push(ms);
+    }
+  }
+  return out;
 }
 
 export type OracleGrain = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -95,7 +124,9 @@ export function bucketOf(ms: number, grain: OracleGrain, zone: string): number {
     case 'minute':
       return Math.floor(ms / 60_000) * 60_000;
     case 'hour':
-      return ms - (((ms % 3_600_000) + 3_600_000) % 3_600_000);
+      // The hour of the wall clock in the query zone: in Kolkata (+05:30) hours start at :30 UTC. Taken
+      // off the instant itself, so the two 02:00 hours of a fall-back stay two buckets.
+      return Math.floor(ms / 1000) * 1000 - p.mi * 60_000 - p.s * 1000;
     case 'day':
       return localToInstant(p.y, p.mo, p.d, 0, 0, zone);
     case 'week': {
