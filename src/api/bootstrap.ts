@@ -13,6 +13,7 @@ import type { ServiceConfig } from '../config/env.ts';
 import { loadDemoDataIntoPglite } from '../data/load.ts';
 import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
+import { rollupVersion } from '../optimize/live.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
@@ -29,7 +30,7 @@ import type { HealthCheck } from './deps.ts';
 import { engineFactoryFor } from './engine-adapter.ts';
 import { languageFor } from './language-adapter.ts';
 import { Limiter } from './limiter.ts';
-import { QueryService } from './query-service.ts';
+import { QueryService, rollupTag, tableTag } from './query-service.ts';
 import { rollupAdmin } from './rollup-admin.ts';
 import { createTelemetry } from './telemetry.ts';
 
@@ -137,12 +138,20 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   definitions.onChange(async (ids) => {
     await cache.invalidate(ids);
   });
+  // A rollup rebuilt, unpublished, or with partitions marked dirty or repaired: the answers that read
+  // it go (hits are also checked against its version, so another instance's change counts as well).
+  engine.optimizer?.onRollupsChanged((names) => {
+    cache.invalidate(names.map(rollupTag)).catch(() => {});
+  });
 
   const queries = new QueryService({
     definitions,
     language: language.language,
     engineFactory: engine.factory,
     engineGeneration: engine.generation,
+    ...(engine.optimizer
+      ? { rollupVersion: (name: string) => rollupVersion(engine.optimizer!.stateOf(name)) }
+      : {}),
     cache,
     limiter: new Limiter(config.MAX_CONCURRENT_CALCULATIONS),
     telemetry,
@@ -190,11 +199,17 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     const refresher = new RollupRefresher({
       rollups,
       intervalMs: config.ROLLUP_REFRESH_SECONDS * 1000,
+      verifyIntervalMs: config.ROLLUP_VERIFY_SECONDS * 1000,
+      captureIntervalMs: config.ROLLUP_CAPTURE_POLL_MS,
+      // Raw answers over a table whose change was captured go at once; rollup answers follow the refresh.
+      onCaptured: (tables) => cache.invalidate(tables.map(tableTag)).then(() => undefined),
       log,
     });
     refresher.start();
     closers.push(() => refresher.stop());
-    log(`scheduler: refreshing built rollups every ${config.ROLLUP_REFRESH_SECONDS} s`);
+    log(
+      `scheduler: refreshing built rollups every ${config.ROLLUP_REFRESH_SECONDS} s, verifying them every ${config.ROLLUP_VERIFY_SECONDS} s`,
+    );
   }
   if (scheduler) {
     scheduler.start();

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import type { DataStamp } from './data-stamp.ts';
 
 export type Registry = ReadonlyMap<string, KpiIR>;
 
@@ -31,6 +32,8 @@ export interface CompiledQuery {
   readonly dialect: string;
   /** The optimized plan (plain data), shown by /api/compile. */
   readonly plan: unknown;
+  /** What the plan reads: rollups by name and source tables (`source.table`, those behind rollups too). */
+  readonly reads?: { readonly rollups: readonly string[]; readonly tables: readonly string[] };
 }
 
 export interface ResultRow {
@@ -43,6 +46,8 @@ export interface RunResult {
   readonly rows: readonly ResultRow[];
   readonly sql: string;
   readonly timings?: Readonly<Record<string, number>>;
+  /** The data it rests on: as of when, and the rollup versions it read (none when answered raw). */
+  readonly data?: DataStamp;
 }
 
 /** The engine facade over one registry snapshot. */
@@ -82,6 +87,15 @@ export interface RollupInfo {
     readonly factRows: number;
     readonly aggRows: number;
     readonly materialization: string;
+    /** Moves whenever published data below the watermark may change (dirty or repaired partitions). */
+    readonly revision: string;
+    /** When a refresh last compared it with its source, and when a full verification last did. */
+    readonly checkedAt: string | null;
+    readonly verifiedAt: string | null;
+    /** Partitions being re-loaded because their source changed: the optimizer does not read them. */
+    readonly dirtyPartitions: readonly (readonly [string, string])[];
+    /** The source's identity it was loaded from (the demo data's seed, scale and load time). */
+    readonly sourceIdentity: string | null;
   } | null;
 }
 
@@ -94,9 +108,21 @@ export interface RollupLoad {
   readonly aggRows: number;
   readonly ms: number;
   readonly materialization: string;
+  /** What was compared with the source (window, capture log, or everything) and what it cost. */
+  readonly checked: {
+    readonly mode: string;
+    readonly from: string | null;
+    readonly partitions: number;
+    readonly rowsScanned: number;
+    readonly ms: number;
+  };
+  /** Published partitions [start, end) whose source had changed, re-loaded. */
+  readonly repaired: readonly (readonly [string, string])[];
+  /** Why everything was checked (a source reload, a failed verification), when that was the case. */
+  readonly reason: string | null;
 }
 
-export type RollupAction = 'build' | 'refresh';
+export type RollupAction = 'build' | 'refresh' | 'verify';
 
 /** The last build or refresh of a rollup in this process. */
 export interface RollupJob {
@@ -108,19 +134,25 @@ export interface RollupJob {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
-/** Rollup administration (federated mode): status, cold build, incremental refresh. */
+/** Rollup administration (federated mode): status, cold build, incremental refresh, verification. */
 export interface RollupAdmin {
   list(): Promise<readonly RollupInfo[]>;
   /** With the newest source time, whether rows after the watermark exist (one engine query), last job. */
   status(name: string): Promise<
     RollupInfo & {
       readonly sourceHigh: string | null;
+      /** May differ from the source; `staleReasons` says why. */
       readonly stale: boolean;
+      readonly staleReasons: readonly string[];
       readonly job: RollupJob | null;
     }
   >;
   build(name: string): Promise<RollupLoad>;
   refresh(name: string): Promise<RollupLoad>;
+  /** Compares every partition with the source and repairs those that differ. */
+  verify(name: string): Promise<RollupLoad>;
+  /** Built rollups whose source's change-capture log has entries they have not loaded yet. */
+  captured(): Promise<readonly { readonly name: string; readonly table: string }[]>;
   /** Starts a build or refresh and returns at once (404 unknown, 409 busy); its status shows the job. */
   start(name: string, action: RollupAction): RollupJob;
 }

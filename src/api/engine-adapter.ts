@@ -14,7 +14,7 @@ import type { PgPools } from '../exec/postgres-run.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
-import { LiveOptimizer, runChecked } from '../optimize/live.ts';
+import { LiveOptimizer, rollupsRead, rollupVersion, runChecked, tablesRead } from '../optimize/live.ts';
 import { readStatesWith } from '../rollup/build.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
@@ -130,7 +130,10 @@ export async function engineFactoryFor(
      * ran (or it failed because its rollup was being dropped), the raw plan answers instead.
      */
     const run = async (query: MetricQuery, o?: { readonly signal?: AbortSignal }) => {
-      if (!live || !ctx) return engine.run(query, optionsOf(o));
+      // Raw answers are as current as the moment the sources were read.
+      const readAt = new Date().toISOString();
+      if (!live || !ctx)
+        return { ...(await engine.run(query, optionsOf(o))), data: { asOf: readAt, rollups: {} } };
       const plan = engine.compile(query).plan;
       const checked = await runChecked({
         plan,
@@ -145,12 +148,28 @@ export async function engineFactoryFor(
       if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
       if (checked.voided)
         log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
-      return checked.result;
+      const rollups: Record<string, string> = {};
+      let asOf = readAt;
+      if (checked.readRollups && !checked.voided) {
+        for (const name of rollupsRead(plan)) {
+          const state = live.stateOf(name);
+          const version = rollupVersion(state);
+          if (version) rollups[name] = version;
+          // The rollup is as current as its last comparison with its source (or its last load).
+          const checkedAt = state?.checkedAt ?? state?.builtAt;
+          if (checkedAt && Date.parse(checkedAt) < Date.parse(asOf)) asOf = checkedAt;
+        }
+      }
+      return { ...checked.result, data: { asOf, rollups } };
     };
     return {
       compile: (query) => {
         const { plan, planHash, sql, params, dialect } = engine.compile(query);
-        return { plan, planHash, sql, params, dialect };
+        const reads = {
+          rollups: rollupsRead(plan),
+          tables: tablesRead(plan, live?.rollups ?? []),
+        };
+        return { plan, planHash, sql, params, dialect, reads };
       },
       run,
       ...(live && ctx

@@ -5,10 +5,11 @@
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { CachedResult, ResultCache } from '../cache/result-cache.ts';
+import type { CachedResult, Computed, ResultCache, StampCheck } from '../cache/result-cache.ts';
 import type { Grain, KpiIR, RowExpr } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
+import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
 import type { DefinitionsService } from './definitions-service.ts';
 import type { CompiledQuery, EngineFactory, KpiEngine, KpiLanguage, Registry, RunResult } from './deps.ts';
 import { ApiError } from './errors.ts';
@@ -32,6 +33,11 @@ export interface QueryServiceOptions {
   readonly engineFactory: EngineFactory;
   /** Changes when the engine's optimizer context does (a rollup built or refreshed); default: never. */
   readonly engineGeneration?: () => number;
+  /**
+   * A rollup's version now (`buildId.revision`, null when unpublished): a cached answer that read a
+   * rollup at another version is not served. Without it, cached answers are checked by tags only.
+   */
+  readonly rollupVersion?: (rollup: string) => string | null;
   readonly cache: ResultCache;
   readonly limiter: Limiter;
   readonly telemetry: Telemetry;
@@ -48,8 +54,12 @@ export interface Trend {
 interface Prepared {
   readonly key: string;
   readonly tags: readonly string[];
-  readonly compute: () => Promise<string>;
+  readonly compute: () => Promise<Computed>;
 }
+
+/** Cache tags of what an answer read besides KPI definitions: rollups, and source tables. */
+export const rollupTag = (rollup: string) => `rollup:${rollup}`;
+export const tableTag = (table: string) => `table:${table}`;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
 
@@ -84,9 +94,12 @@ export class QueryService {
   /** Route parameters → prepared cache key and queries, so a cache hit skips planning entirely. */
   private readonly prepared = new LRUCache<string, Promise<Prepared>>({ max: 5_000 });
   private readonly now: () => Date;
+  private readonly accept: StampCheck | undefined;
 
   constructor(private readonly o: QueryServiceOptions) {
     this.now = o.now ?? (() => new Date());
+    const version = o.rollupVersion;
+    this.accept = version ? (stamp) => stampHolds(stamp, version) : undefined;
   }
 
   get activeCalculations(): number {
@@ -236,7 +249,7 @@ export class QueryService {
       prepared.catch(() => this.prepared.delete(memoKey));
     }
     const p = await prepared;
-    return this.o.cache.getOrCompute(p.key, p.tags, p.compute);
+    return this.o.cache.getOrCompute(p.key, p.tags, p.compute, this.accept);
   }
 
   private async prepare(
@@ -251,12 +264,22 @@ export class QueryService {
     const versions = this.o.definitions.versionVector(kpi.id);
     // Parameters are part of the key in case the plan leaves literals (the range) to bind parameters.
     const plans = compiled.map((c) => `${c.planHash}(${JSON.stringify(c.params)})`).join('|');
+    const reads = new Set<string>();
+    for (const c of compiled) {
+      for (const r of c.reads?.rollups ?? []) reads.add(rollupTag(r));
+      for (const t of c.reads?.tables ?? []) reads.add(tableTag(t));
+    }
     return {
       key: `${kind}:${kpi.id}:${sha(`${plans}#${versions}`)}`,
-      tags: this.o.definitions.closure(kpi.id),
+      tags: [...this.o.definitions.closure(kpi.id), ...reads],
       compute: async () => {
+        const startedAt = this.now().toISOString();
         const results = await Promise.all(queries.map((q) => this.run(q, engine)));
-        return JSON.stringify(build(results));
+        const stamp = mergeStamps(
+          results.map((r) => r.data),
+          startedAt,
+        );
+        return { body: JSON.stringify(build(results)), stamp: encodeStamp(stamp) };
       },
     };
   }

@@ -15,7 +15,9 @@ import {
   type RollupState,
   refreshRollup,
   rollupStatus,
+  verifyRollup,
 } from '../rollup/build.ts';
+import { latestCapture } from '../rollup/capture.ts';
 import { definitionText } from '../rollup/ddl.ts';
 import type { RollupAction, RollupAdmin, RollupInfo, RollupJob, RollupLoad } from './deps.ts';
 import { ApiError, toApiError } from './errors.ts';
@@ -36,6 +38,11 @@ function infoOf(r: RollupDef, state: RollupState | null | undefined): RollupInfo
       factRows: current.factRows,
       aggRows: current.aggRows,
       materialization: current.materialization,
+      revision: current.revision,
+      checkedAt: current.checkedAt,
+      verifiedAt: current.verifiedAt,
+      dirtyPartitions: current.dirty,
+      sourceIdentity: current.sourceIdentity,
     },
   };
 }
@@ -48,13 +55,17 @@ const loadOf = (r: LoadReport): RollupLoad => ({
   aggRows: r.aggRows,
   ms: Math.round(r.ddlMs + r.loadMs + r.refreshMs),
   materialization: r.materialization,
+  checked: { ...r.checked, ms: Math.round(r.checked.ms) },
+  repaired: r.repaired,
+  reason: r.reason,
 });
 
 export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEnv): RollupAdmin {
   const running = new Set<string>();
   /** The last build or refresh of each rollup in this process (what an async request polls). */
   const jobs = new Map<string, RollupJob>();
-  const rollupEnv: RollupEnv = { TRINO_URL: env.TRINO_URL, TIMESCALE_URL: env.TIMESCALE_URL, pool: env.pool };
+  // The source URLs too: PostgreSQL sources are then fingerprinted (and their change capture read) directly.
+  const rollupEnv: RollupEnv = { ...env };
 
   const find = (name: string): RollupDef => {
     const r = live.rollups.find((x) => x.name === name);
@@ -84,7 +95,11 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
     };
     jobs.set(name, job);
     const work =
-      action === 'build' ? buildRollup(catalog, r, rollupEnv) : refreshRollup(catalog, r, rollupEnv);
+      action === 'build'
+        ? buildRollup(catalog, r, rollupEnv)
+        : action === 'verify'
+          ? verifyRollup(catalog, r, rollupEnv)
+          : refreshRollup(catalog, r, rollupEnv);
     const done = work
       .then(loadOf, (error: unknown) => {
         if (error instanceof RollupConflictError) throw new ApiError(409, 'rollup-conflict', error.message);
@@ -123,10 +138,28 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
     async status(name) {
       const r = find(name);
       const s = await rollupStatus(catalog, r, rollupEnv);
-      return { ...infoOf(r, s.state), sourceHigh: s.sourceHigh, stale: s.stale, job: jobs.get(name) ?? null };
+      return {
+        ...infoOf(r, s.state),
+        sourceHigh: s.sourceHigh,
+        stale: s.stale,
+        staleReasons: s.reasons,
+        job: jobs.get(name) ?? null,
+      };
     },
     build: (name) => launch(name, 'build').done,
     refresh: (name) => launch(name, 'refresh').done,
+    verify: (name) => launch(name, 'verify').done,
+    async captured() {
+      const pending: { name: string; table: string }[] = [];
+      for (const r of live.rollups) {
+        const state = live.stateOf(r.name);
+        if (!state?.watermark || running.has(r.name)) continue;
+        const latest = await latestCapture(catalog, r, rollupEnv).catch(() => null);
+        if (latest !== null && (state.captureSeen === null || Number(latest) > Number(state.captureSeen)))
+          pending.push({ name: r.name, table: `${r.table.source}.${r.table.table}` });
+      }
+      return pending;
+    },
     start: (name, action) => launch(name, action).job,
   };
 }

@@ -28,6 +28,8 @@ export function memoryBackend(options: { maxEntries?: number; maxBytes?: number 
     dispose: (_value, key) => untag(key),
   });
   const locks = new Map<string, number>();
+  /** Invalidations per tag (tags never invalidated are absent: version 0). Bounded by the tags in use. */
+  const versions = new Map<string, number>();
   return {
     kind: 'memory',
     async get(key) {
@@ -50,11 +52,18 @@ export function memoryBackend(options: { maxEntries?: number; maxBytes?: number 
     async invalidateTags(kpis) {
       let n = 0;
       for (const t of kpis) {
+        versions.set(t, (versions.get(t) ?? 0) + 1);
         // A copy: each delete's dispose edits the tag sets.
         for (const key of [...(tags.get(t) ?? [])]) if (entries.delete(key)) n++;
         tags.delete(t);
       }
       return n;
+    },
+    async tagVersions(list) {
+      return list.map((t) => versions.get(t) ?? 0).join(',');
+    },
+    async delete(key) {
+      entries.delete(key);
     },
     async tryLock(key, ttlMs) {
       const now = Date.now();

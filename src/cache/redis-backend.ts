@@ -14,6 +14,8 @@ const PREFIX = 'kpi-engine:';
  * by every new entry, so a KPI asked about often kept every key it ever had.
  */
 export const redisTagKey = (tag: string) => `${PREFIX}tags:${tag}`;
+/** How often a tag was invalidated (INCR), shared by every instance on this Redis. */
+const tagVersionKey = (tag: string) => `${PREFIX}tagver:${tag}`;
 
 export function redisBackend(
   url: string,
@@ -57,11 +59,20 @@ export function redisBackend(
     async invalidateTags(kpis) {
       let n = 0;
       for (const t of kpis) {
+        // First: a computation that read the old data and stores after the deletes below sees it moved.
+        await redis.incr(tagVersionKey(t));
         const keys = await redis.zrange(redisTagKey(t), 0, -1);
         if (keys.length > 0) n += await redis.del(...keys.map((k) => PREFIX + k));
         await redis.del(redisTagKey(t));
       }
       return n;
+    },
+    async tagVersions(list) {
+      if (list.length === 0) return '';
+      return (await redis.mget(...list.map(tagVersionKey))).map((v) => v ?? '0').join(',');
+    },
+    async delete(key) {
+      await redis.del(PREFIX + key);
     },
     async tryLock(key, ttlMs) {
       return (await redis.set(`${PREFIX}lock:${key}`, String(process.pid), 'PX', ttlMs, 'NX')) === 'OK';

@@ -15,7 +15,21 @@ export interface CachedResult {
   readonly outcome: CacheOutcome;
   readonly storedAt: number;
   readonly freshUntil: number;
+  /** What the computation said of the data it read (opaque here; '' when it said nothing). */
+  readonly stamp: string;
 }
+
+/** A computed body with a stamp describing the data it was computed from. */
+export interface Computed {
+  readonly body: string;
+  readonly stamp: string;
+}
+
+/**
+ * Whether an entry's stamp still describes current data; a rejected entry is never served (it is
+ * recomputed as on a miss).
+ */
+export type StampCheck = (stamp: string) => boolean;
 
 export interface ResultCacheOptions {
   readonly ttlSeconds: number;
@@ -27,18 +41,25 @@ export interface ResultCacheOptions {
   readonly onBackendError?: (error: unknown) => void;
 }
 
-const encode = (storedAt: number, freshUntil: number, body: string) => `${storedAt}:${freshUntil}\n${body}`;
+/** `storedAt:freshUntil:stampLength\n<stamp><body>` (entries without a stamp length have none). */
+const encode = (storedAt: number, freshUntil: number, stamp: string, body: string) =>
+  `${storedAt}:${freshUntil}:${stamp.length}\n${stamp}${body}`;
 
-function decode(raw: string): { storedAt: number; freshUntil: number; body: string } | null {
+function decode(raw: string): { storedAt: number; freshUntil: number; stamp: string; body: string } | null {
   const nl = raw.indexOf('\n');
-  const colon = raw.indexOf(':');
-  if (nl < 0 || colon < 0 || colon > nl) return null;
+  if (nl < 0) return null;
+  const [storedAt, freshUntil, stampLength] = raw.slice(0, nl).split(':');
+  if (freshUntil === undefined) return null;
+  const n = stampLength === undefined ? 0 : Number(stampLength);
   return {
-    storedAt: Number(raw.slice(0, colon)),
-    freshUntil: Number(raw.slice(colon + 1, nl)),
-    body: raw.slice(nl + 1),
+    storedAt: Number(storedAt),
+    freshUntil: Number(freshUntil),
+    stamp: raw.slice(nl + 1, nl + 1 + n),
+    body: raw.slice(nl + 1 + n),
   };
 }
+
+const computed = (v: string | Computed): Computed => (typeof v === 'string' ? { body: v, stamp: '' } : v);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -62,20 +83,23 @@ export class ResultCache {
   async getOrCompute(
     key: string,
     tags: readonly string[],
-    compute: () => Promise<string>,
+    compute: () => Promise<string | Computed>,
+    accept?: StampCheck,
   ): Promise<CachedResult> {
     const raw = await this.safe(() => this.backend.get(key), null);
-    const entry = raw === null ? null : decode(raw);
+    const decoded = raw === null ? null : decode(raw);
+    // An entry computed from data that has changed since is never served, fresh or stale.
+    const entry = decoded && (!accept || accept(decoded.stamp)) ? decoded : null;
     if (entry) {
       const now = this.now();
       if (now < entry.freshUntil) return this.report({ ...entry, outcome: 'hit' });
       if (now < entry.freshUntil + this.ttlMs) {
         // Serve the stale value now; one background refresh replaces it.
-        this.singleFlight(key, tags, compute, false).catch(() => {});
+        this.singleFlight(key, tags, compute, false, accept).catch(() => {});
         return this.report({ ...entry, outcome: 'stale' });
       }
     }
-    return this.report(await this.singleFlight(key, tags, compute, true));
+    return this.report(await this.singleFlight(key, tags, compute, true, accept));
   }
 
   async invalidate(tags: readonly string[]): Promise<number> {
@@ -89,12 +113,13 @@ export class ResultCache {
   private singleFlight(
     key: string,
     tags: readonly string[],
-    compute: () => Promise<string>,
+    compute: () => Promise<string | Computed>,
     waitForOthers: boolean,
+    accept?: StampCheck,
   ): Promise<CachedResult> {
     let pending = this.inflight.get(key);
     if (!pending) {
-      pending = this.fill(key, tags, compute, waitForOthers).finally(() => this.inflight.delete(key));
+      pending = this.fill(key, tags, compute, waitForOthers, accept).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
@@ -103,8 +128,9 @@ export class ResultCache {
   private async fill(
     key: string,
     tags: readonly string[],
-    compute: () => Promise<string>,
+    compute: () => Promise<string | Computed>,
     waitForOthers: boolean,
+    accept?: StampCheck,
   ): Promise<CachedResult> {
     // A backend failure counts as holding the lock: compute locally rather than wait on a dead Redis.
     const locked = await this.safe(() => this.backend.tryLock(key, this.lockMs), true);
@@ -115,21 +141,26 @@ export class ResultCache {
         await sleep(this.pollMs);
         const raw = await this.safe(() => this.backend.get(key), null);
         const entry = raw === null ? null : decode(raw);
-        if (entry && this.now() < entry.freshUntil) return { ...entry, outcome: 'miss' };
+        if (entry && this.now() < entry.freshUntil && (!accept || accept(entry.stamp)))
+          return { ...entry, outcome: 'miss' };
         // The lock holder died or gave up: take over.
         if (await this.safe(() => this.backend.tryLock(key, this.lockMs), true)) break;
       }
     }
     try {
-      const body = await compute();
+      const before = await this.safe(() => this.backend.tagVersions(tags), null);
+      const { body, stamp } = computed(await compute());
       const storedAt = this.now();
       const freshUntil = storedAt + this.ttlMs;
       await this.safe(
-        () => this.backend.set(key, encode(storedAt, freshUntil, body), 2 * this.ttlMs),
+        () => this.backend.set(key, encode(storedAt, freshUntil, stamp, body), 2 * this.ttlMs),
         undefined,
       );
       if (tags.length > 0) await this.safe(() => this.backend.tag(key, tags, 2 * this.ttlMs), undefined);
-      return { body, outcome: 'miss', storedAt, freshUntil };
+      // Invalidated while it computed (the data it read may be gone): answer it, but keep no entry.
+      const after = await this.safe(() => this.backend.tagVersions(tags), null);
+      if (before === null || after !== before) await this.safe(() => this.backend.delete(key), undefined);
+      return { body, outcome: 'miss', storedAt, freshUntil, stamp };
     } finally {
       await this.safe(() => this.backend.unlock(key), undefined);
     }

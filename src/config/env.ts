@@ -79,8 +79,15 @@ export const envSchema = z.object({
   ROLLUPS_FILE: z.string().min(1).optional(),
   /** Extra: with ENABLE_SCHEDULER, how often built rollups load the source rows after their watermark. */
   ROLLUP_REFRESH_SECONDS: int(1, 86_400).default(300),
-  /** Extra: how often to re-read rollup state for builds and refreshes made by other processes; 0 = never. */
-  ROLLUP_STATE_POLL_MS: int(0, 3_600_000).default(5_000),
+  /** Extra: with ENABLE_SCHEDULER, how often every built rollup is verified in full (and repaired). */
+  ROLLUP_VERIFY_SECONDS: int(1, 31_536_000).default(86_400),
+  /** Extra: with ENABLE_SCHEDULER, how often the change-capture logs of PostgreSQL sources are read; 0 = never. */
+  ROLLUP_CAPTURE_POLL_MS: int(0, 3_600_000).default(1_000),
+  /**
+   * Extra: how often to re-read rollup state for builds, refreshes and repairs made by other processes
+   * (cached answers that read a rollup that changed are dropped then); 0 = never.
+   */
+  ROLLUP_STATE_POLL_MS: int(0, 3_600_000).default(1_000),
   /** Extra: demo data scale for the embedded default (fraction of the full demo data set). */
   DEMO_SCALE: z.coerce.number().positive().max(1).default(0.01),
 });

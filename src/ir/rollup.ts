@@ -20,4 +20,9 @@ export interface RollupDef {
   readonly measures: readonly RollupMeasure[];
   /** Rows the rollup keeps (`filter: status = 'active'`); null keeps all. */
   readonly filter: RowExpr | null;
+  /**
+   * How many days before its load watermark a refresh re-checks the source for changes (Cube's
+   * `updateWindow`); absent: 7. Not part of what the rollup holds, so changing it needs no rebuild.
+   */
+  readonly mutableWindowDays?: number;
 }

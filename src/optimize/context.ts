@@ -17,7 +17,13 @@ export function contextFrom(
   for (const r of rollups) {
     const s = states.get(r.name);
     if (s && s.definition === definitionText(r))
-      facts.set(r.name, { watermark: s.watermark, rows: s.aggRows, buildId: s.buildId });
+      facts.set(r.name, {
+        watermark: s.watermark,
+        rows: s.aggRows,
+        buildId: s.buildId,
+        revision: s.revision,
+        dirty: s.dirty,
+      });
   }
   return { catalog, rollups, facts };
 }

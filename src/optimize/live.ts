@@ -38,8 +38,32 @@ export function rollupsRead(plan: Plan): string[] {
 }
 
 /**
+ * The source tables a plan reads (`source.table`): those it scans raw and those behind the rollups it
+ * reads — what a change of source data can change in its answer.
+ */
+export function tablesRead(plan: Plan, rollups: readonly RollupDef[]): string[] {
+  const tables = new Set<string>();
+  walkPlan(plan.root, (node) => {
+    if (node.kind !== 'scan') return;
+    if (node.table.source !== ROLLUP_SOURCE) tables.add(`${node.table.source}.${node.table.table}`);
+    else {
+      const r = rollups.find((x) => x.name === node.table.table);
+      if (r) tables.add(`${r.table.source}.${r.table.table}`);
+    }
+    for (const j of node.joins) tables.add(`${j.table.source}.${j.table.table}`);
+  });
+  return [...tables].sort();
+}
+
+/** A rollup's version an answer can rest on: `buildId.revision`; null when unpublished or unknown. */
+export function rollupVersion(state: RollupState | undefined): string | null {
+  return state?.watermark ? `${state.buildId}.${state.revision}` : null;
+}
+
+/**
  * Whether an answer computed from `rollups` as `ctx` knew them holds under `states` read after the run:
- * same definition, same build, and a published watermark no earlier than the one planned on.
+ * same definition, same build, same revision (no partition below the watermark was marked dirty or
+ * repaired meanwhile), and a published watermark no earlier than the one planned on.
  */
 export function answerHolds(
   ctx: OptimizeContext,
@@ -53,6 +77,7 @@ export function answerHolds(
     if (!planned?.watermark || !now?.watermark || !def) return false;
     return (
       now.buildId === planned.buildId &&
+      now.revision === (planned.revision ?? now.revision) &&
       now.definition === definitionText(def) &&
       Date.parse(now.watermark) >= Date.parse(planned.watermark)
     );
@@ -93,10 +118,32 @@ export async function runChecked<R>(o: {
 const factsKey = (ctx: OptimizeContext) =>
   JSON.stringify([...ctx.facts].sort(([a], [b]) => (a < b ? -1 : 1)));
 
+/** Rollups whose published data may differ between two readings of rollup_state. */
+export function changedRollups(
+  before: ReadonlyMap<string, RollupState>,
+  after: ReadonlyMap<string, RollupState>,
+): string[] {
+  const names = new Set([...before.keys(), ...after.keys()]);
+  return [...names].filter((name) => {
+    const a = before.get(name);
+    const b = after.get(name);
+    if (!a || !b) return true;
+    return (
+      a.buildId !== b.buildId ||
+      a.revision !== b.revision ||
+      a.definition !== b.definition ||
+      (a.watermark !== null && (b.watermark === null || Date.parse(b.watermark) < Date.parse(a.watermark)))
+    );
+  });
+}
+
 export class LiveOptimizer {
   private ctx: OptimizeContext;
   private gen = 0;
   private timer: NodeJS.Timeout | undefined;
+  private states: ReadonlyMap<string, RollupState> = new Map();
+  private read = false;
+  private readonly listeners: Array<(rollups: readonly string[]) => void> = [];
 
   private constructor(private readonly o: LiveOptimizerOptions) {
     this.ctx = contextFrom(o.catalog, o.rollups, new Map());
@@ -126,6 +173,20 @@ export class LiveOptimizer {
     return this.o.rollups;
   }
 
+  /** The rollup_state last read, by name. */
+  stateOf(name: string): RollupState | undefined {
+    return this.states.get(name);
+  }
+
+  /**
+   * Called with the rollups whose published data may have changed (rebuilt, unpublished, a partition
+   * marked dirty or repaired) whenever a reading of rollup_state shows it — what cached answers that
+   * read them must follow.
+   */
+  onRollupsChanged(listener: (rollups: readonly string[]) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** rollup_state now (and the context follows it). */
   async readStates(): Promise<ReadonlyMap<string, RollupState>> {
     const states = await this.o.readStates();
@@ -149,6 +210,11 @@ export class LiveOptimizer {
   }
 
   private adopt(states: ReadonlyMap<string, RollupState>): void {
+    // The first reading changes nothing an answer could have rested on.
+    const changed = this.read ? changedRollups(this.states, states) : [];
+    this.read = true;
+    this.states = states;
+    if (changed.length > 0) for (const listener of this.listeners) listener(changed);
     const next = contextFrom(this.o.catalog, this.o.rollups, states);
     if (factsKey(next) !== factsKey(this.ctx)) {
       this.ctx = next;

@@ -11,6 +11,10 @@ export interface RollupFacts {
   readonly rows: number;
   /** The cold build this is about (rollup_state.build_id): an answer planned on another build is void. */
   readonly buildId: string;
+  /** rollup_state.revision: moves when data below the watermark may change; another one voids an answer. */
+  readonly revision?: string;
+  /** Partitions [start, end) being re-loaded because their source changed: never read. */
+  readonly dirty?: readonly (readonly [string, string])[];
 }
 
 export interface OptimizeContext {

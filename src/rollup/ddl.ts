@@ -118,7 +118,11 @@ export function tableRefreshSql(catalog: Catalog, r: RollupDef): string[] {
     .map((s) => s.replace(/;$/, ''));
 }
 
-export const definitionText = (r: RollupDef): string => JSON.stringify(r);
+/** What a build holds: the definition without settings that only steer refreshes (the mutable window). */
+export const definitionText = (r: RollupDef): string => {
+  const { mutableWindowDays: _, ...held } = r;
+  return JSON.stringify(held);
+};
 export { pgString };
 
 /** Everything `build` would create, for reading (`kpi rollup ddl`). */

@@ -25,6 +25,8 @@ const RollupJson = z.object({
   timezone: z.string().default('UTC'),
   dimensions: z.array(z.string()).default([]),
   measures: z.array(z.string().regex(MEASURE, 'sum(col), count(*), count(col), min(col) or max(col)')).min(1),
+  /** Days before the load watermark a refresh re-checks for source changes (default 7). */
+  mutableWindowDays: z.number().int().min(0).max(36_600).optional(),
 });
 const RollupsJson = z.object({ rollups: z.array(RollupJson) });
 
@@ -71,6 +73,7 @@ export function parseRollups(json: unknown, catalog: Catalog): readonly RollupDe
         dimensions: r.dimensions,
         measures,
         filter: null,
+        ...(r.mutableWindowDays === undefined ? {} : { mutableWindowDays: r.mutableWindowDays }),
       });
     }),
   );

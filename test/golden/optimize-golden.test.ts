@@ -158,6 +158,23 @@ const CASES: [string, MetricQuery, OptimizeContext?][] = [
     '22-rollup-and-raw-through-trino',
     q('arpa', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z', { dims: ['region'] }),
   ],
+  [
+    // The source changed on 2025-02-10 (captured, or found by a refresh): that partition is being
+    // re-loaded, so a range over it goes raw (both rollups that would match are rejected).
+    '23-dirty-partition',
+    q('revenue', 'month', '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', { dims: ['region'] }),
+    {
+      ...context,
+      facts: new Map(
+        [...facts].map(([name, f]) => [
+          name,
+          name === 'subscriptions_monthly_region' || name === 'subscriptions_daily'
+            ? { ...f, dirty: [['2025-02-10T00:00:00.000Z', '2025-02-11T00:00:00.000Z'] as const] }
+            : f,
+        ]),
+      ),
+    },
+  ],
 ];
 
 describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {

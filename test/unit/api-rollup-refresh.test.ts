@@ -18,6 +18,11 @@ const info = (name: string, built: boolean): RollupInfo => ({
         factRows: 1,
         aggRows: 1,
         materialization: 'table',
+        revision: '0',
+        checkedAt: null,
+        verifiedAt: null,
+        dirtyPartitions: [],
+        sourceIdentity: null,
       }
     : null,
 });
@@ -45,6 +50,9 @@ function admin(failing: ReadonlySet<string> = new Set()) {
           aggRows: 1,
           ms: 1,
           materialization: 'table',
+          checked: { mode: 'window', from: null, partitions: 1, rowsScanned: 1, ms: 1 },
+          repaired: [],
+          reason: null,
         };
       },
     },

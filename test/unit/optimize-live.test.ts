@@ -23,10 +23,17 @@ const state = (over: Partial<RollupState> = {}): RollupState => ({
   watermark: '2026-07-01T00:00:00.000Z',
   loadedTo: '2026-07-01T00:00:00.000Z',
   buildId: '100',
+  revision: '0',
   builtAt: '2026-07-01T00:00:00.000Z',
+  checkedAt: null,
+  verifiedAt: null,
   factRows: 10,
   aggRows: 10,
   materialization: 'table',
+  sourceIdentity: null,
+  staleReason: null,
+  dirty: [],
+  captureSeen: null,
   ...over,
 });
 const states = (s: RollupState) => new Map([[s.name, s]]);

@@ -5,16 +5,21 @@ import { LRUCache } from 'lru-cache';
 import type { CachedResult } from '../../cache/result-cache.ts';
 import type { Grain } from '../../ir/kpi.ts';
 import type { App, AppDeps } from '../app.ts';
+import { stampAsOf } from '../data-stamp.ts';
 import type { MetricParams } from '../query-service.ts';
 import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
 
 function respond(c: Context, result: CachedResult, ttlSeconds: number): Response {
   const etag = `W/"${result.storedAt.toString(36)}-${result.body.length.toString(36)}"`;
   const maxAge = Math.max(0, Math.floor((result.freshUntil - Date.now()) / 1000));
+  const asOf = stampAsOf(result.stamp);
   const headers = {
     'X-Cache': result.outcome,
     ETag: etag,
     'Cache-Control': `private, max-age=${maxAge}, stale-while-revalidate=${ttlSeconds}`,
+    // When the data the answer rests on was last known current (a rollup's last check against its
+    // source, or the moment the sources were read).
+    ...(asOf ? { 'X-Data-As-Of': asOf } : {}),
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
@@ -36,6 +41,11 @@ const cacheHeaders = {
   },
   ETag: { schema: { type: 'string' as const } },
   'Cache-Control': { schema: { type: 'string' as const } },
+  'X-Data-As-Of': {
+    schema: { type: 'string' as const },
+    description:
+      "when the answer's data was last known current: the last check of each rollup it read against its source, or when it read the sources",
+  },
 };
 
 type Kind = 'value' | 'history' | 'dimensions';

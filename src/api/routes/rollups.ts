@@ -24,6 +24,18 @@ const RollupState = z
     factRows: z.number(),
     aggRows: z.number(),
     materialization: z.string(),
+    revision: z
+      .string()
+      .openapi({ description: 'moves whenever published data below the watermark may change' }),
+    checkedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'last comparison with the source (mutable window)' }),
+    verifiedAt: z.string().nullable().openapi({ description: 'last full verification' }),
+    dirtyPartitions: z.array(z.tuple([z.string(), z.string()])).openapi({
+      description: 'partitions being re-loaded because their source changed (read raw meanwhile)',
+    }),
+    sourceIdentity: z.string().nullable(),
   })
   .nullable();
 
@@ -48,12 +60,23 @@ const RollupLoad = z
     aggRows: z.number(),
     ms: z.number(),
     materialization: z.string(),
+    checked: z.object({
+      mode: z.string().openapi({ description: 'window, capture (the change log) or full' }),
+      from: z.string().nullable(),
+      partitions: z.number(),
+      rowsScanned: z.number(),
+      ms: z.number(),
+    }),
+    repaired: z
+      .array(z.tuple([z.string(), z.string()]))
+      .openapi({ description: 'published partitions whose source had changed, re-loaded' }),
+    reason: z.string().nullable(),
   })
   .openapi('RollupLoad');
 
 const RollupJobSchema = z
   .object({
-    action: z.enum(['build', 'refresh']),
+    action: z.enum(['build', 'refresh', 'verify']),
     state: z.enum(['running', 'done', 'failed']),
     startedAt: z.string(),
     finishedAt: z.string().nullable(),
@@ -104,7 +127,8 @@ export function rollupRoutes(app: App, deps: AppDeps): void {
             'application/json': {
               schema: RollupInfo.extend({
                 sourceHigh: z.string().nullable(),
-                stale: z.boolean(),
+                stale: z.boolean().openapi({ description: 'may differ from the source (see staleReasons)' }),
+                staleReasons: z.array(z.string()),
                 job: RollupJobSchema.nullable(),
               }),
             },
@@ -116,16 +140,19 @@ export function rollupRoutes(app: App, deps: AppDeps): void {
     async (c) => c.json(await admin().status(c.req.valid('param').name), 200) as never,
   );
 
-  for (const action of ['build', 'refresh'] as const) {
+  const summaries = {
+    build: 'Cold build: drop, recreate and load the rollup (answers come from the sources meanwhile)',
+    refresh:
+      'Load source rows newer than the watermark, re-check the mutable window (or the change log) and re-load what changed',
+    verify: 'Compare every partition with the source and re-load those that differ (the report lists them)',
+  } as const;
+  for (const action of ['build', 'refresh', 'verify'] as const) {
     app.openapi(
       createRoute({
         method: 'post',
         path: `/api/rollups/{name}/${action}`,
         tags: ['rollups'],
-        summary:
-          action === 'build'
-            ? 'Cold build: drop, recreate and load the rollup (answers come from the sources meanwhile)'
-            : 'Load source rows newer than the watermark and publish the new watermark',
+        summary: summaries[action],
         description:
           'Runs in the request and answers what was loaded. With `Prefer: respond-async` it answers 202 at once ' +
           'with the job; `GET /api/rollups/{name}` shows it until it is done or failed.',

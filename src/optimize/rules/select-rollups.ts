@@ -7,6 +7,7 @@
  * - same time zone; the query grain is a union of rollup buckets (or a total);
  * - the range starts and ends on rollup bucket boundaries (else raw: never a partial bucket);
  * - the range ends at or before the rollup's watermark (a stale window is never read);
+ * - no partition in the range is dirty (its source changed and it is being re-loaded);
  * - query dimensions and every filtered column are rollup dimensions on the fact table itself;
  * - the rollup's own filter appears among the query's conditions;
  * - several matches: the fewest aggregate rows wins.
@@ -88,6 +89,14 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): M
     else if (Date.parse(b.range.end) > Date.parse(facts.watermark)) {
       reasons.push(
         `stale for [${facts.watermark}, ${b.range.end}): source rows after its watermark are not in it`,
+      );
+    }
+    const dirty = (facts?.dirty ?? []).filter(
+      ([s, e]) => Date.parse(s) < Date.parse(b.range.end) && Date.parse(e) > Date.parse(b.range.start),
+    );
+    if (dirty.length > 0) {
+      reasons.push(
+        `partition [${dirty[0]![0]}, ${dirty[0]![1]})${dirty.length > 1 ? ` and ${dirty.length - 1} more` : ''} is dirty: its source changed and it is being re-loaded`,
       );
     }
   }
