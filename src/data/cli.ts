@@ -3,8 +3,10 @@
  * the seed's environment variables) with the demo data set, printing rows/s per table.
  */
 import { parseArgs } from 'node:util';
+import { loadCatalog } from '../catalog/load.ts';
+import { afterSourcesReloaded } from '../rollup/reload.ts';
 import { readStackEnv } from '../stack/env.ts';
-import { DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
+import { DEMO_SOURCE_ENV, DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
 import { DEMO_DATA } from './settings.ts';
 
 const { values } = parseArgs({
@@ -39,14 +41,23 @@ if (unknown.length > 0) {
 }
 const started = Date.now();
 try {
-  await loadDemoData({
+  const env = readStackEnv() as Record<string, string>;
+  const loaded = await loadDemoData({
     scale,
     seed,
-    env: readStackEnv() as Record<string, string>,
+    env,
     onlyIfEmpty: values['if-empty'],
     sources: only as DemoSource[],
     log: (line) => console.log(line),
   });
+  // Rollups built on what was reloaded no longer hold its numbers: unpublish them until repaired.
+  await afterSourcesReloaded(
+    env,
+    loadCatalog(),
+    loaded.map((s) => DEMO_SOURCE_ENV[s]),
+    `the source was reloaded (demo data scale ${scale}, seed ${seed})`,
+    (line) => console.log(line),
+  );
   console.log(
     `demo data at scale ${scale} (seed ${seed}) loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );

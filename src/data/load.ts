@@ -147,7 +147,7 @@ async function loadPostgres(
   data: DemoDataSet,
   options: LoadOptions,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -162,7 +162,7 @@ async function loadPostgres(
       const reason = keep(state, data);
       if (reason) {
         log(`demo data: ${what} ${reason}`);
-        return;
+        return false;
       }
       log(`demo data: ${what} ${describe(state)}; loading scale ${data.scale} (seed ${data.seed})`);
     }
@@ -188,6 +188,7 @@ async function loadPostgres(
     ]);
     await client.query('COMMIT');
     for (const { layout } of tables) await client.query(`ANALYZE ${layout.table}`);
+    return true;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
     throw error;
@@ -196,7 +197,12 @@ async function loadPostgres(
   }
 }
 
-async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, log: (line: string) => void) {
+async function loadMongo(
+  url: string,
+  data: DemoDataSet,
+  options: LoadOptions,
+  log: (line: string) => void,
+): Promise<boolean> {
   const client = new MongoClient(url);
   await client.connect();
   try {
@@ -222,7 +228,7 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
       const reason = keep(state, data);
       if (reason) {
         log(`demo data: analytics.events, analytics.sessions ${reason}`);
-        return;
+        return false;
       }
       log(
         `demo data: analytics.events, analytics.sessions ${describe(state)}; loading scale ${data.scale} (seed ${data.seed})`,
@@ -259,18 +265,31 @@ async function loadMongo(url: string, data: DemoDataSet, options: LoadOptions, l
     await events.createIndex({ ts: 1 });
     await sessions.createIndex({ started_at: 1 });
     await marker.updateOne({ _id: insertedId }, { $set: { complete: true, loaded_at: new Date() } });
+    return true;
   } finally {
     await client.close();
   }
 }
 
-/** Loads every source named in `env`; the same seed and scale always give the same rows. */
-export async function loadDemoData(options: LoadOptions): Promise<void> {
+/** The variable holding each demo source's URL: what a reload tells rollups built on it (rollup/reload.ts). */
+export const DEMO_SOURCE_ENV: Readonly<Record<DemoSource, string>> = {
+  payments: 'PAYMENTS_DB_URL',
+  users: 'USERS_DB_URL',
+  analytics: 'ANALYTICS_DB_URL',
+};
+
+/**
+ * Loads every source named in `env`; the same seed and scale always give the same rows. Returns the
+ * sources it (re)loaded — those `onlyIfEmpty` left alone are not among them.
+ */
+export async function loadDemoData(options: LoadOptions): Promise<DemoSource[]> {
   const log = options.log ?? (() => {});
   const data = new DemoDataSet({ scale: options.scale, seed: options.seed ?? DEMO_DATA.seed });
   const sources = new Set(options.sources ?? DEMO_SOURCES);
-  if (sources.has('payments'))
-    await loadPostgres(
+  const loaded: DemoSource[] = [];
+  if (
+    sources.has('payments') &&
+    (await loadPostgres(
       required(options.env, 'PAYMENTS_DB_URL'),
       ddl('payments'),
       [
@@ -280,18 +299,27 @@ export async function loadDemoData(options: LoadOptions): Promise<void> {
       data,
       options,
       log,
-    );
-  if (sources.has('users'))
-    await loadPostgres(
+    ))
+  )
+    loaded.push('payments');
+  if (
+    sources.has('users') &&
+    (await loadPostgres(
       required(options.env, 'USERS_DB_URL'),
       ddl('users'),
       [{ layout: ACCOUNTS, rows: () => data.accounts() }],
       data,
       options,
       log,
-    );
-  if (sources.has('analytics'))
-    await loadMongo(required(options.env, 'ANALYTICS_DB_URL'), data, options, log);
+    ))
+  )
+    loaded.push('users');
+  if (
+    sources.has('analytics') &&
+    (await loadMongo(required(options.env, 'ANALYTICS_DB_URL'), data, options, log))
+  )
+    loaded.push('analytics');
+  return loaded;
 }
 
 /** The part of PGlite (or any client) the embedded loader needs. */

@@ -36,14 +36,24 @@ async function loadData(env: StackEnv, options: StackUpOptions, log: (line: stri
   const scale = options.scale ?? 0.01;
   const startedAt = Date.now();
   // Imported lazily: `--no-data` never loads the generator.
-  const { loadDemoData } = await import('../data/load.ts');
-  await loadDemoData({
+  const { loadDemoData, DEMO_SOURCE_ENV } = await import('../data/load.ts');
+  const loaded = await loadDemoData({
     scale,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     env,
     onlyIfEmpty: true,
     log,
   });
+  // Rollups built on reloaded sources no longer hold their numbers: unpublished until repaired.
+  const { afterSourcesReloaded } = await import('../rollup/reload.ts');
+  const { loadCatalog } = await import('../catalog/load.ts');
+  await afterSourcesReloaded(
+    env as Readonly<Record<string, string | undefined>>,
+    loadCatalog(),
+    loaded.map((s) => DEMO_SOURCE_ENV[s]),
+    `the source was reloaded (demo data scale ${scale})`,
+    log,
+  );
   log(`demo data (scale ${scale}) checked/loaded in ${seconds(Date.now() - startedAt)}`);
 }
 
