@@ -129,16 +129,19 @@ export async function refreshRollup(
           ? from
           : new Date(startOf(Date.parse(from) - windowDays * DAY)).toISOString();
   const stored = await withStore(env, (c) => storedPartitions(c, r.name, null, null));
+  // Flagged dirty (a repair that did not finish): re-loaded whatever the fingerprints say.
   const forced = new Set<number>([...stored.dirty].filter((k) => from !== null && k < Date.parse(from)));
+  // Logged by change capture: re-checked, and re-loaded when their fingerprints differ.
+  const logged = new Set<number>(forced);
   for (const [lo, hi] of capture?.ranges ?? []) {
     if (from === null || lo >= Date.parse(from)) continue;
     for (const [s] of partitionsCovering(lo, Math.min(hi, Date.parse(from) - 1), unit, r.timezone))
-      forced.add(Date.parse(s));
+      logged.add(Date.parse(s));
   }
   const checkRanges: LoadRange[] = [];
   if (from !== null && (checkFrom === null || Date.parse(checkFrom) < Date.parse(from)))
     checkRanges.push([checkFrom, from]);
-  for (const k of forced) {
+  for (const k of logged) {
     if (checkFrom !== null && k >= Date.parse(checkFrom)) continue;
     const end = partitionsCovering(k, k, unit, r.timezone)[0]![1];
     checkRanges.push([new Date(k).toISOString(), Date.parse(end) < Date.parse(from!) ? end : from!]);
@@ -159,7 +162,7 @@ export async function refreshRollup(
   const inChecked = (k: number) =>
     from !== null &&
     k < Date.parse(from) &&
-    (checkFrom === null || k >= Date.parse(checkFrom) || forced.has(k));
+    (checkFrom === null || k >= Date.parse(checkFrom) || logged.has(k));
   const storedChecked = new Map([...stored.parts].filter(([k]) => inChecked(k)));
   const repairs = [...new Set([...changedPartitions(check.parts, storedChecked), ...forced])].sort(
     (a, b) => a - b,
