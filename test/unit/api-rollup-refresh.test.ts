@@ -86,4 +86,29 @@ describe('RollupRefresher', () => {
     await first;
     expect(a.calls).toEqual(['a', 'c']);
   });
+
+  it('on a captured change drops the answers over its table first, then refreshes the rollup; verifies on its own pass', async () => {
+    const a = admin();
+    a.release();
+    const events: string[] = [];
+    const refresher = new RollupRefresher({
+      rollups: {
+        ...a.rollups,
+        captured: async () => [{ name: 'c', table: 'payments.subscriptions' }],
+        verify: async (name: string) => {
+          events.push(`verify ${name}`);
+          return a.rollups.refresh(name);
+        },
+      },
+      intervalMs: 60_000,
+      onCaptured: (tables) => {
+        events.push(`drop ${tables.join(',')}`);
+      },
+    });
+    expect(await refresher.capturePass()).toEqual(['c']);
+    expect(events).toEqual(['drop payments.subscriptions']);
+    expect(a.calls).toEqual(['c']);
+    expect(await refresher.verifyPass()).toEqual({ refreshed: ['a', 'c'], failed: [] });
+    expect(events.slice(1)).toEqual(['verify a', 'verify c']);
+  });
 });
