@@ -16,6 +16,7 @@ import type { EngineFactory, HealthCheck, KpiLanguage, RollupAdmin } from './dep
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { definitionRoutes } from './routes/definitions.ts';
+import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps): App {
 
   app.use('*', async (c, next) => {
     c.set('principal', null);
-    if (!deps.auth || c.req.path === '/health') return next();
+    if (!deps.auth || c.req.path === '/health' || PUBLIC_DOC_PATHS(c.req.path)) return next();
     const principal = await deps.auth.authenticate(c.req.header('authorization'));
     if (c.req.path.startsWith('/v1/')) {
       // Trino's protocol: any valid token may send statements on to Trino; the kpi catalog checks read:kpis.
@@ -118,5 +119,6 @@ export function createApp(deps: AppDeps): App {
   rollupRoutes(app, deps);
   systemRoutes(app, deps);
   sqlRoutes(app, deps);
+  docsRoutes(app, deps);
   return app;
 }

@@ -1,17 +1,8 @@
-/** /health in the seed's shape, /metrics for Prometheus, /openapi.json and a docs page. */
+/** /health in the seed's shape and /metrics for Prometheus (the docs are in docs.ts). */
 import { createRoute } from '@hono/zod-openapi';
 import type { App, AppDeps } from '../app.ts';
 import type { CheckStatus } from '../deps.ts';
 import { HealthSchema } from '../schemas.ts';
-
-const DOCS_PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>kpi-engine API</title>
-<link rel="stylesheet" href="https://unpkg.com/swagger-ui-dist@5/swagger-ui.css"></head>
-<body><div id="ui"></div>
-<script src="https://unpkg.com/swagger-ui-dist@5/swagger-ui-bundle.js"></script>
-<script>SwaggerUIBundle({ url: '/openapi.json', dom_id: '#ui' });</script>
-<noscript>The machine-readable API description is at <a href="/openapi.json">/openapi.json</a>.</noscript>
-</body></html>`;
 
 export function systemRoutes(app: App, deps: AppDeps): void {
   app.openapi(
@@ -62,23 +53,4 @@ export function systemRoutes(app: App, deps: AppDeps): void {
     const registry = deps.telemetry.registry;
     return c.body(await registry.metrics(), 200, { 'Content-Type': registry.contentType });
   });
-
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'kpi-engine',
-      version: '0.1.0',
-      description:
-        'KPI definitions, cached metric routes, ad-hoc queries and reports. Errors: {error: {code, message, details}}.',
-    },
-    security: deps.auth ? [{ bearer: [] }] : [],
-  });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
-    type: 'http',
-    scheme: 'bearer',
-    bearerFormat: 'JWT',
-    description: 'Auth0 M2M access token; scopes read:kpis / write:kpis',
-  });
-
-  app.get('/docs', (c) => c.html(DOCS_PAGE));
 }
