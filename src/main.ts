@@ -5,9 +5,11 @@
  */
 import { serve } from '@hono/node-server';
 import { buildService } from './api/bootstrap.ts';
+import { createLogger, type Logger } from './api/logger.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
 
-const log = (line: string) => console.log(`kpi-engine: ${line}`);
+let logger: Logger | undefined;
+const log = (line: string) => (logger ? logger.info(line) : console.log(`kpi-engine: ${line}`));
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -20,9 +22,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  logger = createLogger({ level: config.LOG_LEVEL, format: config.logFormat, name: config.SERVICE_NAME });
   const started = Date.now();
   log(`starting ${config.SERVICE_NAME} (${config.mode} mode, NODE_ENV=${config.NODE_ENV})`);
-  const service = await buildService(config, { log });
+  const service = await buildService(config, { log, logger });
 
   const server = serve({ fetch: service.app.fetch, port: config.PORT, hostname: config.host }, (info) => {
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${info.port}`;
@@ -67,6 +70,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`kpi-engine: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  if (logger)
+    logger.fatal(
+      { err: error },
+      `failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  else
+    console.error(`kpi-engine: failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
 import type { DefinitionsService } from './definitions-service.ts';
 import type { EngineFactory, HealthCheck, KpiLanguage, RollupAdmin } from './deps.ts';
+import { type CorsOrigins, corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { definitionRoutes } from './routes/definitions.ts';
@@ -43,11 +44,16 @@ export interface AppDeps {
   readonly scheduler?: { isRunning(): boolean } | null;
   readonly serviceName: string;
   readonly cacheTtlSeconds: number;
-  /** Called for 5xx errors so operators see them; the client never does. */
-  readonly logError?: (error: unknown, context: { method: string; path: string }) => void;
+  /** Called once for every 5xx error, with its request id, so operators see it; the client never does. */
+  readonly logError?: (
+    error: unknown,
+    context: { method: string; path: string; status: number; code: string; requestId: string },
+  ) => void;
+  /** Browser origins allowed to call the API (CORS); none when absent. */
+  readonly cors?: CorsOrigins;
 }
 
-export type AppEnv = { Variables: { principal: Principal | null } };
+export type AppEnv = { Variables: { principal: Principal | null; requestId: string } };
 export type App = OpenAPIHono<AppEnv>;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
@@ -65,6 +71,10 @@ export function createApp(deps: AppDeps): App {
       }
     },
   });
+
+  app.use('*', requestId);
+  const corsMiddleware = corsFor(deps.cors);
+  if (corsMiddleware) app.use('*', corsMiddleware);
 
   app.use('*', async (c, next) => {
     const stop = deps.telemetry.httpDuration.startTimer();
@@ -103,10 +113,17 @@ export function createApp(deps: AppDeps): App {
 
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status >= 500 && apiError.code === 'internal') {
-      deps.logError?.(error, { method: c.req.method, path: c.req.path });
+    const id = c.get('requestId') ?? '';
+    if (apiError.status >= 500) {
+      deps.logError?.(error, {
+        method: c.req.method,
+        path: c.req.path,
+        status: apiError.status,
+        code: apiError.code,
+        requestId: id,
+      });
     }
-    return c.json(errorBody(apiError), apiError.status, apiError.headers);
+    return c.json(errorBody(apiError), apiError.status, { ...apiError.headers, 'X-Request-Id': id });
   });
   app.notFound((c) =>
     c.json(errorBody(new ApiError(404, 'not-found', `no route ${c.req.method} ${c.req.path}`)), 404),

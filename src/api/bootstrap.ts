@@ -30,6 +30,7 @@ import type { HealthCheck } from './deps.ts';
 import { engineFactoryFor } from './engine-adapter.ts';
 import { languageFor } from './language-adapter.ts';
 import { Limiter } from './limiter.ts';
+import { type Logger, logServerError } from './logger.ts';
 import { QueryService, rollupTag, tableTag } from './query-service.ts';
 import { rollupAdmin } from './rollup-admin.ts';
 import { createTelemetry } from './telemetry.ts';
@@ -46,6 +47,8 @@ export interface Service {
 
 export interface BuildOptions {
   readonly log?: (line: string) => void;
+  /** The structured log: 5xx errors go to it with their stack and request id. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -258,8 +261,13 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     scheduler,
     serviceName: config.SERVICE_NAME,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
-    logError: (error, context) =>
-      log(`error ${context.method} ${context.path}: ${(error as Error)?.stack ?? error}`),
+    cors: config.corsOrigins,
+    logError: options.logger
+      ? logServerError(options.logger)
+      : (error, context) =>
+          log(
+            `error ${context.status} ${context.method} ${context.path} (request ${context.requestId}): ${(error as Error)?.stack ?? error}`,
+          ),
   });
 
   // Other instances sharing the store may change definitions: pick their writes up within seconds.

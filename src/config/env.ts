@@ -90,6 +90,19 @@ export const envSchema = z.object({
   ROLLUP_STATE_POLL_MS: int(0, 3_600_000).default(1_000),
   /** Extra: demo data scale for the embedded default (fraction of the full demo data set). */
   DEMO_SCALE: z.coerce.number().positive().max(1).default(0.01),
+
+  /** Extra: browser origins allowed to call the API (comma-separated, or *); default below. */
+  CORS_ORIGINS: z
+    .string()
+    .regex(
+      /^(\*|https?:\/\/[^\s,/]+\/?(\s*,\s*https?:\/\/[^\s,/]+\/?)*)$/,
+      'must be * or a comma-separated list of origins such as https://dash.example.com,http://localhost:5173',
+    )
+    .optional(),
+  /** Extra: pino level (fatal, error, warn, info, debug, trace, silent). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Extra: json (default in production) or pretty (default otherwise). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export type ServiceEnv = z.infer<typeof envSchema>;
@@ -99,6 +112,13 @@ export interface ServiceConfig extends ServiceEnv {
   readonly mode: 'embedded' | 'federated';
   readonly authEnabled: boolean;
   readonly host: string;
+  /**
+   * Browser origins the API answers CORS requests from: CORS_ORIGINS, else none in production and
+   * local pages (http://localhost:*, http://127.0.0.1:*) otherwise. `*` allows any origin, without
+   * credentials.
+   */
+  readonly corsOrigins: '*' | 'localhost' | readonly string[];
+  readonly logFormat: 'json' | 'pretty';
 }
 
 export class ConfigError extends Error {
@@ -137,5 +157,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     mode: federated ? 'federated' : 'embedded',
     authEnabled,
     host: e.HOST ?? (authEnabled ? '0.0.0.0' : '127.0.0.1'),
+    corsOrigins:
+      e.CORS_ORIGINS === '*'
+        ? '*'
+        : e.CORS_ORIGINS
+          ? Object.freeze(e.CORS_ORIGINS.split(',').map((s) => s.trim().replace(/\/$/, '')))
+          : e.NODE_ENV === 'production'
+            ? Object.freeze([])
+            : 'localhost',
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
   });
 }

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
-import { createApp } from '../../src/api/app.ts';
+import { type AppDeps, createApp } from '../../src/api/app.ts';
 import type { Authenticator } from '../../src/api/auth.ts';
 import { DefinitionsService } from '../../src/api/definitions-service.ts';
 import type { Analysis, KpiEngine, KpiLanguage, Registry, RunResult } from '../../src/api/deps.ts';
@@ -230,6 +230,8 @@ export async function harness(
     ttlSeconds?: number;
     timeoutMs?: number;
     db?: PGlite;
+    cors?: AppDeps['cors'];
+    logError?: AppDeps['logError'];
   } = {},
 ): Promise<Harness> {
   const db = options.db ?? (await createEmbeddedDb());
@@ -275,6 +277,8 @@ export async function harness(
     ],
     serviceName: 'kpi-engine-test',
     cacheTtlSeconds: options.ttlSeconds ?? 60,
+    ...(options.cors ? { cors: options.cors } : {}),
+    ...(options.logError ? { logError: options.logError } : {}),
   });
   return { app, db, engine, definitions, cache, close: async () => (options.db ? undefined : db.close()) };
 }
