@@ -27,6 +27,8 @@ export default {
   jsonReporter: { fileName: `reports/mutation/${process.env.STRYKER_GROUP ?? 'all'}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
+  // The sandbox needs the code and fixtures, not the local stack's data or earlier reports.
+  ignorePatterns: ['.stack', '.bench', 'reports', 'dist', 'coverage', '.tmp-*'],
   cleanTempDir: 'always',
   timeoutMS: 60_000,
   thresholds: { high: 85, low: 75, break: null },

@@ -7,7 +7,13 @@ import { defineConfig } from 'vitest/config';
 // Property tests run fewer cases here: each mutant reruns the tests that cover it.
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/property/**/*.test.ts'],
+    // MUTATION_TESTS (comma-separated globs) narrows the set for a quick look at one file's mutants; the
+    // score is then a lower bound (fewer tests, fewer kills).
+    include: process.env.MUTATION_TESTS?.split(',') ?? [
+      'test/unit/**/*.test.ts',
+      'test/golden/**/*.test.ts',
+      'test/property/**/*.test.ts',
+    ],
     exclude: [
       'test/unit/api-*.test.ts',
       'test/unit/data-*.test.ts',
