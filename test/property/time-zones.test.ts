@@ -4,9 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { onBoundary } from '../../src/optimize/align.ts';
+import { onBoundary, sameZone } from '../../src/optimize/align.ts';
 import {
   formatInZone,
+  isTimeZone,
   localDate,
   localParts,
   parseInstant,
@@ -178,5 +179,21 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
       ),
       { seed: 7305, numRuns: runs(2000) },
     );
+  });
+
+  it('small cases the mutation run found untested', () => {
+    expect(formatInZone(0, 'UTC')).toBe('1970-01-01T00:00:00Z'); // offset 0 prints Z
+    expect(formatInZone(Date.UTC(2025, 5, 1), 'America/Santiago')).toBe('2025-05-31T20:00:00-04:00');
+    expect(localParts(Date.UTC(2025, 0, 5, 12), 'UTC').weekday).toBe(7); // a Sunday
+    expect(localParts(Date.UTC(2025, 0, 6, 12), 'UTC').weekday).toBe(1); // a Monday
+    expect(localParts(Date.UTC(2025, 0, 5, 23, 30), 'Asia/Kolkata').weekday).toBe(1); // Monday there
+    expect(() => zonedMidnight('not a date', 'UTC')).toThrow(RangeError);
+    expect(isTimeZone('Mars/Base')).toBe(false);
+    expect(isTimeZone("UTC'; DROP TABLE x; --")).toBe(false);
+    expect(isTimeZone('Asia/Kolkata')).toBe(true);
+    expect(sameZone('Europe/Berlin', 'Europe/Berlin')).toBe(true);
+    expect(sameZone('Europe/Berlin', 'Europe/Paris')).toBe(false);
+    expect(onBoundary('2025-03-01T00:00:30Z', 'minute', 'UTC')).toBe(false);
+    expect(onBoundary('2025-03-01T00:01:00Z', 'minute', 'UTC')).toBe(true);
   });
 });
