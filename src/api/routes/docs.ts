@@ -35,8 +35,11 @@ export const PUBLIC_DOC_PATHS = (path: string): boolean =>
 const packageVersion = (): string =>
   JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version;
 
+// Named `require` so dependency checkers (depcheck) see the package is used.
+const require = createRequire(import.meta.url);
+
 function swaggerDir(): string {
-  return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  return dirname(require.resolve('swagger-ui-dist/package.json'));
 }
 
 export function docsRoutes(app: App, deps: AppDeps): void {
