@@ -16,6 +16,7 @@ import type { EngineFactory, HealthCheck, KpiLanguage, RollupAdmin } from './dep
 import { type CorsOrigins, corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
+import { requestGuard } from './request-guard.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -65,9 +66,16 @@ export function createApp(deps: AppDeps): App {
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        throw new ApiError(400, 'invalid-request', 'the request is invalid', {
-          issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-        });
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        const first = issues[0];
+        throw new ApiError(
+          400,
+          'invalid-request',
+          first
+            ? `the request is invalid: ${first.path ? `${first.path}: ` : ''}${first.message}`
+            : 'the request is invalid',
+          { issues },
+        );
       }
     },
   });
@@ -110,6 +118,7 @@ export function createApp(deps: AppDeps): App {
     },
   });
   app.use('/api/*', (c, next) => (BODYLESS.has(c.req.method) ? next() : limitBody(c, next)));
+  app.use('/api/*', requestGuard);
 
   app.onError((error, c) => {
     const apiError = toApiError(error);

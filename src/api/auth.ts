@@ -25,6 +25,8 @@ export interface AuthOptions {
   readonly jwksUrl?: string | undefined;
   /** Defaults to https://DOMAIN/ (Auth0's issuer has the trailing slash). */
   readonly issuer?: string | undefined;
+  /** Seconds of clock skew tolerated on exp/nbf/iat (AUTH_CLOCK_TOLERANCE_SECONDS, default 30). */
+  readonly clockToleranceSeconds?: number | undefined;
 }
 
 const unauthorized = (message: string) =>
@@ -45,6 +47,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
           algorithms: ['RS256'],
           audience: options.audience,
           issuer,
+          // A token without `exp` would be valid forever once leaked: refuse it.
+          requiredClaims: ['exp'],
+          clockTolerance: options.clockToleranceSeconds ?? 30,
         });
         const scopes = new Set<string>([
           ...(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
@@ -53,6 +58,9 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
         return { subject: String(payload.sub ?? ''), scopes };
       } catch (error) {
         if (error instanceof errors.JWTExpired) throw unauthorized('the token has expired');
+        if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing') {
+          throw unauthorized(`the token has no ${error.claim} claim; tokens must expire`);
+        }
         if (error instanceof errors.JWTClaimValidationFailed) {
           throw unauthorized(`the token's ${error.claim} claim is not accepted`);
         }

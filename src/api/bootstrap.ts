@@ -255,6 +255,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
           audience: config.AUTH0_AUDIENCE!,
           jwksUrl: config.AUTH0_JWKS_URL,
           issuer: config.AUTH0_ISSUER,
+          clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
         })
       : null,
     health,

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import type { DefinitionFormat, DefinitionStore, StoredDefinition } from '../store/definitions-store.ts';
 import type { Analysis, KpiLanguage, Registry } from './deps.ts';
 import { ApiError, invalidDefinition, notFound } from './errors.ts';
@@ -206,6 +207,38 @@ export class DefinitionsService {
     if (analysis.kpis.length === 0) {
       throw new ApiError(400, 'invalid-definition', 'the body defines no KPI', { diagnostics: [] });
     }
+    const all = new Map(registry);
+    for (const k of analysis.kpis) all.set(k.id, k);
+    for (const k of analysis.kpis) {
+      // An id too long for a URL could be written but never read or deleted again (431).
+      if (k.id.length > LIMITS.MAX_ID_CHARS) {
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `KPI id of ${k.id.length} characters; ${limitText('MAX_ID_CHARS')}`,
+          {
+            limit: 'MAX_ID_CHARS',
+          },
+        );
+      }
+      if (k.name.length > LIMITS.MAX_NAME_CHARS) {
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `KPI "${k.id}" has a name of ${k.name.length} characters; ${limitText('MAX_NAME_CHARS')}`,
+          { limit: 'MAX_NAME_CHARS' },
+        );
+      }
+      const depth = derivationDepth(k.id, all);
+      if (depth > LIMITS.MAX_DERIVATION_DEPTH) {
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `KPI "${k.id}" derives from KPIs ${depth} levels deep; ${limitText('MAX_DERIVATION_DEPTH')}`,
+          { limit: 'MAX_DERIVATION_DEPTH' },
+        );
+      }
+    }
     return analysis;
   }
 
@@ -244,4 +277,26 @@ export class DefinitionsService {
     this.changed();
     for (const listener of this.listeners) await listener([...affected].sort());
   }
+}
+
+/** Length of the longest chain of KPI references below `id` (0 for a KPI that reads only tables). */
+function derivationDepth(id: string, registry: ReadonlyMap<string, KpiIR>): number {
+  const depths = new Map<string, number>();
+  // Iterative post-order walk: stored chains may be deeper than the JavaScript stack.
+  const entered = new Set<string>();
+  const stack: [string, boolean][] = [[id, false]];
+  while (stack.length > 0) {
+    const [current, expanded] = stack.pop()!;
+    if (depths.has(current)) continue;
+    if (!expanded && entered.has(current)) continue; // a cycle: the analyzer reports those
+    entered.add(current);
+    const deps = registry.get(current)?.dependsOn ?? [];
+    if (expanded) {
+      depths.set(current, deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => depths.get(d) ?? 0)));
+      continue;
+    }
+    stack.push([current, true]);
+    for (const d of deps) if (!depths.has(d)) stack.push([d, false]);
+  }
+  return depths.get(id) ?? 0;
 }

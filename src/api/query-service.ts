@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CachedResult, Computed, ResultCache, StampCheck } from '../cache/result-cache.ts';
-import type { Grain, KpiIR, RowExpr } from '../ir/kpi.ts';
+import { GRAINS, type Grain, type KpiIR, type RowExpr } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
@@ -86,6 +87,9 @@ export function trendOf(current: number | null, previous: number | null): Trend 
   return { direction: percentage > 0 ? 'up' : percentage < 0 ? 'down' : 'stable', percentage };
 }
 
+const finest = (grains: readonly Grain[]): Grain =>
+  [...grains].sort((a, b) => GRAINS.indexOf(a) - GRAINS.indexOf(b))[0]!;
+
 const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export class QueryService {
@@ -132,8 +136,25 @@ export class QueryService {
         parameter: 'tz',
       });
     }
+    // `?dimensions=region` repeated 400 times is one dimension, and one engine query.
     const dimensions = [...new Set(params.dimensions ?? [])];
+    if (dimensions.length > LIMITS.MAX_DIMENSIONS) {
+      throw new ApiError(
+        400,
+        'limit-exceeded',
+        `${dimensions.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
+        { parameter: 'dimensions', limit: 'MAX_DIMENSIONS' },
+      );
+    }
     for (const d of dimensions) this.checkDimension(kpi, d);
+    if (grain !== null && kpi.grains.length > 0 && !kpi.grains.includes(grain)) {
+      throw new ApiError(
+        400,
+        'grain-not-allowed',
+        `KPI "${kpi.id}" declares grains ${kpi.grains.join(', ')}; ${grain} is not one of them`,
+        { parameter: 'grain', grain, allowed: kpi.grains },
+      );
+    }
     return Object.freeze({
       kpi: kpi.id,
       grain,
@@ -210,6 +231,14 @@ export class QueryService {
           }, this.o.timeoutMs);
         });
         const result = await Promise.race([engine.run(query, { signal: controller.signal }), timeout]);
+        if (result.rows.length > LIMITS.MAX_RESULT_ROWS) {
+          throw new ApiError(
+            422,
+            'limit-exceeded',
+            `the answer has ${result.rows.length} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
+            { limit: 'MAX_RESULT_ROWS' },
+          );
+        }
         stop({ outcome: 'ok' });
         t.engineQueries.inc({ outcome: 'ok' });
         return result;
@@ -327,7 +356,10 @@ export class QueryService {
 
   history(kpiId: string, params: MetricParams): Promise<CachedResult> {
     return this.cached('history', kpiId, params, (kpi) => {
-      const grain = params.aggregation ?? 'day';
+      // Day unless the KPI declares grains without it: then its finest declared grain.
+      const grain =
+        params.aggregation ??
+        (kpi.grains.length === 0 || kpi.grains.includes('day') ? 'day' : finest(kpi.grains));
       const query = this.buildQuery(kpi, params, grain);
       return {
         queries: [query],
@@ -348,7 +380,21 @@ export class QueryService {
   /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */
   dimensions(kpiId: string, params: MetricParams): Promise<CachedResult> {
     return this.cached('dimensions', kpiId, params, (kpi) => {
-      const names = params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions;
+      // Deduplicated and capped: each name is one engine query.
+      const names = [
+        ...new Set(params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions),
+      ];
+      if (names.length > LIMITS.MAX_DIMENSIONS) {
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `${names.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
+          {
+            parameter: 'dimensions',
+            limit: 'MAX_DIMENSIONS',
+          },
+        );
+      }
       const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
       const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
       return {

@@ -1,6 +1,9 @@
 /** Request and response schemas: they validate input and generate /openapi.json from one source. */
 import { z } from '@hono/zod-openapi';
 import { GRAINS } from '../ir/kpi.ts';
+import { LIMITS } from '../ir/limits.ts';
+import { isTimeZone } from '../plan/time.ts';
+import { strictObject } from './strict-params.ts';
 
 export const ErrorSchema = z
   .object({
@@ -23,6 +26,7 @@ export const errorResponses = (...statuses: number[]) =>
 export const KpiIdParam = z.object({
   kpiId: z
     .string()
+    .max(LIMITS.MAX_ID_CHARS, `KPI ids have at most ${LIMITS.MAX_ID_CHARS} characters (MAX_ID_CHARS)`)
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'KPI ids are identifiers: letters, digits and _')
     .openapi({ param: { name: 'kpiId', in: 'path' }, example: 'mrr' }),
 });
@@ -91,7 +95,7 @@ const csv = z
           .filter(Boolean),
   );
 
-export const MetricQueryParams = z.object({
+export const MetricQueryParams = strictObject({
   start: z.string().optional().openapi({
     description: 'Inclusive start: YYYY-MM-DD (midnight in tz) or ISO date-time',
     example: '2025-01-01',
@@ -129,47 +133,48 @@ export const MetricResponseSchema = z
   })
   .openapi('MetricResponse');
 
-export const QueryBody = z
-  .object({
-    kpi: z.string().optional().openapi({ description: 'Id of a stored KPI' }),
-    dsl: z
-      .string()
-      .optional()
-      .openapi({ description: 'Ad-hoc KPI DSL (not stored); the last KPI is queried' }),
-    definition: z.unknown().optional().openapi({ description: 'Ad-hoc seed KPIDefinition (not stored)' }),
-    grain: z
-      .enum(GRAINS as [string, ...string[]])
-      .nullable()
-      .optional(),
-    start: z.string().optional(),
-    end: z.string().optional(),
-    timezone: z.string().optional(),
-    dimensions: z.array(z.string()).optional(),
-    filters: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
-  })
+export const QueryBody = strictObject({
+  kpi: z.string().optional().openapi({ description: 'Id of a stored KPI' }),
+  dsl: z.string().optional().openapi({ description: 'Ad-hoc KPI DSL (not stored); the last KPI is queried' }),
+  definition: z.unknown().optional().openapi({ description: 'Ad-hoc seed KPIDefinition (not stored)' }),
+  grain: z
+    .enum(GRAINS as [string, ...string[]])
+    .nullable()
+    .optional(),
+  start: z.string().optional(),
+  end: z.string().optional(),
+  timezone: z.string().optional(),
+  dimensions: z.array(z.string()).optional(),
+  filters: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+})
   .refine((b) => [b.kpi, b.dsl, b.definition].filter((x) => x !== undefined).length === 1, {
     message: 'give exactly one of kpi, dsl, definition',
   })
   .openapi('AdHocQuery');
 
-export const ReportBody = z
-  .object({
-    id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    kpis: z.array(z.string()).min(1),
-    schedule: z
-      .object({
-        frequency: z.enum(['daily', 'weekly', 'monthly']),
-        time: z.string().regex(/^\d{2}:\d{2}$/),
-        timezone: z.string(),
-        recipients: z.array(z.string()),
-      })
-      .optional(),
-    format: z.enum(['dashboard', 'pdf', 'csv', 'json']),
-    filters: z.record(z.string(), z.unknown()).optional(),
-  })
-  .openapi('Report');
+/** HH:MM on a 24-hour clock: 00:00–23:59. */
+const TIME_OF_DAY = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+export const ReportBody = strictObject({
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+  name: z.string().min(1).max(LIMITS.MAX_NAME_CHARS),
+  description: z.string().max(10_000).optional(),
+  kpis: z
+    .array(z.string().max(LIMITS.MAX_ID_CHARS))
+    .min(1)
+    .max(
+      LIMITS.MAX_QUERIES_PER_REQUEST,
+      `a report runs one query per KPI; at most ${LIMITS.MAX_QUERIES_PER_REQUEST} (MAX_QUERIES_PER_REQUEST)`,
+    ),
+  schedule: strictObject({
+    frequency: z.enum(['daily', 'weekly', 'monthly']),
+    time: z.string().regex(TIME_OF_DAY, 'time is HH:MM between 00:00 and 23:59'),
+    timezone: z.string().refine(isTimeZone, 'timezone is not an IANA time zone (e.g. Europe/Berlin)'),
+    recipients: z.array(z.string().max(320)).max(100),
+  }).optional(),
+  format: z.enum(['dashboard', 'pdf', 'csv', 'json']),
+  filters: z.record(z.string(), z.unknown()).optional(),
+}).openapi('Report');
 
 export const HealthSchema = z
   .object({

@@ -1,5 +1,5 @@
 /** Turns the routes' `start`/`end`/`tz` parameters into a MetricQuery's half-open ISO range. */
-import { localDate, zonedMidnight } from '../plan/time.ts';
+import { dateProblem, localDate, zonedMidnight } from '../plan/time.ts';
 import { ApiError } from './errors.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -15,16 +15,17 @@ function addDays(date: string, days: number): string {
 }
 
 function normalize(value: string, tz: string, name: string): string {
+  const problem = dateProblem(value);
+  if (problem && (DATE.test(value) || DATETIME.test(value))) {
+    throw new ApiError(400, 'invalid-request', `${name} ${problem}`, { parameter: name, value });
+  }
   if (DATE.test(value)) return zonedMidnight(value, tz);
   if (DATETIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
   throw new ApiError(
     400,
     'invalid-request',
     `${name} must be a date (YYYY-MM-DD) or an ISO date-time with offset`,
-    {
-      parameter: name,
-      value,
-    },
+    { parameter: name, value: value.slice(0, 100) },
   );
 }
 

@@ -2,6 +2,7 @@
 import type { DialectPreference } from '../exec/engine.ts';
 import { GRAINS, type Grain } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import { dateProblem } from '../plan/time.ts';
 import { type OptionSpecs, type ParsedArgs, stringOption, suggest, UsageError } from './args.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 
@@ -53,6 +54,14 @@ export async function metricArgs(args: ParsedArgs, defaultDialect: DialectPrefer
   const from = stringOption(args, 'from');
   const to = stringOption(args, 'to');
   if (!from || !to) throw new UsageError('give --from and --to (half-open range [from, to))');
+  for (const [option, value] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    // 2025-02-30 must not silently become 2025-03-02.
+    const problem = dateProblem(value);
+    if (problem) throw new UsageError(`${option} ${value.slice(0, 40)} ${problem}`);
+  }
   const dialect = (stringOption(args, 'dialect') ?? defaultDialect) as DialectPreference;
   if (!DIALECTS.includes(dialect)) throw oneOf('dialect', dialect, DIALECTS);
   const definitions = await loadDefinitions({

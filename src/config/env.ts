@@ -46,6 +46,7 @@ export const envSchema = z.object({
   /** Extras for tests and self-hosted issuers: override the JWKS URL and the expected issuer. */
   AUTH0_JWKS_URL: url(['http', 'https']).optional(),
   AUTH0_ISSUER: z.string().min(1).optional(),
+  AUTH_CLOCK_TOLERANCE_SECONDS: int(0, 3600).default(30),
 
   DRUID_URL: url(['http', 'https']).optional(),
   DRUID_DATASOURCE: z.string().min(1).default('nexpo_metrics'),

@@ -10,6 +10,8 @@ export type CompileErrorCode =
   | 'unreachable-dimension'
   | 'unreachable-column'
   | 'unsupported'
+  /** A filter compares a column with a value of another kind (`region = 1e308`). */
+  | 'type-mismatch'
   /** A documented limit (src/ir/limits.ts) was crossed; the message names it. */
   | 'limit-exceeded';
 

@@ -15,7 +15,9 @@ import {
   type RowExpr,
   type ValueType,
 } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import { checkComparisons } from './comparable.ts';
 import { CompileError } from './errors.ts';
 import { FormulaPlanner, type Registry } from './formula-planner.ts';
 import {
@@ -39,7 +41,7 @@ import {
 } from './nodes.ts';
 import { joinPath, tableKey } from './paths.ts';
 import { mapRowLeaves, tablesOf } from './row-expr.ts';
-import { isTimeZone, parseInstant } from './time.ts';
+import { bucketsBound, dateProblem, isTimeZone, parseInstant } from './time.ts';
 
 export { periodWindow } from './formula-planner.ts';
 export type { Registry };
@@ -70,6 +72,13 @@ export function normalizeQuery(query: MetricQuery): {
       `grain "${String(query.grain)}" is not one of ${GRAINS.join(', ')}`,
     );
   }
+  for (const [bound, value] of [
+    ['start', query.range.start],
+    ['end', query.range.end],
+  ] as const) {
+    const problem = dateProblem(value);
+    if (problem) throw new CompileError('invalid-query', `range ${bound} "${value.slice(0, 40)}" ${problem}`);
+  }
   const start = parseInstant(query.range.start, timezone);
   const end = parseInstant(query.range.end, timezone);
   if (start === undefined || end === undefined) {
@@ -82,6 +91,13 @@ export function normalizeQuery(query: MetricQuery): {
     throw new CompileError(
       'invalid-query',
       `range start ${query.range.start} is not before its end ${query.range.end}`,
+    );
+  }
+  const buckets = bucketsBound(query.grain, start, end);
+  if (buckets > LIMITS.MAX_BUCKETS) {
+    throw new CompileError(
+      'limit-exceeded',
+      `[${query.range.start}, ${query.range.end}) at ${query.grain} grain is about ${buckets} buckets; ${limitText('MAX_BUCKETS')} (use a coarser grain or a shorter range)`,
     );
   }
   return {
@@ -217,6 +233,7 @@ export function planQuery(kpi: KpiIR, query: MetricQuery, ctx: PlanContext): Pla
     const conditions = [...(measure.filter ? [measure.filter] : []), ...inst.filters, ...query.filters].map(
       (c) => resolveRow(ctx.catalog, fact, c),
     );
+    for (const c of conditions) checkComparisons(c);
     const reads = [
       ...conditions.flatMap(tablesOf),
       ...(measure.arg ? tablesOf(resolveRow(ctx.catalog, fact, measure.arg)) : []),

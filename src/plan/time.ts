@@ -79,11 +79,41 @@ export function localDate(ms: number, zone: string): string {
 const NAIVE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/;
 const ZONED = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
+/** The earliest year accepted: JavaScript reads years 0–99 as 1900–1999, and nothing we store is older. */
+export const MIN_YEAR = 1900;
+
+const FIELDS = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/**
+ * Why `text` is not a real date or date-time (`2025-02-30`, `2025-13-45`, `0001-01-01`, hour 24), or
+ * null. Without this check JavaScript silently moved such dates (2025-02-30 became 2025-03-02).
+ */
+export function dateProblem(text: string): string | null {
+  if (!NAIVE.test(text) && !ZONED.test(text)) {
+    return 'is not a date (YYYY-MM-DD) or an ISO 8601 date-time';
+  }
+  const [, y, mo, d, h = '0', mi = '0', s = '0'] = FIELDS.exec(text)!;
+  const year = Number(y);
+  const month = Number(mo);
+  if (year < MIN_YEAR) return `has year ${y}; years before ${MIN_YEAR} are not supported`;
+  if (month < 1 || month > 12) return `has month ${mo}; months are 01–12`;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (Number(d) < 1 || Number(d) > days) return `has day ${d}; ${y}-${mo} has ${days} days`;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+    return `has time ${h}:${mi}:${s}; not a time of day`;
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(text);
+  if (ZONED.test(text) && offset && (Number(offset[2]) > 14 || Number(offset[3]) > 59)) {
+    return `has offset ${offset[0]}; offsets are within ±14:00`;
+  }
+  return null;
+}
+
 /**
  * Reads an ISO timestamp as an instant: with `Z`/offset as given; a naive date or date-time as local
  * time in `zone` (so `2025-03-01` in Europe/Berlin is Berlin midnight). Undefined when unparseable.
  */
 export function parseInstant(text: string, zone: string): number | undefined {
+  if (dateProblem(text) !== null) return undefined;
   if (ZONED.test(text)) {
     const ms = Date.parse(text);
     return Number.isNaN(ms) ? undefined : ms;
@@ -145,4 +175,20 @@ export function zonedMidnight(date: string, zone: string): string {
     midnights.set(key, known);
   }
   return known;
+}
+
+const SHORTEST_BUCKET_MS: Readonly<Record<string, number>> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 23 * 3_600_000,
+  week: 7 * 23 * 3_600_000,
+  month: 28 * 86_400_000,
+  quarter: 89 * 86_400_000,
+  year: 365 * 86_400_000,
+};
+
+/** An upper bound on the buckets of `grain` overlapping [startMs, endMs) in any zone (1 for a total). */
+export function bucketsBound(grain: string | null, startMs: number, endMs: number): number {
+  if (grain === null) return 1;
+  return Math.ceil((endMs - startMs) / (SHORTEST_BUCKET_MS[grain] ?? 60_000)) + 1;
 }

@@ -14,7 +14,7 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
   let server: Server;
   let sign: (
     claims: Record<string, unknown>,
-    options?: { key?: CryptoKey; kid?: string; exp?: string | number },
+    options?: { key?: CryptoKey; kid?: string; exp?: string | number | null },
   ) => Promise<string>;
   let otherKey: CryptoKey;
   let jwksHits = 0;
@@ -30,15 +30,17 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
-    sign = (claims, options = {}) =>
-      new SignJWT(claims)
+    sign = (claims, options = {}) => {
+      const jwt = new SignJWT(claims)
         .setProtectedHeader({ alg: 'RS256', kid: options.kid ?? 'k1' })
         .setIssuer((claims.iss as string) ?? ISSUER)
         .setAudience((claims.aud as string) ?? AUDIENCE)
         .setSubject('client@clients')
-        .setIssuedAt()
-        .setExpirationTime(options.exp ?? '5m')
-        .sign(options.key ?? privateKey);
+        .setIssuedAt();
+      // exp: null signs a token that never expires (which must be refused).
+      if (options.exp !== null) jwt.setExpirationTime(options.exp ?? '5m');
+      return jwt.sign(options.key ?? privateKey);
+    };
     h = await harness({
       auth: createAuthenticator({
         domain: DOMAIN,
@@ -111,6 +113,7 @@ describe('Auth0 M2M bearer tokens (RS256, local JWKS server)', () => {
       },
     ],
     ['garbage', async () => 'not.a.jwt'],
+    ['never-expiring (no exp claim)', () => sign({ scope: 'read:kpis write:kpis' }, { exp: null })],
   ];
 
   it.each(cases)('rejects a %s token with 401 on every protected route', async (_, make) => {

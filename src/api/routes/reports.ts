@@ -1,13 +1,15 @@
 /** Reports (the seed's Report): stored documents; `run` evaluates every KPI, as JSON or streamed CSV. */
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
+import { LIMITS } from '../../ir/limits.ts';
 import type { App, AppDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, ReportBody, ReportIdParam } from '../schemas.ts';
+import { strictObject } from '../strict-params.ts';
 
 type Report = z.infer<typeof ReportBody>;
 
-const RunQuery = z.object({
+const RunQuery = strictObject({
   format: z.enum(['json', 'csv']).optional(),
   start: z.string().optional(),
   end: z.string().optional(),
@@ -15,8 +17,15 @@ const RunQuery = z.object({
   aggregation: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']).optional(),
 });
 
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/**
+ * One CSV cell. Text starting with = + - @ tab or carriage return is what spreadsheets run as a
+ * formula (`=HYPERLINK(…)`, `@SUM(…)`), so it gets a leading apostrophe as OWASP recommends; numbers
+ * stay numbers (-12.5 is a value, not a formula).
+ */
+export const csvCell = (v: unknown): string => {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
+  const raw = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
@@ -64,6 +73,23 @@ export function reportRoutes(app: App, deps: AppDeps): void {
     ];
   };
 
+  /** Filters that would fail every later run are refused now: unknown dimensions, bad values. */
+  const checkReportFilters = (report: Report): void => {
+    const filters = report.filters ?? {};
+    const kpis = report.kpis.map((id) => definitions.get(id).ir);
+    for (const name of Object.keys(filters)) {
+      if (!kpis.some((k) => k.dimensions.includes(name))) {
+        throw new ApiError(422, 'unknown-dimension', `no KPI of the report has dimension "${name}"`, {
+          parameter: `filters.${name}`,
+        });
+      }
+    }
+    for (const kpi of kpis) {
+      const own = Object.fromEntries(Object.entries(filters).filter(([n]) => kpi.dimensions.includes(n)));
+      if (Object.keys(own).length > 0) queries.buildQuery(kpi, { filters: JSON.stringify(own) }, null);
+    }
+  };
+
   app.openapi(
     createRoute({
       method: 'get',
@@ -99,6 +125,7 @@ export function reportRoutes(app: App, deps: AppDeps): void {
       if (unknown.length > 0) {
         throw new ApiError(422, 'unknown-kpi', `unknown KPI(s): ${unknown.join(', ')}`, { unknown });
       }
+      checkReportFilters(report);
       await reports.create(report);
       c.header('Location', `/api/reports/${report.id}`);
       return c.json(report, 201) as never;
@@ -142,14 +169,15 @@ export function reportRoutes(app: App, deps: AppDeps): void {
       const report = await load(c.req.valid('param').reportId);
       const q = c.req.valid('query');
       const format = q.format ?? (report.format === 'csv' ? 'csv' : 'json');
-      for (const kpiId of report.kpis) definitions.get(kpiId);
+      const kpiIds = [...new Set(report.kpis)].slice(0, LIMITS.MAX_QUERIES_PER_REQUEST);
+      for (const kpiId of kpiIds) definitions.get(kpiId);
       if (format === 'json') {
         const rows = [];
-        for (const kpiId of report.kpis) rows.push(...(await evaluate(report, kpiId, q)));
+        for (const kpiId of kpiIds) rows.push(...(await evaluate(report, kpiId, q)));
         return c.json({ reportId: report.id, name: report.name, rows }, 200) as never;
       }
       // Compute the first KPI before committing to 200, so a failure still gets the error shape.
-      const first = await evaluate(report, report.kpis[0]!, q);
+      const first = await evaluate(report, kpiIds[0]!, q);
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', `attachment; filename="${report.id}.csv"`);
       return stream(c, async (out) => {
@@ -159,7 +187,7 @@ export function reportRoutes(app: App, deps: AppDeps): void {
             await out.write(`${[r.kpiId, r.name, r.time, r.value].map(csvCell).join(',')}\n`);
         };
         await write(first);
-        for (const kpiId of report.kpis.slice(1)) {
+        for (const kpiId of kpiIds.slice(1)) {
           try {
             await write(await evaluate(report, kpiId, q));
           } catch {
