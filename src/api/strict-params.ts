@@ -34,11 +34,15 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
   const short = key.length > 40 ? `${key.slice(0, 40)}…` : key;
   const lower = key.toLowerCase();
   const synonym = SYNONYMS[lower];
-  const close = known
+  // Close to a known name, or to a word that means one (`grian` → `grain` → `aggregation`).
+  const words = [...known, ...Object.keys(SYNONYMS).filter((w) => known.includes(SYNONYMS[w]!))];
+  const close = words
     .map((k) => ({ k, d: distance(lower, k.toLowerCase()) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(x.k.length / 3)))
     .sort((x, y) => x.d - y.d)[0]?.k;
-  const suggestion = close ?? (synonym && known.includes(synonym) ? synonym : undefined);
+  const suggestion =
+    (close && (known.includes(close) ? close : SYNONYMS[close])) ??
+    (synonym && known.includes(synonym) ? synonym : undefined);
   return `unknown parameter "${short}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known: ${known.join(', ')}`;
 }
 

@@ -45,11 +45,22 @@ export function resolveRange(
 ): { start: string; end: string } {
   const endDate = () => addDays(today(tz, now), 1);
   const end = params.end ? normalize(params.end, tz, 'end') : zonedMidnight(endDate(), tz);
+  const derived = (date: string) => {
+    // The default start is 30 days before the end: it must be a supported date too.
+    const problem = dateProblem(date);
+    if (problem) {
+      throw new ApiError(400, 'invalid-request', `start (30 days before end) ${problem}; give start`, {
+        parameter: 'start',
+        value: date,
+      });
+    }
+    return zonedMidnight(date, tz);
+  };
   const start = params.start
     ? normalize(params.start, tz, 'start')
     : params.end && DATE.test(params.end)
-      ? zonedMidnight(addDays(params.end, -30), tz)
-      : zonedMidnight(addDays(endDate(), -30), tz);
+      ? derived(addDays(params.end, -30))
+      : derived(addDays(endDate(), -30));
   if (Date.parse(start) >= Date.parse(end)) {
     throw new ApiError(400, 'invalid-request', 'start must be before end (ranges are [start, end))', {
       start,

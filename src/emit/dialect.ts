@@ -22,6 +22,12 @@ export interface Dialect {
     readonly timeBucket: boolean;
     /** Most buckets a generated spine may have (Trino's sequence stops at 10,000). */
     readonly maxSpineBuckets: number;
+    /**
+     * `WITH x AS MATERIALIZED (…)`: PostgreSQL otherwise pulls a CTE read once into its reader and
+     * substitutes its expressions, so a shared value read twice per level (e_i = e_{i-1} + e_{i-1})
+     * would be expanded 2^n times inside the engine.
+     */
+    readonly materializedCte: boolean;
   };
   readonly doubleType: string;
   readonly stringType: string;

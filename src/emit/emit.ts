@@ -353,7 +353,8 @@ class Emitter {
     }
     let from = 'joined';
     for (const [i, columns] of levels.entries()) {
-      ctes.push(`shared${i + 1} AS (SELECT j.*, ${columns.join(', ')} FROM ${from} j)`);
+      const materialized = this.d.flags.materializedCte ? 'MATERIALIZED ' : '';
+      ctes.push(`shared${i + 1} AS ${materialized}(SELECT j.*, ${columns.join(', ')} FROM ${from} j)`);
       from = `shared${i + 1}`;
     }
     return from;

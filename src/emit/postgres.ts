@@ -43,6 +43,7 @@ function make(name: 'postgres' | 'timescale'): Dialect {
       exactPercentile: true,
       timeBucket: name === 'timescale',
       maxSpineBuckets: Number.POSITIVE_INFINITY,
+      materializedCte: true,
     }),
     doubleType: 'double precision',
     stringType: 'text',

@@ -27,6 +27,7 @@ export const trino: Dialect = Object.freeze({
     exactPercentile: false,
     timeBucket: false,
     maxSpineBuckets: 10_000,
+    materializedCte: false,
   }),
   doubleType: 'double',
   stringType: 'varchar',

@@ -6,6 +6,8 @@
 export const LIMITS = Object.freeze({
   /** Parentheses, `case … end`, `not` and unary minus nested inside each other in one expression. */
   MAX_NESTING: 100,
+  /** Tokens of one declaration or expression: parsing runs on the event loop, so it stays short. */
+  MAX_TOKENS: 10_000,
   /** Depth of one expression's tree; a chain `a + b + …` of N terms is N deep. */
   MAX_EXPRESSION_DEPTH: 2_000,
   /** Derived KPIs referring to derived KPIs: the longest chain of references. */

@@ -13,10 +13,18 @@ const CLOSES = new Set(['RParen', 'End']);
 const PREFIX = new Set(['Not', 'Minus']);
 
 /**
- * The first token nested deeper than MAX_NESTING: parentheses and `case … end` open a level until
+ * Too many tokens (MAX_TOKENS), or the first token nested deeper than MAX_NESTING: parentheses and `case … end` open a level until
  * closed; a run of prefix operators (`not not …`, `- - …`) adds one level per operator.
  */
 export function nestingDiagnostic(tokens: readonly IToken[]): Diagnostic | null {
+  if (tokens.length > LIMITS.MAX_TOKENS) {
+    return {
+      severity: 'error',
+      code: 'too-large',
+      message: `a declaration or expression of ${tokens.length} tokens; ${limitText('MAX_TOKENS')}`,
+      span: tokenSpan(tokens[LIMITS.MAX_TOKENS]!),
+    };
+  }
   let open = 0;
   let prefixRun = 0;
   for (const t of tokens) {

@@ -102,7 +102,8 @@ describe('time helpers over DST changes, half-hour zones and calendar edges', ()
     expect(at('2025-04-06T01:45', 'Australia/Lord_Howe')).toBe('2025-04-05T14:45:00.000Z'); // 30-min overlap
     expect(at('2025-03-01T12:00:00.250', 'UTC')).toBe('2025-03-01T12:00:00.250Z');
     expect(at('2025-03-01T12:00:00+05:30', 'UTC')).toBe('2025-03-01T06:30:00.000Z');
-    expect(parseInstant('2025-02-30', 'UTC')).toBe(Date.UTC(2025, 2, 2)); // Date.UTC rolls over, as before
+    // An impossible date is refused, never moved (2025-02-30 used to become 2025-03-02).
+    expect(parseInstant('2025-02-30', 'UTC')).toBeUndefined();
     expect(parseInstant('yesterday', 'UTC')).toBeUndefined();
   });
 

@@ -90,7 +90,7 @@ describe('compile is linear', () => {
       expect(large[d].sql.length).toBeLessThan(40_000);
     }
     expect(small.postgres.sql).toContain(
-      'shared17 AS (SELECT j.*, (j."v15" + j."v15") AS "v16" FROM shared16 j)',
+      'shared17 AS MATERIALIZED (SELECT j.*, (j."v15" + j."v15") AS "v16" FROM shared16 j)',
     );
     expect(small.postgres.sql).toContain('(j."v16" + j."v16") AS "value"\nFROM shared17 j');
   });

@@ -25,7 +25,7 @@ describe('lexing is linear', () => {
     expect(lexed.tokens.length).toBe(160_000); // unterminated: `/` and `*` tokens
     const parsed = parseExpression(text);
     expect(parsed.value).toBeNull();
-    expect(parsed.diagnostics[0]!.code).toBe('syntax');
+    expect(parsed.diagnostics[0]!.code).toBe('too-large'); // 160,000 tokens > MAX_TOKENS
   });
 
   it('still skips terminated block comments, nested openers included', () => {
@@ -46,10 +46,10 @@ describe('nesting limit', () => {
 
   it.each([
     ['500 parentheses', nested(500)],
-    ['100,000 parentheses', nested(100_000)],
-    ['10,000 not', `${'not '.repeat(10_000)}true`],
-    ['10,000 unary minus', `${'- '.repeat(10_000)}1`],
-    ['5,000 nested case', `${'case when true then '.repeat(5_000)}1${' end'.repeat(5_000)}`],
+    ['4,000 parentheses', nested(4_000)],
+    ['9,000 not', `${'not '.repeat(9_000)}true`],
+    ['9,000 unary minus', `${'- '.repeat(9_000)}1`],
+    ['1,500 nested case', `${'case when true then '.repeat(1_500)}1${' end'.repeat(1_500)}`],
   ])('answers too-deep with a position for %s, not a stack overflow', (_, text) => {
     const parsed = parseExpression(text);
     expect(parsed.value).toBeNull();
@@ -59,6 +59,12 @@ describe('nesting limit', () => {
     expect(d.message).toContain(`MAX_NESTING = ${LIMITS.MAX_NESTING}`);
     expect(d.span.start.line).toBe(1);
     expect(d.span.start.column).toBeGreaterThan(LIMITS.MAX_NESTING);
+  });
+
+  it('refuses more than MAX_TOKENS tokens (100,000 parentheses) with too-large before parsing', () => {
+    const parsed = parseExpression(nested(100_000));
+    expect(parsed.diagnostics.map((d) => d.code)).toEqual(['too-large']);
+    expect(parsed.diagnostics[0]!.message).toContain(`MAX_TOKENS = ${LIMITS.MAX_TOKENS}`);
   });
 
   it('reports a too-deep declaration and keeps the others of the file', () => {
