@@ -10,6 +10,7 @@ import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { queryError, SqlError, toSqlError } from './errors.ts';
 import type { EngineRow } from './kpi-rows.ts';
+import { tokenize } from './lexer.ts';
 import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
 import { TrinoUpstream } from './pass-through.ts';
 import { type QueryResults, stats } from './protocol.ts';
@@ -49,12 +50,19 @@ export interface SqlEndpoint {
   statement(request: Request, caller: Caller): Promise<Response>;
   poll(request: Request, caller: Caller): Promise<Response>;
   cancel(request: Request, caller: Caller): Promise<Response>;
+  /** DELETE /v1/query/{id}: cancels by query id (trino-client's `cancel`). */
+  cancelQuery(request: Request, caller: Caller, id: string): Promise<Response>;
   close(): void;
 }
 
 const MAX_STATEMENT_CHARS = 1_000_000;
+/** The POST's answer: queued, pointing at page 0 (results and failures come with the polls). */
+const QUEUED = -1;
 const LOCAL_PATH = /^\/v1\/statement\/kpi\/([A-Za-z0-9_]+)\/([0-9a-f]+)\/(\d{1,9})$/;
 const TRINO_PATH = /^\/v1\/statement\/(queued|executing|partialCancel)\/[A-Za-z0-9_.\-/]+$/;
+
+/** A SELECT without FROM (token check: a `from` inside a string only makes it go the other way). */
+const isConstantSelect = (sql: string) => /^\s*select\b/i.test(sql) && !/\bfrom\b/i.test(sql);
 
 function publicBase(request: Request): string {
   const url = new URL(request.url);
@@ -79,7 +87,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
   const upstream = deps.trinoUrl ? new TrinoUpstream(deps.trinoUrl) : null;
   const now = deps.now ?? (() => new Date());
 
-  /** A statement that failed before it ran: one final page with the error, as Trino answers syntax errors. */
+  /** A failure with no query to report it through: one final page with the error. */
   const failed = (error: unknown, base: string): Response => {
     const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_failed_kpi`;
     return json({
@@ -112,6 +120,9 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
     const infoUri = `${base}/v1/query/${q.id}`;
     const elapsed = performance.now() - q.startedAt;
     const uriOf = (t: number) => `${base}/v1/statement/kpi/${q.id}/${q.slug}/${t}`;
+    if (token === QUEUED) {
+      return json({ id: q.id, infoUri, nextUri: uriOf(0), stats: stats('QUEUED', elapsed), warnings: [] });
+    }
     if (q.error) {
       local.forget(q);
       return json({
@@ -182,7 +193,11 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
           );
         if (sql.trim() === '') throw new SqlError('SYNTAX_ERROR', 'SQL statement is empty');
         const session = readSession(request.headers);
-        const statement: Statement = classify(sql, session);
+        let statement: Statement = classify(sql, session);
+        if (statement.kind === 'trino' && !upstream && isConstantSelect(sql)) {
+          // Without Trino, pings and version probes (`SELECT 1`, `SELECT version()`) are answered here.
+          statement = { kind: 'select', sql, tokens: tokenize(sql) };
+        }
         if (statement.kind === 'trino') {
           if (!upstream) {
             throw new SqlError(
@@ -206,11 +221,21 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
         const q = local.start(
           (signal): Promise<LocalResult> =>
             runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),
+          caller.subject ?? session.user,
         );
-        await waitFor(q);
-        return page(q, 0, base);
+        return page(q, QUEUED, base);
       } catch (error) {
-        return failed(error, base);
+        // As Trino: the POST answers "queued" and the failure comes with the first poll (trino-client
+        // reads nothing from the POST's body but its nextUri).
+        try {
+          return page(
+            local.start(() => Promise.reject(error), caller.subject),
+            QUEUED,
+            base,
+          );
+        } catch {
+          return failed(error, base);
+        }
       }
     },
 
@@ -266,6 +291,25 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
         }
       }
       return new Response('Not found', { status: 404 });
+    },
+
+    async cancelQuery(request, caller, id) {
+      if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) return new Response('Not found', { status: 404 });
+      const session = readSession(request.headers);
+      const q = local.byId(id, caller.subject ?? session.user);
+      if (q) {
+        local.cancel(q);
+        return new Response(null, { status: 204 });
+      }
+      if (!upstream) return new Response('Query not found', { status: 404 });
+      try {
+        return await upstream.forward(
+          { method: 'DELETE', path: `/v1/query/${id}`, headers: upstreamHeaders(request, session, caller) },
+          publicBase(request),
+        );
+      } catch {
+        return new Response(null, { status: 204 });
+      }
     },
 
     close() {

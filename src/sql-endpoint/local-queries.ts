@@ -20,6 +20,8 @@ export interface LocalResult {
 export interface LocalQuery {
   readonly id: string;
   readonly slug: string;
+  /** Who started it (token subject or X-Trino-User): only they may cancel it by id. */
+  readonly owner: string | null;
   readonly startedAt: number;
   readonly controller: AbortController;
   /** Settles when the result (or the failure) is known; never rejects. */
@@ -58,7 +60,7 @@ export class LocalQueries {
     return this.queries.size;
   }
 
-  start(run: (signal: AbortSignal) => Promise<LocalResult>): LocalQuery {
+  start(run: (signal: AbortSignal) => Promise<LocalResult>, owner: string | null): LocalQuery {
     if (this.queries.size >= this.o.maxQueries) {
       throw new SqlError(
         'QUERY_QUEUE_FULL',
@@ -68,6 +70,7 @@ export class LocalQueries {
     const controller = new AbortController();
     const query: LocalQuery = {
       id: queryId(new Date()),
+      owner,
       slug: randomBytes(12).toString('hex'),
       startedAt: performance.now(),
       controller,
@@ -96,6 +99,12 @@ export class LocalQueries {
   get(id: string, slug: string): LocalQuery | null {
     const q = this.queries.get(id);
     return q && q.slug === slug ? q : null;
+  }
+
+  /** By id alone (DELETE /v1/query/{id}, as trino-client cancels), for the caller who started it. */
+  byId(id: string, owner: string | null): LocalQuery | null {
+    const q = this.queries.get(id);
+    return q && q.owner === owner ? q : null;
   }
 
   /** Restarts the abandonment clock: a client polling keeps its query alive. */

@@ -9,6 +9,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { SqlError } from './errors.ts';
+import type { Column } from './protocol.ts';
 
 const NEXT_URIS = /"(nextUri|partialCancelUri)":"https?:\/\/[^/"]+/g;
 /** The first of these keys ends the head of a QueryResults body (URIs come before them). */
@@ -97,10 +98,10 @@ export class TrinoUpstream {
   async collect(
     sql: string,
     headers: Readonly<Record<string, string>>,
-  ): Promise<{ columns: { name: string }[]; rows: unknown[][] }> {
+  ): Promise<{ columns: Column[]; rows: unknown[][] }> {
     type Page = {
       nextUri?: string;
-      columns?: { name: string }[];
+      columns?: Column[];
       data?: unknown[][];
       error?: { message: string; errorName: string };
     };
@@ -116,7 +117,7 @@ export class TrinoUpstream {
       return JSON.parse(text) as Page;
     };
     let page = await read(await this.send({ method: 'POST', path: '/v1/statement', headers, body: sql }));
-    const columns: { name: string }[] = [];
+    const columns: Column[] = [];
     const rows: unknown[][] = [];
     for (;;) {
       if (page.error) throw new SqlError('GENERIC_INTERNAL_ERROR', `Trino: ${page.error.message}`);

@@ -5,6 +5,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { assertNever } from '../ir/kpi.ts';
+import type { Select } from './ast.ts';
 import type { SqlEndpointDeps } from './endpoint.ts';
 import { SqlError } from './errors.ts';
 import { findKpiTable, KPI_CATALOG, KPI_SCHEMA } from './kpi-catalog.ts';
@@ -15,9 +16,10 @@ import type { LocalResult } from './local-queries.ts';
 import { KPI_SCHEMAS, showCatalogs, showColumns, showSchemas, showTables } from './metadata.ts';
 import { Cursor, parseSelect } from './parser.ts';
 import type { TrinoUpstream } from './pass-through.ts';
-import { column } from './protocol.ts';
+import { type Column, column } from './protocol.ts';
 import { responseHeaders, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
+import { evaluate, type VirtualTable, virtualTable } from './virtual-tables.ts';
 
 export interface RunContext {
   readonly session: Session;
@@ -36,45 +38,111 @@ const done = (updateType: string, headers: LocalResult['headers'] = []): LocalRe
   headers,
 });
 
-/** A SELECT on one KPI table, mapped (not yet run). */
-export function planSelect(tokens: readonly Token[], ctx: RunContext): KpiSelectPlan {
+/** Where a SELECT reads from: a KPI table, a metadata table, or nothing (`SELECT version()`). */
+type Source =
+  | { readonly kind: 'kpi'; readonly select: Select; readonly plan: () => KpiSelectPlan }
+  | {
+      readonly kind: 'virtual';
+      readonly select: Select;
+      readonly table: VirtualTable;
+      readonly mergeWithTrino: boolean;
+    };
+
+const NO_ROWS_TABLE: VirtualTable = { columns: [], rows: [{}] };
+
+function sourceOf(tokens: readonly Token[], ctx: RunContext): Source {
   const c = new Cursor(tokens);
   const select = parseSelect(c);
   c.expectEnd();
-  if (!select.from)
-    throw new SqlError('NOT_SUPPORTED', 'a SELECT without FROM is answered only through Trino', select.pos);
+  if (!select.from) return { kind: 'virtual', select, table: NO_ROWS_TABLE, mergeWithTrino: false };
   const parts = select.from.parts;
+  const pos = select.from.pos;
   if (parts.length > 3)
-    throw new SqlError('SYNTAX_ERROR', `Too many dots in table name: ${parts.join('.')}`, select.from.pos);
+    throw new SqlError('SYNTAX_ERROR', `Too many dots in table name: ${parts.join('.')}`, pos);
   const catalog = parts.length === 3 ? parts[0]! : ctx.session.catalog;
   const schema = parts.length >= 2 ? parts.at(-2)! : ctx.session.schema;
   const name = parts.at(-1)!;
+  if (catalog === 'system' && schema === 'jdbc') {
+    const table = virtualTable('jdbc', name, ctx.registry, ctx.catalog);
+    if (table) return { kind: 'virtual', select, table, mergeWithTrino: ctx.upstream !== null };
+  }
   if (catalog !== KPI_CATALOG) {
     throw new SqlError(
       'NOT_SUPPORTED',
       'a query reading the kpi catalog together with other catalogs is answered only through Trino',
-      select.from.pos,
+      pos,
     );
   }
   if (!schema)
-    throw new SqlError(
-      'MISSING_SCHEMA_NAME',
-      'Schema must be specified when session schema is not set',
-      select.from.pos,
-    );
+    throw new SqlError('MISSING_SCHEMA_NAME', 'Schema must be specified when session schema is not set', pos);
   if (schema === 'information_schema') {
+    const table = virtualTable(schema, name, ctx.registry, ctx.catalog);
+    if (!table)
+      throw new SqlError('TABLE_NOT_FOUND', `Table 'kpi.information_schema.${name}' does not exist`, pos);
+    return { kind: 'virtual', select, table, mergeWithTrino: false };
+  }
+  if (schema !== KPI_SCHEMA) throw new SqlError('SCHEMA_NOT_FOUND', `Schema '${schema}' does not exist`, pos);
+  const table = findKpiTable(ctx.registry, ctx.catalog, name);
+  if (!table) throw new SqlError('TABLE_NOT_FOUND', `Table 'kpi.default.${name}' does not exist`, pos);
+  return {
+    kind: 'kpi',
+    select,
+    plan: () =>
+      mapKpiSelect(select, table, select.from!.alias, ctx.registry, { zone: ctx.zone, now: ctx.now }),
+  };
+}
+
+/** A SELECT on one KPI table, mapped (not yet run). */
+export function planSelect(tokens: readonly Token[], ctx: RunContext): KpiSelectPlan {
+  const source = sourceOf(tokens, ctx);
+  if (source.kind !== 'kpi')
     throw new SqlError(
       'NOT_SUPPORTED',
-      'kpi.information_schema is not queryable yet: use SHOW TABLES / SHOW COLUMNS',
-      select.from.pos,
+      'EXPLAIN in the kpi catalog explains SELECTs on KPI tables',
+      source.select.pos,
     );
+  return source.plan();
+}
+
+/**
+ * JDBC metadata: Trino's own rows for its catalogs plus ours for kpi, in the query's order. Both sides
+ * run the same statement, so the columns line up; ORDER BY on output columns is applied to the union.
+ */
+async function mergedWithTrino(
+  sql: string,
+  select: Select,
+  ours: { columns: Column[]; rows: unknown[][] },
+  upstream: TrinoUpstream,
+  headers: Readonly<Record<string, string>>,
+): Promise<LocalResult> {
+  const theirs = await upstream.collect(sql, headers);
+  const rows = [...theirs.rows, ...ours.rows];
+  const names = ours.columns.map((c) => c.name);
+  const keys = select.orderBy.map((o) => ({
+    index:
+      o.expr.kind === 'number'
+        ? Number(o.expr.text) - 1
+        : o.expr.kind === 'column'
+          ? names.indexOf(o.expr.parts.at(-1)!)
+          : -1,
+    o,
+  }));
+  if (keys.length > 0 && keys.every((k) => k.index >= 0)) {
+    rows.sort((a, b) => {
+      for (const { index, o } of keys) {
+        const x = a[index];
+        const y = b[index];
+        if (x === y) continue;
+        if (x === null) return o.nullsFirst ? -1 : 1;
+        if (y === null) return o.nullsFirst ? 1 : -1;
+        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+        return o.descending ? -c : c;
+      }
+      return 0;
+    });
   }
-  if (schema !== KPI_SCHEMA)
-    throw new SqlError('SCHEMA_NOT_FOUND', `Schema '${schema}' does not exist`, select.from.pos);
-  const table = findKpiTable(ctx.registry, ctx.catalog, name);
-  if (!table)
-    throw new SqlError('TABLE_NOT_FOUND', `Table 'kpi.default.${name}' does not exist`, select.from.pos);
-  return mapKpiSelect(select, table, select.from.alias, ctx.registry, { zone: ctx.zone, now: ctx.now });
+  const limited = select.limit === null ? rows : rows.slice(0, select.limit);
+  return { columns: theirs.columns.length > 0 ? theirs.columns : ours.columns, rows: limited };
 }
 
 export async function runLocal(
@@ -126,7 +194,14 @@ export async function runLocal(
       return { columns: [column('Query Plan', 'varchar')], rows: [[text]] };
     }
     case 'select': {
-      const plan = planSelect(statement.tokens, ctx);
+      const source = sourceOf(statement.tokens, ctx);
+      if (source.kind === 'virtual') {
+        const ours = evaluate(source.select, source.table);
+        return source.mergeWithTrino && ctx.upstream
+          ? mergedWithTrino(statement.sql, source.select, ours, ctx.upstream, trinoHeaders)
+          : ours;
+      }
+      const plan = source.plan();
       const rows = plan.empty ? [] : await ctx.deps.answer(plan.query, signal);
       return { columns: plan.columns.map((c) => column(c.name, c.type)), rows: shapeRows(plan, rows) };
     }

@@ -37,7 +37,7 @@ export type Statement =
   | { readonly kind: 'execute'; readonly body: string }
   | { readonly kind: 'deallocate'; readonly name: string }
   | { readonly kind: 'explain'; readonly body: string }
-  | { readonly kind: 'select'; readonly tokens: readonly Token[] };
+  | { readonly kind: 'select'; readonly sql: string; readonly tokens: readonly Token[] };
 
 /** The session catalog when no name is given; none: Trino answers (and reports the missing name). */
 const sessionCatalog = (session: Session): string => session.catalog ?? '';
@@ -54,6 +54,9 @@ function like(c: Cursor): LikePattern | null {
   }
   return { pattern: t.value, escape: escapeChar };
 }
+
+/** Words after FROM that start a relation other than a table name. */
+const TABLE_FUNCTIONS = new Set(['unnest', 'lateral', 'table', 'json_table']);
 
 /** Whether a token stream names the kpi catalog as a table (3-part kpi.x.y, or unqualified with session catalog kpi). */
 export function namesKpi(tokens: readonly Token[], session: Session): boolean {
@@ -73,7 +76,9 @@ export function namesKpi(tokens: readonly Token[], session: Session): boolean {
     if (
       session.catalog === KPI_CATALOG &&
       (isWord(t, 'from') || isWord(t, 'join')) &&
-      isName(tokens[i + 1])
+      isName(tokens[i + 1]) &&
+      !TABLE_FUNCTIONS.has(tokens[i + 1]!.value) &&
+      tokens[i + 2]?.value !== '('
     ) {
       // An unqualified or schema-qualified table name resolves in the session catalog.
       const dots = tokens[i + 2]?.value === '.' ? (tokens[i + 4]?.value === '.' ? 2 : 1) : 0;
@@ -81,6 +86,23 @@ export function namesKpi(tokens: readonly Token[], session: Session): boolean {
     }
   }
   return false;
+}
+
+const JDBC_TABLES = new Set(['catalogs', 'schemas', 'tables', 'columns']);
+
+/** `system.jdbc.{catalogs,schemas,tables,columns}`: what JDBC's DatabaseMetaData reads; the kpi rows are added. */
+export function namesJdbcMetadata(tokens: readonly Token[]): boolean {
+  return tokens.some(
+    (t, i) =>
+      isName(t) &&
+      t.value === 'system' &&
+      tokens[i + 1]?.value === '.' &&
+      isName(tokens[i + 2]) &&
+      tokens[i + 2]!.value === 'jdbc' &&
+      tokens[i + 3]?.value === '.' &&
+      isName(tokens[i + 4]) &&
+      JDBC_TABLES.has(tokens[i + 4]!.value),
+  );
 }
 
 export function classify(sql: string, session: Session): Statement {
@@ -191,7 +213,8 @@ export function classify(sql: string, session: Session): Statement {
     const body = sql.slice(c.peek.start);
     return isOurs(body, session) ? { kind: 'explain', body } : { kind: 'trino' };
   }
-  if (isWord(first, 'select') && namesKpi(tokens, session)) return { kind: 'select', tokens };
+  if (isWord(first, 'select') && (namesKpi(tokens, session) || namesJdbcMetadata(tokens)))
+    return { kind: 'select', sql, tokens };
   return { kind: 'trino' };
 }
 

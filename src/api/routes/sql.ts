@@ -18,4 +18,5 @@ export function sqlRoutes(app: App, deps: AppDeps): void {
   app.post('/v1/statement', (c) => endpoint.statement(c.req.raw, callerOf(c)));
   app.get('/v1/statement/*', (c) => endpoint.poll(c.req.raw, callerOf(c)));
   app.delete('/v1/statement/*', (c) => endpoint.cancel(c.req.raw, callerOf(c)));
+  app.delete('/v1/query/:id', (c) => endpoint.cancelQuery(c.req.raw, callerOf(c), c.req.param('id')));
 }

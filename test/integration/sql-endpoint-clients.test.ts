@@ -1,0 +1,323 @@
+/**
+ * The SQL endpoint with Trino's real clients on the real stack: the Trino CLI 476, the trino Python
+ * client with SQLAlchemy and pandas, and trino-client from npm — none written here. Each lists the kpi
+ * tables, describes one, runs a grouped KPI query whose numbers equal /api/metrics/:kpiId/history, a
+ * Superset-style time series, a federated pass-through join (payments, users, analytics) that equals
+ * Trino's own answer, a failing statement with its position, and a long query it cancels (checked in
+ * Trino's system.runtime.queries).
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { BasicAuth, Trino } from 'trino-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findJavaHome } from '../../src/stack/prereqs.ts';
+import { type RunningService, startService } from '../e2e/api-support.ts';
+import { trinoRows } from './support/trino.ts';
+
+const env = inject('stackEnv');
+const run = promisify(execFile);
+const CACHE = process.env.KPI_CACHE_DIR ?? join(homedir(), '.cache', 'kpi-engine');
+const CLI_JAR = join(CACHE, 'trino-clients', 'trino-cli-476-executable.jar');
+const PYTHON = join(CACHE, 'python-trino', 'bin', 'python');
+const JAVA = join(findJavaHome(), 'bin', 'java');
+
+const RANGE = "time_month >= DATE '2025-01-01' AND time_month < DATE '2025-07-01'";
+const Q = {
+  tables: 'SHOW TABLES FROM kpi.default',
+  describe: 'DESCRIBE kpi.default.revenue',
+  grouped: `SELECT time_month, region, MEASURE(value) AS v FROM kpi.default.revenue WHERE ${RANGE} GROUP BY 1, 2 ORDER BY 1, 2`,
+  superset:
+    "SELECT date_trunc('month', time_day) AS __timestamp, MEASURE(value) AS revenue FROM kpi.default.revenue " +
+    "WHERE time_day >= TIMESTAMP '2025-01-01 00:00:00.000000' AND time_day < TIMESTAMP '2025-07-01 00:00:00.000000' " +
+    "GROUP BY date_trunc('month', time_day) ORDER BY revenue DESC LIMIT 3",
+  federated: `SELECT a.region, count(*) AS subscriptions, CAST(sum(s.amount) AS varchar) AS revenue,
+  (SELECT count(*) FROM analytics.analytics.events e JOIN users.public.accounts x ON x.id = e.account_id WHERE x.region = a.region) AS events
+FROM payments.public.subscriptions s JOIN users.public.accounts a ON a.id = s.account_id
+WHERE a.region IS NOT NULL GROUP BY a.region ORDER BY a.region`,
+  prepared:
+    'SELECT time_month, value FROM kpi.default.revenue WHERE region = ? AND time_month >= CAST(? AS DATE) AND time_month < CAST(? AS DATE)',
+  failing: 'SELECT region,\n  nope FROM payments.public.subscriptions',
+  long: (marker: string) =>
+    `SELECT /* ${marker} */ count(*) FROM UNNEST(sequence(1, 10000)) a(x) CROSS JOIN UNNEST(sequence(1, 10000)) b(x) CROSS JOIN UNNEST(sequence(1, 10000)) c(x)`,
+};
+
+interface History {
+  history: { time: string; region?: string | null; value: number | null }[];
+}
+
+/** The oracle: the same questions asked of the cached metric routes. */
+async function expectations(url: string) {
+  const get = async (path: string) => (await (await fetch(`${url}${path}`)).json()) as History;
+  const byRegion = await get(
+    '/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-07-01&dimensions=region',
+  );
+  const monthly = await get('/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-07-01');
+  const sortKey = (h: { time: string; region?: string | null }) => `${h.time}|${h.region ?? '\uffff'}`;
+  return {
+    grouped: [...byRegion.history]
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? -1 : 1))
+      .map((h) => [h.time.slice(0, 10), h.region ?? null, h.value]),
+    superset: [...monthly.history]
+      .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
+      .slice(0, 3)
+      .map((h) => [h.time.slice(0, 10), h.value]),
+  };
+}
+
+/** Waits (on Trino's own state, no fixed sleep) until the query with this marker is in `states`. */
+async function queryState(marker: string, states: readonly string[], deadlineMs = 120_000): Promise<string> {
+  const started = Date.now();
+  for (;;) {
+    const rows = await trinoRows(
+      env.TRINO_URL!,
+      `SELECT state FROM system.runtime.queries WHERE query LIKE '%${marker}%' AND query NOT LIKE '%system.runtime.queries%'`,
+    );
+    const state = String(rows[0]?.state ?? 'NONE');
+    if (states.includes(state)) return state;
+    if (Date.now() - started > deadlineMs)
+      throw new Error(`query ${marker} is ${state}, not ${states.join('/')}`);
+  }
+}
+
+describe('the SQL endpoint with real Trino clients on the real stack', () => {
+  let service: RunningService;
+  let port: number;
+  let expected: Awaited<ReturnType<typeof expectations>>;
+  let direct: Array<Record<string, unknown>>;
+
+  beforeAll(async () => {
+    service = await startService({ ...(env as Record<string, string>), ENABLE_SCHEDULER: 'false' });
+    port = Number(new URL(service.url).port);
+    expected = await expectations(service.url);
+    direct = await trinoRows(env.TRINO_URL!, Q.federated);
+    expect(direct.length).toBeGreaterThan(2);
+  }, 300_000);
+  afterAll(async () => {
+    await service?.stop();
+  }, 120_000);
+
+  describe('the Trino CLI 476', () => {
+    const cli = async (sql: string, extra: string[] = []) => {
+      try {
+        const r = await run(
+          JAVA,
+          [
+            '--enable-native-access=ALL-UNNAMED',
+            '-jar',
+            CLI_JAR,
+            '--server',
+            service.url,
+            '--output-format',
+            'TSV',
+            ...extra,
+            '--execute',
+            sql,
+          ],
+          {
+            maxBuffer: 16 * 1024 * 1024,
+          },
+        );
+        return {
+          code: 0,
+          rows:
+            r.stdout.trim() === ''
+              ? []
+              : r.stdout
+                  .trim()
+                  .split('\n')
+                  .map((l) => l.split('\t')),
+          stderr: r.stderr,
+        };
+      } catch (error) {
+        const e = error as { code: number; stdout: string; stderr: string };
+        return { code: e.code, rows: [], stderr: e.stderr };
+      }
+    };
+    beforeAll(() => {
+      if (!existsSync(CLI_JAR)) throw new Error(`${CLI_JAR} is missing: run bash scripts/install-prereqs.sh`);
+    });
+
+    it('lists and describes KPI tables', async () => {
+      expect((await cli(Q.tables)).rows.map((r) => r[0])).toEqual(
+        expect.arrayContaining(['revenue', 'mrr', 'cac']),
+      );
+      const described = await cli(Q.describe);
+      expect(described.rows.map((r) => [r[0], r[1]])).toEqual([
+        ['time_day', 'timestamp(3) with time zone'],
+        ['time_month', 'timestamp(3) with time zone'],
+        ['region', 'varchar'],
+        ['plan_type', 'varchar'],
+        ['value', 'double'],
+      ]);
+    });
+
+    it('answers KPI queries with the numbers of the metric routes', async () => {
+      const grouped = await cli(Q.grouped, ['--timezone', 'UTC']);
+      expect(grouped.rows.map((r) => [r[0]!.slice(0, 10), r[1] === '' ? null : r[1], Number(r[2])])).toEqual(
+        expected.grouped,
+      );
+      const superset = await cli(Q.superset, ['--timezone', 'UTC']);
+      expect(superset.rows.map((r) => [r[0]!.slice(0, 10), Number(r[1])])).toEqual(expected.superset);
+    });
+
+    it('passes a federated join through to Trino and back unchanged', async () => {
+      const r = await cli(Q.federated);
+      expect(r.rows).toEqual(
+        direct.map((d) => [d.region, String(d.subscriptions), d.revenue, String(d.events)]),
+      );
+    });
+
+    it('shows a failing statement with its position', async () => {
+      const r = await cli(Q.failing);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/line 2:3: Column 'nope' cannot be resolved/);
+      const kpi = await cli(
+        "SELECT time_month,\n  nope FROM kpi.default.revenue WHERE time_month >= DATE '2025-01-01'",
+      );
+      expect(kpi.stderr).toMatch(/line 2:3: Column 'nope' cannot be resolved/);
+    });
+
+    it('cancels a long query on Ctrl-C: Trino no longer runs it', async () => {
+      const marker = `cli-cancel-${randomUUID()}`;
+      const child: ChildProcess = spawn(
+        JAVA,
+        [
+          '--enable-native-access=ALL-UNNAMED',
+          '-jar',
+          CLI_JAR,
+          '--server',
+          service.url,
+          '--execute',
+          Q.long(marker),
+        ],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await queryState(marker, ['RUNNING']);
+      child.kill('SIGINT');
+      await exited;
+      expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
+    });
+  });
+
+  describe('the trino Python client, SQLAlchemy and pandas', () => {
+    let out: Record<string, any>;
+    const marker = `python-cancel-${randomUUID()}`;
+    beforeAll(async () => {
+      if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run bash scripts/install-prereqs.sh`);
+      const queries = { ...Q, long: Q.long(marker) };
+      const r = await run(
+        PYTHON,
+        [
+          join(import.meta.dirname, 'support', 'sql-endpoint-client.py'),
+          String(port),
+          JSON.stringify(queries),
+        ],
+        {
+          maxBuffer: 16 * 1024 * 1024,
+        },
+      );
+      out = JSON.parse(r.stdout);
+    }, 300_000);
+
+    it('lists and describes KPI tables, also through SQLAlchemy’s inspector', () => {
+      expect(out.tables.map((r: string[]) => r[0])).toEqual(expect.arrayContaining(['revenue', 'mrr']));
+      expect(out.describe.map((r: string[]) => r[0])).toEqual([
+        'time_day',
+        'time_month',
+        'region',
+        'plan_type',
+        'value',
+      ]);
+      expect(out.sqlalchemy.schemas).toEqual(['default', 'information_schema']);
+      expect(out.sqlalchemy.tables).toEqual(expect.arrayContaining(['revenue', 'mrr']));
+      expect(out.sqlalchemy.columns).toEqual([
+        ['time_day', 'TIMESTAMP(3)'],
+        ['time_month', 'TIMESTAMP(3)'],
+        ['region', 'VARCHAR'],
+        ['plan_type', 'VARCHAR'],
+        ['value', 'DOUBLE'],
+      ]);
+    });
+
+    it('answers KPI queries (plain, prepared, pandas) with the numbers of the metric routes', () => {
+      expect(out.grouped.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(
+        expected.grouped,
+      );
+      expect(out.superset.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1]])).toEqual(
+        expected.superset,
+      );
+      expect(out.pandas.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1]])).toEqual(expected.superset);
+      const eu = expected.grouped.filter((g) => g[1] === 'eu' && String(g[0]) < '2025-03');
+      expect(out.prepared.map((r: unknown[]) => [String(r[0]).slice(0, 10), 'eu', r[1]])).toEqual(eu);
+    });
+
+    it('passes a federated join through, reports errors with positions, and cancels', async () => {
+      expect(out.federated).toEqual(direct.map((d) => [d.region, d.subscriptions, d.revenue, d.events]));
+      expect(out.error).toEqual({ name: 'COLUMN_NOT_FOUND', location: [2, 3] });
+      expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
+    });
+  });
+
+  describe('trino-client from npm', () => {
+    const client = () =>
+      Trino.create({
+        server: service.url,
+        auth: new BasicAuth('node-client'),
+        catalog: 'kpi',
+        schema: 'default',
+      });
+    const all = async (sql: string) => {
+      const rows: unknown[][] = [];
+      let error:
+        | { errorName: string; errorLocation?: { lineNumber: number; columnNumber: number } }
+        | undefined;
+      for await (const page of await client().query(sql)) {
+        if (page.error) error = page.error as typeof error;
+        rows.push(...(page.data ?? []));
+      }
+      return { rows, error };
+    };
+
+    it('lists tables, answers KPI queries as the metric routes, passes joins through, reports errors', async () => {
+      expect((await all(Q.tables)).rows.map((r) => r[0])).toEqual(expect.arrayContaining(['revenue']));
+      expect((await all(Q.describe)).rows.map((r) => r[0])).toEqual([
+        'time_day',
+        'time_month',
+        'region',
+        'plan_type',
+        'value',
+      ]);
+      expect((await all(Q.grouped)).rows.map((r) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(
+        expected.grouped,
+      );
+      expect((await all(Q.superset)).rows.map((r) => [String(r[0]).slice(0, 10), r[1]])).toEqual(
+        expected.superset,
+      );
+      expect((await all(Q.federated)).rows).toEqual(
+        direct.map((d) => [d.region, d.subscriptions, d.revenue, d.events]),
+      );
+      const failed = await all(Q.failing);
+      expect(failed.error).toMatchObject({
+        errorName: 'COLUMN_NOT_FOUND',
+        errorLocation: { lineNumber: 2, columnNumber: 3 },
+      });
+    });
+
+    it('cancels a long query by id', async () => {
+      const marker = `node-cancel-${randomUUID()}`;
+      const trino = client();
+      const iterator = await trino.query(Q.long(marker));
+      const first = await iterator.next();
+      await queryState(marker, ['QUEUED', 'PLANNING', 'STARTING', 'RUNNING']);
+      await trino.cancel(first.value.id);
+      expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
+    });
+  });
+});
