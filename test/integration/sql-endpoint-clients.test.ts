@@ -24,6 +24,7 @@ const CACHE = process.env.KPI_CACHE_DIR ?? join(homedir(), '.cache', 'kpi-engine
 const CLI_JAR = join(CACHE, 'trino-clients', 'trino-cli-476-executable.jar');
 const PYTHON = join(CACHE, 'python-trino', 'bin', 'python');
 const JAVA = join(findJavaHome(), 'bin', 'java');
+const JDBC_JAR = join(CACHE, 'trino-clients', 'trino-jdbc-476.jar');
 
 const RANGE = "time_month >= DATE '2025-01-01' AND time_month < DATE '2025-07-01'";
 const Q = {
@@ -211,7 +212,7 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
     const marker = `python-cancel-${randomUUID()}`;
     beforeAll(async () => {
       if (!existsSync(PYTHON)) throw new Error(`${PYTHON} is missing: run bash scripts/install-prereqs.sh`);
-      const queries = { ...Q, long: Q.long(marker) };
+      const queries = { ...Q, long: Q.long(marker), marker };
       const r = await run(
         PYTHON,
         [
@@ -238,8 +239,8 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
       expect(out.sqlalchemy.schemas).toEqual(['default', 'information_schema']);
       expect(out.sqlalchemy.tables).toEqual(expect.arrayContaining(['revenue', 'mrr']));
       expect(out.sqlalchemy.columns).toEqual([
-        ['time_day', 'TIMESTAMP(3)'],
-        ['time_month', 'TIMESTAMP(3)'],
+        ['time_day', 'TIMESTAMP'],
+        ['time_month', 'TIMESTAMP'],
         ['region', 'VARCHAR'],
         ['plan_type', 'VARCHAR'],
         ['value', 'DOUBLE'],
@@ -261,6 +262,75 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
     it('passes a federated join through, reports errors with positions, and cancels', async () => {
       expect(out.federated).toEqual(direct.map((d) => [d.region, d.subscriptions, d.revenue, d.events]));
       expect(out.error).toEqual({ name: 'COLUMN_NOT_FOUND', location: [2, 3] });
+      expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
+    });
+  });
+
+  describe('the Trino JDBC driver 476 (a Java program run from source)', () => {
+    let out: Map<string, string>;
+    const marker = `jdbc-cancel-${randomUUID()}`;
+    beforeAll(async () => {
+      if (!existsSync(JDBC_JAR))
+        throw new Error(`${JDBC_JAR} is missing: run bash scripts/install-prereqs.sh`);
+      const r = await run(
+        JAVA,
+        [
+          '-cp',
+          JDBC_JAR,
+          join(import.meta.dirname, 'support', 'SqlEndpointJdbc.java'),
+          `jdbc:trino://127.0.0.1:${port}/kpi/default`,
+          Q.grouped,
+          Q.federated,
+          'SELECT time_month, value FROM kpi.default.revenue WHERE region = ? AND time_month >= ? AND time_month < ?',
+          Q.failing,
+          Q.long(marker),
+          marker,
+        ],
+        { maxBuffer: 16 * 1024 * 1024 },
+      );
+      out = new Map(
+        r.stdout
+          .trim()
+          .split('\n')
+          .map((l) => l.split('\t') as [string, string]),
+      );
+    }, 300_000);
+
+    it('reads the kpi catalog through DatabaseMetaData.getTables/getColumns/getCatalogs', () => {
+      expect(out.get('tables')!.split(',')).toEqual(expect.arrayContaining(['revenue:TABLE', 'mrr:TABLE']));
+      expect(out.get('columns')).toBe(
+        'time_day:timestamp(3) with time zone:2014,time_month:timestamp(3) with time zone:2014,region:varchar:12,plan_type:varchar:12,value:double:8',
+      );
+      expect(out.get('catalogs')!.split(',')).toEqual(
+        expect.arrayContaining(['kpi', 'payments', 'users', 'analytics']),
+      );
+      expect(out.get('show')!.split(',')).toContain('revenue');
+    });
+
+    it('answers a query and a PreparedStatement with parameters with the numbers of the metric routes', () => {
+      const grouped = out
+        .get('grouped')!
+        .split(';')
+        .map((r) => r.split('|'));
+      expect(grouped.map((r) => [r[0]!.slice(0, 10), r[1] === 'null' ? null : r[1], Number(r[2])])).toEqual(
+        expected.grouped,
+      );
+      const eu = expected.grouped.filter((g) => g[1] === 'eu' && String(g[0]) < '2025-03');
+      expect(
+        out
+          .get('prepared')!
+          .split(';')
+          .map((r) => r.split('|'))
+          .map((r) => [r[0]!.slice(0, 10), 'eu', Number(r[1])]),
+      ).toEqual(eu);
+    });
+
+    it('passes a federated join through, reports errors with positions, and cancels', async () => {
+      expect(out.get('federated')!.split(';')).toEqual(
+        direct.map((d) => [d.region, d.subscriptions, d.revenue, d.events].join('|')),
+      );
+      expect(out.get('error')).toMatch(/line 2:3: Column 'nope' cannot be resolved/);
+      expect(out.get('cancel')).not.toBe('not cancelled');
       expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
     });
   });
@@ -313,11 +383,17 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
     it('cancels a long query by id', async () => {
       const marker = `node-cancel-${randomUUID()}`;
       const trino = client();
-      const iterator = await trino.query(Q.long(marker));
-      const first = await iterator.next();
-      await queryState(marker, ['QUEUED', 'PLANNING', 'STARTING', 'RUNNING']);
-      await trino.cancel(first.value.id);
+      // The iterator waits for rows that never come: find the query by its marker, cancel it by id.
+      // Trino starts a queued query when its nextUri is first polled: keep the iterator polling.
+      const polling = (await trino.query(Q.long(marker))).next().catch((error: unknown) => error);
+      await queryState(marker, ['RUNNING']);
+      const [found] = await trinoRows(
+        env.TRINO_URL!,
+        `SELECT query_id FROM system.runtime.queries WHERE query LIKE '%${marker}%' AND query NOT LIKE '%system.runtime.queries%'`,
+      );
+      await trino.cancel(String(found!.query_id));
       expect(await queryState(marker, ['FAILED', 'FINISHED'])).toBe('FAILED');
+      await polling;
     });
   });
 });

@@ -3,6 +3,7 @@ as Superset and notebooks do, and prints what each returned as one JSON object f
 Usage: python sql-endpoint-client.py PORT QUERIES_JSON (the statements come from the test)."""
 import json
 import sys
+import threading
 
 import pandas as pd
 import trino
@@ -42,10 +43,32 @@ try:
 except trino.exceptions.TrinoUserError as e:
     out["error"] = {"name": e.error_name, "location": list(e.error_location)}
 
-# A long query, cancelled: execute returns once the query is queued; cancel() DELETEs its nextUri.
+# A long query, cancelled from another thread once Trino runs it (read from system.runtime.queries):
+# execute() waits for the first rows, which never come.
 long_cur = conn.cursor()
-long_cur.execute(q["long"])
+failure = {}
+
+
+def run_long():
+    try:
+        long_cur.execute(q["long"])
+        long_cur.fetchall()
+    except Exception as e:  # the cancellation surfaces here
+        failure["error"] = type(e).__name__
+
+
+worker = threading.Thread(target=run_long)
+worker.start()
+watch = conn.cursor()
+while True:
+    watch.execute(
+        "SELECT count(*) FROM system.runtime.queries WHERE state = 'RUNNING' AND query LIKE '%"
+        + q["marker"] + "%' AND query NOT LIKE '%system.runtime.queries%'"
+    )
+    if watch.fetchall()[0][0] > 0:
+        break
 long_cur.cancel()
+worker.join(120)
 out["cancelled"] = True
 
 engine = create_engine(f"trino://python-client@127.0.0.1:{port}/kpi/default")
