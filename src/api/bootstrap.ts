@@ -4,13 +4,13 @@
  * engine, the cache (in-process, or Redis with REDIS_URL), auth (with AUTH0_DOMAIN) and health checks.
  * `main.ts` serves what this returns; tests and the bench may call it too.
  */
-import type { PGlite } from '@electric-sql/pglite';
 import { memoryBackend } from '../cache/memory-backend.ts';
 import { redisBackend } from '../cache/redis-backend.ts';
 import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
-import { loadDemoDataIntoPglite } from '../data/load.ts';
+import { openDataDir } from '../embedded/data-dir.ts';
+import { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
@@ -52,22 +52,32 @@ export interface BuildOptions {
 }
 
 /**
- * The embedded default uses two in-process PGlite instances: the metrics store (definitions, reports,
- * kpi_metrics), queried in-process, and the demo sources, served to the engine over a local socket.
- * Separate because a socket client holds its PGlite exclusively while connected.
+ * The embedded default uses two PGlite databases: the metrics store (definitions, reports, kpi_metrics)
+ * on disk in KPI_DATA_DIR, queried in-process, and the demo sources on a worker thread, served to the
+ * engine over a local socket (src/embedded/). Separate because a socket client holds its PGlite
+ * exclusively while connected, and because only the sources may be restarted to stop a query.
  */
 async function embeddedDatabases(
   config: ServiceConfig,
   log: (line: string) => void,
-): Promise<{ store: PGlite; sources: PGlite }> {
-  const [store, sources] = await Promise.all([createEmbeddedDb(), createEmbeddedDb()]);
-  await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-  const t0 = Date.now();
-  await loadDemoDataIntoPglite(sources, { scale: config.DEMO_SCALE });
-  log(
-    `loaded the demo data set (scale ${config.DEMO_SCALE}) into the embedded database in ${Date.now() - t0} ms`,
-  );
-  return { store, sources };
+): Promise<{ store: SqlClient; sources: EmbeddedSources; release: () => void }> {
+  const dir = openDataDir(config.KPI_DATA_DIR);
+  try {
+    const [store, sources] = await Promise.all([
+      createEmbeddedDb(dir.storeDir),
+      EmbeddedSources.start({ scale: config.DEMO_SCALE, snapshot: dir.snapshot, log }),
+    ]);
+    await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
+    log(`metrics store: ${dir.storeDir} (KPI_DATA_DIR)`);
+    return {
+      store: pgliteClient(store, { durableDir: dir.storeDir }),
+      sources,
+      release: () => dir.release(),
+    };
+  } catch (error) {
+    dir.release();
+    throw error;
+  }
 }
 
 export async function buildService(config: ServiceConfig, options: BuildOptions = {}): Promise<Service> {
@@ -76,13 +86,15 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const catalog = loadCatalog();
 
   let sql: SqlClient;
-  let embeddedDb: PGlite | null = null;
+  let embedded: EmbeddedSources | null = null;
   let pools: PgPools | undefined;
   if (config.mode === 'embedded') {
     const dbs = await embeddedDatabases(config, log);
-    embeddedDb = dbs.sources;
+    embedded = dbs.sources;
+    // Closed last (closers run in reverse): the lock goes once the store is closed.
+    closers.push(async () => dbs.release());
     closers.push(() => dbs.sources.close());
-    sql = pgliteClient(dbs.store);
+    sql = dbs.store;
   } else {
     // One pool for the metrics store, shared by the store, the engine (rollups are read there) and
     // rollup builds: TIMESCALE_POOL_SIZE connections (default 1, as the stack's PGlite server serves
@@ -113,7 +125,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   }
 
   const telemetry = createTelemetry({ defaultMetrics: true });
-  const engine = await engineFactoryFor(config, catalog, embeddedDb, sql, log, pools, (outcome) =>
+  const engine = await engineFactoryFor(config, catalog, embedded, sql, log, pools, (outcome) =>
     telemetry.rollupRuns.inc({ outcome }),
   );
   if (engine.optimizer) {

@@ -5,10 +5,10 @@
  */
 
 import { readFileSync } from 'node:fs';
-import type { PGlite } from '@electric-sql/pglite';
 import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
+import type { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
@@ -18,7 +18,6 @@ import { LiveOptimizer, rollupsRead, rollupVersion, runChecked, tablesRead } fro
 import { readStatesWith } from '../rollup/build.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
-import { serveEmbedded } from '../store/embedded-socket.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import type { EngineFactory, HealthCheck, KpiEngine } from './deps.ts';
 
@@ -70,7 +69,8 @@ async function liveOptimizer(
 export async function engineFactoryFor(
   config: ServiceConfig,
   catalog: Catalog,
-  embeddedDb: PGlite | null,
+  /** The embedded default's demo sources (a worker thread serving PGlite); null when federated. */
+  embedded: EmbeddedSources | null,
   store: SqlClient,
   log: (line: string) => void = () => {},
   /** Pools made by the caller (the store already uses the metrics store's); closed with the engine. */
@@ -81,12 +81,13 @@ export async function engineFactoryFor(
   const closers: Array<() => Promise<void>> = [];
   let env: Record<string, string | undefined>;
   let engineCatalog = catalog;
-  if (embeddedDb) {
-    const socket = await serveEmbedded(embeddedDb);
-    closers.push(() => socket.close());
+  let interrupters: ReadonlyMap<string, () => Promise<void>> | undefined;
+  if (embedded) {
     // Also as TIMESCALE_URL: the engine then keeps one connection to it and never opens a second one
-    // to cancel (the embedded socket serves one connection at a time).
-    env = { [EMBEDDED_ENV]: socket.url, TIMESCALE_URL: socket.url };
+    // to cancel (the embedded socket serves one connection at a time). A timed-out statement is
+    // stopped by restarting the worker that runs it.
+    env = { [EMBEDDED_ENV]: embedded.url, TIMESCALE_URL: embedded.url };
+    interrupters = new Map([[embedded.url, () => embedded.interrupt('a query timed out or was canceled')]]);
     engineCatalog = embeddedCatalog();
   } else {
     env = {
@@ -102,11 +103,12 @@ export async function engineFactoryFor(
     env,
     maxConcurrent: config.MAX_CONCURRENT_CALCULATIONS,
     ...(pools ? { pools } : {}),
+    ...(interrupters ? { interrupters } : {}),
   });
   closers.push(() => runtime.close());
   // Rollups are built by Trino into the metrics store: the embedded default has neither.
   const live =
-    !embeddedDb && config.ENABLE_OPTIMIZER && config.TIMESCALE_URL
+    !embedded && config.ENABLE_OPTIMIZER && config.TIMESCALE_URL
       ? await liveOptimizer(config, catalog, store, log)
       : null;
   if (live) closers.push(async () => live.close());

@@ -104,6 +104,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Extra: json (default in production) or pretty (default otherwise). */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  /**
+   * Where the embedded default keeps its metrics store (definitions, versions, reports) and the demo
+   * sources' snapshot; relative to the working directory. Unused when TIMESCALE_URL is set.
+   */
+  KPI_DATA_DIR: z.string().min(1).default('.kpi-data'),
 });
 
 export type ServiceEnv = z.infer<typeof envSchema>;

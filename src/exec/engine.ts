@@ -43,6 +43,8 @@ export interface EngineOptions {
 export interface Runtime {
   readonly pools: PgPools;
   readonly limiter: Semaphore;
+  /** Per connection URL: how to stop a statement on a server that cannot cancel one (embedded PGlite). */
+  readonly interrupters?: ReadonlyMap<string, () => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -52,9 +54,15 @@ export function createRuntime(o: {
   readonly maxConcurrent?: number;
   /** Pools made beforehand (poolsFor), e.g. so the service's metrics store shares its connection. */
   readonly pools?: PgPools;
+  readonly interrupters?: ReadonlyMap<string, () => Promise<void>>;
 }): Runtime {
   const pools = o.pools ?? poolsFor(o.env);
-  return { pools, limiter: new Semaphore(o.maxConcurrent ?? 10), close: () => pools.close() };
+  return {
+    pools,
+    limiter: new Semaphore(o.maxConcurrent ?? 10),
+    ...(o.interrupters ? { interrupters: o.interrupters } : {}),
+    close: () => pools.close(),
+  };
 }
 
 /**
@@ -168,6 +176,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
       timeoutMs,
       signal,
       canCancel: url !== o.env.TIMESCALE_URL,
+      interrupt: runtime.interrupters?.get(url),
     });
     return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
   }

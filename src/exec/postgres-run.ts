@@ -58,6 +58,11 @@ export interface PgRunOptions {
   readonly signal?: AbortSignal;
   /** false for single-connection servers (PGlite) where a second connection cannot cancel. */
   readonly canCancel?: boolean;
+  /**
+   * For a server that cannot cancel a statement at all (PGlite enforces no statement_timeout and has no
+   * second connection): called on abort to stop it by force, e.g. by restarting the embedded worker.
+   */
+  readonly interrupt?: () => Promise<void>;
 }
 
 export async function runPostgres(
@@ -80,10 +85,18 @@ export async function runPostgres(
       { cause: error },
     );
   }
+  // The pool listens for errors only on idle clients: a server that goes away mid-query (the embedded
+  // worker restarted to stop a statement) must fail this query, not crash the process.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   const pid = (client as unknown as { processID?: number }).processID;
   let canceled = false;
   const cancel = async () => {
     canceled = true;
+    if (o.interrupt) {
+      await o.interrupt().catch(() => undefined);
+      return;
+    }
     if (o.canCancel === false || !pid) return;
     const killer = new pg.Client({ connectionString: url });
     try {
@@ -123,6 +136,9 @@ export async function runPostgres(
     );
   } finally {
     o.signal?.removeEventListener('abort', cancel);
-    client.release();
+    // A connection whose statement was interrupted by force is gone: never hand it out again.
+    const gone = canceled && o.interrupt !== undefined;
+    if (!gone) client.off('error', ignore);
+    client.release(gone ? true : undefined);
   }
 }

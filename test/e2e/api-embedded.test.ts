@@ -3,38 +3,31 @@
  * checked against hand-written SQL on an independent PGlite loaded with the same demo data (same
  * seed and scale give the same rows).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoDataIntoPglite } from '../../src/data/load.ts';
 import { createEmbeddedDb } from '../../src/store/pglite-client.ts';
-import { cacDefinition, postJson, type RunningService, startService } from './api-support.ts';
-
-/** Blank every variable that would switch the service out of the embedded default. */
-const NOTHING_CONFIGURED = Object.fromEntries(
-  [
-    'TIMESCALE_URL',
-    'REDIS_URL',
-    'TRINO_URL',
-    'PAYMENTS_DB_URL',
-    'USERS_DB_URL',
-    'ANALYTICS_DB_URL',
-    'DRUID_URL',
-    'AUTH0_DOMAIN',
-    'AUTH0_AUDIENCE',
-    'HOST',
-    'ENABLE_SCHEDULER',
-  ].map((k) => [k, '']),
-);
+import {
+  cacDefinition,
+  NOTHING_CONFIGURED,
+  postJson,
+  type RunningService,
+  startService,
+} from './api-support.ts';
 
 const cacDef = cacDefinition('cac_embedded');
 
 describe('npm start with nothing configured', () => {
   let service: RunningService;
   let oracle: PGlite;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kpi-e2e-embedded-'));
 
   beforeAll(async () => {
     [service, oracle] = await Promise.all([
-      startService({ ...NOTHING_CONFIGURED, DEMO_SCALE: '0.01' }),
+      startService({ ...NOTHING_CONFIGURED, DEMO_SCALE: '0.01', KPI_DATA_DIR: dataDir }),
       createEmbeddedDb(),
     ]);
     await loadDemoDataIntoPglite(oracle, { scale: 0.01 });
@@ -42,6 +35,7 @@ describe('npm start with nothing configured', () => {
   afterAll(async () => {
     await service?.stop();
     await oracle?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('says auth is off, binds 127.0.0.1 and prints a curl line that works', async () => {

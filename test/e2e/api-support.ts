@@ -13,12 +13,31 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** Blank every variable that would switch the service out of the embedded default. */
+export const NOTHING_CONFIGURED = Object.fromEntries(
+  [
+    'TIMESCALE_URL',
+    'REDIS_URL',
+    'TRINO_URL',
+    'PAYMENTS_DB_URL',
+    'USERS_DB_URL',
+    'ANALYTICS_DB_URL',
+    'DRUID_URL',
+    'AUTH0_DOMAIN',
+    'AUTH0_AUDIENCE',
+    'HOST',
+    'ENABLE_SCHEDULER',
+  ].map((k) => [k, '']),
+);
+
 export interface RunningService {
   readonly url: string;
   readonly output: () => string;
   readonly child: ChildProcess;
   /** SIGTERM to the process group, wait until it is gone; true when the service stopped cleanly. */
   stop(): Promise<boolean>;
+  /** SIGKILL to the process group (a crash: nothing runs after it), resolved once it is gone. */
+  kill(): Promise<void>;
 }
 
 export async function startService(
@@ -53,22 +72,26 @@ export async function startService(
       reject(new Error(`service exited with ${code}:\n${output}`));
     });
   });
+  const groupAlive = () => {
+    try {
+      process.kill(-child.pid!, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   return {
     url: `http://127.0.0.1:${port}`,
     output: () => output,
     child,
+    kill: async () => {
+      if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');
+      while (groupAlive()) await new Promise((r) => setTimeout(r, 50));
+    },
     // SIGTERM to npm alone, as a process manager or a terminal sends it: npm forwards it to the service
     // (`exec node …`, no shell in between), which finishes in-flight requests and stops. The group is
     // awaited (and killed only after a minute) so nothing outlives the test.
     stop: async () => {
-      const groupAlive = () => {
-        try {
-          process.kill(-child.pid!, 0);
-          return true;
-        } catch {
-          return false;
-        }
-      };
       if (child.exitCode === null) child.kill('SIGTERM');
       const deadline = Date.now() + 60_000;
       while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -3,6 +3,9 @@
  * language, the engine, the in-process cache) driven through app.request — the DSL paths the route
  * tests' small JSON language does not cover, with numbers checked against SQL on the same data.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type Service } from '../../src/api/bootstrap.ts';
@@ -32,9 +35,10 @@ const EU_REVENUE = `kpi eu_rev "EU revenue" {
 describe('the embedded service with the real language and engine', () => {
   let service: Service;
   let oracle: PGlite;
+  const dataDir = mkdtempSync(join(tmpdir(), 'kpi-service-'));
   beforeAll(async () => {
     [service, oracle] = await Promise.all([
-      buildService(loadConfig({ DEMO_SCALE: '0.01' })),
+      buildService(loadConfig({ DEMO_SCALE: '0.01', KPI_DATA_DIR: dataDir })),
       createEmbeddedDb(),
     ]);
     await loadDemoDataIntoPglite(oracle, { scale: 0.01 });
@@ -42,6 +46,7 @@ describe('the embedded service with the real language and engine', () => {
   afterAll(async () => {
     await service?.close();
     await oracle?.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);
   const request = (path: string, init?: RequestInit) => service.app.request(path, init);
 

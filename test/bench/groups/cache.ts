@@ -68,7 +68,15 @@ async function serve(redisUrl: string): Promise<void> {
   const { loadConfig } = await import('../../../src/config/env.ts');
   const started = await memory(true);
   // The real service: embedded store and demo data, the engine, and the cache on Redis.
-  const h = await buildService(loadConfig({ REDIS_URL: redisUrl, CACHE_TTL_SECONDS: '3600' }));
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const h = await buildService(
+    loadConfig({
+      REDIS_URL: redisUrl,
+      CACHE_TTL_SECONDS: '3600',
+      KPI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kpi-bench-cache-')),
+    }),
+  );
   // Mostly the two PGlite WASM instances (their linear memory is an ArrayBuffer: `arrayBuffers`).
   const built = await memory(true);
   const warm = await h.app.request(METRIC_PATH);
