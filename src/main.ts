@@ -52,12 +52,17 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: no new connections; finishing in-flight requests`);
+    // No request may outlive QUERY_TIMEOUT_MS; the grace period covers only them. Closing the stores
+    // afterwards (a checkpoint on a busy machine can take a while) is waited for: it is what makes the
+    // next start clean.
     const force = setTimeout(() => {
       log('in-flight requests did not finish in time; exiting');
       process.exit(1);
     }, config.QUERY_TIMEOUT_MS + 5_000);
     force.unref();
     server.close(async () => {
+      clearTimeout(force);
+      log('requests finished; closing the stores');
       await service.close();
       log('stopped');
       process.exit(0);

@@ -91,7 +91,7 @@ describe('npm start with nothing configured', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    expect(await service.stop()).toBe(true);
+    expect(await service.stop(), service.output()).toBe(true);
     expect(service.output()).toMatch(/stopped/);
   });
 });
