@@ -2,7 +2,8 @@
  * The build: bundles the TypeScript sources into plain ES modules under `dist/<stamp>/` with esbuild, so
  * `kpi` and `npm start` run node on JavaScript (no TypeScript loader at run time).
  *
- * - Entry points: `cli.mjs` (src/cli/run.ts), `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts);
+ * - Entry points: `cli.mjs` (src/cli/run.ts), `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts),
+ *   `sources-worker.mjs` (the embedded default's worker thread, src/embedded/sources-worker.ts);
  *   shared code is split into chunks, and each command's modules stay behind dynamic imports, so
  *   `kpi compile` loads no HTTP or database code.
  * - npm packages stay external (node_modules at run time) — except Chevrotain, which is bundled: its
@@ -24,7 +25,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const INPUT_DIRS = ['src', 'grammar'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
-const ENTRIES = { cli: 'src/cli/run.ts', main: 'src/main.ts', data: 'src/data/cli.ts' };
+const ENTRIES = {
+  cli: 'src/cli/run.ts',
+  main: 'src/main.ts',
+  data: 'src/data/cli.ts',
+  // The embedded default's demo sources run on a worker thread, loaded from its own file.
+  'sources-worker': 'src/embedded/sources-worker.ts',
+};
 const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;
 
 /** FNV-1a over text, 32 bits as 8 hex digits (node:crypto costs more to load than this takes). */

@@ -4,6 +4,8 @@
  * event loop, and `interrupt()` cancels it the only way PGlite allows — terminating the worker — then
  * serves a fresh copy from the snapshot on the same port, so the engine's connection URL stays valid.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { SourcesWorkerInput, SourcesWorkerMessage } from './sources-protocol.ts';
 
@@ -22,8 +24,21 @@ interface Running {
 /** How long a restarted worker may retry binding its predecessor's port (the OS frees it at once, normally). */
 const REBIND_DEADLINE_MS = 30_000;
 
+/**
+ * The worker's script. In a checkout, the TypeScript source through its tsx bootstrap (the build rewrites
+ * `import.meta.url` to this source file's URL, so this holds under `npm start` too). A deployed image has
+ * no src/: there the build's own `sources-worker.mjs` (scripts/build.mjs) in the current build.
+ */
+function workerScript(): URL {
+  const source = new URL('./sources-worker.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(source))) return source;
+  const dist = new URL('../../dist/', import.meta.url);
+  const { dir } = JSON.parse(readFileSync(new URL('current.json', dist), 'utf8')) as { dir: string };
+  return new URL(`${dir}/sources-worker.mjs`, dist);
+}
+
 function startWorker(input: SourcesWorkerInput, log: (line: string) => void): Promise<Running> {
-  const worker = new Worker(new URL('./sources-worker.mjs', import.meta.url), { workerData: input });
+  const worker = new Worker(workerScript(), { workerData: input });
   return new Promise<Running>((resolve, reject) => {
     const onMessage = (message: SourcesWorkerMessage) => {
       switch (message.kind) {

@@ -15,7 +15,7 @@ const input = workerData as SourcesWorkerInput;
 const post = (message: SourcesWorkerMessage) => parentPort!.postMessage(message);
 
 /** What the snapshot holds; a different scale, seed or generator means generating it again. */
-const snapshotKey = () => JSON.stringify({ scale: input.scale, seed: DEMO_DATA.seed, GENERATOR_VERSION });
+const snapshotKey = () => JSON.stringify({ scale: input.scale, GENERATOR_VERSION, DEMO_DATA });
 
 async function fromSnapshot(): Promise<PGlite | null> {
   const { tarball, key } = input.snapshot;
