@@ -4,10 +4,12 @@
  *   store/                 the metrics store's PGlite data folder (definitions, versions, reports, kpi_metrics)
  *   demo-sources.tar       a snapshot of the demo sources database (a cache: delete it to regenerate)
  *   demo-sources.json      which data set the snapshot holds (scale, seed, generator version)
- *   kpi-engine.pid         the process using the folder; a second service on it refuses to start
+ *   kpi-engine.pid         the process using the folder (pid and a token); a second service on it refuses to start
  *
  * PGlite is a single-user PostgreSQL: two processes on one data folder would corrupt it, hence the lock.
  */
+
+import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
@@ -38,21 +40,26 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** Creates the folder when missing and takes its lock (a lock left by a dead process is taken over). */
+/**
+ * Creates the folder when missing and takes its lock. The lock names the process and a token of this
+ * opening, so a second opening in the same process (another worker thread of a test runner) is refused
+ * too; a lock left by a dead process is taken over.
+ */
 export function openDataDir(dir: string): DataDir {
   const root = resolve(dir);
   mkdirSync(root, { recursive: true });
   const lock = join(root, 'kpi-engine.pid');
+  const token = `${process.pid} ${randomUUID()}`;
   for (;;) {
     try {
       const fd = openSync(lock, 'wx');
-      writeSync(fd, String(process.pid));
+      writeSync(fd, token);
       closeSync(fd);
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8').trim() || '0');
-      if (holder && holder !== process.pid && alive(holder)) throw new DataDirInUseError(root, holder);
+      const holder = Number(readFileSync(lock, 'utf8').trim().split(' ')[0] || '0');
+      if (holder && alive(holder)) throw new DataDirInUseError(root, holder);
       rmSync(lock, { force: true });
     }
   }
@@ -64,7 +71,14 @@ export function openDataDir(dir: string): DataDir {
     release() {
       if (released) return;
       released = true;
-      rmSync(lock, { force: true });
+      // Only our own lock: never one another process took over meanwhile.
+      let holder = '';
+      try {
+        holder = readFileSync(lock, 'utf8');
+      } catch {
+        // already gone
+      }
+      if (holder === token) rmSync(lock, { force: true });
     },
   };
 }

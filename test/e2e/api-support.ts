@@ -1,7 +1,10 @@
 /** Starts `npm start` as a user would, with the given environment, and waits for its "listening" line. */
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 
 export async function freePort(): Promise<number> {
@@ -40,14 +43,23 @@ export interface RunningService {
   kill(): Promise<void>;
 }
 
+/**
+ * `timeoutMs` is only a backstop: the wait ends when the service says it is ready or exits. A service
+ * without a KPI_DATA_DIR of the test's own gets a temporary one (removed when it stops), so tests never
+ * touch the project's `.kpi-data` nor each other's.
+ */
 export async function startService(
   env: Record<string, string>,
-  timeoutMs = 120_000,
+  timeoutMs = 540_000,
 ): Promise<RunningService> {
   const port = await freePort();
-  // detached: npm → sh → node form a process group we can signal as a whole.
+  const ownDataDir = env.KPI_DATA_DIR ? null : mkdtempSync(join(tmpdir(), 'kpi-e2e-data-'));
+  const removeOwnDataDir = () => {
+    if (ownDataDir) rmSync(ownDataDir, { recursive: true, force: true });
+  };
+  // detached: npm → node form a process group we can signal as a whole.
   const child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, ...env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port), ...(ownDataDir ? { KPI_DATA_DIR: ownDataDir } : {}) },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,6 +81,7 @@ export async function startService(
     child.stdout!.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
+      removeOwnDataDir();
       reject(new Error(`service exited with ${code}:\n${output}`));
     });
   });
@@ -87,6 +100,7 @@ export async function startService(
     kill: async () => {
       if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');
       while (groupAlive()) await new Promise((r) => setTimeout(r, 50));
+      removeOwnDataDir();
     },
     // SIGTERM to npm alone, as a process manager or a terminal sends it: npm forwards it to the service
     // (`exec node …`, no shell in between), which finishes in-flight requests and stops. The group is
@@ -96,6 +110,7 @@ export async function startService(
       const deadline = Date.now() + 60_000;
       while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       if (groupAlive()) process.kill(-child.pid!, 'SIGKILL');
+      removeOwnDataDir();
       return /kpi-engine: stopped\s*$/.test(output);
     },
   };

@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTHING_CONFIGURED, postJson, type RunningService, startService } from './api-support.ts';
 
 const TIMEOUT_MS = 3_000;
-const START_TIMEOUT_MS = 300_000;
 const HISTORY = '/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-07-01';
 /** Hours over two years, each re-reading a year of events for a distinct count: minutes of work for PGlite. */
 const SLOW_QUERY = {
@@ -57,7 +56,7 @@ describe('the embedded default survives hostile requests and crashes', () => {
   let service: RunningService;
 
   beforeAll(async () => {
-    service = await startService(env, START_TIMEOUT_MS);
+    service = await startService(env);
   });
   afterAll(async () => {
     await service?.stop();
@@ -133,7 +132,7 @@ describe('the embedded default survives hostile requests and crashes', () => {
   });
 
   it('refuses to start a second service on the same KPI_DATA_DIR', async () => {
-    await expect(startService(env, START_TIMEOUT_MS)).rejects.toThrow(/KPI_DATA_DIR .* is in use by process/);
+    await expect(startService(env)).rejects.toThrow(/KPI_DATA_DIR .* is in use by process/);
   });
 
   it('keeps every acknowledged write across a SIGKILL, and seeds demo KPIs only into an empty store', async () => {
@@ -172,7 +171,7 @@ describe('the embedded default survives hostile requests and crashes', () => {
     await service.kill();
     expect(existsSync(join(dataDir, 'store'))).toBe(true);
 
-    service = await startService(env, START_TIMEOUT_MS);
+    service = await startService(env);
     const ids = (await (await fetch(`${service.url}/api/definitions`)).json()).definitions.map(
       (d: { id: string }) => d.id,
     );

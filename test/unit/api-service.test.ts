@@ -42,12 +42,12 @@ describe('the embedded service with the real language and engine', () => {
       createEmbeddedDb(),
     ]);
     await loadDemoDataIntoPglite(oracle, { scale: 0.01 });
-  }, 120_000);
+  }, 600_000);
   afterAll(async () => {
     await service?.close();
     await oracle?.close();
     rmSync(dataDir, { recursive: true, force: true });
-  }, 120_000);
+  }, 600_000);
   const request = (path: string, init?: RequestInit) => service.app.request(path, init);
 
   it('seeds the demo KPIs, the seed JSON ones included', async () => {

@@ -91,15 +91,18 @@ describe('the embedded sources on a worker thread', () => {
 });
 
 describe('the data folder lock', () => {
-  it('refuses a folder held by a live process and takes over one left by a dead process', () => {
+  it('refuses a folder held by a live process or opened already, and takes over one left by a dead process', () => {
     const root = mkdtempSync(join(tmpdir(), 'kpi-lock-'));
     try {
-      writeFileSync(join(root, 'kpi-engine.pid'), String(process.ppid));
+      writeFileSync(join(root, 'kpi-engine.pid'), `${process.ppid} other`);
       expect(() => openDataDir(root)).toThrow(DataDirInUseError);
-      writeFileSync(join(root, 'kpi-engine.pid'), '999999999');
+      writeFileSync(join(root, 'kpi-engine.pid'), '999999999 dead');
       const dir = openDataDir(root);
       expect(dir.storeDir).toBe(join(root, 'store'));
+      // Two services of one process on one folder would corrupt PGlite just the same.
+      expect(() => openDataDir(root)).toThrow(DataDirInUseError);
       dir.release();
+      openDataDir(root).release();
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

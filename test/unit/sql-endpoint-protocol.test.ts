@@ -3,6 +3,9 @@
  * catalog, KPI queries whose numbers equal the metric routes', paging through nextUri, cancelling,
  * abandoned queries, errors with positions, prepared statements — driven as the official clients do.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type Service } from '../../src/api/bootstrap.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
@@ -63,12 +66,14 @@ async function run(fetch: Fetch, sql: string, headers: Record<string, string> = 
 describe('the SQL endpoint on the embedded service', () => {
   let service: Service;
   const fetch: Fetch = (path, init) => service.app.request(path, init);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kpi-sql-endpoint-'));
   beforeAll(async () => {
-    service = await buildService(loadConfig({ DEMO_SCALE: '0.01' }));
-  }, 120_000);
+    service = await buildService(loadConfig({ DEMO_SCALE: '0.01', KPI_DATA_DIR: dataDir }));
+  }, 600_000);
   afterAll(async () => {
     await service?.close();
-  }, 120_000);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 600_000);
 
   it('lists the KPIs as tables of kpi.default and describes one', async () => {
     const tables = await run(fetch, 'SHOW TABLES FROM kpi.default');
