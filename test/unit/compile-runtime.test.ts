@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sqlString, trinoLiteral } from '../../src/emit/literal.ts';
-import { ParamSink } from '../../src/emit/params.ts';
+import { MAX_BOUND_PARAMETERS, ParamSink } from '../../src/emit/params.ts';
 import { trendOf } from '../../src/exec/engine.ts';
 import { Semaphore } from '../../src/exec/limiter.ts';
 import { trinoStatement } from '../../src/exec/trino-http.ts';
@@ -52,6 +52,18 @@ describe('parameter markers', () => {
         { type: 'string', value: 'a' },
       ],
     });
+  });
+
+  it("refuse more distinct values than PostgreSQL's Bind message can count, as a compile error", () => {
+    const sinkOf = (n: number) => {
+      const sink = new ParamSink();
+      const text = Array.from({ length: n }, (_, i) => sink.add({ type: 'number', value: i })).join(',');
+      return () => sink.finish(text, 'dollar');
+    };
+    expect(sinkOf(MAX_BOUND_PARAMETERS)().params).toHaveLength(65_535);
+    expect(sinkOf(MAX_BOUND_PARAMETERS + 1)).toThrow(
+      expect.objectContaining({ name: 'CompileError', code: 'invalid-query' }),
+    );
   });
 });
 
