@@ -382,9 +382,22 @@ describe('hostile input against npm start (embedded)', () => {
     }
   });
 
-  it.todo(
-    '66,000-character filter value and 5,000-value IN list: 4xx or 2xx, never a crash (part B, PGlite socket/worker; enable when landed)',
-  );
+  it('answers a 66,000-character filter value and a 5,000-value IN list, never a crash', async () => {
+    const query = (filters: unknown) =>
+      check(
+        post('/api/query', {
+          kpi: 'revenue',
+          grain: 'month',
+          start: '2025-01-01',
+          end: '2025-04-01',
+          filters,
+        }),
+      );
+    expect((await query({ region: 'x'.repeat(66_000) })).status).toBe(200);
+    const regions = Array.from({ length: 5_000 }, (_, i) => `region-${i}`);
+    expect((await query({ region: regions })).status).toBe(200);
+    expect(service.child.exitCode).toBeNull();
+  });
 
   it(`answers ${GENERATED} generated requests over every route with 2xx or 4xx in the error shape`, async () => {
     const bad: string[] = [];
@@ -406,7 +419,7 @@ describe('hostile input against npm start (embedded)', () => {
   });
 
   it.todo(
-    '/health p99 under 1 s throughout — needs the embedded engine off the main thread (part B, item 3); measured ≈ 2 s p99 while queries run on the main thread',
+    '/health p99 under 1 s throughout, asserted — measured 299 ms p99 with the sources on their worker thread, but DSL parsing still runs on the event loop, so on a saturated CI machine the bound is not yet guaranteed',
   );
 
   it('stayed alive, answered every /health probe and kept RSS bounded', async () => {
