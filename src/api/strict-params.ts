@@ -3,22 +3,7 @@
  * silently, so the caller got day buckets and never learnt why.
  */
 import { z } from '@hono/zod-openapi';
-
-/** Edit distance (insert, delete, substitute, swap of neighbours), for suggestions only. */
-export function distance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
-}
+import { editDistance } from '../semantic/suggest.ts';
 
 /** Words people use for a parameter under another name here. */
 const SYNONYMS: Readonly<Record<string, string>> = {
@@ -37,7 +22,7 @@ export function unknownKeyMessage(key: string, known: readonly string[]): string
   // Close to a known name, or to a word that means one (`grian` → `grain` → `aggregation`).
   const words = [...known, ...Object.keys(SYNONYMS).filter((w) => known.includes(SYNONYMS[w]!))];
   const close = words
-    .map((k) => ({ k, d: distance(lower, k.toLowerCase()) }))
+    .map((k) => ({ k, d: editDistance(lower, k.toLowerCase(), true) }))
     .filter((x) => x.d <= Math.max(1, Math.floor(x.k.length / 3)))
     .sort((x, y) => x.d - y.d)[0]?.k;
   const suggestion =

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/ir/limits.ts';
-import { type RunningService, startService } from './api-support.ts';
+import { NOTHING_CONFIGURED, type RunningService, startService } from './api-support.ts';
 import {
   corpus,
   type HostileRequest,
@@ -17,21 +17,6 @@ import {
   watchHealth,
 } from './hostile-corpus.ts';
 
-const NOTHING_CONFIGURED = Object.fromEntries(
-  [
-    'TIMESCALE_URL',
-    'REDIS_URL',
-    'TRINO_URL',
-    'PAYMENTS_DB_URL',
-    'USERS_DB_URL',
-    'ANALYTICS_DB_URL',
-    'DRUID_URL',
-    'AUTH0_DOMAIN',
-    'AUTH0_AUDIENCE',
-    'HOST',
-    'ENABLE_SCHEDULER',
-  ].map((k) => [k, '']),
-);
 const RSS_LIMIT = 3 * 1024 ** 3;
 const GENERATED = Number(process.env.KPI_HOSTILE_COUNT ?? 150);
 
