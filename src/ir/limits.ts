@@ -15,7 +15,7 @@ export const LIMITS = Object.freeze({
   /** Characters of generated SQL for one query. */
   MAX_SQL_CHARS: 2_000_000,
   /** Time buckets of one query (range ÷ grain). */
-  MAX_BUCKETS: 20_000,
+  MAX_BUCKETS: 50_000,
   /** Rows one query may return (buckets × dimension members). */
   MAX_RESULT_ROWS: 200_000,
   /** Distinct dimensions of one query. */
@@ -32,5 +32,5 @@ export const LIMITS = Object.freeze({
 
 export type LimitName = keyof typeof LIMITS;
 
-/** "…; the limit is MAX_BUCKETS = 20000" — how every limit error ends, so callers can find it. */
+/** "…; the limit is MAX_BUCKETS = 50000" — how every limit error ends, so callers can find it. */
 export const limitText = (name: LimitName): string => `the limit is ${name} = ${LIMITS[name]}`;
