@@ -29,15 +29,7 @@ export async function loadRows(
   const time = `"${sourceTable(catalog, r).timeColumn}"`;
   const dims = r.dimensions.map((d) => `"${d}"`);
   const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : `"${m.column}"`})`);
-  const within = ranges
-    .map(([from, to]) =>
-      [
-        ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
-        `${time} < from_iso8601_timestamp(${sqlString(to)})`,
-      ].join(' AND '),
-    )
-    .map((b) => `(${b})`)
-    .join(' OR ');
+  const within = trinoWithin(time, ranges);
   const select = `SELECT to_iso8601(date_trunc('${r.grain}', ${time} AT TIME ZONE ${sqlString(r.timezone)})) AS ts${dims
     .map((d) => `, ${d}`)
     .join('')}${measures.map((m) => `, ${m}`).join('')}
@@ -115,4 +107,17 @@ export async function refreshWindow(
     await c.query('ROLLBACK');
     throw error;
   }
+}
+
+/** Trino's predicate for rows of `time` inside any of `ranges` (half-open; no start = from the beginning). */
+export function trinoWithin(time: string, ranges: readonly LoadRange[]): string {
+  return ranges
+    .map(([from, to]) =>
+      [
+        ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
+        `${time} < from_iso8601_timestamp(${sqlString(to)})`,
+      ].join(' AND '),
+    )
+    .map((b) => `(${b})`)
+    .join(' OR ');
 }

@@ -13,7 +13,7 @@ import { assertNever, type Grain } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import { localParts, zonedMidnight } from '../plan/time.ts';
 import { directPostgres, type RollupEnv, toIso, trinoTable, withClient } from './connect.ts';
-import type { LoadRange } from './load.ts';
+import { type LoadRange, trinoWithin } from './load.ts';
 import { sourceTable } from './names.ts';
 
 export type PartitionUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
@@ -63,15 +63,7 @@ function trinoSql(catalog: Catalog, r: RollupDef, ranges: readonly LoadRange[]):
   const part = `date_trunc('${unit}', ${time} AT TIME ZONE ${sqlString(r.timezone)})`;
   const columns = fingerprintColumns(catalog, r).map(q);
   const hashed = columns.length === 1 ? columns[0] : `ROW(${columns.join(', ')})`;
-  const within = ranges
-    .map(([from, to]) =>
-      [
-        ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
-        `${time} < from_iso8601_timestamp(${sqlString(to)})`,
-      ].join(' AND '),
-    )
-    .map((b) => `(${b})`)
-    .join(' OR ');
+  const within = trinoWithin(time, ranges);
   return `SELECT to_iso8601(${part}) AS p, to_iso8601(${part} + ${TRINO_STEP[unit]}) AS e, count(*) AS n,
   to_hex(checksum(${hashed})) AS c
 FROM ${trinoTable(catalog, r)} WHERE ${within} GROUP BY 1, 2`;
