@@ -3,29 +3,15 @@
  * spawned `npm start` (embedded default) on a random port, three requests at a time, while /health is
  * probed every 100 ms. Counts crashes (the process gone or a connection refused) and 5xx answers.
  */
-import { startService } from '../../e2e/api-support.ts';
+import { NOTHING_CONFIGURED, startService } from '../../e2e/api-support.ts';
 import { corpus, send, serviceRss, watchHealth } from '../../e2e/hostile-corpus.ts';
 import type { BenchResult } from '../types.ts';
 import { percentile } from '../types.ts';
 
-const BLANK = [
-  'TIMESCALE_URL',
-  'REDIS_URL',
-  'TRINO_URL',
-  'PAYMENTS_DB_URL',
-  'USERS_DB_URL',
-  'ANALYTICS_DB_URL',
-  'DRUID_URL',
-  'AUTH0_DOMAIN',
-  'AUTH0_AUDIENCE',
-  'HOST',
-  'ENABLE_SCHEDULER',
-];
-
 export async function run(): Promise<BenchResult> {
   const count = Number(process.env.BENCH_HOSTILE_COUNT ?? 500);
   const service = await startService({
-    ...Object.fromEntries(BLANK.map((k) => [k, ''])),
+    ...NOTHING_CONFIGURED,
     DEMO_SCALE: '0.01',
   });
   const health = watchHealth(service.url);
