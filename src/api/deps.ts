@@ -96,6 +96,8 @@ export interface RollupInfo {
     readonly dirtyPartitions: readonly (readonly [string, string])[];
     /** The source's identity it was loaded from (the demo data's seed, scale and load time). */
     readonly sourceIdentity: string | null;
+    /** The change-capture log id consumed so far (null: capture not installed, or not read yet). */
+    readonly captureSeen: string | null;
   } | null;
 }
 
@@ -152,7 +154,11 @@ export interface RollupAdmin {
   /** Compares every partition with the source and repairs those that differ. */
   verify(name: string): Promise<RollupLoad>;
   /** Built rollups whose source's change-capture log has entries they have not loaded yet. */
-  captured(): Promise<readonly { readonly name: string; readonly table: string }[]>;
+  /**
+   * Rollups whose capture log moved past what they consumed. `first`: the log was never read by the
+   * rollup (capture just installed) — a refresh records the position, but nothing changed that it knew.
+   */
+  captured(): Promise<readonly { readonly name: string; readonly table: string; readonly first: boolean }[]>;
   /** Starts a build or refresh and returns at once (404 unknown, 409 busy); its status shows the job. */
   start(name: string, action: RollupAction): RollupJob;
 }

@@ -43,6 +43,7 @@ function infoOf(r: RollupDef, state: RollupState | null | undefined): RollupInfo
       verifiedAt: current.verifiedAt,
       dirtyPartitions: current.dirty,
       sourceIdentity: current.sourceIdentity,
+      captureSeen: current.captureSeen,
     },
   };
 }
@@ -150,13 +151,17 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
     refresh: (name) => launch(name, 'refresh').done,
     verify: (name) => launch(name, 'verify').done,
     async captured() {
-      const pending: { name: string; table: string }[] = [];
+      const pending: { name: string; table: string; first: boolean }[] = [];
       for (const r of live.rollups) {
         const state = live.stateOf(r.name);
         if (!state?.watermark || running.has(r.name)) continue;
         const latest = await latestCapture(catalog, r, rollupEnv).catch(() => null);
         if (latest !== null && (state.captureSeen === null || Number(latest) > Number(state.captureSeen)))
-          pending.push({ name: r.name, table: `${r.table.source}.${r.table.table}` });
+          pending.push({
+            name: r.name,
+            table: `${r.table.source}.${r.table.table}`,
+            first: state.captureSeen === null,
+          });
       }
       return pending;
     },

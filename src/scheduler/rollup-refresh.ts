@@ -83,7 +83,10 @@ export class RollupRefresher {
   private async captured(): Promise<readonly string[]> {
     const pending = (await this.o.rollups.captured?.()) ?? [];
     if (pending.length === 0) return [];
-    await this.o.onCaptured?.([...new Set(pending.map((p) => p.table))]);
+    // A log seen for the first time holds changes from before the rollup read it (other rollups' or
+    // before the install): the refresh records the position; cached answers stay, nothing they knew moved.
+    const changed = [...new Set(pending.filter((p) => !p.first).map((p) => p.table))];
+    if (changed.length > 0) await this.o.onCaptured?.(changed);
     const refreshed: string[] = [];
     for (const { name } of pending) {
       try {

@@ -123,8 +123,13 @@ describe('cached answers follow rollup rebuilds, repairs and captured source cha
 
   it('with change capture installed, a source update reaches the cached answer by itself', async () => {
     await installCapture(catalog, subs, stack);
-    // The service's first refresh after the install starts reading the log from there.
-    expect((await postJson(`${service.url}/api/rollups/${ROLLUP}/refresh`, {})).status).toBe(200);
+    // The scheduler sees the new log and its refresh records the position it reads from (a refresh
+    // asked for meanwhile would only find the rollup busy); nothing it knew changed, so no answer goes.
+    const status = async () => (await (await fetch(`${service.url}/api/rollups/${ROLLUP}`)).json()).state;
+    const seenBy = Date.now() + 60_000;
+    while ((await status()).captureSeen === null && Date.now() < seenBy)
+      await new Promise((r) => setTimeout(r, 100));
+    expect((await status()).captureSeen).not.toBeNull();
     const old = await rowOf('2024-03-20');
     await expectAsSource();
     expect((await get()).cache).toBe('hit');

@@ -23,6 +23,7 @@ const info = (name: string, built: boolean): RollupInfo => ({
         verifiedAt: null,
         dirtyPartitions: [],
         sourceIdentity: null,
+        captureSeen: null,
       }
     : null,
 });
@@ -94,7 +95,7 @@ describe('RollupRefresher', () => {
     const refresher = new RollupRefresher({
       rollups: {
         ...a.rollups,
-        captured: async () => [{ name: 'c', table: 'payments.subscriptions' }],
+        captured: async () => [{ name: 'c', table: 'payments.subscriptions', first: false }],
         verify: async (name: string) => {
           events.push(`verify ${name}`);
           return a.rollups.refresh(name);
@@ -110,5 +111,27 @@ describe('RollupRefresher', () => {
     expect(a.calls).toEqual(['c']);
     expect(await refresher.verifyPass()).toEqual({ refreshed: ['a', 'c'], failed: [] });
     expect(events.slice(1)).toEqual(['verify a', 'verify c']);
+  });
+
+  it('a capture log read for the first time only records the position: the refresh runs, no answer is dropped', async () => {
+    const a = admin();
+    a.release();
+    const dropped: string[] = [];
+    const refresher = new RollupRefresher({
+      rollups: {
+        ...a.rollups,
+        captured: async () => [
+          { name: 'a', table: 'payments.subscriptions', first: true },
+          { name: 'c', table: 'shop.orders', first: false },
+        ],
+      },
+      intervalMs: 60_000,
+      onCaptured: (tables) => {
+        dropped.push(...tables);
+      },
+    });
+    expect(await refresher.capturePass()).toEqual(['a', 'c']);
+    expect(dropped).toEqual(['shop.orders']);
+    expect(a.calls).toEqual(['a', 'c']);
   });
 });

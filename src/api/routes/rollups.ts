@@ -36,6 +36,9 @@ const RollupState = z
       description: 'partitions being re-loaded because their source changed (read raw meanwhile)',
     }),
     sourceIdentity: z.string().nullable(),
+    captureSeen: z.string().nullable().openapi({
+      description: 'change-capture log id consumed so far (null: capture not installed or not read yet)',
+    }),
   })
   .nullable();
 
