@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` is pure code (golden, property, unit) and needs no server;
-// `integration` talks to the real stack, which its global setup brings up through the stack scripts.
+// Three projects: `unit` is pure code (golden, property, unit) and needs no server;
+// `integration` talks to the real stack, which its global setup brings up through the stack scripts;
+// `web` drives the web app in chromium against the embedded default.
 export default defineConfig({
   test: {
     projects: [
@@ -22,6 +23,17 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 600_000,
           // The real stack is shared: one file at a time keeps 2-core machines responsive.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          // The web app in a real browser (Debian's chromium) against `npm start` on the embedded
+          // default: no stack needed. One file at a time: each starts a service and a browser.
+          name: 'web',
+          include: ['test/web/**/*.test.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

@@ -13,11 +13,13 @@
  * - `dist/<stamp>/`: the stamp changes with any input (source mtimes and names, lockfile, this script), so
  *   concurrent builds never write into a directory someone runs from; `dist/current.json` names the newest.
  *
+ * - The web app: `dist/<stamp>/web/` holds the browser bundle of src/web/client (see buildWebApp).
+ *
  * `ensureBuilt()` is what `bin/kpi.mjs` and `npm start` call: it returns the fresh build's directory,
  * building first only when an input changed (a few ms of `stat` calls otherwise). Without `src/` (a
  * deployed image) it trusts `dist/current.json`. `node scripts/build.mjs` builds (npm's `prepare`).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -32,6 +34,7 @@ const ENTRIES = {
   // The embedded default's demo sources run on a worker thread, loaded from its own file.
   'sources-worker': 'src/embedded/sources-worker.ts',
 };
+const WEB_STATIC_FILES = ['index.html', 'style.css'];
 const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;
 
 /** FNV-1a over text, 32 bits as 8 hex digits (node:crypto costs more to load than this takes). */
@@ -55,7 +58,7 @@ function inputStamp() {
       for (const name of readdirSync(path).sort()) {
         if (name !== 'node_modules' && !name.startsWith('.')) visit(join(path, name));
       }
-    } else if (/\.(ts|mts|mjs|json|js)$/.test(path)) {
+    } else if (/\.(ts|mts|mjs|json|js|css|html)$/.test(path)) {
       hash.update(`${relative(root, path)}\0${s.size}\0${s.mtimeMs}\n`);
     }
   };
@@ -143,6 +146,29 @@ async function checkGrammar(esbuild, tmp) {
   rmSync(out);
 }
 
+/**
+ * The web app (src/web/client): one browser bundle (CodeMirror and all, from node_modules — nothing is
+ * loaded from a CDN) plus its page and stylesheet, under `dist/<stamp>/web/`, served by the service at `/`.
+ */
+async function buildWebApp(esbuild, tmp) {
+  const out = join(tmp, 'web');
+  mkdirSync(out, { recursive: true });
+  await esbuild({
+    absWorkingDir: root,
+    entryPoints: { app: join(root, 'src/web/client/main.ts') },
+    outdir: out,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022'],
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'error',
+  });
+  for (const file of WEB_STATIC_FILES) copyFileSync(join(root, 'src/web/client', file), join(out, file));
+}
+
 async function build(stamp, quiet) {
   const started = performance.now();
   const { build: esbuild } = await import('esbuild');
@@ -150,8 +176,10 @@ async function build(stamp, quiet) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   await checkGrammar(esbuild, tmp);
+  await buildWebApp(esbuild, tmp);
   await esbuild({
-    define: { KPI_GRAMMAR_CHECKED: 'true' },
+    // KPI_BUILD_STAMP: the service finds the web app's assets in dist/<stamp>/web (src/web/serve.ts).
+    define: { KPI_GRAMMAR_CHECKED: 'true', KPI_BUILD_STAMP: JSON.stringify(stamp) },
     absWorkingDir: root,
     entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, join(root, v)])),
     outdir: tmp,

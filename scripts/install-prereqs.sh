@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real local stack needs, idempotently; a no-op (well under a second) when all is present.
-#   - PostgreSQL and Redis from Debian's packages (apt-get, only when missing);
+#   - PostgreSQL, Redis and chromium (the web app's browser tests) from Debian's packages (apt-get, only
+#     when missing);
 #   - a Java >= 24 runtime for Trino 476 (checked, not installed: Temurin 25 or JAVA_HOME);
 #   - Trino 476 (server core + postgresql, mongodb, memory plugins) and mongo-java-server with its H2
 #     backend, fetched with Maven into ~/.cache/kpi-engine (KPI_CACHE_DIR), so a second run is offline.
@@ -26,6 +27,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_packages+=(p
 command -v redis-server >/dev/null || missing_packages+=(redis-server)
 command -v mvn >/dev/null || missing_packages+=(maven)
 command -v unzip >/dev/null || missing_packages+=(unzip)
+# The web app's browser tests drive Debian's chromium (Playwright's own browser downloads need the internet).
+[[ -x /usr/bin/chromium || -n ${CHROMIUM_PATH:-} ]] || missing_packages+=(chromium)
 if ((${#missing_packages[@]} > 0)); then
   SUDO=''
   if [[ $(id -u) -ne 0 ]]; then

@@ -5,5 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-prereqs.sh
 npx tsc -p tsconfig.json --noEmit
+npx tsc -p src/web/client/tsconfig.json --noEmit
 npx biome check . >/dev/null || { npx biome check . | tail -40; exit 1; }
 npx vitest run "$@"

@@ -7,8 +7,10 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
+import type { Catalog } from '../catalog/types.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { ReportStore } from '../store/reports-store.ts';
+import { isPublicWebPath, webRoutes } from '../web/serve.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
 import type { DefinitionsService } from './definitions-service.ts';
@@ -17,6 +19,7 @@ import { type CorsOrigins, corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { requestGuard } from './request-guard.ts';
+import { catalogRoutes } from './routes/catalog.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -32,6 +35,8 @@ export interface AppDeps {
   readonly queries: QueryService;
   readonly reports: ReportStore;
   readonly language: KpiLanguage;
+  /** Shown at /api/catalog (the web editor completes from it); absent: that route answers 404. */
+  readonly catalog?: Catalog;
   /** Builds engines for ad-hoc registries (POST /api/query with DSL). */
   readonly engineFactory: EngineFactory;
   readonly telemetry: Telemetry;
@@ -95,7 +100,8 @@ export function createApp(deps: AppDeps): App {
 
   app.use('*', async (c, next) => {
     c.set('principal', null);
-    if (!deps.auth || c.req.path === '/health' || PUBLIC_DOC_PATHS(c.req.path)) return next();
+    if (!deps.auth || c.req.path === '/health' || PUBLIC_DOC_PATHS(c.req.path) || isPublicWebPath(c.req.path))
+      return next();
     const principal = await deps.auth.authenticate(c.req.header('authorization'));
     if (c.req.path.startsWith('/v1/')) {
       // Trino's protocol: any valid token may send statements on to Trino; the kpi catalog checks read:kpis.
@@ -139,6 +145,7 @@ export function createApp(deps: AppDeps): App {
   );
 
   definitionRoutes(app, deps);
+  catalogRoutes(app, deps);
   metricRoutes(app, deps);
   queryRoutes(app, deps);
   reportRoutes(app, deps);
@@ -146,5 +153,6 @@ export function createApp(deps: AppDeps): App {
   systemRoutes(app, deps);
   sqlRoutes(app, deps);
   docsRoutes(app, deps);
+  webRoutes(app);
   return app;
 }

@@ -258,6 +258,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     queries,
     reports: new ReportStore(sql),
     language: language.language,
+    catalog,
     engineFactory: engine.factory,
     rollups,
     telemetry,

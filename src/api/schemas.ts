@@ -80,6 +80,21 @@ export const DefinitionSchema = z
     aggregations: z.array(z.string()),
     dependsOn: z.array(z.string()),
     createdAt: z.string(),
+    thresholds: z
+      .object({
+        warning: z.object({ op: z.enum(['>', '>=', '<', '<=']), value: z.number() }).optional(),
+        critical: z.object({ op: z.enum(['>', '>=', '<', '<=']), value: z.number() }).optional(),
+      })
+      .optional()
+      .openapi({ description: 'Alert levels: the value is in that state when `value op threshold` holds' }),
+    displayFormat: z
+      .string()
+      .optional()
+      .openapi({ description: 'How to show values: currency, percent, number' }),
+    schedule: z
+      .object({ frequency: z.string(), timezone: z.string().optional() })
+      .optional()
+      .openapi({ description: 'Materialization schedule; frequency realtime streams updates' }),
   })
   .openapi('Definition');
 

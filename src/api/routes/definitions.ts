@@ -38,6 +38,9 @@ export function presentDefinition(d: LiveDefinition, language: KpiLanguage) {
     aggregations: [...ir.grains],
     dependsOn: [...ir.dependsOn],
     createdAt: stored.createdAt,
+    ...(ir.thresholds ? { thresholds: ir.thresholds } : {}),
+    ...(ir.format ? { displayFormat: ir.format } : {}),
+    ...(ir.schedule ? { schedule: ir.schedule } : {}),
   };
 }
 

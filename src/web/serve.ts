@@ -1,0 +1,80 @@
+/**
+ * Serves the web app: `/` is its page, `/app/<file>` its bundle, stylesheet and source map, all from the
+ * build (`dist/<stamp>/web/`, written by scripts/build.mjs). None of it holds data, so it is public even
+ * with auth on; the app then calls the API with the user's token.
+ */
+import { readFileSync } from 'node:fs';
+import type { Hono } from 'hono';
+
+declare const KPI_BUILD_STAMP: string | undefined;
+
+const TYPES: Readonly<Record<string, string>> = {
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.js.map': 'application/json; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+export const isPublicWebPath = (path: string): boolean => path === '/' || path.startsWith('/app/');
+
+/**
+ * The build this code was bundled into; under tsx (tests that call createApp in-process) the newest
+ * build, which `npm run build` makes.
+ */
+function assetDir(): URL | null {
+  const dist = new URL('../../dist/', import.meta.url);
+  if (typeof KPI_BUILD_STAMP === 'string') return new URL(`${KPI_BUILD_STAMP}/web/`, dist);
+  try {
+    const { dir } = JSON.parse(readFileSync(new URL('current.json', dist), 'utf8')) as { dir: string };
+    return new URL(`${dir}/web/`, dist);
+  } catch {
+    return null;
+  }
+}
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>kpi-engine</title></head>
+<body><main><h1>kpi-engine</h1><p>The web app is not built: run <code>npm run build</code>.
+The API is at <a href="/docs">/docs</a>.</p></main></body></html>`;
+
+export function webRoutes(app: Hono<any>): void {
+  const files = new Map<string, Buffer>();
+  const read = (name: string): Buffer | null => {
+    const cached = files.get(name);
+    if (cached) return cached;
+    const dir = assetDir();
+    if (!dir) return null;
+    try {
+      const body = readFileSync(new URL(name, dir));
+      files.set(name, body);
+      return body;
+    } catch {
+      return null;
+    }
+  };
+
+  app.get('/', (c) => {
+    const page = read('index.html');
+    if (!page) return c.html(NOT_BUILT, 503);
+    // The page names its assets without a version: revalidate it so a new build is picked up at once.
+    return c.body(new Uint8Array(page), 200, {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-cache',
+      'Content-Security-Policy':
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+
+  app.get('/app/:file', (c) => {
+    const file = c.req.param('file');
+    const type = TYPES[file];
+    const body = type ? read(file) : null;
+    if (!type || !body) {
+      return c.json({ error: { code: 'not-found', message: `no web asset ${file}`, details: null } }, 404);
+    }
+    return c.body(new Uint8Array(body), 200, {
+      'Content-Type': type,
+      'Cache-Control': 'no-cache',
+      'X-Content-Type-Options': 'nosniff',
+    });
+  });
+}
