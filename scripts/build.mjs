@@ -3,7 +3,8 @@
  * `kpi` and `npm start` run node on JavaScript (no TypeScript loader at run time).
  *
  * - Entry points: `cli.mjs` (src/cli/run.ts), `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts),
- *   `sources-worker.mjs` (the embedded default's worker thread, src/embedded/sources-worker.ts);
+ *   `sources-worker.mjs` (the embedded default's worker thread, src/embedded/sources-worker.ts),
+ *   `language-worker.mjs` (the language workers, src/offload/language-worker.ts);
  *   shared code is split into chunks, and each command's modules stay behind dynamic imports, so
  *   `kpi compile` loads no HTTP or database code.
  * - npm packages stay external (node_modules at run time) — except Chevrotain, which is bundled: its
@@ -33,6 +34,8 @@ const ENTRIES = {
   data: 'src/data/cli.ts',
   // The embedded default's demo sources run on a worker thread, loaded from its own file.
   'sources-worker': 'src/embedded/sources-worker.ts',
+  // Request-supplied KPI definitions are analyzed on worker threads (src/offload).
+  'language-worker': 'src/offload/language-worker.ts',
 };
 const WEB_STATIC_FILES = ['index.html', 'style.css'];
 const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;

@@ -105,7 +105,11 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   closers.push(() => sql.close());
   await migrateStore(sql);
 
-  const language = await languageFor(catalog);
+  const language = await languageFor(catalog, {
+    workers: config.LANGUAGE_WORKERS,
+    maxQueue: config.LANGUAGE_QUEUE,
+  });
+  if (language.language.close) closers.push(() => language.language.close!());
   const definitions = new DefinitionsService(new DefinitionStore(sql), language.language);
   await definitions.load();
   for (const [id, diagnostics] of definitions.broken) {

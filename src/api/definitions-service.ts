@@ -7,13 +7,12 @@
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
+import { sizeDiagnostic } from '../offload/size.ts';
 import type { DefinitionFormat, DefinitionStore, StoredDefinition } from '../store/definitions-store.ts';
-import type { Analysis, KpiLanguage, Registry } from './deps.ts';
+import type { Analysis, DefinitionSubmission, KpiLanguage, Registry } from './deps.ts';
 import { ApiError, invalidDefinition, notFound } from './errors.ts';
 
-export type DefinitionSubmission =
-  | { readonly format: 'dsl'; readonly text: string }
-  | { readonly format: 'json'; readonly json: unknown };
+export type { DefinitionSubmission } from './deps.ts';
 
 export interface LiveDefinition {
   readonly ir: KpiIR;
@@ -103,14 +102,45 @@ export class DefinitionsService {
     this.listeners.push(listener);
   }
 
-  validate(submission: DefinitionSubmission, registry: Registry = this.registry()): Analysis {
-    return submission.format === 'dsl'
-      ? this.language.analyzeDsl(submission.text, registry, 'request.kpi')
-      : this.language.analyzeDefinitions(submission.json, registry);
+  /**
+   * Analyzes a request's definitions: off the event loop when the language can (src/offload). When
+   * the registry changed while a worker analyzed against the snapshot it was given, analyzes again.
+   */
+  async validate(submission: DefinitionSubmission, registry?: () => Registry): Promise<Analysis> {
+    const snapshot = registry ?? (() => this.registry());
+    for (let attempt = 0; ; attempt++) {
+      const generation = this.generation;
+      const analysis = await this.analyzeOnce(submission, snapshot());
+      if (generation === this.generation || attempt >= 3) return analysis;
+    }
+  }
+
+  private async analyzeOnce(submission: DefinitionSubmission, registry: Registry): Promise<Analysis> {
+    const offload = this.language.analyzeRequest;
+    if (!offload) {
+      const analysis =
+        submission.format === 'dsl'
+          ? this.language.analyzeDsl(submission.text, registry, 'request.kpi')
+          : this.language.analyzeDefinitions(submission.json, registry);
+      const tooLarge = sizeDiagnostic(analysis.kpis);
+      return tooLarge ? { kpis: [], diagnostics: [tooLarge] } : analysis;
+    }
+    try {
+      return await offload.call(this.language, submission, registry);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'busy') throw error;
+      // The worker died on this input (e.g. its memory limit): the input's fault, not the service's.
+      throw new ApiError(
+        400,
+        'invalid-definition',
+        `the definition could not be analyzed: ${(error as Error).message}`,
+        { diagnostics: [] },
+      );
+    }
   }
 
   async create(submission: DefinitionSubmission): Promise<LiveDefinition[]> {
-    const analysis = this.checked(submission, this.registry());
+    const analysis = await this.checked(submission, () => this.registry());
     // All or nothing for several KPIs in one body: refuse before writing any.
     const existing = analysis.kpis.filter((k) => this.live.has(k.id)).map((k) => k.id);
     if (existing.length > 0) {
@@ -124,10 +154,10 @@ export class DefinitionsService {
       );
     }
     const created: LiveDefinition[] = [];
-    for (const ir of analysis.kpis) {
+    for (const [i, ir] of analysis.kpis.entries()) {
       const stored = await this.store.create({
         kpiId: ir.id,
-        ...this.sourceOf(submission, ir, analysis.kpis.length),
+        ...this.sourceOf(submission, ir, analysis.kpis.length, analysis.printed?.[i]),
         dependsOn: ir.dependsOn,
       });
       created.push({ ir, stored });
@@ -143,9 +173,11 @@ export class DefinitionsService {
     expectedVersion: number,
   ): Promise<LiveDefinition> {
     this.get(kpiId);
-    const others = new Map(this.registry());
-    others.delete(kpiId);
-    const analysis = this.checked(submission, others);
+    const analysis = await this.checked(submission, () => {
+      const others = new Map(this.registry());
+      others.delete(kpiId);
+      return others;
+    });
     const ir = analysis.kpis.find((k) => k.id === kpiId);
     if (!ir || analysis.kpis.length !== 1) {
       throw new ApiError(422, 'id-mismatch', `the body must define exactly one KPI, "${kpiId}"`, {
@@ -201,8 +233,9 @@ export class DefinitionsService {
     return [...this.live.keys()].filter((id) => id !== kpiId && this.closure(id).includes(kpiId)).sort();
   }
 
-  private checked(submission: DefinitionSubmission, registry: Registry): Analysis {
-    const analysis = this.validate(submission, registry);
+  private async checked(submission: DefinitionSubmission, snapshot: () => Registry): Promise<Analysis> {
+    const analysis = await this.validate(submission, snapshot);
+    const registry = snapshot();
     if (hasErrors(analysis.diagnostics)) throw invalidDefinition(analysis.diagnostics);
     if (analysis.kpis.length === 0) {
       throw new ApiError(400, 'invalid-definition', 'the body defines no KPI', { diagnostics: [] });
@@ -246,10 +279,12 @@ export class DefinitionsService {
     submission: DefinitionSubmission,
     ir: KpiIR,
     count: number,
+    printed?: string,
   ): { format: DefinitionFormat; source: string } {
     if (submission.format === 'dsl') {
       // Several KPIs in one text are stored one by one, each as its printed DSL.
-      return { format: 'dsl', source: count === 1 ? submission.text : this.language.printKpi(ir) };
+      if (count === 1) return { format: 'dsl', source: submission.text };
+      return { format: 'dsl', source: printed || this.language.printKpi(ir) };
     }
     const json = Array.isArray(submission.json)
       ? submission.json.find((d) => (d as { id?: unknown })?.id === ir.id)

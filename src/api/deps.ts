@@ -13,6 +13,8 @@ export type Registry = ReadonlyMap<string, KpiIR>;
 export interface Analysis {
   readonly kpis: readonly KpiIR[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Each KPI printed as DSL (same order as kpis), when printed off the event loop already. */
+  readonly printed?: readonly string[];
 }
 
 /** The language facade: DSL and the seed's JSON KPIDefinition → KPI IR, with spanned diagnostics. */
@@ -22,7 +24,17 @@ export interface KpiLanguage {
   analyzeDefinitions(json: unknown, registry: Registry): Analysis;
   parseFilter(text: string, registry: Registry): { expr: RowExpr | null; diagnostics: readonly Diagnostic[] };
   printKpi(ir: KpiIR): string;
+  /**
+   * Request-supplied definitions, analyzed off the event loop (src/offload): a 1 MiB body of DSL takes
+   * seconds to lex and analyze. Without it, requests are analyzed with the synchronous methods above.
+   */
+  analyzeRequest?(submission: DefinitionSubmission, registry: Registry): Promise<Analysis>;
+  close?(): Promise<void>;
 }
+
+export type DefinitionSubmission =
+  | { readonly format: 'dsl'; readonly text: string }
+  | { readonly format: 'json'; readonly json: unknown };
 
 export interface CompiledQuery {
   /** Hash of the optimized plan: the cache key's core. */

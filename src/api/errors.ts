@@ -54,6 +54,8 @@ const ENGINE_STATUS: Readonly<Record<string, ApiStatus>> = {
   // The engine ran the SQL and it failed: our bug, not the caller's; the message names engine and KPI.
   'engine-error': 500,
   'too-many-calculations': 429,
+  // Every language worker busy and the queue full (src/offload).
+  busy: 503,
 };
 
 export function toApiError(error: unknown): ApiError {
@@ -83,7 +85,8 @@ export function toApiError(error: unknown): ApiError {
         return new ApiError(compileStatus, e.code, String(e.message));
       }
       if (e.name === 'EngineError') {
-        // The query is well-formed but cannot be answered as asked (e.g. unreachable dimension).
+        // The query is well-formed but cannot be answered as asked (e.g. unreachable dimension, or
+        // more than MAX_RESULT_ROWS rows: the engine stopped one row past the limit).
         return new ApiError(422, e.code, String(e.message));
       }
     }

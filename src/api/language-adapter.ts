@@ -7,8 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
-import type { DefinitionSubmission } from './definitions-service.ts';
-import type { Analysis, KpiLanguage, Registry } from './deps.ts';
+import { LanguagePool } from '../offload/language-pool.ts';
+import type { Analysis, DefinitionSubmission, KpiLanguage, Registry } from './deps.ts';
 
 export interface LanguageBinding {
   readonly language: KpiLanguage;
@@ -41,13 +41,38 @@ function demoText(entry: unknown): string | null {
   return null;
 }
 
-export async function languageFor(catalog: Catalog): Promise<LanguageBinding> {
+export interface OffloadOptions {
+  /** LANGUAGE_WORKERS: 0 analyzes request-supplied definitions on the event loop. */
+  readonly workers: number;
+  readonly maxQueue: number;
+}
+
+export async function languageFor(
+  catalog: Catalog,
+  offload: OffloadOptions = { workers: 0, maxQueue: 0 },
+): Promise<LanguageBinding> {
   const semantic = await import('../semantic/index.ts' as string).catch((error: Error) => {
     throw new Error(`the KPI language (src/semantic) is not available: ${error.message}`);
   });
   const ctx = (registry: Registry, file?: string) => ({ catalog, registry, file: file ?? 'request.kpi' });
+  const pool =
+    offload.workers > 0
+      ? new LanguagePool({ catalog, workers: offload.workers, maxQueue: offload.maxQueue })
+      : null;
   return {
     language: {
+      ...(pool
+        ? {
+            analyzeRequest: (submission: DefinitionSubmission, registry: Registry) =>
+              pool.analyze(
+                submission.format === 'dsl'
+                  ? { format: 'dsl', text: submission.text, file: 'request.kpi' }
+                  : { format: 'json', json: submission.json },
+                registry,
+              ),
+            close: () => pool.close(),
+          }
+        : {}),
       analyzeDsl: (text, registry, file) => normalize(semantic.analyzeDsl(text, ctx(registry, file))),
       analyzeDefinitions: (json, registry) => normalize(semantic.analyzeDefinitions(json, ctx(registry))),
       parseFilter: (text, registry) => semantic.parseFilter(text, ctx(registry, 'filter')),

@@ -195,6 +195,15 @@ export class QueryService {
           : { kind: 'binary', op: '=', left: operand, right: literalOf(value) };
       });
     }
+    // Parsed on the event loop (route parameters build queries synchronously): bounded before lexing.
+    if (trimmed.length > LIMITS.MAX_FILTER_CHARS) {
+      throw new ApiError(
+        400,
+        'limit-exceeded',
+        `a filter of ${trimmed.length} characters; ${limitText('MAX_FILTER_CHARS')} (JSON filters, {"dimension": value}, take larger values)`,
+        { parameter: 'filters', limit: 'MAX_FILTER_CHARS' },
+      );
+    }
     const parsed = this.o.language.parseFilter(trimmed, registry);
     if (parsed.diagnostics.some((d) => d.severity === 'error') || !parsed.expr) {
       throw new ApiError(400, 'invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
@@ -235,7 +244,7 @@ export class QueryService {
           throw new ApiError(
             422,
             'limit-exceeded',
-            `the answer has ${result.rows.length} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
+            `the answer has more than ${LIMITS.MAX_RESULT_ROWS} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
             { limit: 'MAX_RESULT_ROWS' },
           );
         }

@@ -1,24 +1,25 @@
 /**
  * `kpi query` with nothing configured: the embedded default, as `npm start` runs it — the demo data set
- * in an in-process PGlite served over a local socket, every source mapped onto that one connection
- * (embeddedCatalog), so the compiler's direct PostgreSQL path answers. The loaded database is kept in
- * the cache directory (KPI_CACHE_DIR, default ~/.cache/kpi-engine) keyed by the data set's settings, so
- * only the first query pays for the load.
+ * in PGlite on a worker thread (src/embedded/sources-engine.ts, the service's own), served over a local
+ * socket, every source mapped onto that one connection (embeddedCatalog), so the compiler's direct
+ * PostgreSQL path answers. The statement runs off the CLI's event loop, so QUERY_TIMEOUT_MS can stop it
+ * (by terminating the worker: PGlite cannot cancel a statement). The loaded database is kept as a
+ * snapshot in the cache directory (KPI_CACHE_DIR, default ~/.cache/kpi-engine) keyed by the data set's
+ * settings, so only the first query pays for the load.
  */
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_ENV, embeddedCatalog } from '../api/engine-adapter.ts';
 import type { Catalog } from '../catalog/types.ts';
-import { loadDemoDataIntoPglite } from '../data/load.ts';
 import { DEMO_DATA, GENERATOR_VERSION } from '../data/settings.ts';
-import { serveEmbedded } from '../store/embedded-socket.ts';
-import { createEmbeddedDb } from '../store/pglite-client.ts';
+import { EmbeddedSources } from '../embedded/sources-engine.ts';
 
 export interface EmbeddedDemo {
   readonly env: Readonly<Record<string, string>>;
   /** The demo catalog with every source on the embedded connection. */
   readonly catalog: Catalog;
+  /** Stops whatever the worker runs, at once, and frees it (the CLI's query timeout). */
   close(): Promise<void>;
 }
 
@@ -28,33 +29,16 @@ export const HOW_TO_CONFIGURE =
 
 export async function embeddedDemo(scale: number, log: (line: string) => void): Promise<EmbeddedDemo> {
   const cacheDir = process.env.KPI_CACHE_DIR || join(homedir(), '.cache', 'kpi-engine');
-  const key = `demo-db-s${scale}-seed${DEMO_DATA.seed}-g${GENERATOR_VERSION}-${DEMO_DATA.start}-${DEMO_DATA.end}`;
-  const dir = join(cacheDir, key);
-  if (!existsSync(join(dir, 'ready'))) {
-    const started = Date.now();
-    log(`-- loading the demo data set (scale ${scale}) into ${dir} (once)`);
-    const tmp = `${dir}.tmp-${process.pid}`;
-    rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp, { recursive: true });
-    const db = await createEmbeddedDb(join(tmp, 'pgdata'));
-    await loadDemoDataIntoPglite(db, { scale });
-    await db.close();
-    writeFileSync(join(tmp, 'ready'), `${new Date().toISOString()}\n`);
-    try {
-      renameSync(tmp, dir);
-    } catch {
-      rmSync(tmp, { recursive: true, force: true }); // another process loaded it first
-    }
-    log(`-- loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const key = `demo-sources-s${scale}-seed${DEMO_DATA.seed}-g${GENERATOR_VERSION}-${DEMO_DATA.start}-${DEMO_DATA.end}`;
+  mkdirSync(cacheDir, { recursive: true });
+  const snapshot = { tarball: join(cacheDir, `${key}.tar`), key: join(cacheDir, `${key}.json`) };
+  if (!existsSync(snapshot.tarball)) {
+    log(`-- loading the demo data set (scale ${scale}) into ${snapshot.tarball} (once)`);
   }
-  const db = await createEmbeddedDb(join(dir, 'pgdata'));
-  const socket = await serveEmbedded(db);
+  const sources = await EmbeddedSources.start({ scale, snapshot, log: (line) => log(`-- ${line}`) });
   return {
-    env: { [EMBEDDED_ENV]: socket.url },
+    env: { [EMBEDDED_ENV]: sources.url },
     catalog: embeddedCatalog(),
-    async close() {
-      await socket.close();
-      await db.close();
-    },
+    close: () => sources.close(),
   };
 }

@@ -1,6 +1,7 @@
 /** `kpi query …` runs a KPI query against the stack in `.stack/env` (or the seed's variables). */
 import type { Catalog } from '../catalog/types.ts';
 import { createEngine } from '../exec/engine.ts';
+import { EngineError } from '../exec/errors.ts';
 import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
 import { answerHolds, rollupsRead, runChecked } from '../optimize/live.ts';
 import { readStates } from '../rollup/build.ts';
@@ -53,6 +54,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     demo || flag(args, 'no-optimize') || dialect !== 'auto'
       ? undefined
       : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, stringOption(args, 'rollups'));
+  const timeoutMs = queryTimeoutMs();
   const engineWith = (optimizer?: ReturnType<typeof optimizerFor>) =>
     createEngine({
       catalog: demo ? demo.catalog : definitions.catalog,
@@ -60,7 +62,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
       env,
       dialect,
       ...(optimizer ? { optimizer } : {}),
-      timeoutMs: Number(process.env.QUERY_TIMEOUT_MS ?? 30_000),
+      timeoutMs,
     });
   const engine = engineWith(ctx && optimizerFor(ctx));
   const raw = ctx ? engineWith() : engine;
@@ -74,7 +76,14 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
           runRaw: () => raw.run(query),
           holds: async () => answerHolds(ctx, rollupsRead(plan), await readStates(env.TIMESCALE_URL!)),
         })
-      : { result: await engine.run(query), voided: false };
+      : {
+          // The embedded engine cannot cancel a statement (no statement_timeout in PGlite): at the
+          // timeout its worker is terminated, which stops the statement wherever it is.
+          result: demo
+            ? await withTimeout(engine.run(query), timeoutMs, query.kpi, demo)
+            : await engine.run(query),
+          voided: false,
+        };
     if (voided) console.error('-- a rollup changed while the query ran: answered from the sources instead');
     if (format === 'json') {
       console.log(JSON.stringify(result.rows));
@@ -92,6 +101,45 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     await engine.close();
     if (raw !== engine) await raw.close();
     await demo?.close();
+  }
+}
+
+/** QUERY_TIMEOUT_MS, as the service reads it: milliseconds, at least 1 (default 30,000). */
+function queryTimeoutMs(): number {
+  const text = process.env.QUERY_TIMEOUT_MS ?? '30000';
+  const ms = Number(text);
+  if (!Number.isInteger(ms) || ms < 1) {
+    throw new UsageError(`QUERY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "${text}"`);
+  }
+  return ms;
+}
+
+/** The run, or an engine-timeout error once `ms` have passed — after stopping the embedded worker. */
+async function withTimeout<T>(
+  run: Promise<T>,
+  ms: number,
+  kpi: string,
+  demo: { close(): Promise<void> },
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void demo.close();
+      reject(
+        new EngineError(
+          'engine-timeout',
+          'postgres (embedded)',
+          kpi,
+          `query canceled after ${ms} ms (QUERY_TIMEOUT_MS)`,
+        ),
+      );
+    }, ms);
+  });
+  run.catch(() => undefined); // settles after the worker is gone; the timeout has answered
+  try {
+    return await Promise.race([run, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

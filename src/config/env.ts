@@ -74,6 +74,10 @@ export const envSchema = z.object({
   MAX_CONCURRENT_CALCULATIONS: int(1, 10_000).default(10),
   CACHE_TTL_SECONDS: int(1, 31_536_000).default(300),
   QUERY_TIMEOUT_MS: int(1, 3_600_000).default(30_000),
+  /** Extra: worker threads that analyze request-supplied KPI definitions off the event loop (0: on it). */
+  LANGUAGE_WORKERS: int(0, 16).default(1),
+  /** Extra: definitions that may wait for a language worker; more answer 503 busy at once. */
+  LANGUAGE_QUEUE: int(1, 10_000).default(32),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */
   ENABLE_OPTIMIZER: bool.default(true),
   /** Extra: the rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json). */

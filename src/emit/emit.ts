@@ -17,6 +17,14 @@ import { type Dialect, unsupported } from './dialect.ts';
 import { sqlNumber } from './literal.ts';
 import { type Param, ParamSink } from './params.ts';
 
+export interface EmitOptions {
+  /**
+   * `LIMIT n` on the outermost SELECT: the engine stops after n rows. The engine facade passes
+   * MAX_RESULT_ROWS + 1, so an answer over the limit is seen without materializing all of it.
+   */
+  readonly rowLimit?: number;
+}
+
 export interface EmittedSql {
   readonly sql: string;
   readonly params: readonly Param[];
@@ -421,7 +429,12 @@ export function connectionsOf(plan: Plan, catalog: Catalog): string[] {
 }
 
 /** Compiles a plan to SQL in one dialect, or throws CompileError naming what the dialect cannot do. */
-export function emitSql(plan: Plan, dialect: Dialect, catalog: Catalog): EmittedSql {
+export function emitSql(
+  plan: Plan,
+  dialect: Dialect,
+  catalog: Catalog,
+  options: EmitOptions = {},
+): EmittedSql {
   if (!dialect.flags.federated) {
     const connections = connectionsOf(plan, catalog);
     if (connections.length > 1) {
@@ -433,7 +446,8 @@ export function emitSql(plan: Plan, dialect: Dialect, catalog: Catalog): Emitted
     }
   }
   const e = new Emitter(dialect, catalog, plan);
-  const text = e.emit();
+  const limit = options.rowLimit;
+  const text = limit === undefined ? e.emit() : `${e.emit()}\nLIMIT ${Math.trunc(limit)}`;
   if (text.length > LIMITS.MAX_SQL_CHARS) {
     throw new CompileError(
       'limit-exceeded',

@@ -8,11 +8,13 @@ import type { Dialect } from '../emit/dialect.ts';
 import { emitSql } from '../emit/emit.ts';
 import type { Param } from '../emit/params.ts';
 import type { KpiIR } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { planQuery, type Registry } from '../plan/planner.ts';
 import { planHash } from '../plan/print.ts';
+import { trinoStatement } from './trino-http.ts';
 
 export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
 
@@ -48,7 +50,19 @@ export function compileQuery(o: CompileContext, query: MetricQuery, options: Com
   const choice = chooseDialect(plan, catalog);
   const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
   const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
-  const { sql, params } = emitSql(plan, dialect, catalog);
+  // One row past the limit: enough to refuse an answer that is too large, never the whole of it.
+  const { sql, params } = emitSql(plan, dialect, catalog, { rowLimit: LIMITS.MAX_RESULT_ROWS + 1 });
+  if (dialect.flags.federated) {
+    // Trino refuses statement text past its query.max-length with an error of its own: refuse first,
+    // naming the limit (the values travel as literals inside the text, so they count).
+    const length = trinoStatement(sql, params).length;
+    if (length > LIMITS.MAX_TRINO_QUERY_CHARS) {
+      throw new CompileError(
+        'limit-exceeded',
+        `the Trino statement for KPI "${query.kpi}" would be ${length} characters (bound values included); ${limitText('MAX_TRINO_QUERY_CHARS')} (Trino's query.max-length)`,
+      );
+    }
+  }
   return {
     plan,
     planHash: planHash(plan),

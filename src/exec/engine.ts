@@ -6,6 +6,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { Dialect } from '../emit/dialect.ts';
 import type { Param } from '../emit/params.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
@@ -187,6 +188,14 @@ export function createEngine(o: EngineOptions): KpiEngine {
     const compileMs = performance.now() - t0;
     return limiter.run(async () => {
       const r = await execute(c, query.kpi, options.signal);
+      if (r.rows.length > LIMITS.MAX_RESULT_ROWS) {
+        throw new EngineError(
+          'limit-exceeded',
+          c.dialect,
+          query.kpi,
+          `the answer has more than ${LIMITS.MAX_RESULT_ROWS} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
+        );
+      }
       return {
         rows: shapeRows(c.plan, r.rows),
         sql: c.sql,

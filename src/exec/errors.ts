@@ -1,5 +1,11 @@
 /** Engine errors: what went wrong, on which engine, for which KPI — never a raw driver stack. */
-export type EngineErrorCode = 'engine-timeout' | 'engine-error' | 'engine-unavailable' | 'engine-canceled';
+export type EngineErrorCode =
+  | 'engine-timeout'
+  | 'engine-error'
+  | 'engine-unavailable'
+  | 'engine-canceled'
+  /** The answer has more than MAX_RESULT_ROWS rows (the SQL's LIMIT stopped the engine one row past it). */
+  | 'limit-exceeded';
 
 export class EngineError extends Error {
   override readonly name = 'EngineError';

@@ -6,14 +6,28 @@
 export const LIMITS = Object.freeze({
   /** Parentheses, `case … end`, `not` and unary minus nested inside each other in one expression. */
   MAX_NESTING: 100,
-  /** Tokens of one declaration or expression: parsing runs on the event loop, so it stays short. */
+  /** Tokens of one declaration or expression (checked before parsing). */
   MAX_TOKENS: 10_000,
   /** Depth of one expression's tree; a chain `a + b + …` of N terms is N deep. */
   MAX_EXPRESSION_DEPTH: 2_000,
   /** Derived KPIs referring to derived KPIs: the longest chain of references. */
   MAX_DERIVATION_DEPTH: 64,
+  /** Distinct aggregates one query computes (derived KPIs expanded; the same aggregate counts once). */
+  MAX_MEASURES: 100,
+  /**
+   * Nodes of the KPI IR one request's definitions analyze to (a term such as `sum(t.c)` is about 6; the
+   * 18 demo KPIs are 239): the IR is copied back to the event loop, so this bounds that copy.
+   */
+  MAX_DEFINITION_NODES: 20_000,
+  /** Characters of a filter written as DSL text (`region = 'eu'`); JSON filters carry larger values. */
+  MAX_FILTER_CHARS: 10_000,
   /** Characters of generated SQL for one query. */
   MAX_SQL_CHARS: 2_000_000,
+  /**
+   * Characters of the statement sent to Trino — the SQL with its bound values written in as literals
+   * (EXECUTE IMMEDIATE … USING …). Trino refuses longer text: this is its `query.max-length` default.
+   */
+  MAX_TRINO_QUERY_CHARS: 1_000_000,
   /** Time buckets of one query (range ÷ grain). */
   MAX_BUCKETS: 50_000,
   /** Rows one query may return (buckets × dimension members). */

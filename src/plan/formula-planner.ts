@@ -270,6 +270,13 @@ export class FormulaPlanner {
     const key = `${this.measureKey(measure)}|${this.contextKey({ kpi, filters, window: windows, stack: [] }, false)}`;
     let inst = this.byKey.get(key);
     if (!inst) {
+      // Stops expanding at once: a derived DAG of thousands of aggregates is refused in milliseconds.
+      if (this.instances.length >= LIMITS.MAX_MEASURES) {
+        throw new CompileError(
+          'limit-exceeded',
+          `the formula needs more than ${LIMITS.MAX_MEASURES} distinct aggregates; ${limitText('MAX_MEASURES')}`,
+        );
+      }
       inst = { name: `m${this.instances.length}`, kpi, measure, filters, window: windows };
       this.byKey.set(key, inst);
       this.instances.push(inst);

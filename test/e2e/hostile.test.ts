@@ -32,6 +32,19 @@ const query = (extra: Record<string, unknown>) =>
   post('/api/query', { kpi: 'revenue', start: '2025-01-01', end: '2025-04-01', grain: 'month', ...extra });
 const kpiDsl = (body: string) => post('/api/definitions', body, 'text/plain');
 
+const TERM = 'sum(payments.subscriptions.amount)';
+/** Just under the 1 MiB body limit: ~540 declarations of 50 terms each, seconds of lexing and analysis. */
+const MIB_OF_DEFINITIONS = (() => {
+  let text = '';
+  for (let i = 0; text.length < 1_000_000; i++)
+    text += `kpi mib_${i} = ${Array(50).fill(TERM).join(' + ')}\n`;
+  return text;
+})();
+/** Half a million tokens in 1,000,000 characters: lexing alone takes about a second. */
+const MIB_OF_TOKENS = 'a '.repeat(500_000);
+const distinctTerms = (n: number) =>
+  Array.from({ length: n }, (_, i) => `sum(payments.subscriptions.amount where amount > ${i})`).join(' + ');
+
 /** [name, request, status, error code (or null for 2xx), text the message must contain]. */
 const CASES: [string, HostileRequest, number, string | null, string?][] = [
   [
@@ -69,6 +82,52 @@ const CASES: [string, HostileRequest, number, string | null, string?][] = [
     200,
     null,
     'MAX_TOKENS',
+  ],
+  [
+    'a 1 MiB body of ~540 KPI declarations, validated',
+    post('/api/definitions/validate', MIB_OF_DEFINITIONS, 'text/plain'),
+    200,
+    null,
+    'MAX_DEFINITION_NODES',
+  ],
+  [
+    'a 1 MiB body of ~540 KPI declarations, created',
+    kpiDsl(MIB_OF_DEFINITIONS),
+    400,
+    'invalid-definition',
+    'MAX_DEFINITION_NODES',
+  ],
+  ['half a million tokens', post('/api/definitions/validate', MIB_OF_TOKENS, 'text/plain'), 200, null],
+  [
+    'a formula of 120 distinct aggregates',
+    query({ kpi: undefined, dsl: `kpi wide = ${distinctTerms(120)}` }),
+    400,
+    'limit-exceeded',
+    'MAX_MEASURES',
+  ],
+  [
+    'a derived DAG of 4,000 distinct aggregates',
+    query({
+      kpi: undefined,
+      dsl: [
+        ...Array.from(
+          { length: 200 },
+          (_, i) =>
+            `kpi dag4k_${i} = ${Array.from({ length: 20 }, (_, j) => `sum(payments.subscriptions.amount where amount > ${i * 20 + j})`).join(' + ')}`,
+        ),
+        `kpi dag4k = ${Array.from({ length: 200 }, (_, i) => `dag4k_${i}`).join(' + ')}`,
+      ].join('\n'),
+    }),
+    400,
+    'invalid-definition',
+    'MAX_DEFINITION_NODES',
+  ],
+  [
+    'a DSL filter of 20,000 characters',
+    query({ filters: `region = '${'x'.repeat(20_000)}'` }),
+    400,
+    'limit-exceeded',
+    'MAX_FILTER_CHARS',
   ],
   [
     'minute grain on a day/month KPI',
@@ -403,9 +462,24 @@ describe('hostile input against npm start (embedded)', () => {
     expect(bad).toEqual([]);
   });
 
-  it.todo(
-    '/health p99 under 1 s throughout, asserted — measured 299 ms p99 with the sources on their worker thread, but DSL parsing still runs on the event loop, so on a saturated CI machine the bound is not yet guaranteed',
-  );
+  it('keeps /health under 1 s (p99) while 1 MiB bodies of definitions are analyzed', async () => {
+    // Its own prober, every 20 ms: on the event loop each of these bodies held /health for seconds.
+    const probe = watchHealth(service.url, 20);
+    const heavy = [
+      post('/api/definitions/validate', MIB_OF_DEFINITIONS, 'text/plain'),
+      kpiDsl(MIB_OF_DEFINITIONS),
+      post('/api/definitions/validate', MIB_OF_TOKENS, 'text/plain'),
+    ];
+    const answers = await Promise.all(heavy.map(check));
+    const latencies = await probe.stop();
+    expect(answers.map((a) => a.status)).toEqual([200, 400, 200]);
+    const p99 = percentile(latencies, 99);
+    console.log(
+      `hostile e2e: /health while 1 MiB definitions were analyzed: ${latencies.length} probes, p99 ${p99.toFixed(0)} ms, max ${Math.max(...latencies).toFixed(0)} ms`,
+    );
+    expect(p99).toBeLessThan(1_000);
+    expect(probe.failures).toEqual([]);
+  });
 
   it('stayed alive, answered every /health probe and kept RSS bounded', async () => {
     expect(service.child.exitCode).toBeNull();
@@ -415,9 +489,10 @@ describe('hostile input against npm start (embedded)', () => {
     expect(latencies.length).toBeGreaterThan(10);
     // Every probe answered (no 5xx, none timed out after 10 s).
     expect(health.failures).toEqual([]);
-    console.log(
-      `hostile e2e: ${seen.length} requests, /health p99 ${percentile(latencies, 99).toFixed(0)} ms`,
-    );
+    const p99 = percentile(latencies, 99);
+    console.log(`hostile e2e: ${seen.length} requests, /health p99 ${p99.toFixed(0)} ms`);
     expect(seen.filter((s) => s.status >= 500)).toEqual([]);
+    // The issue's bound, measured by the prober that ran beside every request above.
+    expect(p99).toBeLessThan(1_000);
   });
 });

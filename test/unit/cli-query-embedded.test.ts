@@ -17,12 +17,18 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const SCALE = '0.001';
 
 /** No stack file and no connection variable: run from an empty directory with a blank environment. */
-function kpiQuery(args: string[], cacheDir: string) {
+function kpiQuery(args: string[], cacheDir: string, extra: Record<string, string> = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
   return spawnSync(process.execPath, [join(root, 'bin/kpi.mjs'), 'query', ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'kpi-nothing-')),
     encoding: 'utf8',
-    env: { ...env, KPI_CACHE_DIR: cacheDir, DEMO_SCALE: SCALE, KPI_STACK_DIR: join(cacheDir, 'no-stack') },
+    env: {
+      ...env,
+      KPI_CACHE_DIR: cacheDir,
+      DEMO_SCALE: SCALE,
+      KPI_STACK_DIR: join(cacheDir, 'no-stack'),
+      ...extra,
+    },
     timeout: 300_000,
   });
 }
@@ -70,5 +76,28 @@ describe('kpi query with nothing configured', () => {
     expect(second.status).toBe(0);
     expect(second.stderr).not.toContain('loading the demo data set');
     expect(JSON.parse(second.stdout)).toEqual(rows);
+  });
+
+  it('stops a statement at QUERY_TIMEOUT_MS: PGlite runs on a worker thread, not on the CLI event loop', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'kpi-cache-'));
+    // Hours over two years, each re-reading a year of events for a distinct count: minutes for PGlite.
+    const slow = [
+      '--dsl',
+      'rolling(count(distinct analytics.events.account_id), 365 days)',
+      '--grain',
+      'hour',
+      '--from',
+      '2024-06-01',
+      '--to',
+      '2026-06-01',
+    ];
+    const timedOut = kpiQuery(slow, cache, { QUERY_TIMEOUT_MS: '2000' });
+    // On the main thread nothing could interrupt PGlite: the query ran to its end (or past spawnSync's
+    // own timeout, status null). Now the worker is stopped and the CLI says why.
+    expect(timedOut.status, timedOut.stderr).toBe(1);
+    expect(timedOut.stderr).toMatch(
+      /error engine-timeout: .*query canceled after 2000 ms \(QUERY_TIMEOUT_MS\)/,
+    );
+    expect(timedOut.stdout).toBe('');
   });
 });

@@ -8,11 +8,13 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
+import { compileQuery } from '../../src/exec/compile.ts';
 import type { FormulaExpr, KpiIR } from '../../src/ir/kpi.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { CompileError } from '../../src/plan/errors.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { kpi, measure, query, ref, T } from './compile-kpis.ts';
+import { col, kpi, measure, query, ref, T } from './compile-kpis.ts';
 
 const catalog = loadCatalog();
 const base = () => kpi('e0', ref('m'), [measure(catalog, 'm', 'sum', T.subscriptions, 'amount')]);
@@ -159,5 +161,62 @@ describe('documented limits', () => {
     const e = limitError(() => compile('wide', new Map([['wide', k]])));
     expect(e.code).toBe('limit-exceeded');
     expect(e.message).toContain(`MAX_SQL_CHARS = ${LIMITS.MAX_SQL_CHARS}`);
+  });
+});
+
+describe('limits that keep the event loop and the engines bounded', () => {
+  const above = (i: number) =>
+    measure(catalog, `m${i}`, 'sum', T.subscriptions, 'amount', {
+      filter: {
+        kind: 'binary',
+        op: '>',
+        left: col(catalog, T.subscriptions, 'amount'),
+        right: { kind: 'literal', value: i, type: 'bigint' },
+      },
+    });
+  const wide = (n: number) => {
+    const measures = Array.from({ length: n }, (_, i) => above(i));
+    const formula = measures.slice(1).reduce<FormulaExpr>((f, m) => plus(f, ref(m.name)), ref('m0'));
+    return new Map([['wide', kpi('wide', formula, measures)]]);
+  };
+
+  it(`compiles MAX_MEASURES (${LIMITS.MAX_MEASURES}) distinct aggregates and refuses one more before emitting SQL`, () => {
+    expect(compile('wide', wide(LIMITS.MAX_MEASURES)).plan.root.input.inputs).toHaveLength(
+      LIMITS.MAX_MEASURES,
+    );
+    const e = limitError(() => compile('wide', wide(LIMITS.MAX_MEASURES + 1)));
+    expect(e.code).toBe('limit-exceeded');
+    expect(e.message).toContain(`MAX_MEASURES = ${LIMITS.MAX_MEASURES}`);
+  });
+
+  const registry = new Map([['e0', base()]]);
+  const regionIs = (value: string): MetricQuery => ({
+    ...query('e0'),
+    filters: [
+      {
+        kind: 'binary',
+        op: '=',
+        left: { kind: 'dimension', name: 'region' },
+        right: { kind: 'literal', value, type: 'string' },
+      },
+    ],
+  });
+
+  it('ends every compiled query in LIMIT MAX_RESULT_ROWS + 1, on every dialect', () => {
+    for (const dialect of ['trino', 'postgres'] as const) {
+      const c = compileQuery({ catalog, registry, env: {}, dialect }, query('e0'));
+      expect(c.sql.endsWith(`\nLIMIT ${LIMITS.MAX_RESULT_ROWS + 1}`)).toBe(true);
+    }
+  });
+
+  it('refuses a Trino statement longer than MAX_TRINO_QUERY_CHARS (bound values included); PostgreSQL binds them', () => {
+    const value = 'x'.repeat(LIMITS.MAX_TRINO_QUERY_CHARS);
+    const e = limitError(() =>
+      compileQuery({ catalog, registry, env: {}, dialect: 'trino' }, regionIs(value)),
+    );
+    expect(e.code).toBe('limit-exceeded');
+    expect(e.message).toContain(`MAX_TRINO_QUERY_CHARS = ${LIMITS.MAX_TRINO_QUERY_CHARS}`);
+    const pg = compileQuery({ catalog, registry, env: {}, dialect: 'postgres' }, regionIs(value));
+    expect(pg.params.some((p) => p.value === value)).toBe(true);
   });
 });

@@ -120,20 +120,20 @@ export function definitionRoutes(app: App, deps: AppDeps): void {
             },
           },
         },
-        ...errorResponses(400, 401, 403),
+        ...errorResponses(400, 401, 403, 503),
       },
     }),
     async (c) => {
-      const analysis = definitions.validate(await submissionOf(c));
+      const analysis = await definitions.validate(await submissionOf(c));
       const valid = !analysis.diagnostics.some((d) => d.severity === 'error');
       return c.json(
         {
           valid,
-          kpis: analysis.kpis.map((k) => ({
+          kpis: analysis.kpis.map((k, i) => ({
             id: k.id,
             name: k.name,
             dependsOn: [...k.dependsOn],
-            dsl: safePrint(language, k),
+            dsl: analysis.printed?.[i] ?? safePrint(language, k),
           })),
           diagnostics: analysis.diagnostics,
         },
@@ -151,7 +151,7 @@ export function definitionRoutes(app: App, deps: AppDeps): void {
       request: { body },
       responses: {
         201: { description: 'created', content: { 'application/json': { schema: DefinitionSchema } } },
-        ...errorResponses(400, 401, 403, 409),
+        ...errorResponses(400, 401, 403, 409, 503),
       },
     }),
     async (c) => {
@@ -224,7 +224,7 @@ export function definitionRoutes(app: App, deps: AppDeps): void {
           description: 'the new version',
           content: { 'application/json': { schema: DefinitionSchema } },
         },
-        ...errorResponses(400, 401, 403, 404, 412, 422, 428),
+        ...errorResponses(400, 401, 403, 404, 412, 422, 428, 503),
       },
     }),
     async (c) => {

@@ -9,7 +9,10 @@ import { errorResponses, QueryBody } from '../schemas.ts';
 
 type Body = z.infer<typeof QueryBody>;
 
-function target(deps: AppDeps, body: Body): { kpi: KpiIR; query: MetricQuery; engine: KpiEngine } {
+async function target(
+  deps: AppDeps,
+  body: Body,
+): Promise<{ kpi: KpiIR; query: MetricQuery; engine: KpiEngine }> {
   const { definitions, queries } = deps;
   let kpi: KpiIR;
   let registry = definitions.registry();
@@ -18,10 +21,12 @@ function target(deps: AppDeps, body: Body): { kpi: KpiIR; query: MetricQuery; en
     kpi = definitions.get(body.kpi).ir;
     engine = queries.engine();
   } else {
+    // Analyzed off the event loop (src/offload): the registry it resolves against is read after.
     const analysis =
       body.dsl !== undefined
-        ? definitions.validate({ format: 'dsl', text: body.dsl })
-        : definitions.validate({ format: 'json', json: body.definition });
+        ? await definitions.validate({ format: 'dsl', text: body.dsl })
+        : await definitions.validate({ format: 'json', json: body.definition });
+    registry = definitions.registry();
     if (analysis.diagnostics.some((d) => d.severity === 'error') || analysis.kpis.length === 0) {
       throw invalidDefinition(analysis.diagnostics);
     }
@@ -73,7 +78,7 @@ export function queryRoutes(app: App, deps: AppDeps): void {
       },
     }),
     async (c) => {
-      const { kpi, query, engine } = target(deps, c.req.valid('json'));
+      const { kpi, query, engine } = await target(deps, c.req.valid('json'));
       const result = await deps.queries.run(query, engine);
       return c.json(
         { kpiId: kpi.id, query, rows: result.rows, sql: result.sql, timings: result.timings ?? {} },
@@ -113,7 +118,7 @@ export function queryRoutes(app: App, deps: AppDeps): void {
       },
     }),
     async (c) => {
-      const { kpi, query, engine } = target(deps, c.req.valid('json'));
+      const { kpi, query, engine } = await target(deps, c.req.valid('json'));
       const compiled = await engine.compile(query);
       const explain = engine.explain?.(query);
       return c.json(
