@@ -9,6 +9,7 @@ import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { queryError, SqlError, toSqlError } from './errors.ts';
+import { KPI_CATALOG } from './kpi-catalog.ts';
 import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
 import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
@@ -56,6 +57,13 @@ export interface SqlEndpoint {
 }
 
 const MAX_STATEMENT_CHARS = 1_000_000;
+/**
+ * Statements are lexed and parsed on the event loop (about 5 s for 1,000,000 characters of tokens), and
+ * the kpi catalog's are short: a longer statement that may name the catalog is refused before lexing;
+ * one that cannot is Trino's without being parsed here.
+ */
+export const MAX_KPI_STATEMENT_CHARS = 32_768;
+const MAY_NAME_KPI = /kpi/i;
 /** The POST's answer: queued, pointing at page 0 (results and failures come with the polls). */
 const QUEUED = -1;
 const LOCAL_PATH = /^\/v1\/statement\/kpi\/([A-Za-z0-9_]+)\/([0-9a-f]+)\/(\d{1,9})$/;
@@ -193,8 +201,19 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
           );
         if (sql.trim() === '') throw new SqlError('SYNTAX_ERROR', 'SQL statement is empty');
         const session = readSession(request.headers);
-        let statement: Statement = classify(sql, session);
-        if (statement.kind === 'trino' && !upstream && isConstantSelect(sql)) {
+        if (
+          sql.length > MAX_KPI_STATEMENT_CHARS &&
+          (session.catalog === KPI_CATALOG || MAY_NAME_KPI.test(sql))
+        ) {
+          throw new SqlError(
+            'QUERY_TEXT_TOO_LARGE',
+            `a statement of ${sql.length} characters that may read the kpi catalog; statements on it have at most ${MAX_KPI_STATEMENT_CHARS} characters (MAX_KPI_STATEMENT_CHARS)`,
+          );
+        }
+        let statement: Statement =
+          sql.length > MAX_KPI_STATEMENT_CHARS ? { kind: 'trino' } : classify(sql, session);
+        const short = sql.length <= MAX_KPI_STATEMENT_CHARS;
+        if (statement.kind === 'trino' && !upstream && short && isConstantSelect(sql)) {
           // Without Trino, pings and version probes (`SELECT 1`, `SELECT version()`) are answered here.
           statement = { kind: 'select', sql, tokens: tokenize(sql) };
         }

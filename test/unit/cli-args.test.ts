@@ -81,6 +81,21 @@ describe('kpi arguments', () => {
     expect((await kpi('compile', 'mrr')).err).toMatch(/unexpected argument "mrr"/);
   });
 
+  it('refuses impossible dates naming the option, exit 2, instead of moving them (issue 10)', async () => {
+    for (const [from, to, said] of [
+      ['2025-02-30', '2025-04-01', /^--from 2025-02-30 has day 30; 2025-02 has 28 days/],
+      ['2025-01-01', '2025-13-45', /^--to 2025-13-45 has month 13/],
+      ['0001-01-01', '2025-01-01', /^--from 0001-01-01 has year 0001/],
+    ] as const) {
+      for (const command of ['compile', 'query']) {
+        const r = await kpi(command, '--kpi', 'mrr', '--grain', 'month', '--from', from, '--to', to);
+        expect(r.code).toBe(2);
+        expect(r.err).toMatch(said);
+        expect(r.out).toBe('');
+      }
+    }
+  });
+
   it('suggests the KPI, the dimension, the grain and the dialect meant', async () => {
     const k = await kpi('compile', '--kpi', 'mrrr', ...range);
     expect(k.code).toBe(2);

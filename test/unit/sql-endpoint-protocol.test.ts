@@ -256,6 +256,21 @@ describe('paging, cancelling and abandoned queries', () => {
   const YEAR =
     "SELECT time_day, value FROM kpi.default.revenue WHERE time_day >= DATE '2024-01-01' AND time_day < DATE '2025-01-01'";
 
+  it('refuses a long statement that may read the kpi catalog before lexing it; a long one for Trino is not parsed here', async () => {
+    const e = endpoint({});
+    // 40,000 conditions: lexed and parsed on the event loop, seconds of work per request.
+    const long = `${YEAR} AND ${Array(40_000).fill('value <> 1').join(' AND ')}`;
+    const refused = await run(fetchOf(e), long);
+    expect(refused.last.stats.state).toBe('FAILED');
+    expect(refused.last.error?.errorName).toBe('QUERY_TEXT_TOO_LARGE');
+    expect(refused.last.error?.message).toContain(`MAX_KPI_STATEMENT_CHARS`);
+    // No Trino is configured here: a long statement for it is refused as such, without being parsed.
+    const other = await run(fetchOf(e), `SELECT ${'1, '.repeat(20_000)}1`);
+    expect(other.last.error?.errorName).toBe('NOT_SUPPORTED');
+    // Short statements are answered as before.
+    expect((await run(fetchOf(e), YEAR)).last.stats.state).toBe('FINISHED');
+  });
+
   it('serves a result in pages, and a page asked for again is served again (slow or retrying pollers lose nothing)', async () => {
     const e = endpoint({ pageRows: 100 });
     const fetch = fetchOf(e);
