@@ -4,9 +4,9 @@
  * optimizer rule; the decision stays this function.)
  */
 import type { Catalog, Connection } from '../catalog/types.ts';
-import type { Plan } from '../plan/nodes.ts';
+import { aggregatesOf, type Plan } from '../plan/nodes.ts';
 import type { Dialect } from './dialect.ts';
-import { connectionsOf } from './emit.ts';
+import { connectionsOf } from './measures.ts';
 import { postgres, timescale } from './postgres.ts';
 import { trino } from './trino.ts';
 
@@ -28,7 +28,7 @@ export function chooseDialect(plan: Plan, catalog: Catalog): DialectChoice {
       reason: `${only.name} is ${only.engine}, reachable through trino`,
     };
   }
-  const needsTrino = plan.root.input.inputs.find((a) => a.fn === 'approx_distinct');
+  const needsTrino = plan.root.input.inputs.flatMap(aggregatesOf).find((a) => a.fn === 'approx_distinct');
   if (needsTrino) {
     return { dialect: trino, connection: null, reason: `${needsTrino.source} uses approx_distinct` };
   }

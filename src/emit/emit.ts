@@ -5,16 +5,25 @@
  *   WITH spine AS (…), m0 AS (aggregate), m1 AS (…), joined AS (null-safe full outer join on keys)
  *   SELECT time, <dimensions>, <formula> AS value FROM joined ORDER BY time, <dimensions>
  */
-import { connectionOf } from '../catalog/resolve.ts';
 import type { Catalog, TableRef } from '../catalog/types.ts';
 import { assertNever, type Grain, type RowExpr } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import { CompileError } from '../plan/errors.ts';
-import type { Aggregate, Join, Plan, ValueExpr, WindowOp } from '../plan/nodes.ts';
+import {
+  type Aggregate,
+  aggregatesOf,
+  type Join,
+  type Measure,
+  type Plan,
+  type TimeWindow,
+  type ValueExpr,
+  type WindowOp,
+} from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
 import { childrenOfValue } from '../plan/value-expr.ts';
 import { type Dialect, unsupported } from './dialect.ts';
 import { sqlNumber } from './literal.ts';
+import { connectionsOf, spineSizeBound, stitchSql } from './measures.ts';
 import { type Param, ParamSink } from './params.ts';
 
 export interface EmitOptions {
@@ -64,6 +73,10 @@ class Emitter {
   }
   private endParam(): string {
     return this.d.timestampParam(this.params.add({ type: 'timestamp', value: this.plan.range.end }));
+  }
+  /** A bound of a truncated aggregate's own window (a stitch piece's, else the query's range). */
+  private boundParam(value: TimeWindow['start']): string {
+    return this.d.timestampParam(this.params.add({ type: 'timestamp', value }));
   }
 
   private literal(value: string | number | boolean | null, context: 'row' | 'value'): string {
@@ -275,7 +288,11 @@ class Emitter {
           ...(timed && b.grain ? [`${this.d.truncate(time, b.grain, b.timezone)} AS bucket`] : []),
           ...dims.map((d) => `${d.sql} AS ${d.as}`),
         ];
-        const where = [`${time} >= ${this.startParam()}`, `${time} < ${this.endParam()}`, ...conditions];
+        const where = [
+          `${time} >= ${this.boundParam(b.range.start)}`,
+          `${time} < ${this.boundParam(b.range.end)}`,
+          ...conditions,
+        ];
         const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
         return `SELECT ${[...keys, `${this.aggregateCall(a, arg)} AS ${q(a.name)}`].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`;
       }
@@ -315,6 +332,21 @@ class Emitter {
       }
       default:
         return assertNever(b, 'bucketing');
+    }
+  }
+
+  /** One measure instance's relation: its aggregate, or its stitched pieces re-aggregated. */
+  measure(m: Measure, timed: boolean): string {
+    switch (m.kind) {
+      case 'aggregate':
+        return this.aggregate(m, timed);
+      case 'stitch': {
+        const keys = [...(timed ? ['bucket'] : []), ...m.dimensions.map((_, i) => `d${i}`)];
+        const pieces = m.pieces.map((piece) => this.aggregate(piece, timed));
+        return stitchSql(m, pieces, keys, this.d.quote(m.name));
+      }
+      default:
+        return assertNever(m, 'measure');
     }
   }
 
@@ -374,7 +406,9 @@ class Emitter {
     const j = p.root.input;
     const ctes: string[] = [];
     let theSpine = j.spine;
-    for (const a of j.inputs) if (!theSpine && a.bucketing.kind === 'spine') theSpine = a.bucketing.spine;
+    for (const a of j.inputs.flatMap(aggregatesOf)) {
+      if (!theSpine && a.bucketing.kind === 'spine') theSpine = a.bucketing.spine;
+    }
     if (theSpine) {
       const buckets = spineSizeBound(theSpine.grain, p.range.start, p.range.end);
       if (buckets > this.d.flags.maxSpineBuckets) {
@@ -389,7 +423,7 @@ class Emitter {
         : `SELECT ${this.start} AS bucket, ${this.start} AS lo, ${this.end} AS hi`;
       ctes.push(`spine AS (${body})`);
     }
-    for (const a of j.inputs) ctes.push(`${q(a.name)} AS (${this.aggregate(a, j.timed)})`);
+    for (const m of j.inputs) ctes.push(`${q(m.name)} AS (${this.measure(m, j.timed)})`);
     ctes.push(`joined AS (${this.joined(j)})`);
     const from = this.sharedValues(ctes);
     const select = [
@@ -400,32 +434,6 @@ class Emitter {
     const order = [...(j.timed ? ['1'] : []), ...p.dimensions.map((_, i) => String(i + 2))];
     return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM ${from} j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;
   }
-}
-
-const SHORTEST_MS: Record<Grain, number> = {
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 23 * 3_600_000,
-  week: 7 * 23 * 3_600_000,
-  month: 28 * 86_400_000,
-  quarter: 89 * 86_400_000,
-  year: 365 * 86_400_000,
-};
-
-/** An upper bound on the number of buckets of `grain` overlapping [start, end). */
-function spineSizeBound(grain: Grain | null, start: string, end: string): number {
-  if (grain === null) return 1;
-  return Math.ceil((Date.parse(end) - Date.parse(start)) / SHORTEST_MS[grain]) + 1;
-}
-
-/** The connections a plan reads (fact tables and every joined table). */
-export function connectionsOf(plan: Plan, catalog: Catalog): string[] {
-  const names = new Set<string>();
-  for (const a of plan.root.input.inputs) {
-    const s = a.input.input;
-    for (const t of [s.table, ...s.joins.map((j) => j.table)]) names.add(connectionOf(catalog, t).name);
-  }
-  return [...names].sort();
 }
 
 /** Compiles a plan to SQL in one dialect, or throws CompileError naming what the dialect cannot do. */

@@ -1,9 +1,11 @@
 /**
  * Bucket arithmetic for matching: does a query grain cover whole rollup buckets, and does an instant fall
- * on a rollup bucket boundary (in the rollup's zone)?
+ * on a rollup bucket boundary (in the rollup's zone)? Where are the boundaries around an instant?
  */
 import type { Grain } from '../ir/kpi.ts';
-import { formatInZone } from '../plan/time.ts';
+import { formatInZone, localParts, wallToInstant, zoneOffsetMs } from '../plan/time.ts';
+
+const DAY_MS = 86_400_000;
 
 /** Query grains that are unions of a rollup grain's buckets (in the same zone). */
 const COVERS: Readonly<Record<Grain, readonly Grain[]>> = {
@@ -43,4 +45,43 @@ export function onBoundary(iso: string, grain: Grain, zone: string): boolean {
   if (grain === 'month') return true;
   if (grain === 'quarter') return (mo! - 1) % 3 === 0;
   return mo === 1;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The last `grain` bucket start in `zone` at or before `ms` (what date_trunc gives, as an instant). */
+export function floorBoundary(ms: number, grain: Grain, zone: string): number {
+  if (grain === 'minute') return ms - (((ms % 60_000) + 60_000) % 60_000);
+  if (grain === 'hour') {
+    // Local hours: the offset in force at `ms` (a fall-back's second 01:00 is its own bucket).
+    const local = ms + zoneOffsetMs(ms, zone);
+    return ms - (((local % HOUR_MS) + HOUR_MS) % HOUR_MS);
+  }
+  const p = localParts(ms, zone);
+  let wall: number;
+  if (grain === 'day') wall = Date.UTC(p.year, p.month - 1, p.day);
+  else if (grain === 'week') wall = Date.UTC(p.year, p.month - 1, p.day - (p.weekday - 1));
+  else if (grain === 'month') wall = Date.UTC(p.year, p.month - 1, 1);
+  else if (grain === 'quarter') wall = Date.UTC(p.year, p.month - 1 - ((p.month - 1) % 3), 1);
+  else wall = Date.UTC(p.year, 0, 1);
+  const at = wallToInstant(wall, zone);
+  // A start skipped by a spring-forward can read later than `ms`: the bucket before, then.
+  return at <= ms ? at : floorBoundary(at - DAY_MS, grain, zone);
+}
+
+/** The first `grain` bucket start in `zone` at or after `ms`. */
+export function ceilBoundary(ms: number, grain: Grain, zone: string): number {
+  const floor = floorBoundary(ms, grain, zone);
+  if (floor === ms) return ms;
+  // Longer than any bucket of `grain` from its start: the next bucket's start is the floor of that.
+  const step: Record<Grain, number> = {
+    minute: 60_000,
+    hour: HOUR_MS,
+    day: 26 * HOUR_MS,
+    week: 8 * DAY_MS,
+    month: 32 * DAY_MS,
+    quarter: 93 * DAY_MS,
+    year: 367 * DAY_MS,
+  };
+  return floorBoundary(floor + step[grain], grain, zone);
 }

@@ -53,7 +53,15 @@ export function explain(o: ExplainOptions, query: MetricQuery): Explained {
   }
   out.push('', '== rollups per variable');
   for (const ch of r.choices) {
-    out.push(`  ${ch.instance} ${ch.source}: ${ch.chosen ? `rollup ${ch.chosen}` : 'raw'}`);
+    const stitched = (ch.pieces?.length ?? 0) > 1;
+    out.push(
+      `  ${ch.instance} ${ch.source}: ${ch.chosen ? `${stitched ? 'stitched, ' : ''}rollup ${ch.chosen}` : 'raw'}${ch.estimate ? ` (${ch.estimate})` : ''}`,
+    );
+    if (stitched) {
+      for (const t of ch.pieces ?? []) {
+        out.push(`    piece ${t.from === 'rollup' ? `rollup ${ch.chosen}` : 'raw'} [${t.start}, ${t.end})`);
+      }
+    }
     for (const why of ch.rejected) out.push(`    rejected ${why}`);
   }
   if (r.choices.length === 0) out.push('  (no measure instance)');

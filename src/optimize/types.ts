@@ -2,6 +2,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
+import type { Tile } from './tiles.ts';
 
 /** What the optimizer knows of a built rollup (from the metrics store's rollup_state). */
 export interface RollupFacts {
@@ -9,6 +10,8 @@ export interface RollupFacts {
   readonly watermark: string | null;
   /** Rows of the aggregate: the estimate used to pick among several matching rollups. */
   readonly rows: number;
+  /** Source rows the rollup summarizes (the sum of its count(*)), when known; unknown: the rollup counts as free. */
+  readonly sourceRows?: number;
   /** The cold build this is about (rollup_state.build_id): an answer planned on another build is void. */
   readonly buildId: string;
   /** rollup_state.revision: moves when data below the watermark may change; another one voids an answer. */
@@ -32,6 +35,10 @@ export interface RollupChoice {
   readonly chosen: string | null;
   /** One line per rollup considered and not chosen (or every rollup, when none was). */
   readonly rejected: readonly string[];
+  /** With a chosen rollup: the tiles of the range it reads (rollup) and reads raw (more than one: stitched). */
+  readonly pieces?: readonly Tile[];
+  /** With a chosen rollup: its cost estimate against the raw plan. */
+  readonly estimate?: string;
 }
 
 export interface RuleResult {

@@ -155,12 +155,41 @@ export interface Aggregate {
 }
 
 /**
+/** How a stitched instance re-aggregates its pieces' values for one (bucket, dimensions) key. */
+export type Combine = 'sum' | 'min' | 'max';
+
+/**
+ * One measure instance answered as the union of pieces over disjoint time windows that tile the
+ * query's range — rollup rows for the complete buckets below the watermark, raw rows for the partial
+ * edges, the dirty partitions and the fresh tail — each aggregated to the query's buckets and
+ * dimensions, then re-aggregated per key with `combine` (sum of sums and of counts, min of mins, max
+ * of maxes). A query bucket straddling a piece boundary gets a row from each piece and combines them.
+ * Every piece is a truncate-bucketed Aggregate named like the stitch, whose `bucketing.range` is its
+ * own window.
+ */
+export interface Stitch {
+  readonly kind: 'stitch';
+  readonly name: string;
+  readonly source: string;
+  readonly combine: Combine;
+  readonly pieces: readonly Aggregate[];
+  readonly dimensions: readonly Dimension[];
+  readonly type: ValueType;
+}
+
+/** What the join reads per measure instance: one aggregate, or a stitch of pieces. */
+export type Measure = Aggregate | Stitch;
+
+/** The aggregates a measure instance runs (its pieces for a stitch). */
+export const aggregatesOf = (m: Measure): readonly Aggregate[] => (m.kind === 'stitch' ? m.pieces : [m]);
+
+/**
  * Full outer join of aggregates on (bucket, dimensions), keys coalesced, NULL dimension values equal
  * (null-safe). `spine`, when present, contributes keys only so every bucket of the range appears.
  */
 export interface Join {
   readonly kind: 'join';
-  readonly inputs: readonly Aggregate[];
+  readonly inputs: readonly Measure[];
   readonly spine: Spine | null;
   readonly timed: boolean;
   readonly dimensions: readonly string[];
@@ -187,7 +216,7 @@ export interface Project {
   readonly type: ValueType;
 }
 
-export type PlanNode = Scan | Filter | Spine | Aggregate | Join | Project;
+export type PlanNode = Scan | Filter | Spine | Aggregate | Stitch | Join | Project;
 
 /** The root: the formula's projection plus what was asked (for the printer, emitters and hashing). */
 export interface Plan {
@@ -206,6 +235,7 @@ export const scan = (f: Omit<Scan, 'kind'>): Scan => freeze({ kind: 'scan', ...f
 export const filter = (f: Omit<Filter, 'kind'>): Filter => freeze({ kind: 'filter', ...f });
 export const spine = (f: Omit<Spine, 'kind'>): Spine => freeze({ kind: 'spine', ...f });
 export const aggregate = (f: Omit<Aggregate, 'kind'>): Aggregate => freeze({ kind: 'aggregate', ...f });
+export const stitch = (f: Omit<Stitch, 'kind'>): Stitch => freeze({ kind: 'stitch', ...f });
 export const join = (f: Omit<Join, 'kind'>): Join => freeze({ kind: 'join', ...f });
 export const project = (f: Omit<Project, 'kind'>): Project => freeze({ kind: 'project', ...f });
 export const plan = (f: Omit<Plan, 'kind'>): Plan => freeze({ kind: 'plan', ...f });

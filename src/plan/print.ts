@@ -3,7 +3,7 @@
  */
 import { createHash } from 'node:crypto';
 import { assertNever, type RowExpr } from '../ir/kpi.ts';
-import type { Bucketing, Plan, PlanNode, ValueExpr, WindowOp } from './nodes.ts';
+import type { Aggregate, Bucketing, Plan, PlanNode, ValueExpr, WindowOp } from './nodes.ts';
 
 const lit = (v: unknown): string => (typeof v === 'string' ? `'${v.replaceAll("'", "''")}'` : String(v));
 
@@ -76,6 +76,15 @@ function printBucketing(b: Bucketing): string {
   }
 }
 
+const printDims = (dims: Aggregate['dimensions']): string =>
+  dims.length ? ` dims ${dims.map((d) => `${d.name}=${d.table.table}.${d.column}`).join(', ')}` : '';
+
+function printAggregate(node: Aggregate): string {
+  const arg = node.arg ? printExpr(node.arg) : '*';
+  const frac = node.fraction !== null ? `, ${node.fraction}` : '';
+  return `${node.name} = ${node.fn}(${arg}${frac}) [${node.source}] by ${printBucketing(node.bucketing)}${printDims(node.dimensions)}`;
+}
+
 function printNode(node: PlanNode, depth: number, out: string[]): void {
   const pad = '  '.repeat(depth);
   switch (node.kind) {
@@ -94,18 +103,21 @@ function printNode(node: PlanNode, depth: number, out: string[]): void {
       for (const input of node.inputs) printNode(input, depth + 1, out);
       if (node.spine) printNode(node.spine, depth + 1, out);
       return;
-    case 'aggregate': {
-      const arg = node.arg ? printExpr(node.arg) : '*';
-      const frac = node.fraction !== null ? `, ${node.fraction}` : '';
-      const dims = node.dimensions.length
-        ? ` dims ${node.dimensions.map((d) => `${d.name}=${d.table.table}.${d.column}`).join(', ')}`
-        : '';
-      out.push(
-        `${pad}aggregate ${node.name} = ${node.fn}(${arg}${frac}) [${node.source}] by ${printBucketing(node.bucketing)}${dims}`,
-      );
+    case 'aggregate':
+      out.push(`${pad}aggregate ${printAggregate(node)}`);
       printNode(node.input, depth + 1, out);
       return;
-    }
+    case 'stitch':
+      out.push(
+        `${pad}stitch ${node.name} = ${node.combine} of ${node.pieces.length} pieces [${node.source}]${printDims(node.dimensions)}`,
+      );
+      for (const piece of node.pieces) {
+        const b = piece.bucketing;
+        const range = b.kind === 'truncate' ? ` [${b.range.start}, ${b.range.end})` : '';
+        out.push(`${pad}  piece${range} ${printAggregate(piece)}`);
+        printNode(piece.input, depth + 2, out);
+      }
+      return;
     case 'filter':
       if (node.conditions.length > 0) {
         out.push(`${pad}filter ${node.conditions.map(printExpr).join(' and ')}`);

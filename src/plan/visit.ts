@@ -17,6 +17,8 @@ import {
   project,
   type Scan,
   type Spine,
+  type Stitch,
+  stitch,
 } from './nodes.ts';
 
 /** Children of a node, in a fixed order. */
@@ -29,6 +31,8 @@ export function childrenOf(node: PlanNode): readonly PlanNode[] {
       return [node.input];
     case 'aggregate':
       return node.bucketing.kind === 'spine' ? [node.input, node.bucketing.spine] : [node.input];
+    case 'stitch':
+      return node.pieces;
     case 'join':
       return node.spine ? [...node.inputs, node.spine] : node.inputs;
     case 'project':
@@ -50,6 +54,7 @@ export interface PlanTransformer {
   readonly filter?: (node: Filter) => Filter;
   readonly spine?: (node: Spine) => Spine;
   readonly aggregate?: (node: Aggregate) => Aggregate;
+  readonly stitch?: (node: Stitch) => Stitch;
   readonly join?: (node: Join) => Join;
   readonly project?: (node: Project) => Project;
 }
@@ -87,6 +92,11 @@ function transformAny(node: PlanNode, t: PlanTransformer): PlanNode {
           ? node
           : aggregate({ ...node, input, bucketing });
       return t.aggregate ? t.aggregate(next) : next;
+    }
+    case 'stitch': {
+      const pieces = node.pieces.map((piece) => transformNode(piece, t));
+      const next = same(pieces, node.pieces) ? node : stitch({ ...node, pieces: Object.freeze(pieces) });
+      return t.stitch ? t.stitch(next) : next;
     }
     case 'join': {
       const inputs = node.inputs.map((i) => transformNode(i, t));

@@ -14,6 +14,7 @@ import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import type { RollupDef } from '../../src/ir/rollup.ts';
 import { explain } from '../../src/optimize/explain.ts';
 import type { OptimizeContext, RollupFacts } from '../../src/optimize/types.ts';
+import { aggregatesOf } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
@@ -55,8 +56,9 @@ const cacPlan = planQuery(
     registry,
   },
 );
-const marketingFilter = cacPlan.root.input.inputs.find((a) => a.input.input.table.table === 'expenses')!.input
-  .conditions[0]!;
+const marketingFilter = cacPlan.root.input.inputs
+  .flatMap(aggregatesOf)
+  .find((a) => a.input.input.table.table === 'expenses')!.input.conditions[0]!;
 const marketingDaily: RollupDef = Object.freeze<RollupDef>({
   name: 'marketing_expenses_daily',
   table: { source: 'finance', table: 'expenses' },
@@ -81,6 +83,10 @@ const facts = new Map<string, RollupFacts>(
   rollups.map((r) => [r.name, { watermark: WATERMARK, rows: ROWS[r.name]!, buildId: '1' }]),
 );
 const context: OptimizeContext = { catalog, rollups, facts };
+const withWatermark = (watermark: string): OptimizeContext => ({
+  ...context,
+  facts: new Map([...facts].map(([name, f]) => [name, { ...f, watermark }])),
+});
 const env = {
   TRINO_URL: 't',
   PAYMENTS_DB_URL: 'p',
@@ -175,6 +181,36 @@ const CASES: [string, MetricQuery, OptimizeContext?][] = [
       ),
     },
   ],
+  [
+    // The metric routes' default range, "the last 30 days including today" at day grain, with the
+    // rollup built up to midnight this morning: 29 days from the rollup, today raw.
+    '24-stitched-default-route-range',
+    q('revenue', 'day', '2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+    withWatermark('2026-06-30T00:00:00.000Z'),
+  ],
+  [
+    // June straddles the watermark (June 15): its value sums a rollup piece and a raw piece.
+    '25-stitched-straddling-bucket',
+    q('revenue', 'month', '2026-04-10T12:00:00Z', '2026-07-01T00:00:00Z', { dims: ['region'] }),
+    withWatermark('2026-06-15T00:00:00.000Z'),
+  ],
+  [
+    '26-range-after-watermark',
+    q('revenue', 'day', '2026-07-02T00:00:00Z', '2026-07-05T00:00:00Z'),
+    withWatermark('2026-07-01T00:00:00.000Z'),
+  ],
+  [
+    // avg stitches its sum and its count separately, then divides.
+    '27-stitched-avg',
+    q('opt_avg_amount', 'month', '2026-05-20T00:00:00Z', '2026-07-01T00:00:00Z', { dims: ['plan_type'] }),
+    withWatermark('2026-06-20T00:00:00.000Z'),
+  ],
+  [
+    // min and max re-aggregate as min of mins and max of maxes.
+    '28-stitched-min-max',
+    q('opt_amount_spread', null, '2026-06-10T08:00:00Z', '2026-06-25T00:00:00Z'),
+    withWatermark('2026-06-20T00:00:00.000Z'),
+  ],
 ];
 
 describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
@@ -199,8 +235,9 @@ describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
       'is not in the rollup',
       'is not the rollup',
       'is not a union of',
-      'is not on a day boundary',
+      'no complete month bucket',
       'stale for [',
+      'piece raw [',
       'not built',
       'count distinct cannot be re-aggregated',
       'windowed or interval-valid',

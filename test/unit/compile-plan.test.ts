@@ -6,7 +6,7 @@ import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
 import { CompileError } from '../../src/plan/errors.ts';
-import type { Aggregate, PlanNode } from '../../src/plan/nodes.ts';
+import { type Aggregate, aggregatesOf, type PlanNode } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { planHash, printPlan } from '../../src/plan/print.ts';
 import { transformPlan, walkPlan } from '../../src/plan/visit.ts';
@@ -17,7 +17,8 @@ const kpis = demoKpis(catalog);
 const registry = registryOf(kpis);
 const ctx = { catalog, registry };
 const get = (id: string) => registry.get(id)!;
-const aggregates = (p: ReturnType<typeof planQuery>): Aggregate[] => [...p.root.input.inputs];
+const aggregates = (p: ReturnType<typeof planQuery>): Aggregate[] =>
+  p.root.input.inputs.flatMap(aggregatesOf);
 const dim = (name: string): RowExpr => ({ kind: 'dimension', name });
 
 function codeOf(f: () => unknown): string {

@@ -1,7 +1,7 @@
 /**
- * select-rollups decides on the facts that make a rollup's answer identical to the raw one: the range
- * ends at or before the watermark (the end, not the start, is what must be covered), the range starts
- * and ends on the rollup's bucket boundaries (a year rollup answers whole years only).
+ * select-rollups decides on the facts that make a rollup's answer identical to the raw one: the rollup
+ * answers alone when the range starts and ends on its bucket boundaries at or before the watermark;
+ * otherwise it answers the complete buckets below the watermark and the rest is read raw (stitched).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -50,33 +50,37 @@ function choose(r: RollupDef, start: string, end: string, watermark: string | nu
   return choice!;
 }
 
+const shape = (c: ReturnType<typeof choose>) =>
+  (c.pieces ?? []).map((t) => `${t.from} ${t.start.slice(0, 10)}..${t.end.slice(0, 10)}`);
+
 const MONTHLY = rollup('subscriptions_monthly', 'month');
 
 describe('select-rollups: watermark and alignment', () => {
-  it('answers from a rollup whose watermark is exactly the range end, not 1 ms before it', () => {
-    expect(
-      choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-03-01T00:00:00.000Z').chosen,
-    ).toBe('subscriptions_monthly');
-    const stale = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-28T23:59:59.999Z');
-    expect(stale.chosen).toBeNull();
-    expect(stale.rejected.join('\n')).toContain(
-      'stale for [2025-02-28T23:59:59.999Z, 2025-03-01T00:00:00.000Z)',
-    );
+  it('answers from the rollup alone when the watermark is exactly the range end', () => {
+    const c = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-03-01T00:00:00.000Z');
+    expect(c.chosen).toBe('subscriptions_monthly');
+    expect(shape(c)).toEqual(['rollup 2025-01-01..2025-03-01']);
   });
 
-  it('judges staleness by the range end: a watermark inside the range is stale', () => {
-    const c = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-01T00:00:00.000Z');
-    expect(c.chosen).toBeNull();
-    expect(c.rejected.join('\n')).toContain('stale');
+  it('reads the buckets after a watermark 1 ms before the end raw, the complete ones from the rollup', () => {
+    const c = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', '2025-02-28T23:59:59.999Z');
+    expect(c.chosen).toBe('subscriptions_monthly');
+    expect(shape(c)).toEqual(['rollup 2025-01-01..2025-02-01', 'raw 2025-02-01..2025-03-01']);
   });
 
   it('never reads a rollup that was not built', () => {
-    expect(
-      choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', null).rejected.join('\n'),
-    ).toContain('not built');
+    const c = choose(MONTHLY, '2025-01-01T00:00:00Z', '2025-03-01T00:00:00Z', null);
+    expect(c.chosen).toBeNull();
+    expect(c.rejected.join('\n')).toContain('not built');
   });
 
-  it('uses it iff end <= watermark, for watermarks around the end (property)', () => {
+  it('reads a range entirely after the watermark raw, saying it is stale', () => {
+    const c = choose(MONTHLY, '2025-04-01T00:00:00Z', '2025-06-01T00:00:00Z', '2025-03-01T00:00:00.000Z');
+    expect(c.chosen).toBeNull();
+    expect(c.rejected.join('\n')).toContain('stale for [2025-03-01T00:00:00.000Z, 2025-06-01T00:00:00.000Z)');
+  });
+
+  it('reads the rollup alone iff end <= watermark, else stitches a raw tail from the watermark (property)', () => {
     const end = Date.UTC(2025, 6, 1);
     fc.assert(
       fc.property(
@@ -84,14 +88,24 @@ describe('select-rollups: watermark and alignment', () => {
         (delta) => {
           const watermark = new Date(end + delta).toISOString();
           const c = choose(MONTHLY, '2025-01-01T00:00:00Z', new Date(end).toISOString(), watermark);
-          expect(c.chosen !== null).toBe(delta >= 0);
+          expect(c.chosen).toBe('subscriptions_monthly');
+          const pieces = c.pieces ?? [];
+          expect(pieces.length === 1).toBe(delta >= 0);
+          const rollupEnd = Date.parse(pieces[0]!.end);
+          expect(rollupEnd).toBeLessThanOrEqual(end + delta);
+          if (delta < 0)
+            expect(pieces[1]).toEqual({
+              from: 'raw',
+              start: pieces[0]!.end,
+              end: new Date(end).toISOString(),
+            });
         },
       ),
       { seed: 7401, numRuns: runs(200) },
     );
   });
 
-  it('a year rollup answers whole years only: not a range from a quarter or month start', () => {
+  it('a year rollup answers whole years only: a range from a quarter start reads the partial year raw', () => {
     const yearly = rollup('subscriptions_yearly', 'year');
     const wm = '2027-01-01T00:00:00.000Z';
     expect(choose(yearly, '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', wm, 'year').chosen).toBe(
@@ -100,17 +114,13 @@ describe('select-rollups: watermark and alignment', () => {
     for (const start of ['2025-04-01T00:00:00Z', '2025-02-01T00:00:00Z', '2025-07-01T00:00:00Z']) {
       const c = choose(yearly, start, '2026-01-01T00:00:00Z', wm, 'year');
       expect(c.chosen, start).toBeNull();
-      expect(c.rejected.join('\n')).toContain(
-        `range start ${new Date(start).toISOString()} is not on a year boundary`,
-      );
+      expect(c.rejected.join('\n')).toContain('no complete year bucket');
     }
     const quarterly = rollup('subscriptions_quarterly', 'quarter');
-    expect(choose(quarterly, '2025-04-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter').chosen).toBe(
-      'subscriptions_quarterly',
-    );
-    expect(
-      choose(quarterly, '2025-05-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter').chosen,
-    ).toBeNull();
+    expect(shape(choose(quarterly, '2025-05-01T00:00:00Z', '2025-10-01T00:00:00Z', wm, 'quarter'))).toEqual([
+      'raw 2025-05-01..2025-07-01',
+      'rollup 2025-07-01..2025-10-01',
+    ]);
   });
 
   it('refuses an empty range before any rollup is considered', () => {
