@@ -6,7 +6,7 @@
  *   SELECT time, <dimensions>, <formula> AS value FROM joined ORDER BY time, <dimensions>
  */
 import type { Catalog, TableRef } from '../catalog/types.ts';
-import { assertNever, type Grain, type RowExpr } from '../ir/kpi.ts';
+import { assertNever, type RowExpr } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import { CompileError } from '../plan/errors.ts';
 import {
@@ -70,9 +70,6 @@ class Emitter {
 
   private startParam(): string {
     return this.d.timestampParam(this.params.add({ type: 'timestamp', value: this.plan.range.start }));
-  }
-  private endParam(): string {
-    return this.d.timestampParam(this.params.add({ type: 'timestamp', value: this.plan.range.end }));
   }
   /** A bound of a truncated aggregate's own window (a stitch piece's, else the query's range). */
   private boundParam(value: TimeWindow['start']): string {
