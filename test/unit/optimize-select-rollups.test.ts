@@ -123,6 +123,31 @@ describe('select-rollups: watermark and alignment', () => {
     ]);
   });
 
+  it('chooses by cost: a rollup nearly as large as its source loses to the raw plan, EXPLAIN says why', () => {
+    const query: MetricQuery = {
+      kpi: 'revenue',
+      grain: 'month',
+      range: { start: '2025-01-01T00:00:00Z', end: '2025-03-01T00:00:00Z' },
+      timezone: 'UTC',
+      dimensions: [],
+      filters: [],
+    };
+    const plan = planQuery(revenue, query, { catalog, registry });
+    const at = (rows: number) =>
+      selectRollups.apply(plan, {
+        catalog,
+        rollups: [MONTHLY],
+        facts: new Map([
+          [MONTHLY.name, { watermark: '2026-01-01T00:00:00Z', rows, sourceRows: 100_000, buildId: '1' }],
+        ]),
+      }).choices![0]!;
+    expect(at(1_000).chosen).toBe('subscriptions_monthly');
+    expect(at(1_000).estimate).toMatch(/^cost 0\.025 of raw/);
+    const big = at(62_917);
+    expect(big.chosen).toBeNull();
+    expect(big.rejected.join('\n')).toMatch(/matches, but cost 1\.573 of raw .* is no cheaper than raw/);
+  });
+
   it('refuses an empty range before any rollup is considered', () => {
     expect(() => choose(MONTHLY, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z', null)).toThrow(CompileError);
   });
