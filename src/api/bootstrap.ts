@@ -11,6 +11,8 @@ import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import { openDataDir } from '../embedded/data-dir.ts';
 import { EmbeddedSources } from '../embedded/sources-engine.ts';
+import { inlineParams } from '../emit/inline.ts';
+import type { Param } from '../emit/params.ts';
 import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
@@ -250,6 +252,10 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
         optimizer ??
           `dialect: ${compiled.dialect}\n${compiled.sql}\nparameters: ${JSON.stringify(compiled.params)}`,
       ].join('\n');
+    },
+    compileForTrino: async (query) => {
+      const compiled = await queries.engine().compile(query, { dialect: 'trino' });
+      return inlineParams(compiled.sql, compiled.params as readonly Param[], 'question');
     },
     trinoUrl: config.TRINO_URL ?? null,
     defaultTimeZone: config.SCHEDULER_TIMEZONE,

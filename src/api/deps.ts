@@ -64,7 +64,11 @@ export interface RunResult {
 
 /** The engine facade over one registry snapshot. */
 export interface KpiEngine {
-  compile(query: MetricQuery): CompiledQuery | Promise<CompiledQuery>;
+  /** `dialect: 'trino'`: Trino SQL even where the query could run on one database directly. */
+  compile(
+    query: MetricQuery,
+    options?: { readonly dialect?: 'trino' },
+  ): CompiledQuery | Promise<CompiledQuery>;
   run(query: MetricQuery, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
   /** EXPLAIN text (rules, rollup per variable with rejection reasons, engine, SQL) when an optimizer runs. */
   explain?(query: MetricQuery): string;

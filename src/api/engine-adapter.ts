@@ -165,8 +165,8 @@ export async function engineFactoryFor(
       return { ...checked.result, data: { asOf, rollups } };
     };
     return {
-      compile: (query) => {
-        const { plan, planHash, sql, params, dialect } = engine.compile(query);
+      compile: (query, options) => {
+        const { plan, planHash, sql, params, dialect } = engine.compile(query, options);
         const reads = {
           rollups: rollupsRead(plan),
           tables: tablesRead(plan, live?.rollups ?? []),

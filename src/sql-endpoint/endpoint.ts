@@ -9,6 +9,7 @@ import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { queryError, SqlError, toSqlError } from './errors.ts';
+import { federate, needsFederation } from './federate.ts';
 import { KPI_CATALOG } from './kpi-catalog.ts';
 import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
@@ -28,6 +29,8 @@ export interface SqlEndpointDeps {
   readonly answer: (query: MetricQuery, signal: AbortSignal) => Promise<readonly EngineRow[]>;
   /** EXPLAIN text for a MetricQuery (optimizer steps and SQL). */
   readonly explain: (query: MetricQuery) => Promise<string>;
+  /** A MetricQuery as Trino SQL with its values in place: KPI tables in federated statements. */
+  readonly compileForTrino?: (query: MetricQuery) => Promise<string>;
   /** null: the embedded default — only the kpi catalog is served. */
   readonly trinoUrl: string | null;
   readonly defaultTimeZone: string;
@@ -237,6 +240,25 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
         if (!caller.canReadKpis)
           throw new SqlError('PERMISSION_DENIED', 'Access Denied: the kpi catalog needs the read:kpis scope');
         const ctx = runContext(session);
+        const inner = statement.kind === 'execute' ? classify(statement.body, session) : statement;
+        if (
+          upstream &&
+          deps.compileForTrino &&
+          inner.kind === 'select' &&
+          needsFederation(inner.tokens, ctx)
+        ) {
+          // KPI tables joined with Trino's, or nested: Trino runs the statement, the KPI parts compiled.
+          const rewritten = await federate(inner.sql, inner.tokens, ctx, {
+            compileForTrino: deps.compileForTrino,
+          });
+          const headers = upstreamHeaders(request, session, caller);
+          // Trino compares the KPI's timestamps in the zone the KPI part was cut in.
+          headers['x-trino-time-zone'] ??= ctx.zone;
+          return await upstream.forward(
+            { method: 'POST', path: '/v1/statement', headers, body: rewritten },
+            base,
+          );
+        }
         const q = local.start(
           (signal): Promise<LocalResult> =>
             runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),

@@ -58,6 +58,18 @@ export class SqlError extends Error {
   }
 }
 
+/**
+ * A construct the kpi catalog's own parser does not read but Trino does (joins, subqueries, CASE,
+ * windows, set operations): with a federation engine the statement is rewritten for Trino instead
+ * (federate.ts); without one this is the answer.
+ */
+export class TrinoOnly extends SqlError {
+  constructor(message: string, location: SourcePosition | null = null) {
+    super('NOT_SUPPORTED', message, location);
+    this.name = 'TrinoOnly';
+  }
+}
+
 export interface QueryError {
   readonly message: string;
   readonly errorCode: number;

@@ -7,11 +7,11 @@
  * subset is a SYNTAX_ERROR or NOT_SUPPORTED with its position; statements for Trino are never parsed here.
  */
 import type { Expr, IntervalUnit, OrderItem, Select, SelectItem, TableName } from './ast.ts';
-import { SqlError } from './errors.ts';
+import { SqlError, TrinoOnly } from './errors.ts';
 import { isName, isWord, type Token } from './lexer.ts';
 
 /** Words that end an expression or a select item: never taken as an alias. */
-const RESERVED = new Set(
+export const RESERVED = new Set(
   (
     'all and as asc between by case cast cross current_date current_time current_timestamp desc distinct else end escape ' +
     'except exists false fetch first for from full group having in inner intersect is join last left like limit ' +
@@ -117,6 +117,8 @@ function unsignedInteger(c: Cursor, what: string): number {
 
 export function parseSelect(c: Cursor): Select {
   const pos = c.peek.pos;
+  if (isWord(c.peek, 'with'))
+    throw new TrinoOnly('a WITH query over KPI tables is answered only through Trino', pos);
   c.expectWord('select');
   const distinct = c.word('distinct');
   if (!distinct) c.word('all');
@@ -126,24 +128,16 @@ export function parseSelect(c: Cursor): Select {
   let from: TableName | null = null;
   if (c.word('from')) {
     if (c.peek.kind === 'punct' && c.peek.value === '(') {
-      throw new SqlError('NOT_SUPPORTED', 'a subquery in FROM is answered only by Trino', c.peek.pos);
+      throw new TrinoOnly('a subquery in FROM is answered only by Trino', c.peek.pos);
     }
     const name = c.qualifiedName();
     from = { parts: name.parts, alias: alias(c), pos: name.pos };
     if (c.peek.kind === 'punct' && c.peek.value === ',') {
-      throw new SqlError(
-        'NOT_SUPPORTED',
-        'a query joining a KPI table is answered only through Trino',
-        c.peek.pos,
-      );
+      throw new TrinoOnly('a query joining a KPI table is answered only through Trino', c.peek.pos);
     }
     for (const w of ['join', 'inner', 'left', 'right', 'full', 'cross', 'natural']) {
       if (isWord(c.peek, w)) {
-        throw new SqlError(
-          'NOT_SUPPORTED',
-          'a query joining a KPI table is answered only through Trino',
-          c.peek.pos,
-        );
+        throw new TrinoOnly('a query joining a KPI table is answered only through Trino', c.peek.pos);
       }
     }
   }
@@ -186,11 +180,7 @@ export function parseSelect(c: Cursor): Select {
     } else break;
   }
   if (isWord(c.peek, 'union') || isWord(c.peek, 'except') || isWord(c.peek, 'intersect')) {
-    throw new SqlError(
-      'NOT_SUPPORTED',
-      'set operations over KPI tables are answered only through Trino',
-      c.peek.pos,
-    );
+    throw new TrinoOnly('set operations over KPI tables are answered only through Trino', c.peek.pos);
   }
   return { kind: 'select', distinct, items, from, where, groupBy, having, orderBy, offset, limit, pos };
 }
@@ -262,7 +252,7 @@ function predicate(c: Cursor): Expr {
   if (c.word('in')) {
     c.expectPunct('(');
     if (isWord(c.peek, 'select'))
-      throw new SqlError('NOT_SUPPORTED', 'IN (subquery) is answered only through Trino', c.peek.pos);
+      throw new TrinoOnly('IN (subquery) is answered only through Trino', c.peek.pos);
     const list: Expr[] = [];
     do list.push(additive(c));
     while (c.punct(','));
@@ -363,7 +353,7 @@ function primary(c: Cursor): Expr {
       if (t.value === '(') {
         c.next();
         if (isWord(c.peek, 'select'))
-          throw new SqlError('NOT_SUPPORTED', 'a scalar subquery is answered only through Trino', c.peek.pos);
+          throw new TrinoOnly('a scalar subquery is answered only through Trino', c.peek.pos);
         const inner = expr(c);
         c.expectPunct(')');
         return inner;
@@ -410,7 +400,7 @@ function primary(c: Cursor): Expr {
         }
         break;
       case 'case':
-        throw new SqlError('NOT_SUPPORTED', 'CASE over a KPI table is answered only through Trino', t.pos);
+        throw new TrinoOnly('CASE over a KPI table is answered only through Trino', t.pos);
     }
     if (SPECIALS.has(t.value) && next?.value !== '(') {
       c.next();
@@ -437,9 +427,8 @@ function primary(c: Cursor): Expr {
       c.expectPunct(')');
     }
     if (isWord(c.peek, 'over') || isWord(c.peek, 'filter')) {
-      throw new SqlError(
-        'NOT_SUPPORTED',
-        `${fn}(…) ${c.peek.value.toUpperCase()} over a KPI table is not supported`,
+      throw new TrinoOnly(
+        `${fn}(…) ${c.peek.value.toUpperCase()} over a KPI table is answered only through Trino`,
         c.peek.pos,
       );
     }

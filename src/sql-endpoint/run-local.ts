@@ -8,6 +8,7 @@ import { assertNever } from '../ir/kpi.ts';
 import type { Select } from './ast.ts';
 import type { SqlEndpointDeps } from './endpoint.ts';
 import { SqlError } from './errors.ts';
+import { federate, needsFederation } from './federate.ts';
 import { findKpiTable, KPI_CATALOG, KPI_SCHEMA } from './kpi-catalog.ts';
 import { shapeRows } from './kpi-rows.ts';
 import { type KpiSelectPlan, mapKpiSelect } from './kpi-select.ts';
@@ -189,6 +190,17 @@ export async function runLocal(
       const inner = classify(statement.body, ctx.session);
       if (inner.kind !== 'select')
         throw new SqlError('NOT_SUPPORTED', 'EXPLAIN in the kpi catalog explains SELECTs on KPI tables');
+      if (ctx.upstream && ctx.deps.compileForTrino && needsFederation(inner.tokens, ctx)) {
+        const rewritten = await federate(inner.sql, inner.tokens, ctx, {
+          compileForTrino: ctx.deps.compileForTrino,
+        });
+        const trino = await ctx.upstream.collect(`EXPLAIN ${rewritten}`, {
+          ...trinoHeaders,
+          'x-trino-time-zone': trinoHeaders['x-trino-time-zone'] ?? ctx.zone,
+        });
+        const text = [`Federated: Trino runs\n${rewritten}`, '', ...trino.rows.map((r) => String(r[0]))];
+        return { columns: [column('Query Plan', 'varchar')], rows: [[text.join('\n')]] };
+      }
       const plan = planSelect(inner.tokens, ctx);
       const text = await ctx.deps.explain(plan.query);
       return { columns: [column('Query Plan', 'varchar')], rows: [[text]] };

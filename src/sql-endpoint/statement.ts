@@ -213,7 +213,10 @@ export function classify(sql: string, session: Session): Statement {
     const body = sql.slice(c.peek.start);
     return isOurs(body, session) ? { kind: 'explain', body } : { kind: 'trino' };
   }
-  if (isWord(first, 'select') && (namesKpi(tokens, session) || namesJdbcMetadata(tokens)))
+  if (
+    (isWord(first, 'select') || isWord(first, 'with')) &&
+    (namesKpi(tokens, session) || namesJdbcMetadata(tokens))
+  )
     return { kind: 'select', sql, tokens };
   return { kind: 'trino' };
 }
