@@ -241,7 +241,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const sqlEndpoint = createSqlEndpoint({
     registry: () => definitions.registry(),
     catalog,
-    answer: (query) => queries.rows(query),
+    answer: (query, signal) => queries.rows(query, signal),
     explain: async (query) => {
       const engine = queries.engine();
       const compiled = await queries.compile(query, engine);
@@ -259,6 +259,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     },
     trinoUrl: config.TRINO_URL ?? null,
     defaultTimeZone: config.SCHEDULER_TIMEZONE,
+    abandonAfterMs: config.SQL_CLIENT_TIMEOUT_SECONDS * 1000,
   });
   closers.push(async () => sqlEndpoint.close());
 

@@ -225,11 +225,15 @@ export class QueryService {
   }
 
   /** Runs one query on the engine under the concurrency limit and QUERY_TIMEOUT_MS. */
-  async run(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<RunResult> {
+  async run(query: MetricQuery, engine: KpiEngine = this.engine(), signal?: AbortSignal): Promise<RunResult> {
     const t = this.o.telemetry;
     return this.o.limiter.run(async () => {
       t.activeCalculations.inc();
       const controller = new AbortController();
+      // The caller gave up (a cancelled SQL statement): the engine cancels its query too.
+      const abort = () => controller.abort();
+      if (signal?.aborted) abort();
+      signal?.addEventListener('abort', abort, { once: true });
       const stop = t.engineDuration.startTimer();
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -257,6 +261,7 @@ export class QueryService {
         throw error;
       } finally {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
         t.activeCalculations.dec();
       }
     });
@@ -326,13 +331,18 @@ export class QueryService {
    * One MetricQuery's rows, cached as the metric routes are (plan hash + bind parameters + definition
    * versions; invalidated with the KPI): what the SQL endpoint answers a KPI table query with.
    */
-  async rows(query: MetricQuery): Promise<RunResult['rows']> {
+  async rows(query: MetricQuery, signal?: AbortSignal): Promise<RunResult['rows']> {
     const engine = this.engine();
     const compiled = await this.compile(query, engine);
     const versions = this.o.definitions.versionVector(query.kpi);
     const key = `rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`;
-    const hit = await this.o.cache.getOrCompute(key, this.o.definitions.closure(query.kpi), async () =>
-      JSON.stringify((await this.run(query, engine)).rows),
+    // Identical statements share one engine query; it is cancelled when the last of them is.
+    const hit = await this.o.cache.getOrCompute(
+      key,
+      this.o.definitions.closure(query.kpi),
+      async (shared) => JSON.stringify((await this.run(query, engine, shared)).rows),
+      undefined,
+      signal,
     );
     return JSON.parse(hit.body) as RunResult['rows'];
   }

@@ -63,8 +63,22 @@ const computed = (v: string | Computed): Computed => (typeof v === 'string' ? { 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * One computation shared by every caller asking for its key meanwhile. It is cancelled (its signal
+ * aborted) only when every caller that brought a signal has given up and none came without one.
+ */
+interface Flight {
+  readonly promise: Promise<CachedResult>;
+  readonly controller: AbortController;
+  waiters: number;
+  /** A caller without a signal (a metric route, a background refresh) waits to the end. */
+  pinned: boolean;
+}
+
+const canceled = () => Object.assign(new Error('the query was canceled'), { code: 'engine-canceled' });
+
 export class ResultCache {
-  private readonly inflight = new Map<string, Promise<CachedResult>>();
+  private readonly inflight = new Map<string, Flight>();
   private readonly ttlMs: number;
   private readonly lockMs: number;
   private readonly pollMs: number;
@@ -80,12 +94,18 @@ export class ResultCache {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * With `signal`: this caller may give up; the computation (its engine query) is cancelled when the
+   * last caller still waiting on it gives up.
+   */
   async getOrCompute(
     key: string,
     tags: readonly string[],
-    compute: () => Promise<string | Computed>,
+    compute: (signal: AbortSignal) => Promise<string | Computed>,
     accept?: StampCheck,
+    signal?: AbortSignal,
   ): Promise<CachedResult> {
+    if (signal?.aborted) throw canceled();
     const raw = await this.safe(() => this.backend.get(key), null);
     const decoded = raw === null ? null : decode(raw);
     // An entry computed from data that has changed since is never served, fresh or stale.
@@ -99,7 +119,7 @@ export class ResultCache {
         return this.report({ ...entry, outcome: 'stale' });
       }
     }
-    return this.report(await this.singleFlight(key, tags, compute, true, accept));
+    return this.report(await this.singleFlight(key, tags, compute, true, accept, signal));
   }
 
   async invalidate(tags: readonly string[]): Promise<number> {
@@ -113,16 +133,66 @@ export class ResultCache {
   private singleFlight(
     key: string,
     tags: readonly string[],
-    compute: () => Promise<string | Computed>,
+    compute: (signal: AbortSignal) => Promise<string | Computed>,
     waitForOthers: boolean,
     accept?: StampCheck,
+    signal?: AbortSignal,
   ): Promise<CachedResult> {
-    let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.fill(key, tags, compute, waitForOthers, accept).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
+    let flight = this.inflight.get(key);
+    if (!flight) {
+      const controller = new AbortController();
+      const promise = this.fill(
+        key,
+        tags,
+        () => compute(controller.signal),
+        waitForOthers,
+        accept,
+        controller.signal,
+      );
+      const created: Flight = { promise, controller, waiters: 0, pinned: false };
+      promise
+        .finally(() => {
+          if (this.inflight.get(key) === created) this.inflight.delete(key);
+        })
+        .catch(() => {});
+      this.inflight.set(key, created);
+      flight = created;
     }
-    return pending;
+    return this.join(key, flight, signal);
+  }
+
+  private join(key: string, flight: Flight, signal: AbortSignal | undefined): Promise<CachedResult> {
+    if (!signal) {
+      flight.pinned = true;
+      return flight.promise;
+    }
+    flight.waiters++;
+    return new Promise<CachedResult>((resolve, reject) => {
+      const leave = () => {
+        signal.removeEventListener('abort', onAbort);
+        flight.waiters--;
+      };
+      const onAbort = () => {
+        leave();
+        if (flight.waiters === 0 && !flight.pinned) {
+          // Nobody waits any more: stop the engine query, and let a new caller start afresh.
+          if (this.inflight.get(key) === flight) this.inflight.delete(key);
+          flight.controller.abort();
+        }
+        reject(canceled());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      flight.promise.then(
+        (result) => {
+          leave();
+          resolve(result);
+        },
+        (error: unknown) => {
+          leave();
+          reject(error);
+        },
+      );
+    });
   }
 
   private async fill(
@@ -131,6 +201,7 @@ export class ResultCache {
     compute: () => Promise<string | Computed>,
     waitForOthers: boolean,
     accept?: StampCheck,
+    signal?: AbortSignal,
   ): Promise<CachedResult> {
     // A backend failure counts as holding the lock: compute locally rather than wait on a dead Redis.
     const locked = await this.safe(() => this.backend.tryLock(key, this.lockMs), true);
@@ -138,6 +209,7 @@ export class ResultCache {
       if (!waitForOthers) throw new Error('another process is refreshing this entry');
       const deadline = this.now() + this.lockMs;
       while (this.now() < deadline) {
+        if (signal?.aborted) throw canceled();
         await sleep(this.pollMs);
         const raw = await this.safe(() => this.backend.get(key), null);
         const entry = raw === null ? null : decode(raw);

@@ -78,6 +78,8 @@ export const envSchema = z.object({
   LANGUAGE_WORKERS: int(0, 16).default(1),
   /** Extra: definitions that may wait for a language worker; more answer 503 busy at once. */
   LANGUAGE_QUEUE: int(1, 10_000).default(32),
+  /** Extra: a SQL-endpoint statement nobody polls for this long is cancelled (Trino's query.client.timeout). */
+  SQL_CLIENT_TIMEOUT_SECONDS: int(1, 86_400).default(300),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */
   ENABLE_OPTIMIZER: bool.default(true),
   /** Extra: the rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json). */

@@ -50,6 +50,67 @@ describe('result cache: freshness, stale-while-revalidate, single-flight', () =>
     });
   });
 
+  it('cancels a shared computation only when the last caller with a signal gives up', async () => {
+    const cache = new ResultCache(memoryBackend(), { ttlSeconds: 60 });
+    let computeSignal: AbortSignal | undefined;
+    let finish: (body: string) => void = () => {};
+    const compute = (signal: AbortSignal) => {
+      computeSignal = signal;
+      return new Promise<string>((resolve, reject) => {
+        finish = resolve;
+        signal.addEventListener('abort', () => reject(new Error('engine query cancelled')));
+      });
+    };
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = cache.getOrCompute('k', [], compute, undefined, a.signal);
+    const second = cache.getOrCompute('k', [], compute, undefined, b.signal);
+    await expect.poll(() => computeSignal).toBeDefined();
+    a.abort();
+    await expect(first).rejects.toMatchObject({ code: 'engine-canceled' });
+    expect(computeSignal!.aborted).toBe(false); // b still waits
+    finish('rows');
+    expect(await second).toMatchObject({ body: 'rows', outcome: 'miss' });
+
+    // Both give up: the computation is cancelled, and the next caller computes afresh.
+    computeSignal = undefined;
+    const c = new AbortController();
+    const d = new AbortController();
+    const third = cache.getOrCompute('j', [], compute, undefined, c.signal);
+    const fourth = cache.getOrCompute('j', [], compute, undefined, d.signal);
+    await expect.poll(() => computeSignal).toBeDefined();
+    const shared = computeSignal!;
+    c.abort();
+    expect(shared.aborted).toBe(false);
+    d.abort();
+    expect(shared.aborted).toBe(true);
+    await expect(third).rejects.toMatchObject({ code: 'engine-canceled' });
+    await expect(fourth).rejects.toMatchObject({ code: 'engine-canceled' });
+    const again = cache.getOrCompute('j', [], async () => 'fresh');
+    expect(await again).toMatchObject({ body: 'fresh', outcome: 'miss' });
+  });
+
+  it('never cancels a computation a caller without a signal waits on', async () => {
+    const cache = new ResultCache(memoryBackend(), { ttlSeconds: 60 });
+    let computeSignal: AbortSignal | undefined;
+    let finish: (body: string) => void = () => {};
+    const compute = (signal: AbortSignal) => {
+      computeSignal = signal;
+      return new Promise<string>((resolve) => {
+        finish = resolve;
+      });
+    };
+    const route = cache.getOrCompute('k', [], compute);
+    const sql = new AbortController();
+    const statement = cache.getOrCompute('k', [], compute, undefined, sql.signal);
+    await expect.poll(() => computeSignal).toBeDefined();
+    sql.abort();
+    await expect(statement).rejects.toMatchObject({ code: 'engine-canceled' });
+    expect(computeSignal!.aborted).toBe(false);
+    finish('rows');
+    expect(await route).toMatchObject({ body: 'rows' });
+  });
+
   it('invalidates by tag only the entries recorded under it', async () => {
     const cache = new ResultCache(memoryBackend(), { ttlSeconds: 60 });
     await cache.getOrCompute('a', ['revenue'], async () => 'a');
