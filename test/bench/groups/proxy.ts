@@ -1,0 +1,150 @@
+/**
+ * proxy: the SQL endpoint side by side with Trino, in one run on the real stack.
+ *  - pass-through latency: a tiny federated query through kpi-engine's /v1/statement vs sent to Trino
+ *    directly (same client loop, alternating, medians);
+ *  - a cached KPI query through the protocol (POST + polls) vs the same question on the cached
+ *    `/api/metrics/:kpiId/history` route (medians);
+ *  - throughput of a 10M-row pass-through result (BENCH_PROXY_ROWS) through the proxy vs direct, and
+ *    the service's peak RSS (VmHWM) before and after it: pages stream, nothing is buffered whole.
+ * The service runs as `npm start` would (a child process), on the stack's Redis.
+ */
+
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { stackUp } from '../../../src/stack/up.ts';
+import { startService } from '../../e2e/api-support.ts';
+import { type BenchResult, percentile } from '../types.ts';
+
+const ROWS = Number(process.env.BENCH_PROXY_ROWS ?? 10_000_000);
+const SAMPLES = Number(process.env.BENCH_PROXY_SAMPLES ?? 40);
+const TINY =
+  "SELECT count(*) FROM payments.public.subscriptions s JOIN users.public.accounts a ON a.id = s.account_id WHERE a.region = 'eu'";
+const KPI_SQL =
+  "SELECT time_month, value FROM kpi.default.revenue WHERE time_month >= DATE '2025-01-01' AND time_month < DATE '2025-07-01'";
+const KPI_ROUTE = '/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-07-01';
+const MANY = `SELECT a.x * 1000 + b.y FROM UNNEST(sequence(1, ${ROWS / 1000})) a(x) CROSS JOIN UNNEST(sequence(1, 1000)) b(y)`;
+
+interface Page {
+  nextUri?: string;
+  data?: unknown[][];
+  error?: { message: string };
+}
+
+/** The clients' loop; counts rows without keeping them. */
+async function statement(server: string, sql: string): Promise<number> {
+  const headers = { 'X-Trino-User': 'bench', 'X-Trino-Time-Zone': 'UTC' };
+  let page = (await (
+    await fetch(`${server}/v1/statement`, { method: 'POST', body: sql, headers })
+  ).json()) as Page;
+  let rows = 0;
+  for (;;) {
+    if (page.error) throw new Error(page.error.message);
+    rows += page.data?.length ?? 0;
+    if (!page.nextUri) return rows;
+    page = (await (await fetch(page.nextUri, { headers })).json()) as Page;
+  }
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** Medians of a and b, sampled alternately so machine load hits both alike. */
+async function sideBySide(a: () => Promise<unknown>, b: () => Promise<unknown>, n: number) {
+  for (let i = 0; i < 3; i++) {
+    await a();
+    await b();
+  }
+  const as: number[] = [];
+  const bs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    as.push(await time(a));
+    bs.push(await time(b));
+  }
+  as.sort((x, y) => x - y);
+  bs.sort((x, y) => x - y);
+  return { a: percentile(as, 50), b: percentile(bs, 50), a90: percentile(as, 90), b90: percentile(bs, 90) };
+}
+
+/** Peak and current RSS (MiB) of the process listening on `port`. */
+function memoryOf(port: number): { peak: number; rss: number } {
+  const ss = execFileSync('ss', ['-ltnp'], { encoding: 'utf8' });
+  const line = ss.split('\n').find((l) => l.includes(`:${port} `)) ?? '';
+  const pid = /pid=(\d+)/.exec(line)?.[1];
+  if (!pid) return { peak: Number.NaN, rss: Number.NaN };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
+  return { peak: Math.round(kb('VmHWM') / 1024), rss: Math.round(kb('VmRSS') / 1024) };
+}
+
+export async function run(): Promise<BenchResult> {
+  const env = (await stackUp({ log: (line) => console.log(`[stack] ${line}`) })) as Record<string, string>;
+  const trino = env.TRINO_URL!;
+  const service = await startService({ ...env, ENABLE_SCHEDULER: 'false', CACHE_TTL_SECONDS: '3600' });
+  const port = Number(new URL(service.url).port);
+  try {
+    const pass = await sideBySide(
+      () => statement(service.url, TINY),
+      () => statement(trino, TINY),
+      SAMPLES,
+    );
+    const cached = await sideBySide(
+      () => statement(service.url, KPI_SQL),
+      async () => (await fetch(`${service.url}${KPI_ROUTE}`)).text(),
+      SAMPLES * 5,
+    );
+    const before = memoryOf(port);
+    const direct = await time(async () => {
+      if ((await statement(trino, MANY)) !== ROWS) throw new Error('direct: wrong row count');
+    });
+    const proxied = await time(async () => {
+      if ((await statement(service.url, MANY)) !== ROWS) throw new Error('proxy: wrong row count');
+    });
+    const after = memoryOf(port);
+    const ratio = pass.a / pass.b;
+    const table = [
+      {
+        case: 'pass-through tiny query (median ms)',
+        'kpi-engine': pass.a,
+        trino: pass.b,
+        ratio,
+        'p90 kpi-engine': pass.a90,
+        'p90 trino': pass.b90,
+      },
+      {
+        case: 'cached KPI query: protocol vs /api/metrics (median ms)',
+        'kpi-engine': cached.a,
+        trino: cached.b,
+        ratio: cached.a / cached.b,
+        'p90 kpi-engine': cached.a90,
+        'p90 trino': cached.b90,
+      },
+      {
+        case: `${ROWS} rows pass-through (rows/s)`,
+        'kpi-engine': Math.round(ROWS / (proxied / 1000)),
+        trino: Math.round(ROWS / (direct / 1000)),
+        ratio: proxied / direct,
+        'p90 kpi-engine': '',
+        'p90 trino': '',
+      },
+      {
+        case: 'service RSS MiB (peak before → peak after; now)',
+        'kpi-engine': `${before.peak} → ${after.peak}; ${after.rss}`,
+        trino: '',
+        ratio: '',
+        'p90 kpi-engine': '',
+        'p90 trino': '',
+      },
+    ];
+    return {
+      group: 'proxy',
+      table,
+      headline: `proxy: ${ratio.toFixed(2)} x Trino's median latency on pass-through, cached KPI query ${cached.a.toFixed(2)} ms (${(cached.a / cached.b).toFixed(2)} x /api/metrics), ${ROWS} rows at ${(proxied / direct).toFixed(2)} x direct time, peak RSS ${after.peak} MiB (${before.peak} before)`,
+      results: { pass, cached, directMs: direct, proxiedMs: proxied, before, after, rows: ROWS },
+    };
+  } finally {
+    await service.stop();
+  }
+}
