@@ -29,6 +29,8 @@ command -v mvn >/dev/null || missing_packages+=(maven)
 command -v unzip >/dev/null || missing_packages+=(unzip)
 # The web app's browser tests drive Debian's chromium (Playwright's own browser downloads need the internet).
 [[ -x /usr/bin/chromium || -n ${CHROMIUM_PATH:-} ]] || missing_packages+=(chromium)
+# The SQL endpoint's auth test puts TLS (a self-signed certificate) in front of the service.
+command -v openssl >/dev/null || missing_packages+=(openssl)
 if ((${#missing_packages[@]} > 0)); then
   SUDO=''
   if [[ $(id -u) -ne 0 ]]; then
