@@ -7,16 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
-import {
-  analyzeDefinitions,
-  analyzeDsl,
-  DEMO_KPI_FILES,
-  loadRegistry,
-  printKpi,
-  printRollup,
-} from '../semantic/index.ts';
+import { analyzeDefinitions, analyzeDsl, printKpi, printRollup } from '../semantic/index.ts';
 import { type CommandSpec, flag, parseCommandArgs, stringOption, UsageError } from './args.ts';
 import { loadCatalogOption } from './definitions.ts';
+import { demoRegistry } from './demo-registry.ts';
 import { renderDiagnostics, styleFor } from './render.ts';
 import { rootCauses } from './root-causes.ts';
 
@@ -38,14 +32,39 @@ function readInput(file: string): string {
   return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
 }
 
+type Analysis = ReturnType<typeof analyzeDsl>;
+type Context = Parameters<typeof analyzeDsl>[1];
+
+/** One file's text analyzed as seed JSON (a .json file, or text starting with { or [) or as DSL. */
+function analyzeText(file: string, text: string, ctx: Context): Analysis {
+  const trimmed = text.trimStart();
+  if (!(file.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('['))) {
+    return analyzeDsl(text, ctx);
+  }
+  try {
+    return analyzeDefinitions(JSON.parse(text), ctx);
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    const at = { line: 1, column: 1, offset: 0 };
+    const d: Diagnostic = {
+      severity: 'error',
+      code: 'invalid-json',
+      message: e.message,
+      span: { start: at, end: at },
+    };
+    return { kpis: [], rollups: [], diagnostics: [d] };
+  }
+}
+
 export async function checkCommand(argv: readonly string[]): Promise<number> {
   const args = parseCommandArgs(spec, argv);
   if (args.positional.length === 0)
     throw new UsageError('kpi check: name the files to check, or - for stdin (see kpi check --help)');
   const catalogFile = stringOption(args, 'catalog');
   const catalog = loadCatalogOption(catalogFile);
+  // The demo KPIs are known (from the build's cache: their files are not parsed again).
   const registry: Map<string, KpiIR> =
-    flag(args, 'no-demo') || catalogFile ? new Map() : loadRegistry(DEMO_KPI_FILES, catalog).registry;
+    flag(args, 'no-demo') || catalogFile ? new Map() : (await demoRegistry(catalog)).registry;
   const reports: {
     file: string;
     kpis: string[];
@@ -61,27 +80,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
       throw new UsageError(`cannot read ${file}: ${(e as Error).message}`);
     }
     const name = file === '-' ? '<stdin>' : file;
-    const trimmed = text.trimStart();
-    const ctx = { catalog, registry, file: name };
-    let result: ReturnType<typeof analyzeDsl>;
-    if (file.endsWith('.json') || trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (e) {
-        const d: Diagnostic = {
-          severity: 'error',
-          code: 'invalid-json',
-          message: (e as Error).message,
-          span: { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } },
-        };
-        reports.push({ file: name, kpis: [], rollups: [], diagnostics: [d] });
-        continue;
-      }
-      result = analyzeDefinitions(json, ctx);
-    } else {
-      result = analyzeDsl(text, ctx);
-    }
+    const result = analyzeText(file, text, { catalog, registry, file: name });
     for (const k of result.kpis) registry.set(k.id, k);
     if (flag(args, 'print') && !flag(args, 'json')) {
       for (const k of result.kpis) console.log(printKpi(k, catalog));

@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
 import { suggest, UsageError } from './args.ts';
+import { demoRegistry } from './demo-registry.ts';
 
 type Registry = ReadonlyMap<string, KpiIR>;
 interface Analysis {
@@ -29,8 +30,6 @@ type Semantic = {
     expr: RowExpr | null;
     diagnostics: readonly Diagnostic[];
   };
-  loadRegistry(files: unknown, catalog: Catalog): unknown;
-  DEMO_KPI_FILES: unknown;
 };
 
 async function semantic(): Promise<Semantic> {
@@ -60,15 +59,6 @@ function fail(file: string, diagnostics: readonly Diagnostic[], source?: string)
   if (errors.length > 0) throw new DiagnosticsError(file, errors, source);
 }
 
-function registryFrom(value: unknown): Map<string, KpiIR> {
-  const v = value as { registry?: unknown; kpis?: KpiIR[]; diagnostics?: Diagnostic[] };
-  if (v instanceof Map) return new Map(v as Map<string, KpiIR>);
-  if (v.diagnostics) fail('demo', v.diagnostics);
-  if (v.registry instanceof Map) return new Map(v.registry as Map<string, KpiIR>);
-  if (Array.isArray(v.kpis)) return new Map(v.kpis.map((k) => [k.id, k]));
-  throw new Error('loadRegistry returned neither a Map nor { registry } nor { kpis }');
-}
-
 /** `--catalog FILE`: a catalog of the user's own sources instead of the demo one. */
 export function loadCatalogOption(file: string | undefined): Catalog {
   try {
@@ -91,13 +81,19 @@ export async function loadDefinitions(o: {
   dsl?: string;
   defs?: string;
   catalog?: string;
+  /** A --where filter will be parsed (so the language front end is loaded). */
+  where?: string;
 }): Promise<Definitions> {
   const catalog = loadCatalogOption(o.catalog);
-  const s = await semantic();
   // The demo KPIs are written against the demo catalog: with a catalog of one's own, only --defs/--dsl.
-  const registry = o.catalog
-    ? new Map<string, KpiIR>()
-    : registryFrom(s.loadRegistry(s.DEMO_KPI_FILES, catalog));
+  const registry = new Map<string, KpiIR>();
+  if (!o.catalog) {
+    const demo = await demoRegistry(catalog);
+    fail('demo', demo.diagnostics);
+    for (const [id, k] of demo.registry) registry.set(id, k);
+  }
+  // The language front end only when text is to be analyzed: a cached demo KPI needs no parser.
+  const front = o.defs || o.dsl || o.where ? await semantic() : null;
   const add = (file: string, a: Analysis, source?: string) => {
     fail(file, a.diagnostics, source);
     const kpis = a.kpis ?? (a.kpi ? [a.kpi] : []);
@@ -119,9 +115,9 @@ export async function loadDefinitions(o: {
       } catch (error) {
         throw new UsageError(`--defs: ${o.defs} is not valid JSON: ${(error as Error).message}`);
       }
-      add(o.defs, s.analyzeDefinitions(json, { catalog, registry }));
+      add(o.defs, front!.analyzeDefinitions(json, { catalog, registry }));
     } else {
-      add(o.defs, s.analyzeDsl(text, { catalog, registry }), text);
+      add(o.defs, front!.analyzeDsl(text, { catalog, registry }), text);
     }
   }
   let kpi: KpiIR | undefined;
@@ -130,7 +126,7 @@ export async function loadDefinitions(o: {
     const ctx = { catalog, registry };
     const kpis = add(
       '--dsl',
-      /^\s*kpi\b/i.test(o.dsl) ? s.analyzeDsl(o.dsl, ctx) : s.analyzeFormula(o.dsl, ctx),
+      /^\s*kpi\b/i.test(o.dsl) ? front!.analyzeDsl(o.dsl, ctx) : front!.analyzeFormula(o.dsl, ctx),
       o.dsl,
     );
     kpi = kpis.at(-1);
@@ -151,7 +147,8 @@ export async function loadDefinitions(o: {
     registry,
     kpi,
     parseFilter(text) {
-      const r = s.parseFilter(text, { catalog, registry });
+      if (!front) throw new Error('loadDefinitions: pass `where` to parse a filter');
+      const r = front.parseFilter(text, { catalog, registry });
       fail('--where', r.diagnostics, text);
       if (!r.expr) throw new UsageError(`--where "${text}" is not a filter`);
       return r.expr;

@@ -69,6 +69,7 @@ export async function metricArgs(args: ParsedArgs, defaultDialect: DialectPrefer
     dsl: stringOption(args, 'dsl'),
     defs: stringOption(args, 'defs'),
     catalog: stringOption(args, 'catalog'),
+    where: stringOption(args, 'where'),
   });
   const dimensions = (stringOption(args, 'dims') ?? '')
     .split(',')

@@ -26,6 +26,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** True for IANA names Intl knows (`UTC`, `Europe/Berlin`); rejects anything with SQL-significant characters. */
 export function isTimeZone(zone: string): boolean {
+  if (zone === 'UTC') return true;
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false;
   try {
     formatter(zone);
@@ -47,6 +48,20 @@ export interface LocalParts {
 }
 
 export function localParts(ms: number, zone: string): LocalParts {
+  // UTC, the default, without Intl: creating the first DateTimeFormat loads ICU's zone data, a fifth
+  // of the CLI's `kpi compile` start-up.
+  if (zone === 'UTC') {
+    const d = new Date(Math.floor(ms / 1000) * 1000);
+    return {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+      weekday: ((d.getUTCDay() + 6) % 7) + 1,
+    };
+  }
   const p: Record<string, string> = {};
   for (const part of formatter(zone).formatToParts(new Date(ms))) p[part.type] = part.value;
   const year = Number(p.year);

@@ -4,7 +4,6 @@
  * May import: lang/, catalog/, ir/. Never: plan/, emit/, exec/, api/.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
@@ -19,14 +18,9 @@ import { type AnalyzeContext, type AnalyzeResult, analyzeProgram } from './progr
 import { isBoolean } from './types.ts';
 
 export type { RollupDef } from '../ir/rollup.ts';
+export { DEMO_KPI_FILES } from './demo-files.ts';
 export { printExpr, printMeasure, printRollup } from './print.ts';
 export type { AnalyzeContext, AnalyzeResult } from './program.ts';
-
-/** The demo definitions: the seed's JSON examples (mrr, cac, verbatim) and the demo DSL KPIs. */
-export const DEMO_KPI_FILES: readonly string[] = [
-  fileURLToPath(new URL('../../fixtures/seed-kpis.json', import.meta.url)),
-  fileURLToPath(new URL('../../fixtures/demo-kpis.kpi', import.meta.url)),
-];
 
 /** Turns an unexpected failure into a diagnostic, so callers never see an exception. */
 function guarded(run: () => AnalyzeResult): AnalyzeResult {

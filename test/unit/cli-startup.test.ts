@@ -4,7 +4,7 @@
  * would load lodash-es as hundreds of modules). Start-up time itself is measured in `npm run bench -- cli`.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,5 +75,60 @@ describe('kpi start-up', () => {
     expect(r.status).toBe(0);
     const packages = [...new Set(r.urls.map(packageOf).filter(Boolean))];
     expect(packages.filter((p) => HEAVY.includes(p!))).toEqual([]);
+  });
+});
+
+describe('the demo KPIs cached in the build', () => {
+  it('gives the same registry from the cache as from analyzing the files', async () => {
+    const { demoRegistry } = await import('../../src/cli/demo-registry.ts');
+    const { loadCatalog } = await import('../../src/catalog/load.ts');
+    const catalog = loadCatalog();
+    const build = mkdtempSync(join(tmpdir(), 'kpi-build-'));
+    const before = process.env.KPI_CLI_BUILD;
+    process.env.KPI_CLI_BUILD = build;
+    try {
+      const analyzed = await demoRegistry(catalog);
+      const cached = await demoRegistry(catalog);
+      expect([analyzed.origin, cached.origin]).toEqual(['analyzed', 'cache']);
+      expect(cached.registry.size).toBeGreaterThan(10);
+      expect([...cached.registry.keys()]).toEqual([...analyzed.registry.keys()]);
+      for (const [id, kpi] of analyzed.registry) expect(cached.registry.get(id), id).toEqual(kpi);
+      expect(Object.isFrozen(cached.registry.get('cac'))).toBe(true);
+    } finally {
+      if (before === undefined) delete process.env.KPI_CLI_BUILD;
+      else process.env.KPI_CLI_BUILD = before;
+    }
+  });
+
+  it('kpi compile prints the same SQL with the cache as without it', () => {
+    const args = [
+      'compile',
+      '--kpi',
+      'cac',
+      '--grain',
+      'month',
+      '--from',
+      '2025-01-01',
+      '--to',
+      '2025-07-01',
+    ];
+    const first = spawnSync(process.execPath, ['bin/kpi.mjs', ...args], { cwd: root, encoding: 'utf8' });
+    const cached = spawnSync(process.execPath, ['bin/kpi.mjs', ...args], { cwd: root, encoding: 'utf8' });
+    const dir = JSON.parse(readFileSync(join(root, 'dist/current.json'), 'utf8')).dir;
+    // The bundle run directly, without bin/kpi.mjs: no KPI_CLI_BUILD, so nothing cached.
+    const env = { ...process.env };
+    delete env.KPI_CLI_BUILD;
+    const uncached = spawnSync(process.execPath, [join(root, 'dist', dir, 'cli.mjs'), ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      env,
+    });
+    expect([first.status, cached.status, uncached.status]).toEqual([0, 0, 0]);
+    expect(readdirSync(join(root, 'dist', dir)).some((f) => /^demo-registry-[0-9a-f]+\.json$/.test(f))).toBe(
+      true,
+    );
+    expect(cached.stdout).toContain('-- dialect: trino');
+    expect(cached.stdout).toBe(uncached.stdout);
+    expect(first.stdout).toBe(uncached.stdout);
   });
 });
