@@ -5,24 +5,47 @@
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../catalog/load.ts';
 import { afterSourcesReloaded } from '../rollup/reload.ts';
+import { closest } from '../semantic/suggest.ts';
 import { readStackEnv } from '../stack/env.ts';
 import { DEMO_SOURCE_ENV, DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
 import { DEMO_DATA } from './settings.ts';
 
-const { values } = parseArgs({
-  options: {
-    scale: { type: 'string', default: '0.01' },
-    seed: { type: 'string', default: String(DEMO_DATA.seed) },
-    'if-empty': { type: 'boolean', default: false },
-    only: { type: 'string', multiple: true },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const OPTIONS = {
+  scale: { type: 'string', default: '0.01' },
+  seed: { type: 'string', default: String(DEMO_DATA.seed) },
+  'if-empty': { type: 'boolean', default: false },
+  only: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+const USAGE =
+  'usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty] [--only payments|users|analytics]…';
 
+/** A mistyped option is a one-line message with a did-you-mean and the usage, never a stack trace. */
+function parseOptions() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    const e = error as Error & { code?: string };
+    const option = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1];
+    let message = e.message;
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) {
+      const guess = closest(option.replace(/^-+/, '').split('=')[0]!, Object.keys(OPTIONS), {
+        transpositions: true,
+      });
+      message = `unknown option ${option}${guess ? ` (did you mean --${guess}?)` : ''}`;
+    } else if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+      message = `${option} needs a value`;
+    } else if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      message = `unexpected argument ${/'([^']*)'/.exec(e.message)?.[1] ?? ''} (options start with --)`;
+    }
+    console.error(`data: ${message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseOptions();
 if (values.help) {
-  console.log(
-    'usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty] [--only payments|users|analytics]…',
-  );
+  console.log(USAGE);
   process.exit(0);
 }
 const scale = Number(values.scale);

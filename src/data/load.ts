@@ -13,6 +13,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { assertNever } from '../ir/kpi.ts';
 import { ACCOUNTS, csvLine, EVENTS, EXPENSES, SESSIONS, SUBSCRIPTIONS, type TableLayout } from './columns.ts';
 import { batches, DemoDataSet } from './generate.ts';
+import { progress } from './progress.ts';
 import { DEMO_DATA, GENERATOR_VERSION } from './settings.ts';
 
 export type DemoSource = 'payments' | 'users' | 'analytics';
@@ -56,12 +57,14 @@ async function copyRows<Row>(
   client: pg.ClientBase,
   layout: TableLayout<Row>,
   rows: Iterable<Row>,
+  onProgress: (done: number) => void,
 ): Promise<number> {
   const names = layout.columns.map(([name]) => `"${name}"`).join(', ');
   let count = 0;
   function* chunks(): Generator<string> {
     for (const batch of batches(rows, CSV_CHUNK)) {
       count += batch.length;
+      onProgress(count);
       yield `${batch.map((row) => csvLine(layout, row)).join('\n')}\n`;
     }
   }
@@ -143,7 +146,7 @@ async function postgresState(client: pg.ClientBase, tables: readonly string[]): 
 async function loadPostgres(
   url: string,
   schemaSql: string,
-  tables: Array<{ layout: TableLayout<any>; rows: () => Iterable<unknown> }>,
+  tables: Array<{ layout: TableLayout<any>; rows: () => Iterable<unknown>; total: number }>,
   data: DemoDataSet,
   options: LoadOptions,
   log: (line: string) => void,
@@ -175,9 +178,9 @@ async function loadPostgres(
       client,
       tables.map((t) => t.layout.table),
     );
-    for (const { layout, rows } of tables) {
+    for (const { layout, rows, total } of tables) {
       const t0 = Date.now();
-      const n = await copyRows(client, layout, rows());
+      const n = await copyRows(client, layout, rows(), progress(layout.table, total, log));
       log(`demo data: ${layout.table}: ${rate(n, Date.now() - t0)}`);
     }
     await client.query(schemaSql);
@@ -254,8 +257,10 @@ async function loadMongo(
       // One insertMany at a time (mongo-java-server slows down under concurrent writes: measured 13k
       // docs/s with one in flight, 9k with three), but the next batch is generated while it runs.
       let pending: Promise<unknown> = Promise.resolve();
+      const report = progress(`analytics.${name}`, data.counts[name], log);
       for (const batch of batches<any>(rows(), BATCH)) {
         await pending;
+        report(n);
         pending = collection.insertMany(batch, { ordered: false });
         n += batch.length;
       }
@@ -293,8 +298,8 @@ export async function loadDemoData(options: LoadOptions): Promise<DemoSource[]> 
       required(options.env, 'PAYMENTS_DB_URL'),
       ddl('payments'),
       [
-        { layout: SUBSCRIPTIONS, rows: () => data.subscriptions() },
-        { layout: EXPENSES, rows: () => data.expenses() },
+        { layout: SUBSCRIPTIONS, rows: () => data.subscriptions(), total: data.counts.subscriptions },
+        { layout: EXPENSES, rows: () => data.expenses(), total: data.counts.expenses },
       ],
       data,
       options,
@@ -307,7 +312,7 @@ export async function loadDemoData(options: LoadOptions): Promise<DemoSource[]> 
     (await loadPostgres(
       required(options.env, 'USERS_DB_URL'),
       ddl('users'),
-      [{ layout: ACCOUNTS, rows: () => data.accounts() }],
+      [{ layout: ACCOUNTS, rows: () => data.accounts(), total: data.counts.accounts }],
       data,
       options,
       log,
@@ -347,12 +352,27 @@ export async function loadDemoDataIntoPglite(
     ddl('analytics'),
   ].join('\n');
   await db.exec(schemaSql);
-  const tables: Array<{ layout: TableLayout<any>; table: string; rows: () => Iterable<unknown> }> = [
-    { layout: SUBSCRIPTIONS, table: 'payments.subscriptions', rows: () => data.subscriptions() },
-    { layout: EXPENSES, table: 'finance.expenses', rows: () => data.expenses() },
-    { layout: ACCOUNTS, table: 'users.accounts', rows: () => data.accounts() },
-    { layout: EVENTS, table: 'analytics.events', rows: () => data.events() },
-    { layout: SESSIONS, table: 'analytics.sessions', rows: () => data.sessions() },
+  const tables: Array<{
+    layout: TableLayout<any>;
+    table: string;
+    rows: () => Iterable<unknown>;
+    total: number;
+  }> = [
+    {
+      layout: SUBSCRIPTIONS,
+      table: 'payments.subscriptions',
+      rows: () => data.subscriptions(),
+      total: data.counts.subscriptions,
+    },
+    { layout: EXPENSES, table: 'finance.expenses', rows: () => data.expenses(), total: data.counts.expenses },
+    { layout: ACCOUNTS, table: 'users.accounts', rows: () => data.accounts(), total: data.counts.accounts },
+    { layout: EVENTS, table: 'analytics.events', rows: () => data.events(), total: data.counts.events },
+    {
+      layout: SESSIONS,
+      table: 'analytics.sessions',
+      rows: () => data.sessions(),
+      total: data.counts.sessions,
+    },
   ];
   await db.exec(`TRUNCATE ${tables.map((t) => t.table).join(', ')}`);
   // As on a server: load without the secondary indexes, then let the DDL rebuild them.
@@ -360,16 +380,18 @@ export async function loadDemoDataIntoPglite(
     db,
     tables.map((t) => t.table),
   );
-  for (const { layout, table, rows } of tables) {
+  for (const { layout, table, rows, total } of tables) {
     const t0 = Date.now();
     let n = 0;
     const columns = layout.columns.map(([name]) => `"${name}"`).join(', ');
-    for (const batch of batches(rows(), 50_000)) {
+    const report = progress(table, total, log);
+    for (const batch of batches(rows(), 10_000)) {
       const csv = `${batch.map((row) => csvLine(layout, row)).join('\n')}\n`;
       await db.query(`COPY ${table} (${columns}) FROM '/dev/blob' WITH (FORMAT csv)`, [], {
         blob: new Blob([csv]),
       });
       n += batch.length;
+      report(n);
     }
     log(`demo data: ${table}: ${rate(n, Date.now() - t0)}`);
   }
