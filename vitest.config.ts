@@ -1,4 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+// The demo data ends today by default (src/data/settings.ts demoEnd): the tests pin the fixture's end,
+// so their numbers and the generator's fingerprint do not move with the calendar. Set here, in the main
+// process, so the stack's global setup and every spawned service inherit it.
+process.env.DEMO_END ??= JSON.parse(
+  readFileSync(new URL('./fixtures/demo-data.json', import.meta.url), 'utf8'),
+).end;
 
 // Three projects: `unit` is pure code (golden, property, unit) and needs no server;
 // `integration` talks to the real stack, which its global setup brings up through the stack scripts;

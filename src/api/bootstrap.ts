@@ -9,7 +9,10 @@ import { redisBackend } from '../cache/redis-backend.ts';
 import { ResultCache } from '../cache/result-cache.ts';
 import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
+import { DemoDataSet } from '../data/generate.ts';
+import { demoEnd } from '../data/settings.ts';
 import { openDataDir } from '../embedded/data-dir.ts';
+import { LiveDemo } from '../embedded/live-demo.ts';
 import { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { inlineParams } from '../emit/inline.ts';
 import type { Param } from '../emit/params.ts';
@@ -67,7 +70,12 @@ async function embeddedDatabases(
   try {
     const [store, sources] = await Promise.all([
       createEmbeddedDb(dir.storeDir),
-      EmbeddedSources.start({ scale: config.DEMO_SCALE, snapshot: dir.snapshot, log }),
+      EmbeddedSources.start({
+        scale: config.DEMO_SCALE,
+        end: demoEnd({ DEMO_END: config.DEMO_END }),
+        snapshot: dir.snapshot,
+        log,
+      }),
     ]);
     await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
     log(`metrics store: ${dir.storeDir} (KPI_DATA_DIR)`);
@@ -97,6 +105,17 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     closers.push(async () => dbs.release());
     closers.push(() => dbs.sources.close());
     sql = dbs.store;
+    if (config.demoLive) {
+      const live = LiveDemo.start({
+        url: () => dbs.sources.url,
+        data: new DemoDataSet({ scale: config.DEMO_SCALE, end: demoEnd({ DEMO_END: config.DEMO_END }) }),
+        intervalMs: config.DEMO_LIVE_INTERVAL_MS,
+        log,
+      });
+      // Closers run in reverse: the ticks stop before the sources close.
+      closers.push(() => live.stop());
+      log(`demo live rows: appended every ${config.DEMO_LIVE_INTERVAL_MS} ms (DEMO_LIVE=0 turns them off)`);
+    }
   } else {
     // One pool for the metrics store, shared by the store, the engine (rollups are read there) and
     // rollup builds: TIMESCALE_POOL_SIZE connections (default 1, as the stack's PGlite server serves

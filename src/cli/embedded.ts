@@ -12,7 +12,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_ENV, embeddedCatalog } from '../api/engine-adapter.ts';
 import type { Catalog } from '../catalog/types.ts';
-import { DEMO_DATA, GENERATOR_VERSION } from '../data/settings.ts';
+import { DEMO_DATA, demoEnd, GENERATOR_VERSION } from '../data/settings.ts';
 import { EmbeddedSources } from '../embedded/sources-engine.ts';
 
 export interface EmbeddedDemo {
@@ -35,7 +35,13 @@ export async function embeddedDemo(scale: number, log: (line: string) => void): 
   if (!existsSync(snapshot.tarball)) {
     log(`-- loading the demo data set (scale ${scale}) into ${snapshot.tarball} (once)`);
   }
-  const sources = await EmbeddedSources.start({ scale, snapshot, log: (line) => log(`-- ${line}`) });
+  // The data ends today (DEMO_END pins it): the worker regenerates the snapshot when its key says another end.
+  const sources = await EmbeddedSources.start({
+    scale,
+    end: demoEnd(),
+    snapshot,
+    log: (line) => log(`-- ${line}`),
+  });
   return {
     env: { [EMBEDDED_ENV]: sources.url },
     catalog: embeddedCatalog(),

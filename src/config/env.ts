@@ -97,6 +97,20 @@ export const envSchema = z.object({
   ROLLUP_STATE_POLL_MS: int(0, 3_600_000).default(1_000),
   /** Extra: demo data scale for the embedded default (fraction of the full demo data set). */
   DEMO_SCALE: z.coerce.number().positive().max(1).default(0.01),
+  /**
+   * Extra: where the demo data ends (YYYY-MM-DD or an ISO instant); default the start of today (UTC).
+   * The test suite pins it (vitest.config.ts), so its numbers do not move with the calendar.
+   */
+  DEMO_END: z
+    .string()
+    .regex(
+      /^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$/,
+      'must be YYYY-MM-DD or an ISO 8601 instant',
+    )
+    .optional(),
+  /** Extra: append demo rows every DEMO_LIVE_INTERVAL_MS (embedded default only; on there by default). */
+  DEMO_LIVE: bool.optional(),
+  DEMO_LIVE_INTERVAL_MS: int(100, 3_600_000).default(5_000),
 
   /** Extra: browser origins allowed to call the API (comma-separated, or *); default below. */
   CORS_ORIGINS: z
@@ -131,6 +145,8 @@ export interface ServiceConfig extends ServiceEnv {
    */
   readonly corsOrigins: '*' | 'localhost' | readonly string[];
   readonly logFormat: 'json' | 'pretty';
+  /** DEMO_LIVE resolved: on by default in the embedded default, never federated (its sources are yours). */
+  readonly demoLive: boolean;
 }
 
 export class ConfigError extends Error {
@@ -158,6 +174,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   }
   const e = parsed.data;
   const problems: { variable: string; message: string }[] = [];
+  if (
+    e.DEMO_END &&
+    Number.isNaN(Date.parse(e.DEMO_END.length === 10 ? `${e.DEMO_END}T00:00:00Z` : e.DEMO_END))
+  ) {
+    problems.push({ variable: 'DEMO_END', message: `is not a real date (got "${e.DEMO_END}")` });
+  }
   if (e.AUTH0_DOMAIN && !e.AUTH0_AUDIENCE) {
     problems.push({ variable: 'AUTH0_AUDIENCE', message: 'is required when AUTH0_DOMAIN is set' });
   }
@@ -178,5 +200,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             ? Object.freeze([])
             : 'localhost',
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    demoLive: !federated && (e.DEMO_LIVE ?? true),
   });
 }

@@ -8,17 +8,18 @@ import { afterSourcesReloaded } from '../rollup/reload.ts';
 import { closest } from '../semantic/suggest.ts';
 import { readStackEnv } from '../stack/env.ts';
 import { DEMO_SOURCE_ENV, DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
-import { DEMO_DATA } from './settings.ts';
+import { DEMO_DATA, demoEnd } from './settings.ts';
 
 const OPTIONS = {
   scale: { type: 'string', default: '0.01' },
   seed: { type: 'string', default: String(DEMO_DATA.seed) },
+  end: { type: 'string' },
   'if-empty': { type: 'boolean', default: false },
   only: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
 } as const;
 const USAGE =
-  'usage: npm run data -- [--scale 0.01|1] [--seed N] [--if-empty] [--only payments|users|analytics]…';
+  'usage: npm run data -- [--scale 0.01|1] [--seed N] [--end YYYY-MM-DD] [--if-empty] [--only payments|users|analytics]…';
 
 /** A mistyped option is a one-line message with a did-you-mean and the usage, never a stack trace. */
 function parseOptions() {
@@ -62,12 +63,21 @@ if (unknown.length > 0) {
   console.error(`data: --only takes ${DEMO_SOURCES.join(', ')} (got ${unknown.join(', ')})`);
   process.exit(2);
 }
+let end: number;
+try {
+  // --end, else DEMO_END, else the start of today (UTC).
+  end = demoEnd(values.end ? { DEMO_END: values.end } : process.env);
+} catch (error) {
+  console.error(`data: ${(error as Error).message.replace('DEMO_END', values.end ? '--end' : 'DEMO_END')}`);
+  process.exit(2);
+}
 const started = Date.now();
 try {
   const env = readStackEnv() as Record<string, string>;
   const loaded = await loadDemoData({
     scale,
     seed,
+    end,
     env,
     onlyIfEmpty: values['if-empty'],
     sources: only as DemoSource[],
@@ -82,7 +92,7 @@ try {
     (line) => console.log(line),
   );
   console.log(
-    `demo data at scale ${scale} (seed ${seed}) loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+    `demo data at scale ${scale} (seed ${seed}, ending ${new Date(end).toISOString().slice(0, 10)}) loaded in ${((Date.now() - started) / 1000).toFixed(1)}s`,
   );
 } catch (error) {
   console.error(`data: ${(error as Error).message}`);

@@ -10,6 +10,8 @@ import { boundaryInstants, DAY, sampleTime } from './time.ts';
 export interface GenerateOptions {
   readonly scale: number;
   readonly seed?: number;
+  /** Where the data ends (epoch ms, exclusive); default the fixture's pinned end (settings.ts demoEnd). */
+  readonly end?: number;
 }
 
 export interface AccountRow {
@@ -58,13 +60,13 @@ export interface SessionRow {
   device: string;
 }
 
-const REGIONS = [
+export const REGIONS = [
   ['na', 40],
   ['eu', 30],
   ['apac', 20],
   ['latam', 10],
 ] as const;
-const COUNTRIES: Record<string, readonly (readonly [string, number])[]> = {
+export const COUNTRIES: Record<string, readonly (readonly [string, number])[]> = {
   na: [
     ['US', 8],
     ['CA', 2],
@@ -89,7 +91,7 @@ const COUNTRIES: Record<string, readonly (readonly [string, number])[]> = {
     ['CL', 1],
   ],
 };
-const CHANNELS = [
+export const CHANNELS = [
   ['organic', 35],
   ['paid_search', 25],
   ['social', 20],
@@ -107,47 +109,50 @@ export const CAMPAIGNS = [
   [`O'Brien "Spring" — 春`, 3],
   ['back\\slash; DROP TABLE accounts; --', 2],
 ] as const;
-const PLANS = [
+export const PLANS = [
   ['starter', 60],
   ['pro', 30],
   ['enterprise', 10],
 ] as const;
-const PRICE_CENTS: Record<string, readonly [number, number]> = {
+export const PRICE_CENTS: Record<string, readonly [number, number]> = {
   starter: [900, 4_900],
   pro: [4_900, 19_900],
   enterprise: [49_900, 299_900],
 };
-const CATEGORIES = [
+export const CATEGORIES = [
   ['marketing', 40],
   ['sales', 25],
   ['infra', 20],
   ['payroll', 15],
 ] as const;
-const EXPENSE_CENTS: Record<string, readonly [number, number]> = {
+export const EXPENSE_CENTS: Record<string, readonly [number, number]> = {
   marketing: [5_000, 2_500_000],
   sales: [10_000, 1_000_000],
   infra: [20_000, 800_000],
   payroll: [500_000, 5_000_000],
 };
-const EVENT_TYPES = [
+export const EVENT_TYPES = [
   ['page_view', 50],
   ['login', 20],
   ['feature_use', 20],
   ['purchase', 5],
   ['signup', 5],
 ] as const;
-const DEVICES = [
+export const DEVICES = [
   ['desktop', 55],
   ['mobile', 35],
   ['tablet', 10],
 ] as const;
 
-const centsText = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+export const centsText = (cents: number) =>
+  `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
 
 /** Everything the generators share for one (seed, scale): counts, boundaries and account creation times. */
 export class DemoDataSet {
   readonly seed: number;
   readonly scale: number;
+  /** The span's end, exclusive (epoch ms). */
+  readonly end: number;
   readonly counts: Readonly<
     Record<'accounts' | 'subscriptions' | 'expenses' | 'events' | 'sessions', number>
   >;
@@ -158,6 +163,8 @@ export class DemoDataSet {
   constructor(options: GenerateOptions) {
     this.seed = options.seed ?? DEMO_DATA.seed;
     this.scale = options.scale;
+    this.end = options.end ?? DEMO_DATA.end;
+    if (!(this.end > DEMO_DATA.start)) throw new Error('the demo data must end after it starts');
     this.counts = {
       accounts: rowsAt('accounts', this.scale),
       subscriptions: rowsAt('subscriptions', this.scale),
@@ -165,7 +172,7 @@ export class DemoDataSet {
       events: rowsAt('events', this.scale),
       sessions: rowsAt('sessions', this.scale),
     };
-    this.boundaries = boundaryInstants(DEMO_DATA.start, DEMO_DATA.end);
+    this.boundaries = boundaryInstants(DEMO_DATA.start, this.end);
     const times = new Float64Array(this.counts.accounts);
     for (let i = 0; i < times.length; i++) times[i] = this.timeOf('account', i);
     times.sort();
@@ -175,7 +182,7 @@ export class DemoDataSet {
   /** Row i's time: a boundary instant for the first rows, else drawn with the activity density. */
   private timeOf(table: string, i: number): number {
     if (i < this.boundaries.length) return this.boundaries[i]!;
-    return sampleTime(random(this.seed, `${table}.time`, i), DEMO_DATA.start, DEMO_DATA.end);
+    return sampleTime(random(this.seed, `${table}.time`, i), DEMO_DATA.start, this.end);
   }
 
   /** An account that exists at `t` (created at or before it); the first account when none does. */
@@ -226,7 +233,7 @@ export class DemoDataSet {
         canceled = rng.chance(0.05)
           ? Date.UTC(startDate.getUTCFullYear(), startDate.getUTCMonth() + 1, 1)
           : started + Math.max(1000, Math.floor((-Math.log(1 - rng.next()) * 200 * DAY) / 1000) * 1000);
-        if (canceled >= DEMO_DATA.end) canceled = null;
+        if (canceled >= this.end) canceled = null;
       }
       yield {
         id: i + 1,

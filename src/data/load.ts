@@ -22,6 +22,8 @@ export const DEMO_SOURCES: readonly DemoSource[] = ['payments', 'users', 'analyt
 export interface LoadOptions {
   readonly scale: number;
   readonly seed?: number;
+  /** Where the data ends (epoch ms): default the fixture's pinned end; callers pass settings.ts demoEnd(). */
+  readonly end?: number;
   /** PAYMENTS_DB_URL, USERS_DB_URL, ANALYTICS_DB_URL. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /**
@@ -41,7 +43,8 @@ const BATCH = 5_000;
 const CSV_CHUNK = 2_000;
 const ddl = (name: string) => readFileSync(new URL(`../../sql/sources/${name}.sql`, import.meta.url), 'utf8');
 const MARKER_DDL = `CREATE TABLE IF NOT EXISTS public._kpi_engine_demo (scale double precision NOT NULL, seed integer NOT NULL, loaded_at timestamptz NOT NULL DEFAULT now());
-ALTER TABLE public._kpi_engine_demo ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1;`;
+ALTER TABLE public._kpi_engine_demo ADD COLUMN IF NOT EXISTS version integer NOT NULL DEFAULT 1;
+ALTER TABLE public._kpi_engine_demo ADD COLUMN IF NOT EXISTS ends_at timestamptz;`;
 
 function required(env: LoadOptions['env'], name: string): string {
   const value = env[name];
@@ -89,7 +92,14 @@ async function dropSecondaryIndexes(
 /** What a source holds: nothing, the demo data at some scale and seed, or rows we did not load. */
 type SourceState =
   | { readonly kind: 'empty' }
-  | { readonly kind: 'demo'; readonly scale: number; readonly seed: number; readonly version: number }
+  | {
+      readonly kind: 'demo';
+      readonly scale: number;
+      readonly seed: number;
+      readonly version: number;
+      /** Where the loaded data ends; markers written before ends were recorded held the pinned end. */
+      readonly end: number;
+    }
   /** A load that started and never finished (MongoDB has no transaction around it). */
   | { readonly kind: 'partial' }
   | { readonly kind: 'foreign' };
@@ -101,8 +111,11 @@ function keep(state: SourceState, data: DemoDataSet): string | null {
     case 'partial':
       return null;
     case 'demo':
-      return state.scale === data.scale && state.seed === data.seed && state.version === GENERATOR_VERSION
-        ? `already hold the demo data at scale ${data.scale} (seed ${data.seed}); left as they are`
+      return state.scale === data.scale &&
+        state.seed === data.seed &&
+        state.version === GENERATOR_VERSION &&
+        state.end === data.end
+        ? `already hold the demo data at scale ${data.scale} (seed ${data.seed}, ending ${new Date(data.end).toISOString().slice(0, 10)}); left as they are`
         : null;
     case 'foreign':
       return 'hold rows not loaded by the demo data loader; left as they are';
@@ -118,7 +131,7 @@ function describe(state: SourceState): string {
     case 'partial':
       return 'hold an interrupted load';
     case 'demo':
-      return `hold the demo data at scale ${state.scale} (seed ${state.seed}, generator ${state.version})`;
+      return `hold the demo data at scale ${state.scale} (seed ${state.seed}, generator ${state.version}, ending ${new Date(state.end).toISOString().slice(0, 10)})`;
     case 'foreign':
       return 'hold rows not loaded by the demo data loader';
     default:
@@ -135,11 +148,19 @@ async function postgresState(client: pg.ClientBase, tables: readonly string[]): 
   }
   if (!rows) return { kind: 'empty' };
   const marker = await client.query(
-    'SELECT scale, seed, version FROM public._kpi_engine_demo ORDER BY loaded_at DESC LIMIT 1',
+    'SELECT scale, seed, version, ends_at FROM public._kpi_engine_demo ORDER BY loaded_at DESC LIMIT 1',
   );
-  const row = marker.rows[0] as { scale: number; seed: number; version: number } | undefined;
+  const row = marker.rows[0] as
+    | { scale: number; seed: number; version: number; ends_at: Date | null }
+    | undefined;
   return row
-    ? { kind: 'demo', scale: Number(row.scale), seed: Number(row.seed), version: Number(row.version) }
+    ? {
+        kind: 'demo',
+        scale: Number(row.scale),
+        seed: Number(row.seed),
+        version: Number(row.version),
+        end: row.ends_at ? row.ends_at.getTime() : DEMO_DATA.end,
+      }
     : { kind: 'foreign' };
 }
 
@@ -184,11 +205,10 @@ async function loadPostgres(
       log(`demo data: ${layout.table}: ${rate(n, Date.now() - t0)}`);
     }
     await client.query(schemaSql);
-    await client.query('INSERT INTO public._kpi_engine_demo (scale, seed, version) VALUES ($1, $2, $3)', [
-      data.scale,
-      data.seed,
-      GENERATOR_VERSION,
-    ]);
+    await client.query(
+      'INSERT INTO public._kpi_engine_demo (scale, seed, version, ends_at) VALUES ($1, $2, $3, $4)',
+      [data.scale, data.seed, GENERATOR_VERSION, new Date(data.end)],
+    );
     await client.query('COMMIT');
     for (const { layout } of tables) await client.query(`ANALYZE ${layout.table}`);
     return true;
@@ -226,6 +246,7 @@ async function loadMongo(
                 scale: Number(last.scale),
                 seed: Number(last.seed),
                 version: Number(last.version ?? 1),
+                end: last.end instanceof Date ? last.end.getTime() : DEMO_DATA.end,
               }
             : { kind: 'partial' };
       const reason = keep(state, data);
@@ -243,6 +264,7 @@ async function loadMongo(
       scale: data.scale,
       seed: data.seed,
       version: GENERATOR_VERSION,
+      end: new Date(data.end),
       complete: false,
       loaded_at: new Date(),
     });
@@ -289,7 +311,11 @@ export const DEMO_SOURCE_ENV: Readonly<Record<DemoSource, string>> = {
  */
 export async function loadDemoData(options: LoadOptions): Promise<DemoSource[]> {
   const log = options.log ?? (() => {});
-  const data = new DemoDataSet({ scale: options.scale, seed: options.seed ?? DEMO_DATA.seed });
+  const data = new DemoDataSet({
+    scale: options.scale,
+    seed: options.seed ?? DEMO_DATA.seed,
+    end: options.end,
+  });
   const sources = new Set(options.sources ?? DEMO_SOURCES);
   const loaded: DemoSource[] = [];
   if (
@@ -340,10 +366,14 @@ export interface EmbeddedDatabase {
  */
 export async function loadDemoDataIntoPglite(
   db: EmbeddedDatabase,
-  options: { scale: number; seed?: number; log?: (line: string) => void },
+  options: { scale: number; seed?: number; end?: number; log?: (line: string) => void },
 ): Promise<void> {
   const log = options.log ?? (() => {});
-  const data = new DemoDataSet({ scale: options.scale, seed: options.seed ?? DEMO_DATA.seed });
+  const data = new DemoDataSet({
+    scale: options.scale,
+    seed: options.seed ?? DEMO_DATA.seed,
+    end: options.end,
+  });
   const inSchema = (sql: string, from: string, to: string) => sql.replaceAll(`${from}.`, `${to}.`);
   await db.exec('CREATE SCHEMA IF NOT EXISTS payments; CREATE SCHEMA IF NOT EXISTS users;');
   const schemaSql = [
@@ -399,9 +429,8 @@ export async function loadDemoDataIntoPglite(
   await db.exec(
     `ANALYZE; ${MARKER_DDL.replaceAll('public.', 'payments.')} TRUNCATE payments._kpi_engine_demo;`,
   );
-  await db.query('INSERT INTO payments._kpi_engine_demo (scale, seed, version) VALUES ($1, $2, $3)', [
-    data.scale,
-    data.seed,
-    GENERATOR_VERSION,
-  ]);
+  await db.query(
+    'INSERT INTO payments._kpi_engine_demo (scale, seed, version, ends_at) VALUES ($1, $2, $3, $4)',
+    [data.scale, data.seed, GENERATOR_VERSION, new Date(data.end)],
+  );
 }

@@ -11,6 +11,8 @@ import type { SourcesWorkerInput, SourcesWorkerMessage } from './sources-protoco
 
 export interface SourcesOptions {
   readonly scale: number;
+  /** Where the demo data ends (epoch ms). */
+  readonly end: number;
   readonly snapshot: SourcesWorkerInput['snapshot'];
   readonly log?: (line: string) => void;
 }
@@ -80,7 +82,7 @@ export class EmbeddedSources {
 
   static async start(o: SourcesOptions): Promise<EmbeddedSources> {
     const log = o.log ?? (() => {});
-    const running = await startWorker({ scale: o.scale, port: 0, snapshot: o.snapshot }, log);
+    const running = await startWorker({ scale: o.scale, end: o.end, port: 0, snapshot: o.snapshot }, log);
     return new EmbeddedSources(running, o, log);
   }
 
@@ -130,7 +132,7 @@ export class EmbeddedSources {
     for (;;) {
       try {
         const running = await startWorker(
-          { scale: this.o.scale, port: old.port, snapshot: this.o.snapshot },
+          { scale: this.o.scale, end: this.o.end, port: old.port, snapshot: this.o.snapshot },
           this.log,
         );
         this.restarts += 1;

@@ -3,6 +3,8 @@
 export interface SourcesWorkerInput {
   /** Demo data scale (DEMO_SCALE). */
   readonly scale: number;
+  /** Where the demo data ends (epoch ms; settings.ts demoEnd). */
+  readonly end: number;
   /** 0: any free port (first start); a restart asks for the port its predecessor served. */
   readonly port: number;
   /** The PGlite data folder as a tarball, and the key saying which data set it holds. */

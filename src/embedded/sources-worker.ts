@@ -14,8 +14,9 @@ import type { SourcesWorkerInput, SourcesWorkerMessage } from './sources-protoco
 const input = workerData as SourcesWorkerInput;
 const post = (message: SourcesWorkerMessage) => parentPort!.postMessage(message);
 
-/** What the snapshot holds; a different scale, seed or generator means generating it again. */
-const snapshotKey = () => JSON.stringify({ scale: input.scale, GENERATOR_VERSION, DEMO_DATA });
+/** What the snapshot holds; a different scale, seed, end or generator means generating it again. */
+const snapshotKey = () =>
+  JSON.stringify({ scale: input.scale, end: input.end, GENERATOR_VERSION, DEMO_DATA });
 
 async function fromSnapshot(): Promise<PGlite | null> {
   const { tarball, key } = input.snapshot;
@@ -35,7 +36,7 @@ async function fromSnapshot(): Promise<PGlite | null> {
 
 async function generated(): Promise<PGlite> {
   const db = await PGlite.create();
-  await loadDemoDataIntoPglite(db, { scale: input.scale });
+  await loadDemoDataIntoPglite(db, { scale: input.scale, end: input.end });
   const dump = await db.dumpDataDir('none');
   // Written aside and renamed, so a crash never leaves a half snapshot under the real name.
   writeFileSync(`${input.snapshot.tarball}.tmp`, new Uint8Array(await dump.arrayBuffer()));

@@ -37,8 +37,11 @@ async function loadData(env: StackEnv, options: StackUpOptions, log: (line: stri
   const startedAt = Date.now();
   // Imported lazily: `--no-data` never loads the generator.
   const { loadDemoData, DEMO_SOURCE_ENV } = await import('../data/load.ts');
+  const { demoEnd } = await import('../data/settings.ts');
   const loaded = await loadDemoData({
     scale,
+    // Up to today (DEMO_END pins it; the test suite does): a source holding another end is reloaded.
+    end: demoEnd(),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     env,
     onlyIfEmpty: true,

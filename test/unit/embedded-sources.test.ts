@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoDataSet } from '../../src/data/generate.ts';
+import { DEMO_DATA } from '../../src/data/settings.ts';
 import { DataDirInUseError, openDataDir } from '../../src/embedded/data-dir.ts';
 import { EmbeddedSources } from '../../src/embedded/sources-engine.ts';
 import { EngineError } from '../../src/exec/errors.ts';
@@ -39,7 +40,12 @@ describe('the embedded sources on a worker thread', () => {
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'kpi-sources-'));
     const dir = openDataDir(root);
-    sources = await EmbeddedSources.start({ scale: SCALE, snapshot: dir.snapshot, log: (l) => logs.push(l) });
+    sources = await EmbeddedSources.start({
+      scale: SCALE,
+      end: DEMO_DATA.end,
+      snapshot: dir.snapshot,
+      log: (l) => logs.push(l),
+    });
     pools = new PgPools(() => SINGLE_CONNECTION_SERVER);
   });
   afterAll(async () => {
