@@ -3,10 +3,12 @@ import { defineConfig } from 'vitest/config';
 
 // The demo data ends today by default (src/data/settings.ts demoEnd): the tests pin the fixture's end,
 // so their numbers and the generator's fingerprint do not move with the calendar. Set here, in the main
-// process, so the stack's global setup and every spawned service inherit it.
+// process, so the stack's global setup and every spawned service inherit it. DEMO_LIVE rows would move
+// the numbers of default ranges under a test's feet: off unless a test turns it on (test/e2e/demo-live).
 process.env.DEMO_END ??= JSON.parse(
   readFileSync(new URL('./fixtures/demo-data.json', import.meta.url), 'utf8'),
 ).end;
+process.env.DEMO_LIVE ??= '0';
 
 // Three projects: `unit` is pure code (golden, property, unit) and needs no server;
 // `integration` talks to the real stack, which its global setup brings up through the stack scripts;
