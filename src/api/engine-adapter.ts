@@ -11,6 +11,7 @@ import type { ServiceConfig } from '../config/env.ts';
 import type { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
+import { trinoConnection, trinoHeaders } from '../exec/trino-connection.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
@@ -188,7 +189,9 @@ export async function engineFactoryFor(
           name: 'trino',
           required: false,
           check: async () => {
-            const res = await fetch(new URL('/v1/info', config.TRINO_URL), {
+            const trino = trinoConnection(config);
+            const res = await fetch(`${trino.url}/v1/info`, {
+              headers: trinoHeaders(trino),
               signal: AbortSignal.timeout(1_500),
             });
             if (!res.ok) return 'down';

@@ -3,6 +3,7 @@
  * with zod at start. A bad value is reported by name so `npm start` can exit 1 with a clear message.
  */
 import { z } from 'zod';
+import { trinoConnection, trinoUrlWithCredentials } from '../exec/trino-connection.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -61,6 +62,9 @@ export const envSchema = z.object({
   ANALYTICS_DB_URL: url(['mongodb', 'mongodb+srv']).optional(),
   /** Not in the seed's list but in DESIGN.md: the federation engine. */
   TRINO_URL: url(['http', 'https']).optional(),
+  /** Extra: Trino's user and password (password authentication, over https only); win over TRINO_URL's. */
+  TRINO_USER: z.string().min(1).max(256).optional(),
+  TRINO_PASSWORD: z.string().min(1).max(1024).optional(),
 
   KAFKA_BROKERS: z
     .string()
@@ -180,6 +184,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   ) {
     problems.push({ variable: 'DEMO_END', message: `is not a real date (got "${e.DEMO_END}")` });
   }
+  if (e.TRINO_URL) {
+    try {
+      trinoConnection(e);
+    } catch (error) {
+      problems.push({ variable: 'TRINO_URL', message: (error as Error).message });
+    }
+  } else if (e.TRINO_PASSWORD) {
+    problems.push({ variable: 'TRINO_PASSWORD', message: 'is set but TRINO_URL is not' });
+  }
   if (e.AUTH0_DOMAIN && !e.AUTH0_AUDIENCE) {
     problems.push({ variable: 'AUTH0_AUDIENCE', message: 'is required when AUTH0_DOMAIN is set' });
   }
@@ -188,6 +201,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const authEnabled = Boolean(e.AUTH0_DOMAIN);
   return Object.freeze({
     ...e,
+    // Credentials travel inside TRINO_URL from here on (every Trino client takes them out again).
+    TRINO_URL: trinoUrlWithCredentials(e),
     mode: federated ? 'federated' : 'embedded',
     authEnabled,
     host: e.HOST ?? (authEnabled ? '0.0.0.0' : '127.0.0.1'),

@@ -6,9 +6,12 @@
  * Values are bound with `EXECUTE IMMEDIATE '<sql>' USING <literals>` (Trino 418+): the protocol has no
  * binary parameters, so `trinoLiteral` (emit/literal.ts) is the single quoting function.
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sqlString, trinoLiteral } from '../emit/literal.ts';
 import type { Param } from '../emit/params.ts';
 import { EngineError, isUnavailable } from './errors.ts';
+import { retryDelayMs, type TrinoConnection, trinoConnection, trinoHeaders } from './trino-connection.ts';
 
 export interface TrinoColumn {
   readonly name: string;
@@ -25,8 +28,10 @@ export interface TrinoResult {
 }
 
 export interface TrinoOptions {
-  readonly url: string;
-  readonly user?: string;
+  /** TRINO_URL (credentials in it are taken out and sent as Authorization), or a parsed connection. */
+  readonly url: string | TrinoConnection;
+  /** The end user the query runs for (X-Trino-User); default the connection's user. */
+  readonly user?: string | null;
   readonly signal?: AbortSignal;
   readonly timeoutMs?: number;
   /** For messages: which KPI this query computes. */
@@ -71,8 +76,14 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
           controller.abort();
         }, o.timeoutMs)
       : null;
+  let connection: TrinoConnection;
+  try {
+    connection = typeof o.url === 'string' ? trinoConnection({ TRINO_URL: o.url }) : o.url;
+  } catch (error) {
+    throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, (error as Error).message);
+  }
   const headers = {
-    'X-Trino-User': o.user ?? 'kpi-engine',
+    ...trinoHeaders(connection, o.user),
     'X-Trino-Source': 'kpi-engine',
     // Time columns without a zone (MongoDB dates) are UTC instants; the emitted SQL relies on it.
     'X-Trino-Time-Zone': 'UTC',
@@ -86,7 +97,7 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
   try {
     // The POST is not aborted mid-flight (it returns at once, queued): we need its id and nextUri to
     // cancel the query on the server. Aborts interrupt the long-polling GETs that follow.
-    let page: Page = await request(`${o.url.replace(/\/$/, '')}/v1/statement`, {
+    let page: Page = await request(`${connection.url}/v1/statement`, {
       method: 'POST',
       body: trinoStatement(sql, params),
       headers,
@@ -140,7 +151,7 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
     if (error instanceof EngineError) throw error;
     // fetch rejects with TypeError('fetch failed') for any network failure: the server is unreachable.
     if (isUnavailable(error) || (error instanceof TypeError && error.message === 'fetch failed')) {
-      throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, `cannot reach ${o.url}`, {
+      throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, `cannot reach ${connection.url}`, {
         cause: error,
       });
     }
@@ -154,10 +165,17 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
 async function request(url: string, init: RequestInit): Promise<Page> {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch(url, init);
-    // 502/503/504 mean "try again" in the protocol; retry at once a few times (no fixed sleeps).
-    if ((res.status === 502 || res.status === 503 || res.status === 504) && attempt < 5) {
+    const delay = retryDelayMs(res.status, init.method ?? 'GET', attempt);
+    if (delay !== null) {
       await res.body?.cancel();
+      await sleep(delay, undefined, init.signal ? { signal: init.signal } : undefined);
       continue;
+    }
+    if (res.status === 401) {
+      await res.body?.cancel();
+      throw new Error(
+        'Trino refused the credentials (HTTP 401): check TRINO_USER and TRINO_PASSWORD (or the user:password in TRINO_URL)',
+      );
     }
     if (!res.ok) {
       const text = await res.text();

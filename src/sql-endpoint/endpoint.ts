@@ -121,7 +121,9 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
       delete out['x-trino-catalog'];
       delete out['x-trino-schema'];
     }
-    out['x-trino-user'] = session.user ?? caller.subject ?? 'kpi-engine';
+    // With auth on, Trino runs the query as the token's subject (impersonated by the connection's user,
+    // when it authenticates): a client cannot claim another user. With auth off, the client's own.
+    out['x-trino-user'] = caller.subject ?? session.user ?? upstream?.user ?? 'kpi-engine';
     const agent = request.headers.get('user-agent');
     if (agent) out['user-agent'] = agent;
     return out;

@@ -8,6 +8,7 @@
  */
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { trinoConnection } from '../exec/trino-connection.ts';
 import { SqlError } from './errors.ts';
 import type { Column } from './protocol.ts';
 
@@ -25,12 +26,23 @@ export interface UpstreamRequest {
 }
 
 export class TrinoUpstream {
+  /** Trino's URL without credentials (for messages). */
+  readonly url: string;
   private readonly base: URL;
   private readonly agent: http.Agent;
   private readonly transport: typeof http | typeof https;
 
-  constructor(readonly url: string) {
-    this.base = new URL(url);
+  /** The connection's user: X-Trino-User when neither a token nor the client names one. */
+  readonly user: string;
+  private readonly authorization: string | null;
+
+  /** `url` is TRINO_URL: credentials in it are sent as Authorization, never in the URL. */
+  constructor(url: string) {
+    const connection = trinoConnection({ TRINO_URL: url });
+    this.url = connection.url;
+    this.user = connection.user;
+    this.authorization = connection.authorization;
+    this.base = new URL(connection.url);
     this.transport = this.base.protocol === 'https:' ? https : http;
     this.agent = new this.transport.Agent({ keepAlive: true, maxSockets: 256 });
   }
@@ -48,6 +60,7 @@ export class TrinoUpstream {
           agent: this.agent,
           headers: {
             ...r.headers,
+            ...(this.authorization ? { authorization: this.authorization } : {}),
             ...(r.body !== undefined
               ? {
                   'content-type': 'text/plain; charset=utf-8',

@@ -2,8 +2,10 @@
  * The stack's connection settings, in the seed's variable names. `stack:up` writes them to
  * `.stack/env` (KEY=VALUE lines); everything else reads them with `readStackEnv()`.
  */
+
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { trinoUrlWithCredentials } from '../exec/trino-connection.ts';
 import { stackDirFrom } from './config.ts';
 
 /** The variables `.stack/env` holds (DRUID_URL joins when Druid lands). */
@@ -53,6 +55,13 @@ export function readStackEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
     const value = env[key] || fromFile[key];
     if (value) result[key] = value;
   }
+  // TRINO_USER / TRINO_PASSWORD travel inside TRINO_URL (src/exec/trino-connection.ts).
+  const trino = trinoUrlWithCredentials({
+    ...result,
+    TRINO_USER: env.TRINO_USER,
+    TRINO_PASSWORD: env.TRINO_PASSWORD,
+  });
+  if (trino) result.TRINO_URL = trino;
   return result;
 }
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type Service } from '../../src/api/bootstrap.ts';
 import { loadConfig } from '../../src/config/env.ts';
 import { loadDemoDataIntoPglite } from '../../src/data/load.ts';
+import { DEMO_DATA } from '../../src/data/settings.ts';
 import { createEmbeddedDb } from '../../src/store/pglite-client.ts';
 
 const text = (body: string, method = 'POST', headers: Record<string, string> = {}) => ({
@@ -38,7 +39,15 @@ describe('the embedded service with the real language and engine', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-service-'));
   beforeAll(async () => {
     [service, oracle] = await Promise.all([
-      buildService(loadConfig({ DEMO_SCALE: '0.01', KPI_DATA_DIR: dataDir })),
+      // The oracle holds the pinned data set: pin the service's too, and no live rows.
+      buildService(
+        loadConfig({
+          DEMO_SCALE: '0.01',
+          KPI_DATA_DIR: dataDir,
+          DEMO_END: new Date(DEMO_DATA.end).toISOString(),
+          DEMO_LIVE: '0',
+        }),
+      ),
       createEmbeddedDb(),
     ]);
     await loadDemoDataIntoPglite(oracle, { scale: 0.01 });

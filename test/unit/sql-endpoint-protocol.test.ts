@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildService, type Service } from '../../src/api/bootstrap.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { loadConfig } from '../../src/config/env.ts';
+import { DEMO_DATA } from '../../src/data/settings.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 import { createSqlEndpoint, type SqlEndpoint } from '../../src/sql-endpoint/endpoint.ts';
 
@@ -68,7 +69,15 @@ describe('the SQL endpoint on the embedded service', () => {
   const fetch: Fetch = (path, init) => service.app.request(path, init);
   const dataDir = mkdtempSync(join(tmpdir(), 'kpi-sql-endpoint-'));
   beforeAll(async () => {
-    service = await buildService(loadConfig({ DEMO_SCALE: '0.01', KPI_DATA_DIR: dataDir }));
+    // Pinned demo data and no live rows, as the oracle's.
+    service = await buildService(
+      loadConfig({
+        DEMO_SCALE: '0.01',
+        KPI_DATA_DIR: dataDir,
+        DEMO_END: new Date(DEMO_DATA.end).toISOString(),
+        DEMO_LIVE: '0',
+      }),
+    );
   }, 600_000);
   afterAll(async () => {
     await service?.close();

@@ -74,6 +74,8 @@ async function serve(redisUrl: string): Promise<void> {
     loadConfig({
       REDIS_URL: redisUrl,
       CACHE_TTL_SECONDS: '3600',
+      // Live rows would make each measured answer a different one.
+      DEMO_LIVE: '0',
       KPI_DATA_DIR: mkdtempSync(join(tmpdir(), 'kpi-bench-cache-')),
     }),
   );
