@@ -18,7 +18,12 @@ const SCALE = '0.001';
 
 /** No stack file and no connection variable: run from an empty directory with a blank environment. */
 function kpiQuery(args: string[], cacheDir: string, extra: Record<string, string> = {}) {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
+  // DEMO_END: the oracle holds the pinned data set (vitest.config.ts sets it for the test suite).
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    DEMO_END: process.env.DEMO_END ?? '',
+  };
   return spawnSync(process.execPath, [join(root, 'bin/kpi.mjs'), 'query', ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'kpi-nothing-')),
     encoding: 'utf8',
