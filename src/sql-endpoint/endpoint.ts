@@ -121,9 +121,9 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
       delete out['x-trino-catalog'];
       delete out['x-trino-schema'];
     }
-    // With auth on, Trino runs the query as the token's subject (impersonated by the connection's user,
-    // when it authenticates): a client cannot claim another user. With auth off, the client's own.
-    out['x-trino-user'] = caller.subject ?? session.user ?? upstream?.user ?? 'kpi-engine';
+    // The client's own user (any valid token may name it; test/integration/sql-endpoint-auth), else the
+    // token's subject, else the connection's user.
+    out['x-trino-user'] = session.user ?? caller.subject ?? upstream?.user ?? 'kpi-engine';
     const agent = request.headers.get('user-agent');
     if (agent) out['user-agent'] = agent;
     return out;
