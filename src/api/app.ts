@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Catalog } from '../catalog/types.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
+import type { DashboardStore } from '../store/dashboards-store.ts';
 import type { ReportStore } from '../store/reports-store.ts';
 import { isPublicWebPath, webRoutes } from '../web/serve.ts';
 import type { Authenticator, Principal } from './auth.ts';
@@ -20,6 +21,7 @@ import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { requestGuard } from './request-guard.ts';
 import { catalogRoutes } from './routes/catalog.ts';
+import { dashboardRoutes } from './routes/dashboards.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.ts';
 import { metricRoutes } from './routes/metrics.ts';
@@ -34,6 +36,8 @@ export interface AppDeps {
   readonly definitions: DefinitionsService;
   readonly queries: QueryService;
   readonly reports: ReportStore;
+  /** The web app's dashboards; absent: /api/dashboards answers 404. */
+  readonly dashboards?: DashboardStore;
   readonly language: KpiLanguage;
   /** Shown at /api/catalog (the web editor completes from it); absent: that route answers 404. */
   readonly catalog?: Catalog;
@@ -146,6 +150,7 @@ export function createApp(deps: AppDeps): App {
 
   definitionRoutes(app, deps);
   catalogRoutes(app, deps);
+  dashboardRoutes(app, deps);
   metricRoutes(app, deps);
   queryRoutes(app, deps);
   reportRoutes(app, deps);

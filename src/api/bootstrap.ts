@@ -22,6 +22,7 @@ import { rollupVersion } from '../optimize/live.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
+import { DashboardStore } from '../store/dashboards-store.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClientOnPool } from '../store/pg-client.ts';
@@ -287,6 +288,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     definitions,
     queries,
     reports: new ReportStore(sql),
+    dashboards: new DashboardStore(sql),
     language: language.language,
     catalog,
     engineFactory: engine.factory,

@@ -20,6 +20,7 @@ import { ResultCache } from '../../src/cache/result-cache.ts';
 import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { DashboardStore } from '../../src/store/dashboards-store.ts';
 import { DefinitionStore } from '../../src/store/definitions-store.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
 import { createEmbeddedDb, pgliteClient } from '../../src/store/pglite-client.ts';
@@ -263,6 +264,7 @@ export async function harness(
     definitions,
     queries,
     reports: new ReportStore(sql),
+    dashboards: new DashboardStore(sql),
     language: testLanguage,
     engineFactory: engine.factory,
     telemetry,
