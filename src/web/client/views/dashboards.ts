@@ -144,7 +144,14 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
               ),
               h(
                 'button',
-                { type: 'button', class: 'quiet', onclick: () => (board.tiles.splice(i, 1), draw()) },
+                {
+                  type: 'button',
+                  class: 'quiet',
+                  onclick: () => {
+                    board.tiles.splice(i, 1);
+                    draw();
+                  },
+                },
                 'Remove',
               ),
             ),
