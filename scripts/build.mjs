@@ -170,6 +170,9 @@ async function buildWebApp(esbuild, tmp) {
     entryPoints: { app: join(root, 'src/web/client/main.ts') },
     outdir: out,
     bundle: true,
+    // The editor's CodeMirror is a chunk of its own, loaded when someone opens the editor.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
     format: 'esm',
     platform: 'browser',
     target: ['es2022'],

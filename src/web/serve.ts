@@ -8,11 +8,16 @@ import type { Hono } from 'hono';
 
 declare const KPI_BUILD_STAMP: string | undefined;
 
-const TYPES: Readonly<Record<string, string>> = {
-  'app.js': 'text/javascript; charset=utf-8',
-  'app.js.map': 'application/json; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/** The files of a build's web/ folder: the entry, its lazily loaded chunks, their maps, the stylesheet. */
+const ASSET = /^(?:app|chunk-[A-Za-z0-9]+)\.js(?:\.map)?$|^style\.css$/;
+const typeOf = (file: string): string =>
+  file.endsWith('.css')
+    ? 'text/css; charset=utf-8'
+    : file.endsWith('.map')
+      ? 'application/json; charset=utf-8'
+      : 'text/javascript; charset=utf-8';
+/** Assets change only with the build: its stamp is their ETag, so a reload revalidates with a 304. */
+const ETAG = `"${typeof KPI_BUILD_STAMP === 'string' ? KPI_BUILD_STAMP : 'dev'}"`;
 
 export const isPublicWebPath = (path: string): boolean => path === '/' || path.startsWith('/app/');
 
@@ -66,15 +71,12 @@ export function webRoutes(app: Hono<any>): void {
 
   app.get('/app/:file', (c) => {
     const file = c.req.param('file');
-    const type = TYPES[file];
-    const body = type ? read(file) : null;
-    if (!type || !body) {
+    const body = ASSET.test(file) ? read(file) : null;
+    if (!body) {
       return c.json({ error: { code: 'not-found', message: `no web asset ${file}`, details: null } }, 404);
     }
-    return c.body(new Uint8Array(body), 200, {
-      'Content-Type': type,
-      'Cache-Control': 'no-cache',
-      'X-Content-Type-Options': 'nosniff',
-    });
+    const headers = { ETag: ETAG, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
+    if (c.req.header('if-none-match') === ETAG) return c.body(null, 304, headers);
+    return c.body(new Uint8Array(body), 200, { ...headers, 'Content-Type': typeOf(file) });
   });
 }

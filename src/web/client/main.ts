@@ -6,7 +6,6 @@
 import { explain, getToken, setToken } from './api.ts';
 import { renderBrowse } from './views/browse.ts';
 import { renderDashboard, renderDashboards } from './views/dashboards.ts';
-import { renderEditor } from './views/editor.ts';
 import { renderExplore } from './views/explore.ts';
 
 export interface Route {
@@ -59,9 +58,11 @@ async function render(): Promise<void> {
   try {
     if (!first) await renderBrowse(view, route);
     else if (first === 'kpi' && second) await renderExplore(view, second, route);
-    else if (first === 'new') await renderEditor(view, null, route);
-    else if (first === 'edit' && second) await renderEditor(view, second, route);
-    else if (first === 'dashboards' && second) await renderDashboard(view, second, route);
+    else if (first === 'new' || (first === 'edit' && second)) {
+      // The editor (CodeMirror) is most of the bundle: loaded only when someone edits.
+      const { renderEditor } = await import('./views/editor.ts');
+      await renderEditor(view, second ?? null, route);
+    } else if (first === 'dashboards' && second) await renderDashboard(view, second, route);
     else if (first === 'dashboards') await renderDashboards(view, route);
     else view.append(Object.assign(document.createElement('h1'), { textContent: 'Not found' }));
   } catch (error) {
@@ -99,5 +100,10 @@ export function navigate(hash: string): void {
 }
 
 window.addEventListener('hashchange', () => void render());
+// The skip link moves focus to the content; following its #main would be a route of the hash router.
+document.querySelector('.skip')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+});
 setUpToken();
 void render();

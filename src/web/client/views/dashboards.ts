@@ -83,6 +83,7 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
   });
   addForm.hidden = !editing;
   let dragged = -1;
+  let draws = 0;
 
   const move = (from: number, to: number) => {
     if (to < 0 || to >= board.tiles.length || from === to) return;
@@ -93,6 +94,8 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
   };
 
   function draw(): void {
+    const drawing: Promise<void>[] = [];
+    grid.dataset.state = 'loading';
     grid.replaceChildren(
       ...board.tiles.map((t, i) => {
         const def = byId.get(t.kpi);
@@ -167,10 +170,17 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
             move(dragged, i);
           });
         }
-        void drawTile(tile, body, t, def);
+        drawing.push(drawTile(tile, body, t, def));
         return tile;
       }),
     );
+    // When every tile is drawn, from the page's start (the web bench and tests read it).
+    const turn = ++draws;
+    void Promise.all(drawing).then(() => {
+      if (turn !== draws) return;
+      grid.dataset.state = 'ready';
+      grid.dataset.drawnAt = String(Math.round(performance.now()));
+    });
     if (board.tiles.length === 0)
       grid.append(
         h('li', { class: 'muted' }, editing ? 'Add a tile below.' : 'No tiles yet: choose Edit layout.'),

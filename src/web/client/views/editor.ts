@@ -76,6 +76,8 @@ export async function renderEditor(view: HTMLElement, kpiId: string | null, rout
         highlightActiveLine(),
         bracketMatching(),
         lintGutter(),
+        // Long lines wrap: no sideways scrolling (phones) and no scroll region a keyboard cannot reach.
+        EditorView.lineWrapping,
         // Tab is left to the browser, so keyboard users can move on from the editor.
         keymap.of([...defaultKeymap, ...historyKeymap]),
         EditorView.contentAttributes.of({ 'aria-label': 'KPI definition (KPI language)' }),
