@@ -6,6 +6,7 @@ import { connectionOf } from '../catalog/resolve.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { Grain } from '../ir/kpi.ts';
 import { aggregatesOf, type Plan, type Stitch } from '../plan/nodes.ts';
+import { bucketsBound } from '../plan/time.ts';
 
 /** The connections a plan reads (fact tables and every joined table, every piece of a stitch). */
 export function connectionsOf(plan: Plan, catalog: Catalog): string[] {
@@ -19,20 +20,9 @@ export function connectionsOf(plan: Plan, catalog: Catalog): string[] {
   return [...names].sort();
 }
 
-const SHORTEST_MS: Record<Grain, number> = {
-  minute: 60_000,
-  hour: 3_600_000,
-  day: 23 * 3_600_000,
-  week: 7 * 23 * 3_600_000,
-  month: 28 * 86_400_000,
-  quarter: 89 * 86_400_000,
-  year: 365 * 86_400_000,
-};
-
 /** An upper bound on the number of buckets of `grain` overlapping [start, end). */
 export function spineSizeBound(grain: Grain | null, start: string, end: string): number {
-  if (grain === null) return 1;
-  return Math.ceil((Date.parse(end) - Date.parse(start)) / SHORTEST_MS[grain]) + 1;
+  return bucketsBound(grain, Date.parse(start), Date.parse(end));
 }
 
 /**
