@@ -63,9 +63,10 @@ async function waitFor(from: string, states: readonly string[]): Promise<string[
 }
 
 // Skipped, with the reason: in the clean-clone CI run of d494515 both tests timed out (300 s each)
-// waiting on Trino's system.runtime.queries, after this file's branch was merged with the Trino
-// connection (49065d2) and the language offload (1b27ba8); on its own branch it passed 2/2 in 34 s.
-// The cancel path must be re-checked on the merged tree before this runs again (issue 12, left).
+// waiting on Trino's system.runtime.queries for a query over finance.expenses. Likely cause: since
+// stitched plans (issue 16) the KPI is answered from the expenses rollup an earlier test built, so
+// the query neither names finance.expenses nor waits on its lock. On its own branch it passed 2/2.
+// To do (issue 12): give the test a KPI no rollup can answer, then run it again.
 describe.skip('cancelling shared KPI statements (real Trino)', () => {
   let service: RunningService;
   let lock: pg.Client;
