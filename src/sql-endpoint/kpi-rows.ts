@@ -6,6 +6,7 @@
 import { zoneOffsetMs } from '../plan/time.ts';
 import type { KpiSelectPlan, OutputColumn } from './kpi-select.ts';
 import { encodeDouble, formatTimestampTz } from './protocol.ts';
+import { compareForOrder } from './row-order.ts';
 
 export interface EngineRow {
   readonly time?: string | null;
@@ -36,13 +37,6 @@ function encode(column: OutputColumn, row: EngineRow, zone: string): unknown {
 }
 
 /** Trino's order for the values we produce: numbers by value, strings and timestamps by text (same zone). */
-function compare(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  const x = String(a);
-  const y = String(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
 export function shapeRows(plan: KpiSelectPlan, rows: readonly EngineRow[]): unknown[][] {
   const zone = plan.query.timezone;
   let out = rows.map((r) => plan.columns.map((c) => encode(c, r, zone)));
@@ -58,13 +52,8 @@ export function shapeRows(plan: KpiSelectPlan, rows: readonly EngineRow[]): unkn
   if (plan.orderBy.length > 0) {
     out.sort((a, b) => {
       for (const o of plan.orderBy) {
-        const x = a[o.index];
-        const y = b[o.index];
-        if (x === y) continue;
-        if (x === null || x === undefined) return o.nullsFirst ? -1 : 1;
-        if (y === null || y === undefined) return o.nullsFirst ? 1 : -1;
-        const c = compare(x, y);
-        if (c !== 0) return o.descending ? -c : c;
+        const c = compareForOrder(a[o.index], b[o.index], o);
+        if (c !== 0) return c;
       }
       return 0;
     });

@@ -18,6 +18,7 @@ import { KPI_SCHEMAS, showCatalogs, showColumns, showSchemas, showTables } from 
 import { Cursor, parseSelect } from './parser.ts';
 import type { TrinoUpstream } from './pass-through.ts';
 import { type Column, column } from './protocol.ts';
+import { compareForOrder } from './row-order.ts';
 import { responseHeaders, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
 import { evaluate, type VirtualTable, virtualTable } from './virtual-tables.ts';
@@ -131,13 +132,8 @@ async function mergedWithTrino(
   if (keys.length > 0 && keys.every((k) => k.index >= 0)) {
     rows.sort((a, b) => {
       for (const { index, o } of keys) {
-        const x = a[index];
-        const y = b[index];
-        if (x === y) continue;
-        if (x === null) return o.nullsFirst ? -1 : 1;
-        if (y === null) return o.nullsFirst ? 1 : -1;
-        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
-        return o.descending ? -c : c;
+        const c = compareForOrder(a[index], b[index], o);
+        if (c !== 0) return c;
       }
       return 0;
     });

@@ -12,6 +12,7 @@ import { SqlError } from './errors.ts';
 import { KPI_CATALOG, KPI_SCHEMA, kpiTables } from './kpi-catalog.ts';
 import { likeRegExp } from './metadata.ts';
 import { type Column, column, type TrinoType } from './protocol.ts';
+import { compareForOrder } from './row-order.ts';
 
 export interface VirtualTable {
   readonly columns: readonly { readonly name: string; readonly type: TrinoType }[];
@@ -295,13 +296,8 @@ export function evaluate(select: Select, table: VirtualTable): { columns: Column
     };
     keyed.sort((a, b) => {
       for (const o of select.orderBy) {
-        const x = key(o, a);
-        const y = key(o, b);
-        if (x === y) continue;
-        if (x === null) return o.nullsFirst ? -1 : 1;
-        if (y === null) return o.nullsFirst ? 1 : -1;
-        const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
-        return o.descending ? -c : c;
+        const c = compareForOrder(key(o, a), key(o, b), o);
+        if (c !== 0) return c;
       }
       return 0;
     });
