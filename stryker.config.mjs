@@ -1,7 +1,8 @@
-// Mutation testing of the engine core (docs: README "Mutation testing"). `npm run mutation` is
-// incremental: reports/stryker-incremental.json remembers each mutant's result and the tests that
-// covered it, so a rerun only tests mutants in changed code or covered by changed tests.
-// One test process at a time: the machine's cores are shared.
+// Mutation testing of the engine core (docs/development.md "Mutation testing"). `npm run mutation`
+// (scripts/mutation.mjs) runs one group at a time with its tests and an incremental file in a cache folder
+// outside the clone, which remembers each mutant's result and the tests that covered it, so a rerun only
+// tests mutants in changed code or covered by changed tests. One test process by default: the machine's
+// cores are shared (`-- --concurrency 2` when they are not).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -21,7 +22,7 @@ export default {
   ignoreStatic: true,
   concurrency: 1,
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: `${process.env.HOME}/.cache/kpi-engine/stryker/incremental-all.json`,
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${process.env.STRYKER_GROUP ?? 'all'}.html` },
   jsonReporter: { fileName: `reports/mutation/${process.env.STRYKER_GROUP ?? 'all'}.json` },

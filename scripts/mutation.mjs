@@ -1,8 +1,19 @@
 // `npm run mutation [-- GROUP…]`: StrykerJS over the engine core, one group (folder) at a time, each with
-// its own incremental file (reports/stryker-incremental-GROUP.json, kept in git so a rerun after a small
-// change tests only the mutants it touches) and HTML report (reports/mutation/GROUP.html, not in git).
-// No group: all of them. Other arguments go to stryker (e.g. `-- emit --force` ignores the incremental file).
+// its own incremental file and HTML report (reports/mutation/GROUP.html, not in git). No group: all of
+// them, one after the other. Other arguments go to stryker (e.g. `-- emit --force` ignores the
+// incremental file and tests every mutant again).
+//
+// Each group runs the tests that exercise it (TESTS below): a mutant is only ever run against the tests
+// that cover it, but every test file in the set costs its start-up on each run, and PGlite-backed files
+// boot a database. MUTATION_TESTS (comma-separated globs) replaces a group's set.
+//
+// The incremental files live in a cache folder outside the clone (STRYKER_CACHE_DIR, default
+// ~/.cache/kpi-engine/stryker): a rerun after a small change tests only the mutants in changed code or
+// covered by changed tests, and the files never churn in git. A clone without them runs every mutant.
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 
 const TIME = ['src/plan/time.ts', 'src/optimize/align.ts'];
 export const GROUPS = {
@@ -14,6 +25,40 @@ export const GROUPS = {
   lang: ['src/lang/**/*.ts'],
 };
 
+const COMPILE = [
+  'test/golden/compile-sql.test.ts',
+  'test/golden/compile-sql-run.test.ts',
+  'test/unit/compile-plan.test.ts',
+  'test/unit/compile-runtime.test.ts',
+  'test/unit/compile-limits.test.ts',
+];
+const OPTIMIZE = [
+  'test/unit/optimize-*.test.ts',
+  'test/golden/optimize-golden.test.ts',
+  'test/property/optimize-stitch.test.ts',
+];
+const LANG = [
+  'test/golden/lang-golden.test.ts',
+  'test/unit/lang-analyze.test.ts',
+  'test/unit/lang-limits.test.ts',
+  'test/property/lang-roundtrip.test.ts',
+  'test/property/lang-robust.test.ts',
+];
+export const TESTS = {
+  emit: [
+    ...COMPILE,
+    'test/unit/emit-*.test.ts',
+    'test/property/compile-quoting.test.ts',
+    'test/golden/optimize-golden.test.ts',
+    'test/property/optimize-stitch.test.ts',
+  ],
+  optimize: [...OPTIMIZE, 'test/unit/compile-plan.test.ts'],
+  time: [...OPTIMIZE, 'test/property/time-zones.test.ts', 'test/golden/compile-sql*.test.ts'],
+  plan: [...COMPILE, 'test/golden/optimize-golden.test.ts', 'test/property/time-zones.test.ts'],
+  semantic: [...LANG, ...COMPILE, 'test/unit/rollup-definitions.test.ts'],
+  lang: LANG,
+};
+
 const args = process.argv.slice(2);
 const named = args.filter((a) => a in GROUPS);
 const rest = args.filter((a) => !(a in GROUPS));
@@ -22,10 +67,13 @@ if (unknown.length) {
   console.error(`unknown mutation group ${unknown.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}`);
   process.exit(2);
 }
+const cacheDir = process.env.STRYKER_CACHE_DIR ?? join(homedir(), '.cache', 'kpi-engine', 'stryker');
+mkdirSync(cacheDir, { recursive: true });
 let failed = 0;
 for (const group of named.length ? named : Object.keys(GROUPS)) {
   const mutate = [...GROUPS[group], '!src/**/index.ts'].join(',');
-  console.log(`mutation: ${group} (${mutate})`);
+  const tests = process.env.MUTATION_TESTS ?? TESTS[group].join(',');
+  console.log(`mutation: ${group} (${mutate}) with tests ${tests}`);
   const run = spawnSync(
     'npx',
     [
@@ -34,12 +82,12 @@ for (const group of named.length ? named : Object.keys(GROUPS)) {
       '--mutate',
       mutate,
       '--incrementalFile',
-      `reports/stryker-incremental-${group}.json`,
+      join(cacheDir, `incremental-${group}.json`),
       ...rest,
     ],
     {
       stdio: 'inherit',
-      env: { ...process.env, STRYKER_GROUP: group },
+      env: { ...process.env, STRYKER_GROUP: group, MUTATION_TESTS: tests },
     },
   );
   if (run.status !== 0) failed++;
