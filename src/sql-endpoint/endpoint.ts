@@ -8,16 +8,16 @@ import type { Catalog } from '../catalog/types.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
-import { queryError, SqlError, toSqlError } from './errors.ts';
+import { queryError, SqlError } from './errors.ts';
 import { federate, needsFederation } from './federate.ts';
 import { KPI_CATALOG } from './kpi-catalog.ts';
 import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
 import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
 import { TrinoUpstream } from './pass-through.ts';
-import { type QueryResults, stats } from './protocol.ts';
+import { failedAnswer, json, publicBase, readsFirstResponse, stats } from './protocol.ts';
 import { runLocal } from './run-local.ts';
-import { readSession, type Session } from './session.ts';
+import { headersForTrino, readSession, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
 
 export interface SqlEndpointDeps {
@@ -59,6 +59,13 @@ export interface SqlEndpoint {
   close(): void;
 }
 
+/**
+ * Who runs a statement: with auth on, the token's subject, whatever X-Trino-User the client sends (a
+ * valid token must not let its holder act as another user on Trino; Trino itself refuses a user other
+ * than the authenticated one unless impersonation rules allow it); with auth off, the client's user.
+ */
+const userOf = (session: Session, caller: Caller): string | null => caller.subject ?? session.user;
+
 const MAX_STATEMENT_CHARS = 1_000_000;
 /**
  * Statements are lexed and parsed on the event loop (about 5 s for 1,000,000 characters of tokens), and
@@ -75,19 +82,6 @@ const TRINO_PATH = /^\/v1\/statement\/(queued|executing|partialCancel)\/[A-Za-z0
 /** A SELECT without FROM (token check: a `from` inside a string only makes it go the other way). */
 const isConstantSelect = (sql: string) => /^\s*select\b/i.test(sql) && !/\bfrom\b/i.test(sql);
 
-function publicBase(request: Request): string {
-  const url = new URL(request.url);
-  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
-  return `${proto && /^https?$/.test(proto) ? proto : url.protocol.slice(0, -1)}://${host && /^[\w.:[\]-]+$/.test(host) ? host : url.host}`;
-}
-
-const json = (body: QueryResults, headers: readonly (readonly [string, string])[] = []) => {
-  const h = new Headers({ 'content-type': 'application/json' });
-  for (const [k, v] of headers) h.append(k, v);
-  return new Response(JSON.stringify(body), { status: 200, headers: h });
-};
-
 export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
   const pageRows = deps.pageRows ?? 10_000;
   const maxWaitMs = deps.maxWaitMs ?? 1_000;
@@ -98,34 +92,15 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
   const upstream = deps.trinoUrl ? new TrinoUpstream(deps.trinoUrl) : null;
   const now = deps.now ?? (() => new Date());
 
-  /** A failure with no query to report it through: one final page with the error. */
-  const failed = (error: unknown, base: string): Response => {
-    const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_failed_kpi`;
-    return json({
-      id,
-      infoUri: `${base}/v1/query/${id}`,
-      stats: stats('FAILED', 0),
-      error: queryError(toSqlError(error)),
-      warnings: [],
-    });
-  };
-
-  /** X-Trino-* headers sent on to Trino: the client's own, its user, never our Authorization. */
-  const upstreamHeaders = (request: Request, session: Session, caller: Caller): Record<string, string> => {
-    const out: Record<string, string> = {};
-    request.headers.forEach((value, name) => {
-      if (name.startsWith('x-trino-')) out[name] = value;
-    });
-    if (session.catalog === 'kpi') {
-      // Trino has no catalog kpi: a statement sent on from a kpi session names its tables in full.
-      delete out['x-trino-catalog'];
-      delete out['x-trino-schema'];
-    }
-    // The client's own user (any valid token may name it; test/integration/sql-endpoint-auth), else the
-    // token's subject, else the connection's user.
-    out['x-trino-user'] = session.user ?? caller.subject ?? upstream?.user ?? 'kpi-engine';
-    const agent = request.headers.get('user-agent');
-    if (agent) out['user-agent'] = agent;
+  const upstreamHeaders = (request: Request, session: Session, caller: Caller) => {
+    const out = headersForTrino(
+      request.headers,
+      session,
+      userOf(session, caller) ?? upstream?.user ?? 'kpi-engine',
+    );
+    // Trino checks that X-Trino-Original-User (the CLI sends its --user there) may impersonate
+    // X-Trino-User: with a token, the subject is both.
+    if (caller.subject) delete out['x-trino-original-user'];
     return out;
   };
 
@@ -173,6 +148,18 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
       },
       r.headers,
     );
+  };
+
+  /**
+   * The POST's answer. Trino's is always "queued"; a client known to read the data (or the failure) in
+   * it gets the first page when the answer is ready within a poll's wait, which spares a cached KPI
+   * query its second round trip. Other clients (trino-client from npm reads only `nextUri`) poll as
+   * they would against Trino.
+   */
+  const firstAnswer = async (q: LocalQuery, request: Request, base: string): Promise<Response> => {
+    if (!readsFirstResponse(request.headers.get('user-agent'))) return page(q, QUEUED, base);
+    await waitFor(q);
+    return q.result || q.error ? page(q, 0, base) : page(q, QUEUED, base);
   };
 
   const waitFor = async (q: LocalQuery) => {
@@ -264,20 +251,20 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
         const q = local.start(
           (signal): Promise<LocalResult> =>
             runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),
-          caller.subject ?? session.user,
+          userOf(session, caller),
         );
-        return page(q, QUEUED, base);
+        return await firstAnswer(q, request, base);
       } catch (error) {
-        // As Trino: the POST answers "queued" and the failure comes with the first poll (trino-client
-        // reads nothing from the POST's body but its nextUri).
+        // As Trino: the failure comes with the first poll (trino-client reads nothing from the POST's
+        // body but its nextUri), or in the POST's answer for the clients that read it there.
         try {
-          return page(
+          return await firstAnswer(
             local.start(() => Promise.reject(error), caller.subject),
-            QUEUED,
+            request,
             base,
           );
         } catch {
-          return failed(error, base);
+          return failedAnswer(error, base);
         }
       }
     },
@@ -308,7 +295,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
             base,
           );
         } catch (error) {
-          return failed(error, base);
+          return failedAnswer(error, base);
         }
       }
       return new Response('Not found', { status: 404 });
@@ -339,7 +326,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
     async cancelQuery(request, caller, id) {
       if (!/^[A-Za-z0-9_]{1,100}$/.test(id)) return new Response('Not found', { status: 404 });
       const session = readSession(request.headers);
-      const q = local.byId(id, caller.subject ?? session.user);
+      const q = local.byId(id, userOf(session, caller));
       if (q) {
         local.cancel(q);
         return new Response(null, { status: 204 });

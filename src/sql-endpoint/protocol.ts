@@ -3,7 +3,7 @@
  * clients read it: `columns` with `type` and `typeSignature`, `stats` with every field (JDBC maps them
  * onto primitives), and the value encodings (timestamps as `yyyy-MM-dd HH:mm:ss.SSS Zone`).
  */
-import type { QueryError } from './errors.ts';
+import { type QueryError, queryError, toSqlError } from './errors.ts';
 
 export type TrinoType =
   | 'varchar'
@@ -129,4 +129,42 @@ export function encodeDouble(v: number | null): number | string | null {
   if (v === Number.POSITIVE_INFINITY) return 'Infinity';
   if (v === Number.NEGATIVE_INFINITY) return '-Infinity';
   return v;
+}
+
+/** The scheme and host the client used (a TLS proxy in front says so in X-Forwarded-*), for nextUri. */
+export function publicBase(request: Request): string {
+  const url = new URL(request.url);
+  const proto = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  const host = request.headers.get('x-forwarded-host')?.split(',')[0]?.trim();
+  return `${proto && /^https?$/.test(proto) ? proto : url.protocol.slice(0, -1)}://${host && /^[\w.:[\]-]+$/.test(host) ? host : url.host}`;
+}
+
+export const json = (body: QueryResults, headers: readonly (readonly [string, string])[] = []): Response => {
+  const h = new Headers({ 'content-type': 'application/json' });
+  for (const [k, v] of headers) h.append(k, v);
+  return new Response(JSON.stringify(body), { status: 200, headers: h });
+};
+
+/**
+ * Clients known to read `data` and `error` from the POST's own answer (the protocol allows it; Trino
+ * never sends it): Trino's Java StatementClientV1 under JDBC (User-Agent "Trino JDBC Driver/476") and
+ * the CLI (its User-Agent is its source, "trino-cli" unless `--source` names another), and the Python
+ * client, also under SQLAlchemy ("Trino Python Client/0.340.0"). trino-client from npm reads only
+ * `nextUri` there, and an unknown client may too: they are answered as Trino answers.
+ */
+const READS_FIRST_RESPONSE = /^(?:Trino JDBC Driver\/|Trino Python Client\/|trino-cli$)/;
+
+export const readsFirstResponse = (userAgent: string | null): boolean =>
+  userAgent !== null && READS_FIRST_RESPONSE.test(userAgent);
+
+/** A failure with no query to report it through: one final page with the error. */
+export function failedAnswer(error: unknown, base: string): Response {
+  const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}_failed_kpi`;
+  return json({
+    id,
+    infoUri: `${base}/v1/query/${id}`,
+    stats: stats('FAILED', 0),
+    error: queryError(toSqlError(error)),
+    warnings: [],
+  });
 }

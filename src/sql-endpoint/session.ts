@@ -68,3 +68,20 @@ export const responseHeaders = {
     ['X-Trino-Added-Prepare', `${encodeURIComponent(name)}=${encodeURIComponent(sql)}`] as const,
   deallocatedPrepare: (name: string) => ['X-Trino-Deallocated-Prepare', encodeURIComponent(name)] as const,
 };
+
+/** X-Trino-* headers sent on to Trino: the client's own with `user` as X-Trino-User, never our Authorization. */
+export function headersForTrino(headers: Headers, session: Session, user: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (name.startsWith('x-trino-')) out[name] = value;
+  });
+  if (session.catalog === 'kpi') {
+    // Trino has no catalog kpi: a statement sent on from a kpi session names its tables in full.
+    delete out['x-trino-catalog'];
+    delete out['x-trino-schema'];
+  }
+  out['x-trino-user'] = user;
+  const agent = headers.get('user-agent');
+  if (agent) out['user-agent'] = agent;
+  return out;
+}

@@ -2,7 +2,7 @@
  * The SQL endpoint behind the REST API's auth, with Trino's real clients on the real stack: with
  * AUTH0_DOMAIN set, a Bearer token is required on /v1 (CLI `--access-token`, JDBC `accessToken`,
  * Python `JWTAuthentication`), the `read:kpis` scope gates the kpi catalog, any valid token may send
- * statements on to Trino, and X-Trino-User reaches Trino. Trino's clients send tokens only over HTTPS,
+ * statements on to Trino, which runs them as the token's subject whatever X-Trino-User the client sends. Trino's clients send tokens only over HTTPS,
  * so the test puts a TLS proxy (a self-signed certificate the clients are told to trust or not to check) in front.
  * Tokens are RS256 JWTs signed here and checked against a local JWKS server, as Auth0's would be.
  */
@@ -156,7 +156,7 @@ describe('the SQL endpoint with auth on, through Trino’s real clients (real st
       .map((l) => l.split('\t'))
       .map((r) => `${r[0]!.slice(0, 7)}|${Number(r[1])}`);
 
-  it('the Trino CLI: a token with read:kpis reads KPI tables; no token is refused; no scope reaches only Trino', async () => {
+  it('the Trino CLI: a token with read:kpis reads KPI tables; no token is refused; no scope reaches only Trino, as the token subject', async () => {
     const ok = await cli(KPI_SQL, ['--access-token', reader]);
     expect(ok.code).toBe(0);
     expect(rowsOf(ok.out)).toEqual(expected);
@@ -169,7 +169,8 @@ describe('the SQL endpoint with auth on, through Trino’s real clients (real st
     expect(denied.code).not.toBe(0);
     expect(denied.err).toMatch(/Access Denied: the kpi catalog needs the read:kpis scope/);
 
-    // Any valid token may send statements on to Trino, which sees the client's user.
+    // Any valid token may send statements on to Trino, which runs them as the token's subject: the
+    // client's --user does not let a token's holder act as someone else.
     const marker = `auth-${randomUUID()}`;
     const passed = await cli(`SELECT '${marker}', count(*) FROM users.public.accounts`, [
       '--access-token',
@@ -182,7 +183,7 @@ describe('the SQL endpoint with auth on, through Trino’s real clients (real st
       env.TRINO_URL!,
       `SELECT "user" FROM system.runtime.queries WHERE query LIKE '%${marker}%' AND query NOT LIKE '%system.runtime%'`,
     );
-    expect(seen?.user).toBe('analyst-7');
+    expect(seen?.user).toBe('bi-tool@clients');
   });
 
   it('JDBC with accessToken (SSL) reads KPI tables; without a token it fails', async () => {

@@ -298,6 +298,66 @@ describe('paging, cancelling and abandoned queries', () => {
     e.close();
   });
 
+  it('answers in the POST itself, when ready within a poll, for the clients that read it there (JDBC, CLI, Python)', async () => {
+    const e = endpoint({ pageRows: 100 });
+    const fetch = fetchOf(e);
+    for (const agent of ['Trino JDBC Driver/476', 'trino-cli', 'Trino Python Client/0.340.0']) {
+      const res = await fetch('/v1/statement', {
+        method: 'POST',
+        body: YEAR,
+        headers: { 'User-Agent': agent },
+      });
+      const first = (await res.json()) as Results;
+      expect(first.data?.map((r) => r[1])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(first.stats.state).toBe('RUNNING');
+      // The rest follows through nextUri from page 1: nothing lost, nothing twice.
+      const rest = await run(fetch, YEAR, { 'User-Agent': agent });
+      expect(rest.rows.map((r) => r[1])).toEqual(Array.from({ length: 366 }, (_, i) => i));
+      expect(rest.pages).toHaveLength(4);
+      const failed = (await (
+        await fetch('/v1/statement', {
+          method: 'POST',
+          body: 'SELECT nope FROM kpi.default.revenue',
+          headers: { 'User-Agent': agent },
+        })
+      ).json()) as Results;
+      expect(failed.stats.state).toBe('FAILED');
+      expect(failed.error?.errorName).toBe('COLUMN_NOT_FOUND');
+      expect(failed.nextUri).toBeUndefined();
+    }
+    // trino-client from npm reads only nextUri from the POST, as do clients not known here: Trino's answer.
+    for (const agent of ['trino-js-client', 'Trino JDBC Driver', 'curl/8.0', 'superset']) {
+      const first = (await (
+        await fetch('/v1/statement', { method: 'POST', body: YEAR, headers: { 'User-Agent': agent } })
+      ).json()) as Results;
+      expect(first.data).toBeUndefined();
+      expect(first.stats.state).toBe('QUEUED');
+    }
+    e.close();
+  });
+
+  it('answers "queued" in the POST when the answer is not ready within a poll, even for clients that read it there', async () => {
+    const e = endpoint({ slow: true });
+    const fetch = fetchOf(e);
+    const post = fetch('/v1/statement', {
+      method: 'POST',
+      body: YEAR,
+      headers: { 'User-Agent': 'trino-cli' },
+    });
+    const first = (await (await post).json()) as Results;
+    expect(first.stats.state).toBe('QUEUED');
+    expect(first.data).toBeUndefined();
+    release();
+    const rows: unknown[][] = [];
+    let page = first;
+    while (page.nextUri) {
+      page = (await (await fetch(pathOf(page.nextUri))).json()) as Results;
+      rows.push(...(page.data ?? []));
+    }
+    expect(rows).toHaveLength(366);
+    e.close();
+  });
+
   it('cancels a running query on DELETE: its nextUri is gone and its result never computed', async () => {
     const e = endpoint({ slow: true });
     const fetch = fetchOf(e);
