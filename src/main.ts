@@ -4,6 +4,7 @@
  * off, bound to 127.0.0.1). SIGTERM/SIGINT: stop accepting, finish in-flight requests, close pools.
  */
 import { serve } from '@hono/node-server';
+import { acceptWebSockets } from './api/app.ts';
 import { buildService } from './api/bootstrap.ts';
 import { createLogger, type Logger } from './api/logger.ts';
 import { ConfigError, loadConfig } from './config/env.ts';
@@ -47,6 +48,9 @@ async function main(): Promise<void> {
     );
   });
 
+  // WebSocket streams (/api/metrics/{kpiId}/stream with an Upgrade) go through the same app.
+  acceptWebSockets(service.app, server);
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
@@ -60,6 +64,8 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.QUERY_TIMEOUT_MS + 5_000);
     force.unref();
+    // Streams never end by themselves: end them (clients are told why) so close() can finish.
+    service.endStreams();
     server.close(async () => {
       clearTimeout(force);
       log('requests finished; closing the stores');

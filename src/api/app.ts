@@ -29,6 +29,10 @@ import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollupRoutes } from './routes/rollups.ts';
 import { sqlRoutes } from './routes/sql.ts';
+import { type RealtimeDeps, streamRoutes } from './routes/stream.ts';
+
+export { acceptWebSockets } from './routes/stream.ts';
+
 import { systemRoutes } from './routes/system.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -52,6 +56,8 @@ export interface AppDeps {
   /** Trino's client protocol at /v1/statement (the kpi catalog + pass-through); absent: not served. */
   readonly sql?: SqlEndpoint | null;
   readonly scheduler?: { isRunning(): boolean } | null;
+  /** Realtime pushes at /api/metrics/{kpiId}/stream (SSE and WebSocket); absent: that route is 404. */
+  readonly realtime?: RealtimeDeps;
   readonly serviceName: string;
   readonly cacheTtlSeconds: number;
   /** Called once for every 5xx error, with its request id, so operators see it; the client never does. */
@@ -152,6 +158,7 @@ export function createApp(deps: AppDeps): App {
   catalogRoutes(app, deps);
   dashboardRoutes(app, deps);
   metricRoutes(app, deps);
+  streamRoutes(app, deps);
   queryRoutes(app, deps);
   reportRoutes(app, deps);
   rollupRoutes(app, deps);

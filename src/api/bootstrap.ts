@@ -19,6 +19,7 @@ import type { Param } from '../emit/params.ts';
 import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
+import { RealtimeHub } from '../realtime/hub.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
@@ -47,6 +48,8 @@ export interface Service {
   readonly definitions: DefinitionsService;
   /** Example KPI id for the start banner's curl line. */
   readonly exampleKpi: string | null;
+  /** Ends every realtime stream (they would hold the server's close open); called first at shutdown. */
+  endStreams(): void;
   /** Closes pools, the cache connection and the embedded database. */
   close(): Promise<void>;
 }
@@ -283,7 +286,21 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   });
   closers.push(async () => sqlEndpoint.close());
 
+  const hub = new RealtimeHub({
+    maxTopics: config.REALTIME_MAX_TOPICS,
+    maxSubscribers: config.REALTIME_MAX_SUBSCRIBERS,
+    onPush: () => telemetry.realtimePushes.inc(),
+    onDrop: (reason) => telemetry.realtimeDropped.inc({ reason }),
+  });
+  closers.push(async () => hub.close());
+
   const app = createApp({
+    realtime: {
+      hub,
+      intervalMs: config.REALTIME_INTERVAL_MS,
+      maxBufferedBytes: config.REALTIME_MAX_BUFFER_BYTES,
+      heartbeatMs: config.REALTIME_HEARTBEAT_MS,
+    },
     sql: sqlEndpoint,
     definitions,
     queries,
@@ -329,6 +346,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     config,
     definitions,
     exampleKpi: ids.includes('mrr') ? 'mrr' : (ids[0] ?? null),
+    endStreams: () => hub.close(),
     async close() {
       for (const close of closers.reverse()) await close().catch(() => {});
     },

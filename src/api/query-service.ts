@@ -278,6 +278,7 @@ export class QueryService {
     kpiId: string,
     params: MetricParams,
     prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
+    maxAgeMs?: number,
   ): Promise<CachedResult> {
     const tz = params.tz ?? this.o.defaultTimezone;
     if (!isTimeZone(tz)) {
@@ -292,7 +293,15 @@ export class QueryService {
       prepared.catch(() => this.prepared.delete(memoKey));
     }
     const p = await prepared;
-    return this.o.cache.getOrCompute(p.key, p.tags, p.compute, this.accept);
+    return this.o.cache.getOrCompute(p.key, p.tags, p.compute, this.youngerThan(maxAgeMs));
+  }
+
+  /** The stamp check, plus: stored less than `maxAgeMs` ago (a realtime recomputation wants that). */
+  private youngerThan(maxAgeMs: number | undefined): StampCheck | undefined {
+    if (maxAgeMs === undefined) return this.accept;
+    const accept = this.accept;
+    return (stamp, storedAt) =>
+      this.now().getTime() - storedAt < maxAgeMs && (!accept || accept(stamp, storedAt));
   }
 
   private async prepare(
@@ -347,30 +356,39 @@ export class QueryService {
     return JSON.parse(hit.body) as RunResult['rows'];
   }
 
-  /** The seed's MetricResponse: value over the range and the trend against the previous range. */
-  value(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    return this.cached('value', kpiId, params, (kpi) => {
-      const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
-      const previous = { ...current, range: previousRange(current.range) };
-      return {
-        queries: [current, previous],
-        build: ([cur, prev]) => {
-          const value = numberOrNull(cur!.rows[0]?.value);
-          const before = numberOrNull(prev!.rows[0]?.value);
-          return {
-            kpiId: kpi.id,
-            name: kpi.name,
-            value,
-            trend: trendOf(value, before),
-            previousValue: before,
-            range: current.range,
-            timezone: current.timezone,
-            ...(kpi.format ? { format: kpi.format } : {}),
-            computedAt: this.now().toISOString(),
-          };
-        },
-      };
-    });
+  /**
+   * The seed's MetricResponse: value over the range and the trend against the previous range.
+   * `maxAgeMs`: a cached answer older than that is recomputed (realtime streams), shared as any miss.
+   */
+  value(kpiId: string, params: MetricParams, maxAgeMs?: number): Promise<CachedResult> {
+    return this.cached(
+      'value',
+      kpiId,
+      params,
+      (kpi) => {
+        const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
+        const previous = { ...current, range: previousRange(current.range) };
+        return {
+          queries: [current, previous],
+          build: ([cur, prev]) => {
+            const value = numberOrNull(cur!.rows[0]?.value);
+            const before = numberOrNull(prev!.rows[0]?.value);
+            return {
+              kpiId: kpi.id,
+              name: kpi.name,
+              value,
+              trend: trendOf(value, before),
+              previousValue: before,
+              range: current.range,
+              timezone: current.timezone,
+              ...(kpi.format ? { format: kpi.format } : {}),
+              computedAt: this.now().toISOString(),
+            };
+          },
+        };
+      },
+      maxAgeMs,
+    );
   }
 
   history(kpiId: string, params: MetricParams): Promise<CachedResult> {

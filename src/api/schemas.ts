@@ -110,7 +110,7 @@ const csv = z
           .filter(Boolean),
   );
 
-export const MetricQueryParams = strictObject({
+const METRIC_QUERY_SHAPE = {
   start: z.string().optional().openapi({
     description: 'Inclusive start: YYYY-MM-DD (midnight in tz) or ISO date-time',
     example: '2025-01-01',
@@ -133,6 +133,17 @@ export const MetricQueryParams = strictObject({
     .enum(GRAINS as [string, ...string[]])
     .optional()
     .openapi({ description: 'Time grain (history)' }),
+};
+
+export const MetricQueryParams = strictObject(METRIC_QUERY_SHAPE);
+
+/** The value route's parameters, plus where a reconnecting client left off. */
+export const StreamQueryParams = strictObject({
+  ...METRIC_QUERY_SHAPE,
+  lastEventId: z.coerce.number().int().nonnegative().optional().openapi({
+    description:
+      'The id of the last event received (as the Last-Event-ID header, for clients that cannot send it): the events missed since are sent first',
+  }),
 });
 
 export const MetricResponseSchema = z

@@ -11,6 +11,9 @@ export interface Telemetry {
   readonly activeCalculations: Gauge;
   /** Runs that read rollups: the answer kept, or void (a rollup changed meanwhile) and answered raw. */
   readonly rollupRuns: Counter<'outcome'>;
+  /** Realtime events pushed (one per event, whatever the number of subscribers) and clients dropped. */
+  readonly realtimePushes: Counter;
+  readonly realtimeDropped: Counter<'reason'>;
 }
 
 export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
@@ -54,6 +57,17 @@ export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Tel
       name: 'kpi_rollup_runs_total',
       help: 'Engine runs that read rollups, by outcome: kept, or void (a rollup changed meanwhile; answered raw)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    realtimePushes: new Counter({
+      name: 'kpi_realtime_pushes_total',
+      help: 'Realtime events pushed to the subscribers of a stream (one per event)',
+      registers: [registry],
+    }),
+    realtimeDropped: new Counter({
+      name: 'kpi_realtime_dropped_total',
+      help: 'Realtime subscribers the server let go, by reason (slow-client, shutdown)',
+      labelNames: ['reason'],
       registers: [registry],
     }),
     activeCalculations: new Gauge({

@@ -26,10 +26,11 @@ export interface Computed {
 }
 
 /**
- * Whether an entry's stamp still describes current data; a rejected entry is never served (it is
+ * Whether an entry's stamp still describes current data (and, for callers that want an answer younger
+ * than the TTL, whether it was stored recently enough); a rejected entry is never served (it is
  * recomputed as on a miss).
  */
-export type StampCheck = (stamp: string) => boolean;
+export type StampCheck = (stamp: string, storedAt: number) => boolean;
 
 export interface ResultCacheOptions {
   readonly ttlSeconds: number;
@@ -109,7 +110,7 @@ export class ResultCache {
     const raw = await this.safe(() => this.backend.get(key), null);
     const decoded = raw === null ? null : decode(raw);
     // An entry computed from data that has changed since is never served, fresh or stale.
-    const entry = decoded && (!accept || accept(decoded.stamp)) ? decoded : null;
+    const entry = decoded && (!accept || accept(decoded.stamp, decoded.storedAt)) ? decoded : null;
     if (entry) {
       const now = this.now();
       if (now < entry.freshUntil) return this.report({ ...entry, outcome: 'hit' });
@@ -213,7 +214,7 @@ export class ResultCache {
         await sleep(this.pollMs);
         const raw = await this.safe(() => this.backend.get(key), null);
         const entry = raw === null ? null : decode(raw);
-        if (entry && this.now() < entry.freshUntil && (!accept || accept(entry.stamp)))
+        if (entry && this.now() < entry.freshUntil && (!accept || accept(entry.stamp, entry.storedAt)))
           return { ...entry, outcome: 'miss' };
         // The lock holder died or gave up: take over.
         if (await this.safe(() => this.backend.tryLock(key, this.lockMs), true)) break;

@@ -82,6 +82,16 @@ export const envSchema = z.object({
   LANGUAGE_WORKERS: int(0, 16).default(1),
   /** Extra: definitions that may wait for a language worker; more answer 503 busy at once. */
   LANGUAGE_QUEUE: int(1, 10_000).default(32),
+  /** How often a `realtime` KPI is recomputed and pushed while anybody listens (the seed's 5 s). */
+  REALTIME_INTERVAL_MS: int(100, 3_600_000).default(5_000),
+  /** Extra: distinct questions streamed at once (each is one recomputation loop); more answer 503. */
+  REALTIME_MAX_TOPICS: int(1, 100_000).default(200),
+  /** Extra: stream subscribers (SSE and WebSocket) at once; more answer 503. */
+  REALTIME_MAX_SUBSCRIBERS: int(1, 1_000_000).default(10_000),
+  /** Extra: bytes a stream client may leave unread before it is dropped (event `dropped`, slow-client). */
+  REALTIME_MAX_BUFFER_BYTES: int(1_024, 1_073_741_824).default(1_048_576),
+  /** Extra: how often an idle stream gets a comment line, so proxies keep it open. */
+  REALTIME_HEARTBEAT_MS: int(100, 3_600_000).default(15_000),
   /** Extra: a SQL-endpoint statement nobody polls for this long is cancelled (Trino's query.client.timeout). */
   SQL_CLIENT_TIMEOUT_SECONDS: int(1, 86_400).default(300),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */

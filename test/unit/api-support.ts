@@ -13,6 +13,7 @@ import { DefinitionsService } from '../../src/api/definitions-service.ts';
 import type { Analysis, KpiEngine, KpiLanguage, Registry, RunResult } from '../../src/api/deps.ts';
 import { Limiter } from '../../src/api/limiter.ts';
 import { QueryService } from '../../src/api/query-service.ts';
+import type { RealtimeDeps } from '../../src/api/routes/stream.ts';
 import { createTelemetry } from '../../src/api/telemetry.ts';
 import type { CacheBackend } from '../../src/cache/backend.ts';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
@@ -20,6 +21,7 @@ import { ResultCache } from '../../src/cache/result-cache.ts';
 import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { RealtimeHub } from '../../src/realtime/hub.ts';
 import { DashboardStore } from '../../src/store/dashboards-store.ts';
 import { DefinitionStore } from '../../src/store/definitions-store.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
@@ -233,6 +235,8 @@ export async function harness(
     db?: PGlite;
     cors?: AppDeps['cors'];
     logError?: AppDeps['logError'];
+    /** Streams at /api/metrics/{kpiId}/stream with these settings (a hub of its own). */
+    realtime?: Partial<Omit<RealtimeDeps, 'hub'>> & { maxTopics?: number; maxSubscribers?: number };
   } = {},
 ): Promise<Harness> {
   const db = options.db ?? (await createEmbeddedDb());
@@ -260,6 +264,14 @@ export async function harness(
     timeoutMs: options.timeoutMs ?? 10_000,
     defaultTimezone: 'UTC',
   });
+  const hub = options.realtime
+    ? new RealtimeHub({
+        maxTopics: options.realtime.maxTopics ?? 10,
+        maxSubscribers: options.realtime.maxSubscribers ?? 100,
+        onPush: () => telemetry.realtimePushes.inc(),
+        onDrop: (reason) => telemetry.realtimeDropped.inc({ reason }),
+      })
+    : null;
   const app = createApp({
     definitions,
     queries,
@@ -281,8 +293,28 @@ export async function harness(
     cacheTtlSeconds: options.ttlSeconds ?? 60,
     ...(options.cors ? { cors: options.cors } : {}),
     ...(options.logError ? { logError: options.logError } : {}),
+    ...(options.realtime
+      ? {
+          realtime: {
+            hub: hub!,
+            intervalMs: options.realtime.intervalMs ?? 50,
+            maxBufferedBytes: options.realtime.maxBufferedBytes ?? 1024 * 1024,
+            heartbeatMs: options.realtime.heartbeatMs ?? 60_000,
+          },
+        }
+      : {}),
   });
-  return { app, db, engine, definitions, cache, close: async () => (options.db ? undefined : db.close()) };
+  return {
+    app,
+    db,
+    engine,
+    definitions,
+    cache,
+    close: async () => {
+      hub?.close();
+      if (!options.db) await db.close();
+    },
+  };
 }
 
 export const json = (body: unknown, headers: Record<string, string> = {}) => ({

@@ -126,4 +126,39 @@ describe('web app: dashboards (chromium, embedded default)', () => {
       .toMatch(/someone else saved/);
     expect(errors).toEqual([expect.stringMatching(/status of 412/)]);
   });
+
+  it('a tile filters its KPI by a dimension value chosen from the values it takes', async () => {
+    const { page, errors } = await openPage(web, '#/dashboards');
+    await page.getByLabel('Id (letters, digits, - and _)').fill('regional');
+    await page.getByLabel('Name', { exact: true }).fill('Regional');
+    await page.getByRole('button', { name: 'Create dashboard' }).click();
+    await page.waitForURL(/#\/dashboards\/regional/);
+    const form = page.getByRole('form', { name: 'Add a tile' });
+    await form.getByLabel('KPI').selectOption('revenue');
+    await form.getByLabel('Range').selectOption('all');
+    await form.getByLabel('Filter by').selectOption('region');
+    // The values offered are those the KPI's region takes (from /dimensions).
+    const equalTo = form.getByLabel('equal to');
+    await expect
+      .poll(() => equalTo.evaluate((el) => [...(el as HTMLSelectElement).options].map((o) => o.value)), {
+        timeout: 60_000,
+      })
+      .toContain('eu');
+    await equalTo.selectOption('eu');
+    await form.getByRole('button', { name: 'Add tile' }).click();
+    await tilesReady(page, 1);
+    expect(await page.locator('li.tile [data-role="tile-filter"]').textContent()).toBe('region = eu');
+    const shown = Number(await page.locator('li.tile [data-role="value"]').getAttribute('data-value'));
+    const oracle = await web.oracle.query<{ v: string }>(
+      `SELECT sum(amount) AS v FROM payments.subscriptions WHERE region = 'eu' AND started_at >= '2020-01-01T00:00:00Z'`,
+    );
+    expect(shown).toBeCloseTo(Number(oracle.rows[0]!.v), 6);
+    await page.getByRole('button', { name: 'Save dashboard' }).click();
+    await expect
+      .poll(() => page.locator('[data-role="save-status"]').textContent())
+      .toMatch(/^Saved version/);
+    const saved = await (await fetch(`${web.service.url}/api/dashboards/regional`)).json();
+    expect(saved.dashboard.tiles[0].filters).toEqual({ region: 'eu' });
+    expect(errors).toEqual([]);
+  });
 });

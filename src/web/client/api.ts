@@ -106,3 +106,56 @@ export interface History {
 export interface Breakdowns {
   readonly dimensions: { dimension: string; values: { key: unknown; value: number | null }[] }[];
 }
+
+/**
+ * Follows a Server-Sent Events route (with fetch, so the token goes along; EventSource cannot send it)
+ * while `alive()` holds: `onEvent` gets each event's type and parsed data. A dropped connection is
+ * resumed with the last id seen (Last-Event-ID), after a pause that doubles up to 30 s.
+ */
+export async function follow(
+  path: string,
+  onEvent: (type: string, data: unknown) => void,
+  alive: () => boolean,
+): Promise<void> {
+  let lastId = '';
+  let pause = 1_000;
+  while (alive()) {
+    const headers = new Headers({ Accept: 'text/event-stream' });
+    const token = getToken();
+    if (token) headers.set('Authorization', `Bearer ${token}`);
+    if (lastId) headers.set('Last-Event-ID', lastId);
+    try {
+      const res = await fetch(path, { headers });
+      if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
+      const reader = res.body.getReader();
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (!alive()) {
+          await reader.cancel();
+          return;
+        }
+        buffer += decoder.decode(value, { stream: true });
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const frame = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let type = 'message';
+          let data = '';
+          for (const line of frame.split('\n')) {
+            if (line.startsWith('id: ')) lastId = line.slice(4);
+            else if (line.startsWith('event: ')) type = line.slice(7);
+            else if (line.startsWith('data: ')) data += line.slice(6);
+          }
+          if (data) onEvent(type, JSON.parse(data));
+        }
+        pause = 1_000;
+      }
+    } catch {
+      // Offline, or the service restarted: try again below.
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+    pause = Math.min(pause * 2, 30_000);
+  }
+}

@@ -3,7 +3,7 @@
  * and filters. Tiles read only the cached metric routes (value: /api/metrics/:id, chart and table:
  * /history), so a dashboard opened by many people costs cache hits.
  */
-import { type Definition, explain, get, type MetricValue } from './api.ts';
+import { type Definition, explain, follow, get, type MetricValue } from './api.ts';
 import { renderChart, seriesTable } from './chart.ts';
 import { h } from './dom.ts';
 import { formatValue, thresholdState, trendText } from './format.ts';
@@ -43,6 +43,19 @@ export const tileQuery = (t: Tile): ViewQuery =>
     filters: Object.freeze({ ...(t.filters ?? {}) }),
   });
 
+function valueCard(m: MetricValue, def: Definition): (HTMLElement | string)[] {
+  const state = thresholdState(m.value, def.thresholds);
+  return [
+    h(
+      'div',
+      { class: 'big', 'data-role': 'value', 'data-value': String(m.value) },
+      formatValue(m.value, def.displayFormat),
+    ),
+    h('div', { class: `muted trend-${m.trend.direction}` }, trendText(m.trend)),
+    state === 'none' ? '' : h('span', { class: `badge state-${state}` }, state),
+  ];
+}
+
 /** Fills `body` with the tile's content; sets data-state on `tile` to ready or error when done. */
 export async function drawTile(
   tile: HTMLElement,
@@ -55,20 +68,26 @@ export async function drawTile(
   try {
     if (!def) throw new Error(`KPI "${t.kpi}" no longer exists`);
     if (t.kind === 'value') {
-      const { data: m, headers } = await get<MetricValue>(
-        `/api/metrics/${encodeURIComponent(t.kpi)}?${metricParams(q)}`,
-      );
-      const state = thresholdState(m.value, def.thresholds);
-      body.replaceChildren(
-        h(
-          'div',
-          { class: 'big', 'data-role': 'value', 'data-value': String(m.value) },
-          formatValue(m.value, def.displayFormat),
-        ),
-        h('div', { class: `muted trend-${m.trend.direction}` }, trendText(m.trend)),
-        state === 'none' ? '' : h('span', { class: `badge state-${state}` }, state),
-      );
+      const path = `/api/metrics/${encodeURIComponent(t.kpi)}`;
+      const { data: m, headers } = await get<MetricValue>(`${path}?${metricParams(q)}`);
+      const value = h('div');
+      const show = (v: MetricValue) => value.replaceChildren(...valueCard(v, def));
+      show(m);
+      body.replaceChildren(value);
       tile.dataset.cache = headers.get('X-Cache') ?? '';
+      if (def.schedule?.frequency === 'realtime') {
+        // Realtime KPIs update in place for as long as the tile is on the page.
+        tile.dataset.live = '0';
+        void follow(
+          `${path}/stream?${metricParams(q)}`,
+          (type, data) => {
+            if (type !== 'value') return;
+            show(data as MetricValue);
+            tile.dataset.live = String(Number(tile.dataset.live) + 1);
+          },
+          () => tile.isConnected,
+        );
+      }
     } else {
       const loaded = await loadSeries(t.kpi, q);
       const title = `${def.name} by ${q.grain}${q.by ? `, by ${q.by}` : ''}`;

@@ -12,10 +12,9 @@
  * The service runs as `npm start` would (a child process), on the stack's Redis.
  */
 
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { stackUp } from '../../../src/stack/up.ts';
 import { startService } from '../../e2e/api-support.ts';
+import { memoryOf as memoryOfPid, pidOnPort } from '../process.ts';
 import { type BenchResult, percentile } from '../types.ts';
 
 const ROWS = Number(process.env.BENCH_PROXY_ROWS ?? 10_000_000);
@@ -74,16 +73,7 @@ async function sideBySide(a: () => Promise<unknown>, b: () => Promise<unknown>, 
   return { a: percentile(as, 50), b: percentile(bs, 50), a90: percentile(as, 90), b90: percentile(bs, 90) };
 }
 
-/** Peak and current RSS (MiB) of the process listening on `port`. */
-function memoryOf(port: number): { peak: number; rss: number } {
-  const ss = execFileSync('ss', ['-ltnp'], { encoding: 'utf8' });
-  const line = ss.split('\n').find((l) => l.includes(`:${port} `)) ?? '';
-  const pid = /pid=(\d+)/.exec(line)?.[1];
-  if (!pid) return { peak: Number.NaN, rss: Number.NaN };
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? Number.NaN);
-  return { peak: Math.round(kb('VmHWM') / 1024), rss: Math.round(kb('VmRSS') / 1024) };
-}
+const memoryOf = (port: number) => memoryOfPid(pidOnPort(port));
 
 export async function run(): Promise<BenchResult> {
   const env = (await stackUp({ log: (line) => console.log(`[stack] ${line}`) })) as Record<string, string>;

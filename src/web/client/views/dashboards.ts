@@ -3,10 +3,10 @@
  * drag and drop or with buttons, resize) and save it with the version check. The URL of a dashboard is
  * its share link.
  */
-import { ApiFailure, type Definition, get, post, request } from '../api.ts';
+import { ApiFailure, type Breakdowns, type Definition, get, post, request } from '../api.ts';
 import { field, h, select } from '../dom.ts';
 import { navigate, type Route, showError } from '../main.ts';
-import { GRAINS, RANGE_PRESETS } from '../query.ts';
+import { DEFAULT_QUERY, GRAINS, RANGE_PRESETS, resolveRange } from '../query.ts';
 import { type Dashboard, drawTile, type Tile } from '../tiles.ts';
 
 interface Stored {
@@ -111,6 +111,15 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
             draggable: editing ? 'true' : null,
           },
           h('h2', {}, t.title ?? def?.name ?? t.kpi),
+          Object.keys(t.filters ?? {}).length > 0
+            ? h(
+                'p',
+                { class: 'muted', 'data-role': 'tile-filter' },
+                Object.entries(t.filters!)
+                  .map(([d, v]) => `${d} = ${v}`)
+                  .join(', '),
+              )
+            : '',
           body,
         );
         if (editing) {
@@ -252,14 +261,34 @@ function tileForm(defs: readonly Definition[], add: (tile: Tile) => void): HTMLF
   );
   const by = select([['', 'nothing']], '');
   const width = select(['1', '2', '3', '4'], '1');
+  // A tile's own filter: one of its KPI's dimensions equal to one of the values it takes.
+  const filterBy = select([['', 'nothing']], '');
+  const filterValue = select([['', '—']], '');
+  const options = (list: readonly (readonly [string, string])[]) =>
+    list.map(([v, l]) => h('option', { value: v }, l));
   const dims = () => {
     const d = defs.find((x) => x.id === kpi);
-    by.replaceChildren(
-      ...[['', 'nothing'], ...(d?.dimensions ?? []).map((x) => [x, x])].map(([v, l]) =>
-        h('option', { value: v! }, l!),
-      ),
-    );
+    const names = (d?.dimensions ?? []).map((x) => [x, x] as const);
+    by.replaceChildren(...options([['', 'nothing'], ...names]));
+    filterBy.replaceChildren(...options([['', 'nothing'], ...names]));
+    filterValue.replaceChildren(...options([['', '—']]));
   };
+  // The values the dimension takes over the tile's range (a default range may hold none of them).
+  const loadValues = async () => {
+    const dimension = filterBy.value;
+    const asked = `${kpi}|${dimension}|${range.value}`;
+    filterValue.replaceChildren(...options([['', '—']]));
+    if (!dimension) return;
+    const { start, end } = resolveRange({ ...DEFAULT_QUERY, range: range.value });
+    const { data } = await get<Breakdowns>(
+      `/api/metrics/${encodeURIComponent(kpi)}/dimensions?${new URLSearchParams({ dimensions: dimension, start, end })}`,
+    );
+    if (`${kpi}|${filterBy.value}|${range.value}` !== asked) return; // changed meanwhile
+    const values = (data.dimensions[0]?.values ?? []).filter((v) => v.key !== null).map((v) => String(v.key));
+    filterValue.replaceChildren(...options(values.map((v) => [v, v] as const)));
+  };
+  filterBy.addEventListener('change', () => void loadValues().catch(showError));
+  range.addEventListener('change', () => void loadValues().catch(showError));
   kpiSelect.addEventListener('change', () => {
     kpi = kpiSelect.value;
     dims();
@@ -273,6 +302,8 @@ function tileForm(defs: readonly Definition[], add: (tile: Tile) => void): HTMLF
     field('Grain', grain),
     field('Range', range),
     field('Break down by', by),
+    field('Filter by', filterBy),
+    field('equal to', filterValue),
     field('Width', width),
     h('button', { type: 'submit' }, 'Add tile'),
   );
@@ -286,6 +317,7 @@ function tileForm(defs: readonly Definition[], add: (tile: Tile) => void): HTMLF
       grain: grain.value,
       range: range.value,
       ...(by.value ? { by: by.value } : {}),
+      ...(filterBy.value && filterValue.value ? { filters: { [filterBy.value]: filterValue.value } } : {}),
     });
   });
   return form;
