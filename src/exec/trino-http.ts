@@ -149,6 +149,17 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
       throw new EngineError('engine-canceled', 'trino', o.kpi ?? null, `${what} canceled`, { cause: error });
     }
     if (error instanceof EngineError) throw error;
+    const tls = tlsProblem(error);
+    if (tls) {
+      throw new EngineError(
+        'engine-unavailable',
+        'trino',
+        o.kpi ?? null,
+        `cannot verify the TLS certificate of ${connection.url} (${tls}): if a private CA signed it, ` +
+          'start kpi-engine with NODE_EXTRA_CA_CERTS=/path/to/ca.pem',
+        { cause: error },
+      );
+    }
     // fetch rejects with TypeError('fetch failed') for any network failure: the server is unreachable.
     if (isUnavailable(error) || (error instanceof TypeError && error.message === 'fetch failed')) {
       throw new EngineError('engine-unavailable', 'trino', o.kpi ?? null, `cannot reach ${connection.url}`, {
@@ -160,6 +171,15 @@ export async function runTrino(sql: string, params: readonly Param[], o: TrinoOp
     if (timer) clearTimeout(timer);
     o.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The OpenSSL code when fetch failed because the server's certificate is not trusted (self-signed, an
+ * unknown CA, a name that does not match, expired): the fix is on the client's side, so say so.
+ */
+function tlsProblem(error: unknown): string | null {
+  const code = ((error as { cause?: { code?: unknown } })?.cause?.code ?? '') as string;
+  return /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ALTNAME/.test(code) ? code : null;
 }
 
 async function request(url: string, init: RequestInit): Promise<Page> {

@@ -28,6 +28,8 @@ export interface StackConfig {
   readonly postgres: { readonly user: string; readonly password: string };
   /** Trino's maximum heap (-Xmx): 3G leaves room for everything else on a 24 GiB, 2-core machine. */
   readonly trinoHeap: string;
+  /** Trino's HTTPS port with password authentication (src/stack/local/trino-tls.ts): KPI_TRINO_HTTPS_PORT, default the HTTP port + 1. */
+  readonly trinoHttpsPort: number;
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -56,6 +58,16 @@ function port(env: NodeJS.ProcessEnv, name: keyof StackPorts): number {
   return value;
 }
 
+function httpsPort(env: NodeJS.ProcessEnv, trino: number): number {
+  const raw = env.KPI_TRINO_HTTPS_PORT;
+  if (raw === undefined || raw === '') return trino + 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`KPI_TRINO_HTTPS_PORT=${raw} is not a TCP port`);
+  }
+  return value;
+}
+
 export function stackDirFrom(env: NodeJS.ProcessEnv = process.env): string {
   return resolve(env.KPI_STACK_DIR || join(projectRoot, '.stack'));
 }
@@ -74,5 +86,6 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     cacheDir: resolve(env.KPI_CACHE_DIR || join(homedir(), '.cache', 'kpi-engine')),
     postgres: Object.freeze({ user: 'kpi', password: 'kpi' }),
     trinoHeap: env.KPI_TRINO_HEAP || '3G',
+    trinoHttpsPort: httpsPort(env, port(env, 'trino')),
   });
 }

@@ -1,9 +1,9 @@
 /**
  * The Trino connection against the stack's real Trino: the user named in TRINO_URL (or TRINO_USER) and
  * the end user a query runs for reach Trino as X-Trino-User — read back from Trino's own
- * system.runtime.queries — and credentials never travel in the URL. (Password authentication needs a
- * Trino with TLS and a password file; the parsing and the refusal of passwords over http are checked
- * here without one.)
+ * system.runtime.queries — and credentials never travel in the URL. (Password authentication over TLS,
+ * against the stack Trino's HTTPS port, is trino-tls.test.ts; here, the parsing and the refusal of
+ * passwords over http.)
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';

@@ -1,3 +1,4 @@
+import { pbkdf2Sync } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { DEFAULT_PORTS, loadStackConfig, projectRoot } from '../../src/stack/con
 import { parseEnvFile, readStackEnv, writeStackEnv } from '../../src/stack/env.ts';
 import { localStackEnv } from '../../src/stack/local/stack.ts';
 import { renderTemplate, trinoTemplateValues } from '../../src/stack/local/trino.ts';
+import { trinoPasswordLine } from '../../src/stack/local/trino-tls.ts';
 
 describe('stack settings', () => {
   it('binds to loopback on the default ports unless KPI_*_PORT overrides one', () => {
@@ -14,6 +16,24 @@ describe('stack settings', () => {
     expect(config.ports).toEqual({ ...DEFAULT_PORTS, trino: 18080 });
     expect(config.stackDir).toBe('/tmp/x');
     expect(() => loadStackConfig({ KPI_PG_PORT: 'abc' })).toThrow(/KPI_PG_PORT=abc is not a TCP port/);
+  });
+
+  it("puts Trino's HTTPS door on the HTTP port + 1 unless KPI_TRINO_HTTPS_PORT says otherwise", () => {
+    expect(loadStackConfig({ KPI_TRINO_PORT: '18080' }).trinoHttpsPort).toBe(18081);
+    expect(loadStackConfig({ KPI_TRINO_HTTPS_PORT: '18443' }).trinoHttpsPort).toBe(18443);
+    expect(() => loadStackConfig({ KPI_TRINO_HTTPS_PORT: '0' })).toThrow(
+      /KPI_TRINO_HTTPS_PORT=0 is not a TCP port/,
+    );
+  });
+
+  it("writes Trino's password file in its PBKDF2 format (iterations:salt:hash, hex, HMAC-SHA1)", () => {
+    const salt = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
+    const line = trinoPasswordLine('ann', 'pw', salt);
+    const [user, iterations, saltHex, hash] = line.split(':');
+    expect([user, saltHex]).toEqual(['ann', salt.toString('hex')]);
+    expect(Number(iterations)).toBeGreaterThanOrEqual(1000); // Trino's minimum
+    expect(hash).toBe(pbkdf2Sync('pw', salt, Number(iterations), 32, 'sha1').toString('hex'));
+    expect(trinoPasswordLine('ann', 'pw')).not.toBe(trinoPasswordLine('ann', 'pw')); // a fresh salt each time
   });
 
   it('writes .stack/env with the seed variable names and reads it back, process.env winning', () => {

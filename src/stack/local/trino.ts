@@ -3,15 +3,25 @@
  * placeholders are filled in here with the local stack's values (the same files work unrendered in
  * docker-compose, where Trino substitutes them from its environment), into .stack/trino/etc.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot, type StackConfig } from '../config.ts';
 import { spawnDetached } from '../process.ts';
 import type { LocalService } from './service.ts';
+import { trinoTlsSettings } from './trino-tls.ts';
 
 /** The plugins the catalogs use; a private plugin folder keeps the others from slowing the boot. */
 // geospatial provides the Geometry type the postgresql connector maps PostGIS columns to: it will not start without it.
-const PLUGINS = ['postgresql', 'mongodb', 'memory', 'geospatial'] as const;
+// password-authenticators: the HTTPS door's password file (trino-tls.ts).
+const PLUGINS = ['postgresql', 'mongodb', 'memory', 'geospatial', 'password-authenticators'] as const;
 
 export function trinoTemplateValues(config: StackConfig): Record<string, string> {
   const pg = (db: string) => `jdbc:postgresql://${config.host}:${config.ports.postgres}/${db}`;
@@ -38,7 +48,7 @@ export function renderTemplate(text: string, values: Record<string, string>): st
   return text.replace(/\$\{ENV:([A-Z0-9_]+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
-export function renderTrinoEtc(config: StackConfig, trinoHome: string): string {
+export function renderTrinoEtc(config: StackConfig, trinoHome: string, javaHome?: string): string {
   const source = join(projectRoot, 'trino', 'etc');
   const target = join(config.stackDir, 'trino', 'etc');
   const values = trinoTemplateValues(config);
@@ -51,6 +61,8 @@ export function renderTrinoEtc(config: StackConfig, trinoHome: string): string {
       writeFileSync(join(target, dir, entry.name), renderTemplate(text, values));
     }
   }
+  // The HTTPS door with password authentication: local stack only (docker-compose keeps plain HTTP).
+  if (javaHome) appendFileSync(join(target, 'config.properties'), trinoTlsSettings(config, javaHome, target));
   const pluginDir = values.TRINO_PLUGIN_DIR!;
   rmSync(pluginDir, { recursive: true, force: true });
   mkdirSync(pluginDir, { recursive: true });
@@ -99,7 +111,7 @@ export const trinoService: LocalService = {
   stopSignal: 'SIGTERM',
   stopGroup: true,
   async start({ config, prereqs }) {
-    const etc = renderTrinoEtc(config, prereqs.trinoHome);
+    const etc = renderTrinoEtc(config, prereqs.trinoHome, prereqs.javaHome);
     const data = join(config.stackDir, 'trino', 'data');
     mkdirSync(data, { recursive: true });
     // The launcher refuses to start while the pid in its own pid file exists, and an exited Trino can
