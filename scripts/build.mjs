@@ -58,23 +58,34 @@ function fnv1a(text, seed = 0x811c9dc5) {
   return h.toString(16).padStart(8, '0');
 }
 
-/** A hash of every input's path, size and mtime: any edit, added or deleted file changes it. */
+const INPUT_FILE = /\.(ts|mts|mjs|json|js|css|html)$/;
+
+/**
+ * A hash of every input's path, size and mtime: any edit, added or deleted file changes it. Every `kpi`
+ * run pays for this walk (~250 files), so it stats files only (directory entries carry their type) and
+ * builds relative paths by concatenation (path.relative per file was half its time).
+ */
 function inputStamp() {
   const parts = [];
-  const hash = { update: (s) => parts.push(s) };
-  const visit = (path) => {
-    const s = statSync(path, { throwIfNoEntry: false });
-    if (!s) return;
-    if (s.isDirectory()) {
-      for (const name of readdirSync(path).sort()) {
-        if (name !== 'node_modules' && !name.startsWith('.')) visit(join(path, name));
+  const visit = (rel) => {
+    const entries = readdirSync(join(root, rel), { withFileTypes: true });
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const name = entry.name;
+      if (name === 'node_modules' || name.startsWith('.')) continue;
+      const path = `${rel}/${name}`;
+      if (entry.isDirectory()) visit(path);
+      else if (INPUT_FILE.test(name)) {
+        const s = statSync(join(root, path), { throwIfNoEntry: false });
+        if (s) parts.push(`${path}\0${s.size}\0${s.mtimeMs}\n`);
       }
-    } else if (/\.(ts|mts|mjs|json|js|css|html)$/.test(path)) {
-      hash.update(`${relative(root, path)}\0${s.size}\0${s.mtimeMs}\n`);
     }
   };
-  for (const d of INPUT_DIRS) visit(join(root, d));
-  for (const f of INPUT_FILES) visit(join(root, f));
+  for (const d of INPUT_DIRS) if (existsSync(join(root, d))) visit(d);
+  for (const f of INPUT_FILES) {
+    const s = statSync(join(root, f), { throwIfNoEntry: false });
+    if (s) parts.push(`${f}\0${s.size}\0${s.mtimeMs}\n`);
+  }
   const text = parts.join('');
   // Two seeds: 64 bits, so two different inputs sharing a build directory is not a practical concern.
   return fnv1a(text) + fnv1a(text, 0x01234567).slice(0, 4);

@@ -69,7 +69,11 @@ export interface KpiEngine {
     query: MetricQuery,
     options?: { readonly dialect?: 'trino' },
   ): CompiledQuery | Promise<CompiledQuery>;
-  run(query: MetricQuery, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
+  /** `user`: the end user (a token's subject) the query runs for — X-Trino-User on Trino. */
+  run(
+    query: MetricQuery,
+    options?: { readonly signal?: AbortSignal; readonly user?: string | null },
+  ): Promise<RunResult>;
   /** EXPLAIN text (rules, rollup per variable with rejection reasons, engine, SQL) when an optimizer runs. */
   explain?(query: MetricQuery): string;
 }

@@ -26,6 +26,13 @@ export interface MetricParams {
   /** A JSON object `{"region":"eu","plan_type":["pro","team"]}` or DSL filter text `region = 'eu'`. */
   readonly filters?: string | undefined;
   readonly aggregation?: Grain | undefined;
+  /**
+   * The end user asking (a token's subject when auth is on): Trino runs the answer's queries as this
+   * user (X-Trino-User), so Trino's access control and query history see the person, and answers that
+   * run on Trino are cached per user (one user's answer is never served to another). Not part of the
+   * URL: the route adds it.
+   */
+  readonly user?: string | undefined;
 }
 
 export interface QueryServiceOptions {
@@ -225,7 +232,12 @@ export class QueryService {
   }
 
   /** Runs one query on the engine under the concurrency limit and QUERY_TIMEOUT_MS. */
-  async run(query: MetricQuery, engine: KpiEngine = this.engine(), signal?: AbortSignal): Promise<RunResult> {
+  async run(
+    query: MetricQuery,
+    engine: KpiEngine = this.engine(),
+    signal?: AbortSignal,
+    user?: string,
+  ): Promise<RunResult> {
     const t = this.o.telemetry;
     return this.o.limiter.run(async () => {
       t.activeCalculations.inc();
@@ -243,7 +255,8 @@ export class QueryService {
             reject(new ApiError(504, 'query-timeout', `the query took longer than ${this.o.timeoutMs} ms`));
           }, this.o.timeoutMs);
         });
-        const result = await Promise.race([engine.run(query, { signal: controller.signal }), timeout]);
+        const options = { signal: controller.signal, ...(user ? { user } : {}) };
+        const result = await Promise.race([engine.run(query, options), timeout]);
         if (result.rows.length > LIMITS.MAX_RESULT_ROWS) {
           throw new ApiError(
             422,
@@ -288,7 +301,7 @@ export class QueryService {
     const memoKey = `${kind}|${this.generation()}|${kpiId}|${relative}|${JSON.stringify(params)}`;
     let prepared = this.prepared.get(memoKey);
     if (!prepared) {
-      prepared = this.prepare(kpiId, kind, prepare);
+      prepared = this.prepare(kpiId, kind, prepare, params.user);
       this.prepared.set(memoKey, prepared);
       prepared.catch(() => this.prepared.delete(memoKey));
     }
@@ -308,6 +321,7 @@ export class QueryService {
     kpiId: string,
     kind: string,
     prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
+    user: string | undefined,
   ): Promise<Prepared> {
     const kpi = this.o.definitions.get(kpiId).ir;
     const { queries, build } = prepare(kpi);
@@ -316,17 +330,20 @@ export class QueryService {
     const versions = this.o.definitions.versionVector(kpi.id);
     // Parameters are part of the key in case the plan leaves literals (the range) to bind parameters.
     const plans = compiled.map((c) => `${c.planHash}(${JSON.stringify(c.params)})`).join('|');
+    // Trino runs it as the end user, whose access may differ from another's: one cache entry per user.
+    // Answers from PostgreSQL directly (one role for everyone) stay shared.
+    const asUser = user && compiled.some((c) => c.dialect === 'trino') ? user : undefined;
     const reads = new Set<string>();
     for (const c of compiled) {
       for (const r of c.reads?.rollups ?? []) reads.add(rollupTag(r));
       for (const t of c.reads?.tables ?? []) reads.add(tableTag(t));
     }
     return {
-      key: `${kind}:${kpi.id}:${sha(`${plans}#${versions}`)}`,
+      key: `${kind}:${kpi.id}:${sha(`${plans}#${versions}${asUser === undefined ? '' : `@${JSON.stringify(asUser)}`}`)}`,
       tags: [...this.o.definitions.closure(kpi.id), ...reads],
       compute: async () => {
         const startedAt = this.now().toISOString();
-        const results = await Promise.all(queries.map((q) => this.run(q, engine)));
+        const results = await Promise.all(queries.map((q) => this.run(q, engine, undefined, asUser)));
         const stamp = mergeStamps(
           results.map((r) => r.data),
           startedAt,

@@ -93,6 +93,12 @@ export interface RunResult {
 
 export interface RunOptions extends CompileOptions {
   readonly signal?: AbortSignal;
+  /**
+   * The end user the query runs for, sent to Trino as X-Trino-User (Trino's access control, query
+   * history and resource groups then see that person); default the connection's user. Direct
+   * PostgreSQL runs ignore it: they connect as the connection URL's role.
+   */
+  readonly user?: string | null;
 }
 
 export interface Trend {
@@ -154,11 +160,11 @@ export function createEngine(o: EngineOptions): KpiEngine {
     return compileQuery(o, query, options);
   }
 
-  async function execute(c: Compiled, kpi: string, signal?: AbortSignal) {
+  async function execute(c: Compiled, kpi: string, signal?: AbortSignal, user?: string | null) {
     if (c.dialect === 'trino') {
       const url = o.env.TRINO_URL;
       if (!url) throw new EngineError('engine-unavailable', 'trino', kpi, 'TRINO_URL is not set');
-      const r = await runTrino(c.sql, c.params, { url, timeoutMs, signal, kpi });
+      const r = await runTrino(c.sql, c.params, { url, timeoutMs, signal, kpi, user: user ?? null });
       return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
     }
     const connection = c.connection;
@@ -187,7 +193,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
     const c = compile(query, options);
     const compileMs = performance.now() - t0;
     return limiter.run(async () => {
-      const r = await execute(c, query.kpi, options.signal);
+      const r = await execute(c, query.kpi, options.signal, options.user);
       if (r.rows.length > LIMITS.MAX_RESULT_ROWS) {
         throw new EngineError(
           'limit-exceeded',

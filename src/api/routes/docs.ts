@@ -2,11 +2,13 @@
  * The API's documentation, served by the service itself so it works without internet access:
  * `/openapi.json` (OpenAPI 3.1, lint-clean under `@redocly/cli lint`), `/docs` (Swagger UI from the
  * swagger-ui-dist package in node_modules, not a CDN) and `/docs/grammar` (the KPI language's syntax
- * diagrams, a self-contained page). None of them holds data, so they are public even with auth on.
+ * diagrams, a self-contained page) and `/docs/guide` (the user guide, src/docs). None of them holds
+ * data, so they are public even with auth on.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { guideRoutes } from '../../docs/guide.ts';
 import type { App, AppDeps } from '../app.ts';
 import { completeOpenApi } from './openapi.ts';
 
@@ -94,6 +96,8 @@ export function docsRoutes(app: App, deps: AppDeps): void {
       'Cache-Control': 'public, max-age=86400',
     });
   });
+  // The user guide (README and docs/*.md) as pages, ```kpi blocks highlighted: src/docs/guide.ts.
+  guideRoutes(app);
   app.get('/docs/grammar', (c) =>
     c.html(readFileSync(new URL('../../../grammar/syntax-diagrams.html', import.meta.url), 'utf8')),
   );

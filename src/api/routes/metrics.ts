@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import type { CachedResult } from '../../cache/result-cache.ts';
 import type { Grain } from '../../ir/kpi.ts';
 import type { App, AppDeps } from '../app.ts';
+import type { Principal } from '../auth.ts';
 import { stampAsOf } from '../data-stamp.ts';
 import type { MetricParams } from '../query-service.ts';
 import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
@@ -59,8 +60,12 @@ export function metricRoutes(app: App, deps: AppDeps): void {
   const { queries, cacheTtlSeconds: ttl } = deps;
   const errors = errorResponses(400, 401, 403, 404, 422, 429, 503, 504);
 
-  const serve = async (c: Context, kind: Kind, input: MetricInput) =>
-    respond(c, await queries[kind](input.kpiId, input.params), ttl);
+  // With auth on, the token's subject is the end user Trino runs the answer's queries as.
+  const serve = async (c: Context, kind: Kind, input: MetricInput) => {
+    const user = (c.get('principal') as Principal | null | undefined)?.subject || undefined;
+    const params = user ? { ...input.params, user } : input.params;
+    return respond(c, await queries[kind](input.kpiId, params), ttl);
+  };
 
   /**
    * A metric route's input is its URL alone (path and query string), so a URL that validated once

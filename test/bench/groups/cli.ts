@@ -2,7 +2,10 @@
  * `npm run bench -- cli`: the `kpi` CLI as whole processes — what a user waits for — side by side with
  * `node -e 0` (the floor: starting node at all) and `npx kpi` (npm's own start-up on top). Each case runs
  * BENCH_CLI_RUNS times (default 15) after one warm-up (which also makes sure the build is fresh), the
- * cases interleaved so machine load hits them alike; wall time p50/p90 and CPU (user + system) p50.
+ * cases interleaved so machine load hits them alike; wall time min/p50/p90 and CPU (user + system) p50.
+ * The goal (issue 13: `kpi check` and `kpi compile` within 0.3 s wall) is for an idle machine: on a
+ * shared, busy one `node -e 0` itself slows down several times, so read the cases against that floor —
+ * the headline gives p50 and the best run (the closest this run got to an idle machine) of each.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -83,20 +86,23 @@ export async function run(): Promise<BenchResult> {
     const cpu = s.map((x) => x.cpuMs).sort((a, b) => a - b);
     return {
       case: c.name,
+      'wall min ms': Math.round(wall[0]!),
       'wall p50 ms': Math.round(percentile(wall, 50)),
       'wall p90 ms': Math.round(percentile(wall, 90)),
       'cpu p50 ms': Math.round(percentile(cpu, 50)),
     };
   });
-  const p50 = (name: string) => table.find((r) => r.case === name)!['wall p50 ms'];
-  const floor = p50('node -e 0');
-  const goals = CASES.filter((c) => c.goal).map(
-    (c) => `${c.name.split(' ')[1]} ${(p50(c.name) / 1000).toFixed(2)} s`,
-  );
+  const row = (name: string) => table.find((r) => r.case === name)!;
+  const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const floor = row('node -e 0');
+  const goals = CASES.filter((c) => c.goal).map((c) => {
+    const r = row(c.name);
+    return `${c.name.split(' ')[1]} ${s(r['wall p50 ms'])} (best ${s(r['wall min ms'])})`;
+  });
   return {
     group: 'cli',
     table,
-    headline: `cli: ${goals.join(', ')} wall p50 (node -e 0: ${(floor / 1000).toFixed(2)} s; goal 0.3 s)`,
+    headline: `cli: ${goals.join(', ')} wall p50 (node -e 0: ${s(floor['wall p50 ms'])}, best ${s(floor['wall min ms'])}; goal 0.3 s on an idle machine)`,
     results: { runs, samples: Object.fromEntries(samples) },
   };
 }
