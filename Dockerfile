@@ -35,6 +35,9 @@ COPY --chown=node:node scripts/build.mjs scripts/start.mjs ./scripts/
 COPY --chown=node:node bin ./bin
 COPY --chown=node:node sql ./sql
 COPY --chown=node:node fixtures ./fixtures
+# The user guide the service serves at /docs/guide (src/docs).
+COPY --chown=node:node README.md ./
+COPY --chown=node:node docs ./docs
 USER node
 EXPOSE 3004
 # /health answers 200 when the service and its required stores are up, 503 otherwise.

@@ -22,11 +22,15 @@ export const GUIDE_PATH = '/docs/guide';
 /** The topics there are (docs/*.md), read once. */
 let topicList: readonly string[] | undefined;
 export function guideTopics(): readonly string[] {
-  topicList ??= readdirSync(DOCS)
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => f.slice(0, -3))
-    .filter((t) => TOPIC.test(t))
-    .sort();
+  try {
+    topicList ??= readdirSync(DOCS)
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => f.slice(0, -3))
+      .filter((t) => TOPIC.test(t))
+      .sort();
+  } catch {
+    topicList = []; // an installation without docs/: the guide answers 404, the rest of /docs works
+  }
   return topicList;
 }
 
@@ -106,7 +110,12 @@ export function guidePage(topic: string | null): string | null {
   if (hit) return hit;
   if (topic !== null && !guideTopics().includes(topic)) return null;
   const file = topic === null ? new URL('README.md', ROOT) : new URL(`${topic}.md`, DOCS);
-  const markdown = readFileSync(file, 'utf8');
+  let markdown: string;
+  try {
+    markdown = readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
   const title = /^#\s+(.+)$/m.exec(markdown)?.[1] ?? topic ?? 'kpi-engine';
   const html = page(title, renderer(topic === null ? 'index' : 'topic').parse(markdown) as string, topic);
   pages.set(key, html);
@@ -119,7 +128,10 @@ const notFound = (what: string) => ({
 
 /** `/docs/guide`, `/docs/guide/<topic>`, `/docs/guide/images/<file>.png`. Public: they hold no data. */
 export function guideRoutes(app: Hono<any>): void {
-  app.get(GUIDE_PATH, (c) => c.html(guidePage(null)!));
+  app.get(GUIDE_PATH, (c) => {
+    const html = guidePage(null);
+    return html ? c.html(html) : c.json(notFound('README'), 404);
+  });
   app.get(`${GUIDE_PATH}/:topic`, (c) => {
     const topic = c.req.param('topic');
     const html = TOPIC.test(topic) ? guidePage(topic) : null;

@@ -114,6 +114,10 @@ export class TestEngine {
   failWith: Error | null = null;
   /** The last query run: what a route asked the engine for. */
   lastQuery: MetricQuery | null = null;
+  /** The dialect compile() reports (the query service caches Trino answers per end user). */
+  dialect = 'postgres';
+  /** The end user of each run (`options.user`): who Trino would run it as. */
+  readonly users: Array<string | null> = [];
 
   constructor(private readonly db: PGlite) {}
 
@@ -127,13 +131,14 @@ export class TestEngine {
           .digest('hex'),
         sql,
         params: [],
-        dialect: 'postgres',
+        dialect: this.dialect,
         plan: { kind: 'test', sql },
       };
     },
     run: async (query, options) => {
       this.runs++;
       this.lastQuery = query;
+      this.users.push(options?.user ?? null);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
       if (options?.signal?.aborted)
         throw Object.assign(new Error('canceled'), { code: 'engine-timeout', name: 'EngineError' });
