@@ -21,13 +21,15 @@ const env = inject('stackEnv');
 const bin = fileURLToPath(new URL('../../bin/kpi.mjs', import.meta.url));
 const run = promisify(execFile);
 
+// The containers stack (KPI_STACK=containers) runs Trino's image as it is, without the HTTPS door.
+const containers = process.env.KPI_STACK === 'containers';
 const tls = readTrinoTls(loadStackConfig());
-if (!tls) {
+if (!tls && !containers) {
   throw new Error(
     "the running stack's Trino has no HTTPS port (it predates src/stack/local/trino-tls.ts): restart it with `npm run stack:down && npm run stack:up`",
   );
 }
-const door = tls;
+const door = tls ?? { url: '', caFile: '', user: '', password: '' };
 
 /** TRINO_URL with the user and password in it, as a user writes it. */
 function urlWith(password: string): string {
@@ -78,7 +80,8 @@ function postStatement(authorization: string | null): Promise<number> {
   });
 }
 
-describe('Trino over HTTPS with password authentication (the real Trino)', () => {
+// Skipped there with that reason; everywhere else a missing door fails above.
+describe.skipIf(containers)('Trino over HTTPS with password authentication (the real Trino)', () => {
   it('asks for the password on its HTTPS port and accepts the right one', async () => {
     expect(await postStatement(null)).toBe(401);
     const basic = (password: string) => `Basic ${Buffer.from(`${door.user}:${password}`).toString('base64')}`;
