@@ -11,7 +11,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { DashboardStore } from '../store/dashboards-store.ts';
 import type { ReportStore } from '../store/reports-store.ts';
-import { isPublicWebPath, webRoutes } from '../web/serve.ts';
+import { isPublicWebPath, type WebLogin, webRoutes } from '../web/serve.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
 import type { DefinitionsService } from './definitions-service.ts';
@@ -65,6 +65,8 @@ export interface AppDeps {
     error: unknown,
     context: { method: string; path: string; status: number; code: string; requestId: string },
   ) => void;
+  /** The web app's sign-in (Auth0 SPA application); absent: people paste a token. */
+  readonly webLogin?: WebLogin;
   /** Browser origins allowed to call the API (CORS); none when absent. */
   readonly cors?: CorsOrigins;
 }
@@ -165,6 +167,6 @@ export function createApp(deps: AppDeps): App {
   systemRoutes(app, deps);
   sqlRoutes(app, deps);
   docsRoutes(app, deps);
-  webRoutes(app);
+  webRoutes(app, { login: deps.webLogin });
   return app;
 }

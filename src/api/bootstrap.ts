@@ -325,6 +325,15 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     serviceName: config.SERVICE_NAME,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     cors: config.corsOrigins,
+    ...(config.AUTH0_DOMAIN && config.AUTH0_SPA_CLIENT_ID
+      ? {
+          webLogin: {
+            domain: config.AUTH0_DOMAIN,
+            clientId: config.AUTH0_SPA_CLIENT_ID,
+            audience: config.AUTH0_AUDIENCE!,
+          },
+        }
+      : {}),
     logError: options.logger
       ? logServerError(options.logger)
       : (error, context) =>

@@ -43,6 +43,11 @@ export const envSchema = z.object({
     .optional(),
   AUTH0_CLIENT_ID: z.string().optional(),
   AUTH0_CLIENT_SECRET: z.string().optional(),
+  /** The Auth0 application (type "Single Page") the web app signs people in with; unset: tokens are pasted. */
+  AUTH0_SPA_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be an Auth0 client id')
+    .optional(),
   AUTH0_AUDIENCE: z.string().min(1).optional(),
   /** Extras for tests and self-hosted issuers: override the JWKS URL and the expected issuer. */
   AUTH0_JWKS_URL: url(['http', 'https']).optional(),

@@ -40,7 +40,23 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 <body><main><h1>kpi-engine</h1><p>The web app is not built: run <code>npm run build</code>.
 The API is at <a href="/docs">/docs</a>.</p></main></body></html>`;
 
-export function webRoutes(app: Hono<any>): void {
+/** Auth0's SPA login for the web app (Authorization Code with PKCE in the browser). */
+export interface WebLogin {
+  readonly domain: string;
+  readonly clientId: string;
+  readonly audience: string;
+}
+
+/** The page's policy: its own origin, plus the login's tenant (token calls, silent renewal frames). */
+function securityPolicy(login: WebLogin | undefined): string {
+  const tenant = login ? ` https://${login.domain}` : '';
+  return `default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'${tenant}; frame-src${tenant || " 'none'"}; base-uri 'none'; frame-ancestors 'none'`;
+}
+
+export function webRoutes(app: Hono<any>, options: { login?: WebLogin | undefined } = {}): void {
+  const policy = securityPolicy(options.login);
+  // What the app needs to sign people in: public, as the page (it names no secret).
+  const config = JSON.stringify({ login: options.login ?? null });
   const files = new Map<string, Buffer>();
   const read = (name: string): Buffer | null => {
     const cached = files.get(name);
@@ -63,11 +79,14 @@ export function webRoutes(app: Hono<any>): void {
     return c.body(new Uint8Array(page), 200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-cache',
-      'Content-Security-Policy':
-        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+      'Content-Security-Policy': policy,
       'X-Content-Type-Options': 'nosniff',
     });
   });
+
+  app.get('/app/config.json', (c) =>
+    c.body(config, 200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' }),
+  );
 
   app.get('/app/:file', (c) => {
     const file = c.req.param('file');

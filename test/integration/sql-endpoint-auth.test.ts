@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http, { createServer, type Server } from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findJavaHome } from '../../src/stack/prereqs.ts';
 import { type RunningService, startService } from '../e2e/api-support.ts';
+import { selfSignedCertificate } from './support/tls.ts';
 import { trinoRows } from './support/trino.ts';
 
 const env = inject('stackEnv');
@@ -101,28 +102,8 @@ describe('the SQL endpoint with auth on, through Trino’s real clients (real st
       AUTH0_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
     });
     dir = mkdtempSync(join(tmpdir(), 'kpi-tls-'));
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ]);
-    proxy = await tlsProxy(
-      service.url,
-      readFileSync(join(dir, 'key.pem'), 'utf8'),
-      readFileSync(join(dir, 'cert.pem'), 'utf8'),
-    );
+    const tls = await selfSignedCertificate(dir);
+    proxy = await tlsProxy(service.url, tls.key, tls.cert);
     base = `https://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     const history = (await (
       await fetch(

@@ -25,11 +25,11 @@ export function chromiumPath(): string {
   return found;
 }
 
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   // --no-sandbox: CI containers run as root, where Chromium's sandbox refuses to start.
   return chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+    args: ['--no-sandbox', '--disable-dev-shm-usage', ...extraArgs],
   });
 }
 
@@ -40,11 +40,14 @@ export interface WebFixture {
   close(): Promise<void>;
 }
 
-export async function startWebFixture(env: Record<string, string> = {}): Promise<WebFixture> {
+export async function startWebFixture(
+  env: Record<string, string> = {},
+  browserArgs: readonly string[] = [],
+): Promise<WebFixture> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const [service, browser, oracle] = await Promise.all([
     startService({ ...NOTHING_CONFIGURED, DEMO_SCALE: SCALE, ...env }),
-    launchBrowser(),
+    launchBrowser(browserArgs),
     createEmbeddedDb(),
   ]);
   await loadDemoDataIntoPglite(oracle, { scale: Number(SCALE) });

@@ -4,6 +4,7 @@
  * always holds the whole state of what is on screen.
  */
 import { explain, getToken, setToken } from './api.ts';
+import { setUpLogin } from './login.ts';
 import { renderBrowse } from './views/browse.ts';
 import { renderDashboard, renderDashboards } from './views/dashboards.ts';
 import { renderExplore } from './views/explore.ts';
@@ -106,4 +107,7 @@ document.querySelector('.skip')?.addEventListener('click', (e) => {
   document.getElementById('main')?.focus();
 });
 setUpToken();
-void render();
+// A sign-in coming back sets the token before the first render uses it.
+void setUpLogin(() => void render())
+  .catch(showError)
+  .finally(() => void render());
