@@ -31,6 +31,11 @@ ALTER TABLE {{schema}}.rollup_state ADD COLUMN IF NOT EXISTS verified_at timesta
 ALTER TABLE {{schema}}.rollup_state ADD COLUMN IF NOT EXISTS checked_at timestamptz;
 -- The last change-capture log id this rollup consumed (kpi rollup capture install).
 ALTER TABLE {{schema}}.rollup_state ADD COLUMN IF NOT EXISTS capture_seen bigint;
+-- Source rows the published rollup summarizes and the start of its first partition, recorded at every
+-- publish from the partitions' fingerprints: the optimizer's cost estimate (rollup rows per source row,
+-- source rows per unit of time). NULL: not recorded yet (a state written before these columns).
+ALTER TABLE {{schema}}.rollup_state ADD COLUMN IF NOT EXISTS source_rows bigint;
+ALTER TABLE {{schema}}.rollup_state ADD COLUMN IF NOT EXISTS source_start timestamptz;
 -- One row per loaded time partition (a day, or the rollup's grain when coarser) in the rollup's zone:
 -- the fingerprint of the source rows it was loaded from — row count and an order-independent checksum
 -- of the time, dimension and measured columns, computed by the source engine. `dirty`: the source

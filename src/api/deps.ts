@@ -106,6 +106,8 @@ export interface RollupInfo {
     readonly builtAt: string | null;
     readonly factRows: number;
     readonly aggRows: number;
+    /** Source rows the rollup summarizes (the optimizer's cost estimate); null: not recorded yet. */
+    readonly sourceRows: number | null;
     readonly materialization: string;
     /** Moves whenever published data below the watermark may change (dirty or repaired partitions). */
     readonly revision: string;

@@ -63,6 +63,9 @@ async function liveOptimizer(
     rollups,
     readStates: () => readStatesWith((sql) => store.query(sql)),
     intervalMs: config.ROLLUP_STATE_POLL_MS,
+    ...(config.OPTIMIZER_ROW_COST !== undefined
+      ? { rowCost: { factor: config.OPTIMIZER_ROW_COST, basis: 'pinned by OPTIMIZER_ROW_COST' } }
+      : {}),
     onError: (error) => log(`optimizer: cannot read rollup state: ${(error as Error).message}`),
   });
 }
@@ -143,6 +146,7 @@ export async function engineFactoryFor(
       if (!live || !ctx)
         return { ...(await engine.run(query, optionsOf(o))), data: { asOf: readAt, rollups: {} } };
       const plan = engine.compile(query).plan;
+      const t0 = performance.now();
       const checked = await runChecked({
         plan,
         run: () => engine.run(query, optionsOf(o)),
@@ -154,6 +158,8 @@ export async function engineFactoryFor(
         signal: o?.signal,
       });
       if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
+      // The runtime the plan's estimated reads took: keeps the optimizer's row cost fresh.
+      if (!checked.voided) live.observe(ctx, plan, performance.now() - t0);
       if (checked.voided)
         log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
       const rollups: Record<string, string> = {};

@@ -37,6 +37,7 @@ function infoOf(r: RollupDef, state: RollupState | null | undefined): RollupInfo
       builtAt: current.builtAt,
       factRows: current.factRows,
       aggRows: current.aggRows,
+      sourceRows: current.sourceRows,
       materialization: current.materialization,
       revision: current.revision,
       checkedAt: current.checkedAt,

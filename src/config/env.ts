@@ -101,6 +101,11 @@ export const envSchema = z.object({
   SQL_CLIENT_TIMEOUT_SECONDS: int(1, 86_400).default(300),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */
   ENABLE_OPTIMIZER: bool.default(true),
+  /**
+   * Extra: what reading one rollup row costs in source rows, pinned (the optimizer's cost estimate);
+   * unset: 2.5, then fitted to the runtimes the service observes. 0: any exact rollup plan wins.
+   */
+  OPTIMIZER_ROW_COST: z.coerce.number().min(0).max(1_000).optional(),
   /** Extra: the rollup definitions the optimizer may answer from (default fixtures/demo-rollups.json). */
   ROLLUPS_FILE: z.string().min(1).optional(),
   /** Extra: with ENABLE_SCHEDULER, how often built rollups load the source rows after their watermark. */

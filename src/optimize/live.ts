@@ -13,8 +13,9 @@ import { walkPlan } from '../plan/visit.ts';
 import type { RollupState } from '../rollup/build.ts';
 import { definitionText } from '../rollup/ddl.ts';
 import { ROLLUP_SOURCE } from '../rollup/names.ts';
+import { RowCostCalibration, rowsRead } from './calibrate.ts';
 import { contextFrom } from './context.ts';
-import type { OptimizeContext } from './types.ts';
+import type { OptimizeContext, RowCost } from './types.ts';
 
 export type StateReader = () => Promise<ReadonlyMap<string, RollupState>>;
 
@@ -26,7 +27,12 @@ export interface LiveOptimizerOptions {
   /** How often to re-read rollup_state for builds and refreshes made elsewhere; 0 = never. */
   readonly intervalMs?: number;
   readonly onError?: (error: unknown) => void;
+  /** A row cost to keep (OPTIMIZER_ROW_COST): observed runtimes then change nothing. */
+  readonly rowCost?: RowCost;
 }
+
+/** How far the fitted row cost must move (as a ratio) before plans are re-chosen with it. */
+export const ROW_COST_STEP = 1.2;
 
 /** The rollups a plan reads. */
 export function rollupsRead(plan: Plan): string[] {
@@ -144,9 +150,12 @@ export class LiveOptimizer {
   private states: ReadonlyMap<string, RollupState> = new Map();
   private read = false;
   private readonly listeners: Array<(rollups: readonly string[]) => void> = [];
+  private readonly calibration = new RowCostCalibration();
+  private rowCost: RowCost | undefined;
 
   private constructor(private readonly o: LiveOptimizerOptions) {
-    this.ctx = contextFrom(o.catalog, o.rollups, new Map());
+    this.rowCost = o.rowCost;
+    this.ctx = contextFrom(o.catalog, o.rollups, new Map(), this.rowCost);
   }
 
   /** Reads the context once (an unreadable store means no rollups for now) and starts the interval. */
@@ -205,6 +214,25 @@ export class LiveOptimizer {
     return answerHolds(ctx, read, await this.readStates());
   }
 
+  /**
+   * After a run of `plan` (planned on `ctx`) that took `ms`: one observation for the row cost. When the
+   * fitted cost has moved by more than ROW_COST_STEP since plans were last chosen with it, the context
+   * takes it and the generation moves (engines and memoized plans are rebuilt; cached answers stay).
+   */
+  observe(ctx: OptimizeContext, plan: Plan, ms: number): void {
+    if (this.o.rowCost) return;
+    const rows = rowsRead(plan, ctx);
+    if (!rows) return;
+    this.calibration.observe(rows, ms);
+    const next = this.calibration.current();
+    if (!next) return;
+    const was = this.rowCost?.factor;
+    if (was !== undefined && Math.abs(Math.log(next.factor / was)) <= Math.log(ROW_COST_STEP)) return;
+    this.rowCost = next;
+    this.ctx = Object.freeze({ ...this.ctx, rowCost: next });
+    this.gen++;
+  }
+
   close(): void {
     clearInterval(this.timer);
   }
@@ -215,7 +243,7 @@ export class LiveOptimizer {
     this.read = true;
     this.states = states;
     if (changed.length > 0) for (const listener of this.listeners) listener(changed);
-    const next = contextFrom(this.o.catalog, this.o.rollups, states);
+    const next = contextFrom(this.o.catalog, this.o.rollups, states, this.rowCost);
     if (factsKey(next) !== factsKey(this.ctx)) {
       this.ctx = next;
       this.gen++;

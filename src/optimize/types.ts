@@ -10,8 +10,13 @@ export interface RollupFacts {
   readonly watermark: string | null;
   /** Rows of the aggregate: the estimate used to pick among several matching rollups. */
   readonly rows: number;
-  /** Source rows the rollup summarizes (the sum of its count(*)), when known; unknown: the rollup counts as free. */
+  /**
+   * Source rows the rollup summarizes (recorded at every publish from its partitions' fingerprints),
+   * when known; unknown: the rollup counts as free.
+   */
   readonly sourceRows?: number;
+  /** Start of its first partition: with sourceRows and the watermark, the source's rows per unit of time. */
+  readonly sourceStart?: string;
   /** The cold build this is about (rollup_state.build_id): an answer planned on another build is void. */
   readonly buildId: string;
   /** rollup_state.revision: moves when data below the watermark may change; another one voids an answer. */
@@ -25,6 +30,15 @@ export interface OptimizeContext {
   readonly catalog: Catalog;
   readonly rollups: readonly RollupDef[];
   readonly facts: ReadonlyMap<string, RollupFacts>;
+  /** What a rollup row costs relative to a source row; absent: cost.ts's measured default. */
+  readonly rowCost?: RowCost;
+}
+
+/** The cost of reading one rollup row in source rows, and where the figure comes from (for EXPLAIN). */
+export interface RowCost {
+  readonly factor: number;
+  /** `calibrated from N runs` or `default`. */
+  readonly basis: string;
 }
 
 /** The choice made for one measure instance (a variable of the KPI). */

@@ -51,7 +51,7 @@ export async function buildRollup(
     await c.query(
       `INSERT INTO ${S}.rollup_state (name, definition, build_id) VALUES ($1, $2, ${NEW_BUILD_ID})
        ON CONFLICT (name) DO UPDATE SET definition = $2, build_id = ${NEW_BUILD_ID}, watermark = NULL,
-       loaded_to = NULL, built_at = NULL, fact_rows = 0, agg_rows = 0, revision = rollup_state.revision + 1,
+       loaded_to = NULL, built_at = NULL, fact_rows = 0, agg_rows = 0, source_rows = NULL, source_start = NULL, revision = rollup_state.revision + 1,
        source_identity = NULL, stale_reason = NULL, verified_at = NULL, checked_at = NULL, capture_seen = NULL`,
       [r.name, definitionText(r)],
     );

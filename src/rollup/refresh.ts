@@ -35,6 +35,12 @@ import { statesVia, type TimeRange } from './state.ts';
 
 const S = pgIdent(ROLLUP_SCHEMA);
 const DAY = 86_400_000;
+/**
+ * SET clause recording what the published rollup summarizes — source rows and where its first
+ * partition starts — from the partitions' fingerprints (the optimizer's cost estimate reads them).
+ */
+const RECORD_SOURCE_ROWS = `(source_rows, source_start) = (SELECT sum(source_rows), min(part_start)
+  FROM ${S}.rollup_partitions WHERE name = $1 AND source_rows >= 0)`;
 /** Cube's `updateWindow`: how far back a refresh re-checks the source unless the rollup says otherwise. */
 export const DEFAULT_MUTABLE_WINDOW_DAYS = 7;
 
@@ -178,7 +184,8 @@ export async function refreshRollup(
     await withStore(env, (c) =>
       c.query(
         `UPDATE ${S}.rollup_state SET checked_at = now(), capture_seen = coalesce($3, capture_seen),
-         verified_at = CASE WHEN $4 THEN now() ELSE verified_at END WHERE name = $1 AND build_id = $2`,
+         verified_at = CASE WHEN $4 THEN now() ELSE verified_at END, ${RECORD_SOURCE_ROWS}
+         WHERE name = $1 AND build_id = $2`,
         [r.name, Number(state.buildId), capture?.lastId ?? null, full],
       ),
     );
@@ -255,8 +262,8 @@ export async function refreshRollup(
       await c.query(
         `UPDATE ${S}.rollup_state SET watermark = loaded_to, built_at = now(), checked_at = now(), agg_rows = $2,
          fact_rows = $3, last_refresh_ms = $4, source_identity = coalesce($5, source_identity), stale_reason = NULL,
-         capture_seen = coalesce($6, capture_seen), verified_at = CASE WHEN $7 THEN now() ELSE verified_at END
-         ${sameBuild}`,
+         capture_seen = coalesce($6, capture_seen), verified_at = CASE WHEN $7 THEN now() ELSE verified_at END,
+         ${RECORD_SOURCE_ROWS} ${sameBuild}`,
         [r.name, aggRows, factRows, refreshMs, identity, capture?.lastId ?? null, full || from === null],
       );
     });

@@ -31,6 +31,10 @@ export interface RollupState {
   readonly verifiedAt: string | null;
   readonly factRows: number;
   readonly aggRows: number;
+  /** Source rows the published rollup summarizes (its partitions' fingerprints); null: not recorded. */
+  readonly sourceRows: number | null;
+  /** Where its first partition starts (with sourceRows: the source's rows per unit of time); null: unknown. */
+  readonly sourceStart: string | null;
   readonly definition: string;
   readonly materialization: Materialization;
   /** The source's identity when it was loaded (the demo data's seed/scale/load time), when known. */
@@ -46,7 +50,7 @@ export interface RollupState {
 const S = pgIdent(ROLLUP_SCHEMA);
 
 const STATE_SELECT = `SELECT name, definition, watermark, loaded_to, build_id, revision, built_at, checked_at, verified_at,
-  fact_rows, agg_rows, materialization, source_identity, stale_reason, capture_seen FROM ${S}.rollup_state`;
+  fact_rows, agg_rows, source_rows, source_start, materialization, source_identity, stale_reason, capture_seen FROM ${S}.rollup_state`;
 const DIRTY_SELECT = `SELECT name, part_start, part_end FROM ${S}.rollup_partitions WHERE dirty
   ORDER BY name, part_start`;
 
@@ -79,6 +83,9 @@ export function statesFrom(
         verifiedAt: isoOrNull(row.verified_at),
         factRows: Number(row.fact_rows),
         aggRows: Number(row.agg_rows),
+        sourceRows:
+          row.source_rows === null || row.source_rows === undefined ? null : Number(row.source_rows),
+        sourceStart: isoOrNull(row.source_start),
         materialization: row.materialization === 'table' ? 'table' : 'continuous',
         sourceIdentity: (row.source_identity as string | null | undefined) ?? null,
         staleReason: (row.stale_reason as string | null | undefined) ?? null,

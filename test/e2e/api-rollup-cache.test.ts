@@ -79,6 +79,8 @@ describe('cached answers follow rollup rebuilds, repairs and captured source cha
       ENABLE_SCHEDULER: 'true',
       ROLLUP_REFRESH_SECONDS: '3600',
       ROLLUP_CAPTURE_POLL_MS: '300',
+      // Answers read the rollup (the small test data's would otherwise rightly go raw by cost).
+      OPTIMIZER_ROW_COST: '0',
     });
     expect((await postJson(`${service.url}/api/rollups/${ROLLUP}/build`, {})).status).toBe(200);
   }, 300_000);

@@ -83,6 +83,35 @@ const facts = new Map<string, RollupFacts>(
   rollups.map((r) => [r.name, { watermark: WATERMARK, rows: ROWS[r.name]!, buildId: '1' }]),
 );
 const context: OptimizeContext = { catalog, rollups, facts };
+/** Source rows as a publish records them (scale 0.01 of the demo data), from 2024-01-01. */
+const SOURCE_ROWS: Record<string, number> = {
+  subscriptions_daily: 10_000,
+  subscriptions_monthly_region: 10_000,
+  expenses_daily: 1_000,
+  accounts_daily: 2_000,
+  events_hourly: 50_000,
+  marketing_expenses_daily: 400,
+};
+/** Rows and source rows of subscriptions_daily at scale 1 (1M subscriptions). */
+const SCALE_1 = { subscriptions_daily: { rows: 12_937, sourceRows: 1_000_000 } };
+const withCounts = (
+  watermark: string,
+  over: Record<string, { rows: number; sourceRows: number }> = {},
+): OptimizeContext => ({
+  ...context,
+  facts: new Map(
+    [...facts].map(([name, f]) => [
+      name,
+      {
+        ...f,
+        watermark,
+        sourceRows: SOURCE_ROWS[name]!,
+        sourceStart: '2024-01-01T00:00:00.000Z',
+        ...over[name],
+      },
+    ]),
+  ),
+});
 const withWatermark = (watermark: string): OptimizeContext => ({
   ...context,
   facts: new Map([...facts].map(([name, f]) => [name, { ...f, watermark }])),
@@ -211,6 +240,28 @@ const CASES: [string, MetricQuery, OptimizeContext?][] = [
     q('opt_amount_spread', null, '2026-06-10T08:00:00Z', '2026-06-25T00:00:00Z'),
     withWatermark('2026-06-20T00:00:00.000Z'),
   ],
+  [
+    // With recorded source rows, a rollup nearly as large as its source (expenses_daily: 995 rows for
+    // 1,000 expenses; accounts_daily 1,987 for 2,000) costs more than raw: both variables stay raw.
+    '29-cost-dense-rollups-stay-raw',
+    q('cac_marketing', 'day', '2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+    withCounts('2026-06-30T00:00:00.000Z'),
+  ],
+  [
+    // Revenue with scale 1's counts (12,937 daily rows for 1M subscriptions): stitched wins.
+    '30-cost-recorded-counts-stitch',
+    q('revenue', 'day', '2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+    withCounts('2026-06-30T00:00:00.000Z', SCALE_1),
+  ],
+  [
+    // A row cost fitted to observed runtimes (calibrate.ts) that makes rollup rows dear sends it raw.
+    '31-cost-calibrated-row-cost',
+    q('revenue', 'day', '2026-06-01T00:00:00Z', '2026-07-01T00:00:00Z'),
+    {
+      ...withCounts('2026-06-30T00:00:00.000Z', SCALE_1),
+      rowCost: { factor: 100, basis: 'calibrated from 12 runs' },
+    },
+  ],
 ];
 
 describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
@@ -245,6 +296,8 @@ describe('optimizer golden fixtures (fixtures/golden/optimize)', () => {
       "the rollup's filter is not implied",
       'filtered column',
       'matches, but',
+      'is no cheaper than raw',
+      'calibrated from',
     ]) {
       expect(all).toContain(reason);
     }

@@ -13,7 +13,7 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
 import type { Grain } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
+import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { buildRollup, readStates, refreshRollup } from '../../src/rollup/build.ts';
@@ -173,7 +173,7 @@ describe('optimizer equivalence while the sources change', () => {
           dimensions: g.dims && kpi.dimensions.length > 0 ? [kpi.dimensions[0]!] : [],
           filters: [],
         };
-        const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+        const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
         if (optimize(planQuery(kpi, q, { catalog, registry }), ctx).choices.some((c) => c.chosen))
           stats.rollupReads++;
         const optimized = createEngine({

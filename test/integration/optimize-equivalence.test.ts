@@ -11,7 +11,7 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
 import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
+import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
@@ -73,7 +73,7 @@ let optimized: ReturnType<typeof createEngine>;
 
 beforeAll(async () => {
   for (const r of rollups) await buildRollup(catalog, r, env);
-  ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+  ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
   optimized = createEngine({
     catalog,
     registry,
@@ -227,7 +227,7 @@ describe('optimizer equivalence on the real engines', () => {
         dimensions: ['channel'],
         filters: [],
       };
-      const stale = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+      const stale = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
       const o1 = optimize(planQuery(registry.get(q.kpi)!, q, { catalog, registry }), stale);
       expect(o1.choices[0]?.chosen).toBeNull();
       expect(o1.choices[0]?.rejected.join('\n')).toMatch(/rollup expenses_daily: stale for \[/);
@@ -245,7 +245,7 @@ describe('optimizer equivalence on the real engines', () => {
       expect(first.factRows).toBe(2);
       const second = await refreshRollup(catalog, expenses, env);
       expect(second.factRows).toBe(0);
-      const fresh = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+      const fresh = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
       const o2 = optimize(planQuery(registry.get(q.kpi)!, q, { catalog, registry }), fresh);
       expect(o2.choices[0]?.chosen).toBe('expenses_daily');
       const e2 = createEngine({ catalog, registry, env, runtime, optimizer: optimizerFor(fresh) });

@@ -13,7 +13,7 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { loadDemoData } from '../../src/data/load.ts';
 import { createEngine, createRuntime } from '../../src/exec/engine.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
+import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
 import {
   buildRollup,
   readStates,
@@ -57,7 +57,7 @@ async function revenueOptimized(
   start: string,
   end: string,
 ): Promise<{ rows: Map<string, number>; sql: string }> {
-  const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+  const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
   const engine = createEngine({ catalog, registry, env, runtime, optimizer: optimizerFor(ctx) });
   const q: MetricQuery = {
     kpi: 'revenue',
@@ -204,7 +204,7 @@ describe('a rollup follows its source when rows change below the watermark', () 
       expect(report.checked.partitions).toBeLessThan(60);
       await expectRevenueAsSource('2024-05-01T00:00:00Z', '2024-09-01T00:00:00Z');
       // Interval-valid MRR never reads the rollup; it must see the cancellation too.
-      const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+      const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
       const engine = createEngine({ catalog, registry, env, runtime, optimizer: optimizerFor(ctx) });
       const mrr = await engine.run({
         kpi: 'mrr_active',
@@ -257,7 +257,7 @@ describe('a rollup follows its source when rows change below the watermark', () 
       const report = await verifyRollup(catalog, events, env);
       const day = (doc!.ts as Date).toISOString().slice(0, 10);
       expect(report.repaired).toEqual([[`${day}T00:00:00.000Z`, expect.stringMatching(/T00:00:00.000Z$/)]]);
-      const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+      const ctx = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
       const engine = createEngine({ catalog, registry, env, runtime, optimizer: optimizerFor(ctx) });
       const got = await engine.run({
         kpi: 'signups',

@@ -17,6 +17,7 @@ const info = (name: string, built: boolean): RollupInfo => ({
         builtAt: null,
         factRows: 1,
         aggRows: 1,
+        sourceRows: null,
         materialization: 'table',
         revision: '0',
         checkedAt: null,

@@ -29,6 +29,8 @@ const state = (over: Partial<RollupState> = {}): RollupState => ({
   verifiedAt: null,
   factRows: 10,
   aggRows: 10,
+  sourceRows: null,
+  sourceStart: null,
   materialization: 'table',
   sourceIdentity: null,
   staleReason: null,

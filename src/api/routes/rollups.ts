@@ -23,6 +23,9 @@ const RollupState = z
     builtAt: z.string().nullable(),
     factRows: z.number(),
     aggRows: z.number(),
+    sourceRows: z.number().nullable().openapi({
+      description: "source rows it summarizes: the optimizer's cost estimate (null: not recorded yet)",
+    }),
     materialization: z.string(),
     revision: z
       .string()

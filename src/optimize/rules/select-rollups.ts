@@ -59,7 +59,7 @@ function candidates(a: Aggregate, ctx: OptimizeContext): { found: Candidate[]; r
       dirty: facts?.dirty ?? [],
     });
     if ('reason' in t) rejected.push(`rollup ${r.name}: ${t.reason}`);
-    else found.push({ rewrite: m, tiles: t.tiles, cost: estimate(b.range, t.tiles, facts) });
+    else found.push({ rewrite: m, tiles: t.tiles, cost: estimate(b.range, t.tiles, facts, ctx.rowCost) });
   }
   found.sort(
     (x, y) =>
