@@ -37,6 +37,13 @@ export function stampAsOf(stamp: string): string | null {
   return bar > 0 ? stamp.slice(0, bar) : null;
 }
 
+/** The rollups a stored stamp names, `name=buildId.revision,…` (the X-Data-Rollups header); null: none. */
+export function stampRollups(stamp: string): string | null {
+  const bar = stamp.indexOf('|');
+  const reads = bar >= 0 ? stamp.slice(bar + 1) : '';
+  return reads === '' ? null : reads;
+}
+
 /** Whether every rollup the stamp names is still at the version it names (`current` says the version now). */
 export function stampHolds(stamp: string, current: (rollup: string) => string | null): boolean {
   const bar = stamp.indexOf('|');

@@ -1,12 +1,13 @@
 /**
- * Plan → SQL text + bound parameters for one dialect. Shared SQL lives here; the dialect supplies
- * quoting, names, time arithmetic and spines. Shape of the output:
+ * Plan → SQL text + bound parameters for one dialect: the relations (each measure instance's aggregate
+ * or stitch, the null-safe join, shared values, the final SELECT); the expressions inside them are
+ * expressions.ts. The dialect supplies quoting, names, time arithmetic and spines. Shape of the output:
  *
  *   WITH spine AS (…), m0 AS (aggregate), m1 AS (…), joined AS (null-safe full outer join on keys)
  *   SELECT time, <dimensions>, <formula> AS value FROM joined ORDER BY time, <dimensions>
  */
 import type { Catalog, TableRef } from '../catalog/types.ts';
-import { assertNever, type RowExpr } from '../ir/kpi.ts';
+import { assertNever } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import { CompileError } from '../plan/errors.ts';
 import {
@@ -22,7 +23,7 @@ import {
 import { tableKey } from '../plan/paths.ts';
 import { childrenOfValue } from '../plan/value-expr.ts';
 import { type Dialect, unsupported } from './dialect.ts';
-import { sqlNumber } from './literal.ts';
+import { Expressions } from './expressions.ts';
 import { connectionsOf, spineSizeBound, stitchSql } from './measures.ts';
 import { type Param, ParamSink } from './params.ts';
 
@@ -40,22 +41,9 @@ export interface EmittedSql {
   readonly dialect: Dialect['name'];
 }
 
-const BINARY_SQL: Record<string, string> = {
-  '+': '+',
-  '-': '-',
-  '*': '*',
-  '=': '=',
-  '!=': '<>',
-  '<': '<',
-  '<=': '<=',
-  '>': '>',
-  '>=': '>=',
-  and: 'AND',
-  or: 'OR',
-};
-
 class Emitter {
   readonly params = new ParamSink();
+  private readonly x: Expressions;
   private readonly start: string;
   private readonly end: string;
 
@@ -64,6 +52,7 @@ class Emitter {
     readonly catalog: Catalog,
     readonly plan: Plan,
   ) {
+    this.x = new Expressions(d, this.params);
     this.start = d.timestampParam(this.params.add({ type: 'timestamp', value: plan.range.start }));
     this.end = d.timestampParam(this.params.add({ type: 'timestamp', value: plan.range.end }));
   }
@@ -74,151 +63,6 @@ class Emitter {
   /** A bound of a truncated aggregate's own window (a stitch piece's, else the query's range). */
   private boundParam(value: TimeWindow['start']): string {
     return this.d.timestampParam(this.params.add({ type: 'timestamp', value }));
-  }
-
-  private literal(value: string | number | boolean | null, context: 'row' | 'value'): string {
-    if (value === null) return 'NULL';
-    if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-    if (typeof value === 'number') {
-      const text = sqlNumber(value);
-      return Number.isInteger(value) ? text : `CAST(${text} AS ${this.d.doubleType})`;
-    }
-    const marker = this.params.add({ type: 'string', value });
-    return context === 'value' ? this.d.stringParam(marker) : marker;
-  }
-
-  /** Safe division: a zero divisor gives NULL; both sides as double so integers never truncate. */
-  private divide(left: string, right: string): string {
-    const t = this.d.doubleType;
-    return `CAST(${left} AS ${t}) / NULLIF(CAST(${right} AS ${t}), 0)`;
-  }
-
-  row(e: RowExpr, alias: (t: TableRef) => string): string {
-    const r = (x: RowExpr) => this.row(x, alias);
-    switch (e.kind) {
-      case 'literal':
-        return this.literal(e.value, 'row');
-      case 'duration':
-        return unsupported('a duration inside a row expression', this.d.name, 'durations belong to windows');
-      case 'column':
-        return `${alias(e.table)}.${this.d.quote(e.column)}`;
-      case 'dimension':
-        throw new CompileError('invalid-query', `dimension "${e.name}" was not resolved by the planner`);
-      case 'binary':
-        return this.binary(e.op, r(e.left), r(e.right));
-      case 'unary':
-        return e.op === 'not' ? `(NOT ${r(e.operand)})` : `(-${r(e.operand)})`;
-      case 'call':
-        return this.call(e.fn, e.args.map(r));
-      case 'case':
-        return `CASE ${e.whens.map((w) => `WHEN ${r(w.when)} THEN ${r(w.then)}`).join(' ')}${
-          e.else ? ` ELSE ${r(e.else)}` : ''
-        } END`;
-      case 'in':
-        return `(${r(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.values.map(r).join(', ')}))`;
-      case 'between':
-        return `(${r(e.operand)}${e.negated ? ' NOT' : ''} BETWEEN ${r(e.low)} AND ${r(e.high)})`;
-      case 'is_null':
-        return `(${r(e.operand)} IS${e.negated ? ' NOT' : ''} NULL)`;
-      case 'like':
-        return `(${this.d.like(r(e.operand), r(e.pattern), e.negated)})`;
-      default:
-        return assertNever(e, 'row expression');
-    }
-  }
-
-  value(e: ValueExpr): string {
-    const v = (x: ValueExpr) => this.value(x);
-    switch (e.kind) {
-      case 'literal':
-        return this.literal(e.value, 'value');
-      case 'col':
-        return `j.${this.d.quote(e.name)}`;
-      case 'zero_fill':
-        return `COALESCE(${v(e.operand)}, 0)`;
-      case 'binary':
-        return this.binary(e.op, v(e.left), v(e.right));
-      case 'unary':
-        return e.op === 'not' ? `(NOT ${v(e.operand)})` : `(-${v(e.operand)})`;
-      case 'call':
-        return this.call(e.fn, e.args.map(v));
-      case 'case':
-        return `CASE ${e.whens.map((w) => `WHEN ${v(w.when)} THEN ${v(w.then)}`).join(' ')}${
-          e.else ? ` ELSE ${v(e.else)}` : ''
-        } END`;
-      case 'in':
-        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.values.map(v).join(', ')}))`;
-      case 'between':
-        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} BETWEEN ${v(e.low)} AND ${v(e.high)})`;
-      case 'is_null':
-        return `(${v(e.operand)} IS${e.negated ? ' NOT' : ''} NULL)`;
-      case 'like':
-        return `(${this.d.like(v(e.operand), v(e.pattern), e.negated)})`;
-      default:
-        return assertNever(e, 'value expression');
-    }
-  }
-
-  private binary(op: string, l: string, r: string): string {
-    if (op === '/') return `(${this.divide(l, r)})`;
-    if (op === '%') return `(${l} % NULLIF(${r}, 0))`;
-    const sql = BINARY_SQL[op];
-    if (!sql)
-      throw new CompileError('unsupported', `operator ${op} is unknown to the ${this.d.name} dialect`);
-    return `(${l} ${sql} ${r})`;
-  }
-
-  private call(fn: string, args: string[]): string {
-    switch (fn) {
-      case 'round':
-        return this.d.round(args[0]!, args[1] ?? null);
-      case 'coalesce':
-      case 'nullif':
-      case 'abs':
-      case 'least':
-      case 'greatest':
-        return `${fn}(${args.join(', ')})`;
-      default:
-        throw new CompileError('unsupported', `function ${fn} is unknown to the ${this.d.name} dialect`);
-    }
-  }
-
-  private aggregateCall(a: Aggregate, arg: string | null): string {
-    const x = arg ?? '*';
-    switch (a.fn) {
-      case 'sum':
-        return `SUM(${x})`;
-      case 'count':
-        return `COUNT(${x})`;
-      case 'count_distinct':
-        return `COUNT(DISTINCT ${x})`;
-      case 'avg':
-        // SUM of a decimal or integer is exact in every engine, so the quotient is the same double
-        // everywhere (AVG's own summation order differs between Trino and PostgreSQL).
-        return `CAST(SUM(${x}) AS ${this.d.doubleType}) / COUNT(${x})`;
-      case 'min':
-        return `MIN(${x})`;
-      case 'max':
-        return `MAX(${x})`;
-      case 'approx_distinct':
-        if (!this.d.flags.approxDistinct) {
-          unsupported('approx_distinct', this.d.name, 'no sketch aggregate; run it through trino');
-        }
-        return `approx_distinct(${x})`;
-      case 'percentile': {
-        const f = sqlNumber(a.fraction ?? 0.5);
-        if (this.d.flags.exactPercentile) return `percentile_cont(${f}) WITHIN GROUP (ORDER BY ${x})`;
-        unsupported(
-          'an exact percentile',
-          this.d.name,
-          `only approx_percentile exists there (measure ${a.source})`,
-        );
-        break;
-      }
-      default:
-        return assertNever(a.fn, 'aggregate function');
-    }
-    return '';
   }
 
   /** `FROM fact t0 LEFT JOIN dim t1 ON …` for the aggregate's scan. */
@@ -274,9 +118,9 @@ class Emitter {
   aggregate(a: Aggregate, timed: boolean): string {
     const q = this.d.quote;
     const { from, alias } = this.from(a);
-    const arg = a.arg ? this.row(a.arg, alias) : null;
+    const arg = a.arg ? this.x.row(a.arg, alias) : null;
     const dims = a.dimensions.map((d, i) => ({ sql: `${alias(d.table)}.${q(d.column)}`, as: `d${i}` }));
-    const conditions = a.input.conditions.map((c) => this.row(c, alias));
+    const conditions = a.input.conditions.map((c) => this.x.row(c, alias));
     const b = a.bucketing;
     switch (b.kind) {
       case 'truncate': {
@@ -291,7 +135,7 @@ class Emitter {
           ...conditions,
         ];
         const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-        return `SELECT ${[...keys, `${this.aggregateCall(a, arg)} AS ${q(a.name)}`].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`;
+        return `SELECT ${[...keys, `${this.x.aggregateCall(a, arg)} AS ${q(a.name)}`].join(', ')} FROM ${from} WHERE ${where.join(' AND ')}${groupBy}`;
       }
       case 'spine': {
         // Facts first (filtered, dimensions and argument computed), then matched to the buckets whose
@@ -325,7 +169,7 @@ class Emitter {
           : `f.ts >= ${lo} AND f.ts < ${hi}`;
         const keys = [...(timed ? ['s.bucket AS bucket'] : []), ...dims.map((d) => `f.${d.as} AS ${d.as}`)];
         const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
-        return `SELECT ${[...keys, `${this.aggregateCall(a, arg ? 'f.arg' : null)} AS ${q(a.name)}`].join(', ')} FROM spine s JOIN (${facts}) f ON ${on}${groupBy}`;
+        return `SELECT ${[...keys, `${this.x.aggregateCall(a, arg ? 'f.arg' : null)} AS ${q(a.name)}`].join(', ')} FROM spine s JOIN (${facts}) f ON ${on}${groupBy}`;
       }
       default:
         return assertNever(b, 'bucketing');
@@ -385,7 +229,7 @@ class Emitter {
       const level = reads(s.value) + 1;
       levelOf.set(s.name, level);
       const columns = levels[level - 1] ?? [];
-      columns.push(`${this.value(s.value)} AS ${this.d.quote(s.name)}`);
+      columns.push(`${this.x.value(s.value)} AS ${this.d.quote(s.name)}`);
       levels[level - 1] = columns;
     }
     let from = 'joined';
@@ -426,7 +270,7 @@ class Emitter {
     const select = [
       `${j.timed ? this.d.epochMs('j.bucket') : 'NULL'} AS ${q('time')}`,
       ...p.dimensions.map((name, i) => `j.d${i} AS ${q(name)}`),
-      `${this.value(p.root.value)} AS ${q('value')}`,
+      `${this.x.value(p.root.value)} AS ${q('value')}`,
     ];
     const order = [...(j.timed ? ['1'] : []), ...p.dimensions.map((_, i) => String(i + 2))];
     return `WITH ${ctes.join(',\n')}\nSELECT ${select.join(', ')}\nFROM ${from} j${order.length ? `\nORDER BY ${order.join(', ')}` : ''}`;

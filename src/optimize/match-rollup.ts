@@ -63,7 +63,9 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
     return [`reads ${tableKey(s.table)}, not ${tableKey(r.table)}`];
   const b = a.bucketing;
   if (b.kind !== 'truncate') {
-    reasons.push(`measure \`${a.source}\` is windowed or interval-valid (evaluated over a spine)`);
+    reasons.push(
+      `measure \`${a.source}\` is windowed or interval-valid (evaluated over a spine: each bucket reads a window of source rows, which stitched plans do not split into rollup and raw pieces)`,
+    );
   } else {
     if (tableKey(b.time.table) !== tableKey(s.table) || b.time.column !== sourceTimeColumn(ctx, r)) {
       reasons.push(

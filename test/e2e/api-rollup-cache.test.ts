@@ -47,7 +47,12 @@ describe('cached answers follow rollup rebuilds, repairs and captured source cha
         .filter((r) => r.value !== null && r.value !== 0)
         .map((r) => [`${new Date(r.time).toISOString().slice(0, 10)}|${r.region}`, r.value!]),
     );
-    return { rows, cache: res.headers.get('x-cache'), asOf: res.headers.get('x-data-as-of') };
+    return {
+      rows,
+      cache: res.headers.get('x-cache'),
+      asOf: res.headers.get('x-data-as-of'),
+      rollups: res.headers.get('x-data-rollups'),
+    };
   };
   const same = (a: Map<string, number>, b: Map<string, number>) =>
     a.size === b.size && [...b].every(([k, v]) => Math.abs((a.get(k) ?? Number.NaN) - v) < 1e-6);
@@ -93,6 +98,8 @@ describe('cached answers follow rollup rebuilds, repairs and captured source cha
   it('serves a hit with the data it rests on, and a rebuild makes the next request a miss', async () => {
     const first = await expectAsSource();
     expect(first.asOf).not.toBeNull();
+    // A rollup of subscriptions (another test may have built a second one), at the version it read.
+    expect(first.rollups).toMatch(/^subscriptions_[a-z_]+=\d+\.\d+$/);
     const again = await get();
     expect(again.cache).toBe('hit');
     expect(again.asOf).toBe(first.asOf);

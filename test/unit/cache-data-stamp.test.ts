@@ -4,7 +4,7 @@
  * was computed is answered but not kept. Partition arithmetic of change detection, in the zone.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeStamp, mergeStamps, stampAsOf, stampHolds } from '../../src/api/data-stamp.ts';
+import { encodeStamp, mergeStamps, stampAsOf, stampHolds, stampRollups } from '../../src/api/data-stamp.ts';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 import { changedRollups } from '../../src/optimize/live.ts';
@@ -57,6 +57,13 @@ describe('cached answers follow the data they read', () => {
     });
     expect(await cache.invalidate(['table:payments.subscriptions'])).toBe(0);
     expect(await cache.invalidate(['rollup:subscriptions_daily'])).toBe(1);
+  });
+
+  it('names the rollups an answer read (the X-Data-Rollups header), none for an answer from the sources', () => {
+    const both = encodeStamp({ asOf: '2026-07-01T00:00:00.000Z', rollups: { b: '2.3', a: '1.0' } });
+    expect(stampRollups(both)).toBe('a=1.0,b=2.3');
+    expect(stampRollups(encodeStamp({ asOf: '2026-07-01T00:00:00.000Z', rollups: {} }))).toBeNull();
+    expect(stampRollups('')).toBeNull();
   });
 
   it('reads entries stored before stamps existed, and merges stamps to the earliest as-of', () => {

@@ -6,7 +6,7 @@ import type { CachedResult } from '../../cache/result-cache.ts';
 import type { Grain } from '../../ir/kpi.ts';
 import type { App, AppDeps } from '../app.ts';
 import type { Principal } from '../auth.ts';
-import { stampAsOf } from '../data-stamp.ts';
+import { stampAsOf, stampRollups } from '../data-stamp.ts';
 import type { MetricParams } from '../query-service.ts';
 import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
 
@@ -14,6 +14,7 @@ function respond(c: Context, result: CachedResult, ttlSeconds: number): Response
   const etag = `W/"${result.storedAt.toString(36)}-${result.body.length.toString(36)}"`;
   const maxAge = Math.max(0, Math.floor((result.freshUntil - Date.now()) / 1000));
   const asOf = stampAsOf(result.stamp);
+  const rollups = stampRollups(result.stamp);
   const headers = {
     'X-Cache': result.outcome,
     ETag: etag,
@@ -21,6 +22,8 @@ function respond(c: Context, result: CachedResult, ttlSeconds: number): Response
     // When the data the answer rests on was last known current (a rollup's last check against its
     // source, or the moment the sources were read).
     ...(asOf ? { 'X-Data-As-Of': asOf } : {}),
+    // The rollups the answer read (alone or stitched with raw rows), each at the version it read.
+    ...(rollups ? { 'X-Data-Rollups': rollups } : {}),
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
@@ -46,6 +49,11 @@ const cacheHeaders = {
     schema: { type: 'string' as const },
     description:
       "when the answer's data was last known current: the last check of each rollup it read against its source, or when it read the sources",
+  },
+  'X-Data-Rollups': {
+    schema: { type: 'string' as const },
+    description:
+      'the rollups the answer read — alone or stitched with raw rows — as name=buildId.revision, comma-separated; absent: it read the sources only',
   },
 };
 
