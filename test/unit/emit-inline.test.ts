@@ -41,6 +41,12 @@ describe('inlineParams writes the values in place of the placeholders', () => {
     );
   });
 
+  it('an empty string literal ends at its second quote, so the placeholder after it is replaced', () => {
+    expect(inlineParams("SELECT '', ? , ''''", [num(1)], 'question')).toBe("SELECT '', 1 , ''''");
+    expect(inlineParams(`SELECT "", $1`, [num(1)], 'dollar')).toBe(`SELECT "", 1`);
+    expect(inlineParams("SELECT 'unterminated ?", [], 'question')).toBe("SELECT 'unterminated ?");
+  });
+
   it('refuses a placeholder that has no parameter, in both styles', () => {
     expect(() => inlineParams('SELECT ?, ?', [num(1)], 'question')).toThrow(/placeholder 2 has no parameter/);
     expect(() => inlineParams('SELECT $2', [num(1)], 'dollar')).toThrow(/placeholder \$2 has no parameter/);
