@@ -127,7 +127,7 @@ describe('web app: dashboards (chromium, embedded default)', () => {
     expect(errors).toEqual([expect.stringMatching(/status of 412/)]);
   });
 
-  it('a tile filters its KPI by a dimension value chosen from the values it takes', async () => {
+  it('a tile filters its KPI by a dimension value chosen from the values it takes, and resizes by its corner', async () => {
     const { page, errors } = await openPage(web, '#/dashboards');
     await page.getByLabel('Id (letters, digits, - and _)').fill('regional');
     await page.getByLabel('Name', { exact: true }).fill('Regional');
@@ -148,6 +148,17 @@ describe('web app: dashboards (chromium, embedded default)', () => {
     await form.getByRole('button', { name: 'Add tile' }).click();
     await tilesReady(page, 1);
     expect(await page.locator('li.tile [data-role="tile-filter"]').textContent()).toBe('region = eu');
+    // Dragging the tile's corner two columns to the right makes it three columns wide.
+    const tile = page.locator('li.tile').first();
+    const handle = tile.locator('[data-role="resize"]');
+    const box = (await handle.boundingBox())!;
+    const column = (await tile.boundingBox())!.width;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 2 * column + 12, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
+    expect(await tile.getAttribute('class')).toBe('tile w3');
+    expect(await tile.locator('.tools select').inputValue()).toBe('3');
     const shown = Number(await page.locator('li.tile [data-role="value"]').getAttribute('data-value'));
     const oracle = await web.oracle.query<{ v: string }>(
       `SELECT sum(amount) AS v FROM payments.subscriptions WHERE region = 'eu' AND started_at >= '2020-01-01T00:00:00Z'`,
@@ -158,7 +169,7 @@ describe('web app: dashboards (chromium, embedded default)', () => {
       .poll(() => page.locator('[data-role="save-status"]').textContent())
       .toMatch(/^Saved version/);
     const saved = await (await fetch(`${web.service.url}/api/dashboards/regional`)).json();
-    expect(saved.dashboard.tiles[0].filters).toEqual({ region: 'eu' });
+    expect(saved.dashboard.tiles[0]).toMatchObject({ filters: { region: 'eu' }, width: 3 });
     expect(errors).toEqual([]);
   });
 });

@@ -168,6 +168,7 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
               ),
             ),
           );
+          tile.append(resizeHandle(tile, t));
           tile.addEventListener('dragstart', () => {
             dragged = i;
             tile.dataset.dragging = 'true';
@@ -238,6 +239,48 @@ export async function renderDashboard(view: HTMLElement, id: string, route: Rout
     addForm,
   );
   draw();
+}
+
+/**
+ * The tile's bottom-right corner: dragging it sideways sets the width in whole grid columns (1–4),
+ * following the pointer; the Width field does the same from the keyboard.
+ */
+function resizeHandle(tile: HTMLElement, t: Tile): HTMLElement {
+  const handle = h('div', {
+    class: 'resize',
+    'data-role': 'resize',
+    title: 'Drag to resize',
+    'aria-hidden': 'true',
+  });
+  handle.addEventListener('pointerdown', (down) => {
+    down.preventDefault();
+    down.stopPropagation();
+    const grid = tile.parentElement!;
+    const columns = getComputedStyle(grid).gridTemplateColumns.split(' ').length;
+    const gap = Number.parseFloat(getComputedStyle(grid).columnGap) || 0;
+    const column = (grid.clientWidth + gap) / columns;
+    const left = tile.getBoundingClientRect().left;
+    handle.setPointerCapture(down.pointerId);
+    // Resizing, not moving: the tile is not draggable until the pointer is released.
+    const draggable = tile.draggable;
+    tile.draggable = false;
+    const move = (e: PointerEvent) => {
+      const width = Math.min(4, columns, Math.max(1, Math.round((e.clientX - left + gap) / column)));
+      if (width === t.width) return;
+      t.width = width;
+      tile.className = `tile w${width}`;
+      const field = tile.querySelector<HTMLSelectElement>('.tools select');
+      if (field) field.value = String(width);
+    };
+    const up = () => {
+      tile.draggable = draggable;
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  });
+  return handle;
 }
 
 function tileForm(defs: readonly Definition[], add: (tile: Tile) => void): HTMLFormElement {
