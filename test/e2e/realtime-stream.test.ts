@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import WebSocket from 'ws';
+import { sseReader } from '../support/sse.ts';
 import { type RunningService, startService } from './api-support.ts';
 
 const env = inject('stackEnv');
@@ -30,30 +31,15 @@ interface Pushed {
   value: number | null;
 }
 
-/** SSE frames from a fetch response, as they come. */
+/** SSE value events from a fetch response, as they come. */
 function sse(res: Response) {
-  const body = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
+  const events = sseReader(res);
   return {
     async next(): Promise<Pushed> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (frame.startsWith(':')) continue;
-          const fields = Object.fromEntries(
-            frame.split('\n').map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]),
-          );
-          return { id: Number(fields.id), type: fields.event!, value: JSON.parse(fields.data!).value };
-        }
-        const { value, done } = await body.read();
-        if (done) throw new Error('the stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
+      const e = await events.next();
+      return { id: Number(e.id), type: e.event!, value: JSON.parse(e.data!).value };
     },
-    cancel: () => body.cancel(),
+    cancel: () => events.cancel(),
   };
 }
 

@@ -5,45 +5,11 @@
  * before any stream opens, and a client that stops reading is dropped.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { sseReader as reader, type SseEvent } from '../support/sse.ts';
 import { type Harness, harness, json, revenueDef } from './api-support.ts';
 
 const RANGE = 'start=2025-01-01&end=2025-03-01';
 const realtimeRevenue = { ...revenueDef, schedule: { frequency: 'realtime' } };
-
-interface SseEvent {
-  id?: string;
-  event?: string;
-  data?: string;
-}
-
-/** Reads SSE frames from a response body as they come. */
-function reader(res: Response) {
-  const body = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  return {
-    async next(): Promise<SseEvent> {
-      for (;;) {
-        const end = buffer.indexOf('\n\n');
-        if (end >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          if (frame.startsWith(':')) continue; // a heartbeat
-          const event: SseEvent = {};
-          for (const line of frame.split('\n')) {
-            const at = line.indexOf(': ');
-            (event as Record<string, string>)[line.slice(0, at)] = line.slice(at + 2);
-          }
-          return event;
-        }
-        const { value, done } = await body.read();
-        if (done) throw new Error('the stream ended');
-        buffer += decoder.decode(value, { stream: true });
-      }
-    },
-    cancel: () => body.cancel(),
-  };
-}
 
 const kpiValue = (e: SseEvent) => (JSON.parse(e.data!) as { value: number }).value;
 

@@ -107,7 +107,7 @@ describe('web app: sign in with the SPA login (chromium, auth on)', () => {
     await page.locator('input[name="password"]').fill('secret');
     await page.locator('button[type="submit"]').click();
     // Its consent page names the scopes the app asks for.
-    await expect.poll(() => page.locator('body').innerText(), { timeout: 60_000 }).toMatch(/read:kpis/);
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 60_000 }).toMatch(/read:kpis/);
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.waitForURL(`${web.service.url}/**`, { timeout: 60_000 });
     await expect

@@ -6,6 +6,7 @@
  * REALTIME_BENCH_SUBSCRIBERS, REALTIME_BENCH_KPIS and REALTIME_BENCH_SECONDS change the load.
  */
 import { NOTHING_CONFIGURED, startService } from '../../e2e/api-support.ts';
+import { sseReader } from '../../support/sse.ts';
 import { cpuMsOf, memoryOf, pidOnPort } from '../process.ts';
 import type { BenchResult } from '../types.ts';
 import { percentile } from '../types.ts';
@@ -16,29 +17,20 @@ const SECONDS = Number(process.env.REALTIME_BENCH_SECONDS ?? 60);
 /** The seed's default interval. */
 const INTERVAL_MS = 5_000;
 
-/** Reads one subscriber's stream until `signal` aborts; records each value event's push latency. */
+/** Reads one subscriber's stream until `signal` aborts; records each pushed value's latency. */
 async function subscribe(url: string, signal: AbortSignal, latencies: number[]): Promise<number> {
   let events = 0;
   try {
     const res = await fetch(url, { signal });
     if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
-    const reader = res.body.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
+    const stream = sseReader(res);
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return events;
+      const e = await stream.next();
       const now = Date.now();
-      buffer += decoder.decode(value, { stream: true });
-      for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-        const frame = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const data = /^data: (.*)$/m.exec(frame)?.[1];
-        if (!data || !frame.includes('event: value')) continue;
-        // The first event is the latest value, computed before this subscriber came: not a push.
-        if (events++ === 0) continue;
-        latencies.push(now - Date.parse((JSON.parse(data) as { computedAt: string }).computedAt));
-      }
+      if (e.event !== 'value') continue;
+      // The first event is the latest value, computed before this subscriber came: not a push.
+      if (events++ === 0) continue;
+      latencies.push(now - Date.parse((JSON.parse(e.data!) as { computedAt: string }).computedAt));
     }
   } catch (error) {
     if (signal.aborted) return events;
