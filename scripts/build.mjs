@@ -15,13 +15,13 @@
  * - `dist/<stamp>/`: the stamp changes with any input (source mtimes and names, lockfile, this script), so
  *   concurrent builds never write into a directory someone runs from; `dist/current.json` names the newest.
  *
- * - The web app: `dist/<stamp>/web/` holds the browser bundle of src/web/client (see buildWebApp).
+ * - The web app: `dist/<stamp>/web/` holds src/web/client bundled by Vite (see buildWebApp).
  *
  * `ensureBuilt()` is what `bin/kpi.mjs` and `npm start` call: it returns the fresh build's directory,
  * building first only when an input changed (a few ms of `stat` calls otherwise). Without `src/` (a
  * deployed image) it trusts `dist/current.json`. `node scripts/build.mjs` builds (npm's `prepare`).
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -39,7 +39,6 @@ const ENTRIES = {
   // Request-supplied KPI definitions are analyzed on worker threads (src/offload).
   'language-worker': 'src/offload/language-worker.ts',
 };
-const WEB_STATIC_FILES = ['index.html', 'style.css'];
 const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;
 /**
  * The CLI also bundles zod: its package entry is ~100 modules, and opening, resolving and compiling
@@ -170,29 +169,18 @@ async function checkGrammar(esbuild, tmp) {
 }
 
 /**
- * The web app (src/web/client): one browser bundle (CodeMirror and all, from node_modules — nothing is
- * loaded from a CDN) plus its page and stylesheet, under `dist/<stamp>/web/`, served by the service at `/`.
+ * The web app (src/web/client), bundled by Vite with its own config (src/web/client/vite.config.mjs): the
+ * page, its entry, the lazily loaded chunks (CodeMirror, the sign-in) and the stylesheet, each named with
+ * a content hash, under `dist/<stamp>/web/` — everything from node_modules, nothing from a CDN. The
+ * service serves it at `/` and `/app/` (src/web/serve.ts).
  */
-async function buildWebApp(esbuild, tmp) {
-  const out = join(tmp, 'web');
-  mkdirSync(out, { recursive: true });
-  await esbuild({
-    absWorkingDir: root,
-    entryPoints: { app: join(root, 'src/web/client/main.ts') },
-    outdir: out,
-    bundle: true,
-    // The editor's CodeMirror is a chunk of its own, loaded when someone opens the editor.
-    splitting: true,
-    chunkNames: 'chunk-[hash]',
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022'],
-    minify: true,
-    sourcemap: 'linked',
-    legalComments: 'none',
+async function buildWebApp(tmp) {
+  const { build: viteBuild } = await import('vite');
+  await viteBuild({
+    configFile: join(root, 'src/web/client/vite.config.mjs'),
     logLevel: 'error',
+    build: { outDir: join(tmp, 'web'), emptyOutDir: true },
   });
-  for (const file of WEB_STATIC_FILES) copyFileSync(join(root, 'src/web/client', file), join(out, file));
 }
 
 async function build(stamp, quiet) {
@@ -202,7 +190,6 @@ async function build(stamp, quiet) {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   await checkGrammar(esbuild, tmp);
-  await buildWebApp(esbuild, tmp);
   const options = {
     // KPI_BUILD_STAMP: the service finds the web app's assets in dist/<stamp>/web (src/web/serve.ts).
     define: { KPI_GRAMMAR_CHECKED: 'true', KPI_BUILD_STAMP: JSON.stringify(stamp) },
@@ -222,6 +209,7 @@ async function build(stamp, quiet) {
   };
   const entries = (list) => Object.fromEntries(Object.entries(list).map(([k, v]) => [k, join(root, v)]));
   await Promise.all([
+    buildWebApp(tmp),
     esbuild({ ...options, entryPoints: entries(ENTRIES), plugins: [externalPackagesPlugin, sourceUrlPlugin] }),
     // Chunk names are hashes of their content, so the two builds never write different files under one name.
     esbuild({

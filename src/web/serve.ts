@@ -1,23 +1,27 @@
 /**
- * Serves the web app: `/` is its page, `/app/<file>` its bundle, stylesheet and source map, all from the
- * build (`dist/<stamp>/web/`, written by scripts/build.mjs). None of it holds data, so it is public even
- * with auth on; the app then calls the API with the user's token.
+ * Serves the web app: `/` is its page, `/app/<file>` its scripts, stylesheet and source maps, all from the
+ * build (`dist/<stamp>/web/`, bundled by Vite in scripts/build.mjs). None of it holds data, so it is public
+ * even with auth on; the app then calls the API with the user's token.
  */
 import { readFileSync } from 'node:fs';
 import type { Hono } from 'hono';
 
 declare const KPI_BUILD_STAMP: string | undefined;
 
-/** The files of a build's web/ folder: the entry, its lazily loaded chunks, their maps, the stylesheet. */
-const ASSET = /^(?:app|chunk-[A-Za-z0-9]+)\.js(?:\.map)?$|^style\.css$/;
+/**
+ * The files of a build's web/ folder: the entry, its lazily loaded chunks, the stylesheet and their maps,
+ * each named `<name>-<content hash>.<ext>` (src/web/client/vite.config.mjs). One flat folder and no dots
+ * before the extension, so a name can never reach outside it.
+ */
+const ASSET = /^[A-Za-z0-9_]+-[A-Za-z0-9_-]+\.(?:js|css)(?:\.map)?$/;
 const typeOf = (file: string): string =>
   file.endsWith('.css')
     ? 'text/css; charset=utf-8'
     : file.endsWith('.map')
       ? 'application/json; charset=utf-8'
       : 'text/javascript; charset=utf-8';
-/** Assets change only with the build: its stamp is their ETag, so a reload revalidates with a 304. */
-const ETAG = `"${typeof KPI_BUILD_STAMP === 'string' ? KPI_BUILD_STAMP : 'dev'}"`;
+/** An asset's name changes with its content, so browsers may keep it for good; only the page is revalidated. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 export const isPublicWebPath = (path: string): boolean => path === '/' || path.startsWith('/app/');
 
@@ -75,7 +79,7 @@ export function webRoutes(app: Hono<any>, options: { login?: WebLogin | undefine
   app.get('/', (c) => {
     const page = read('index.html');
     if (!page) return c.html(NOT_BUILT, 503);
-    // The page names its assets without a version: revalidate it so a new build is picked up at once.
+    // The page names the build's assets: revalidate it so a new build is picked up at once.
     return c.body(new Uint8Array(page), 200, {
       'Content-Type': 'text/html; charset=utf-8',
       'Cache-Control': 'no-cache',
@@ -94,8 +98,10 @@ export function webRoutes(app: Hono<any>, options: { login?: WebLogin | undefine
     if (!body) {
       return c.json({ error: { code: 'not-found', message: `no web asset ${file}`, details: null } }, 404);
     }
-    const headers = { ETag: ETAG, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
-    if (c.req.header('if-none-match') === ETAG) return c.body(null, 304, headers);
-    return c.body(new Uint8Array(body), 200, { ...headers, 'Content-Type': typeOf(file) });
+    return c.body(new Uint8Array(body), 200, {
+      'Cache-Control': IMMUTABLE,
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Type': typeOf(file),
+    });
   });
 }

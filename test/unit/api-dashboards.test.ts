@@ -75,9 +75,24 @@ describe('dashboards routes on the embedded TimescaleDB store', () => {
   it('serves the web app at / and lists the dashboards routes in the OpenAPI document', async () => {
     const page = await h.app.request('/');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('/app/app.js');
-    expect((await h.app.request('/app/app.js')).headers.get('content-type')).toMatch(/javascript/);
-    expect((await h.app.request('/app/secret.txt')).status).toBe(404);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    // The page names Vite's hashed entry and stylesheet; they are served, and kept by browsers for good.
+    const html = await page.text();
+    const script = /<script type="module" crossorigin src="(\/app\/app-[\w-]+\.js)">/.exec(html)?.[1];
+    const sheet = /<link rel="stylesheet" crossorigin href="(\/app\/[\w-]+\.css)">/.exec(html)?.[1];
+    for (const [path, type] of [
+      [script, /javascript/],
+      [sheet, /text\/css/],
+    ] as const) {
+      expect(path, html).toBeTruthy();
+      const asset = await h.app.request(path as string);
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('content-type')).toMatch(type);
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+    }
+    for (const bad of ['/app/secret.txt', '/app/index.html', '/app/..%2Fdone', '/app/app-x.js.gz']) {
+      expect((await h.app.request(bad)).status, bad).toBe(404);
+    }
     const doc = await (await h.app.request('/openapi.json')).json();
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(['/api/dashboards', '/api/dashboards/{dashboardId}', '/api/catalog']),
@@ -98,8 +113,10 @@ describe('the web app with auth on', () => {
   afterAll(() => h.close());
 
   it('serves the page and its assets without a token, and the data routes only with one', async () => {
-    expect((await h.app.request('/')).status).toBe(200);
-    expect((await h.app.request('/app/style.css')).status).toBe(200);
+    const page = await h.app.request('/');
+    expect(page.status).toBe(200);
+    const script = /src="(\/app\/app-[\w-]+\.js)"/.exec(await page.text())?.[1];
+    expect((await h.app.request(script as string)).status).toBe(200);
     expect((await h.app.request('/api/dashboards')).status).toBe(401);
     expect((await h.app.request('/api/catalog')).status).toBe(401);
   });
