@@ -7,6 +7,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
+import type { AlertService } from '../alerts/alerts.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { DashboardStore } from '../store/dashboards-store.ts';
@@ -20,6 +21,7 @@ import { type CorsOrigins, corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import { requestGuard } from './request-guard.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import { dashboardRoutes } from './routes/dashboards.ts';
 import { definitionRoutes } from './routes/definitions.ts';
@@ -58,6 +60,8 @@ export interface AppDeps {
   readonly scheduler?: { isRunning(): boolean } | null;
   /** Realtime pushes at /api/metrics/{kpiId}/stream (SSE and WebSocket); absent: that route is 404. */
   readonly realtime?: RealtimeDeps;
+  /** Threshold alerts (GET /api/alerts, `alert` events on the streams); absent: /api/alerts is 404. */
+  readonly alerts?: AlertService | null;
   readonly serviceName: string;
   readonly cacheTtlSeconds: number;
   /** Called once for every 5xx error, with its request id, so operators see it; the client never does. */
@@ -163,6 +167,7 @@ export function createApp(deps: AppDeps): App {
   streamRoutes(app, deps);
   queryRoutes(app, deps);
   reportRoutes(app, deps);
+  alertRoutes(app, deps);
   rollupRoutes(app, deps);
   systemRoutes(app, deps);
   sqlRoutes(app, deps);

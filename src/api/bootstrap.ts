@@ -4,6 +4,8 @@
  * engine, the cache (in-process, or Redis with REDIS_URL), auth (with AUTH0_DOMAIN) and health checks.
  * `main.ts` serves what this returns; tests and the bench may call it too.
  */
+
+import { AlertService } from '../alerts/alerts.ts';
 import { memoryBackend } from '../cache/memory-backend.ts';
 import { redisBackend } from '../cache/redis-backend.ts';
 import { ResultCache } from '../cache/result-cache.ts';
@@ -23,6 +25,7 @@ import { RealtimeHub } from '../realtime/hub.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
+import { AlertStore } from '../store/alerts-store.ts';
 import { DashboardStore } from '../store/dashboards-store.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
@@ -228,8 +231,47 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     ...engine.health,
   ];
 
+  const alerts = new AlertService(new AlertStore(sql), {
+    band: config.ALERT_HYSTERESIS,
+    ...(config.ALERT_WEBHOOK_URL
+      ? {
+          webhook: {
+            url: config.ALERT_WEBHOOK_URL,
+            secret: config.ALERT_WEBHOOK_SECRET ?? '',
+            timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
+            maxAttempts: config.ALERT_WEBHOOK_MAX_ATTEMPTS,
+            backoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
+            maxBackoffMs: 300_000,
+          },
+        }
+      : {}),
+    onAlert: (event) => telemetry.alerts.inc({ kpi: event.kpiId, level: event.to }),
+    onDelivery: (outcome) => telemetry.alertDeliveries.inc({ outcome }),
+    log,
+  });
+  await alerts.start();
+  closers.push(async () => alerts.close());
+
   const scheduler = config.ENABLE_SCHEDULER
-    ? new Scheduler({ definitions, queries, sql, defaultTimezone: config.SCHEDULER_TIMEZONE, log })
+    ? new Scheduler({
+        definitions,
+        queries,
+        sql,
+        defaultTimezone: config.SCHEDULER_TIMEZONE,
+        log,
+        // Every materialized value moves its series' alert level.
+        onValue: (v) => {
+          const thresholds = definitions.has(v.kpiId) ? definitions.get(v.kpiId).ir.thresholds : undefined;
+          alerts
+            .observe({
+              kpiId: v.kpiId,
+              subject: `series:${JSON.stringify(v.dimensions)}`,
+              thresholds,
+              value: v.value,
+            })
+            .catch((error) => log(`alerts: ${v.kpiId} at ${v.bucket}: ${(error as Error).message}`));
+        },
+      })
     : null;
   // Builds take the metrics store's connections from the service's pool: on a single-connection store
   // they then wait their turn with the service's queries instead of for a gap between them.
@@ -302,6 +344,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
       heartbeatMs: config.REALTIME_HEARTBEAT_MS,
     },
     sql: sqlEndpoint,
+    alerts,
     definitions,
     queries,
     reports: new ReportStore(sql),

@@ -14,6 +14,8 @@ export interface Telemetry {
   /** Realtime events pushed (one per event, whatever the number of subscribers) and clients dropped. */
   readonly realtimePushes: Counter;
   readonly realtimeDropped: Counter<'reason'>;
+  readonly alerts: Counter<'kpi' | 'level'>;
+  readonly alertDeliveries: Counter<'outcome'>;
 }
 
 export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
@@ -68,6 +70,18 @@ export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Tel
       name: 'kpi_realtime_dropped_total',
       help: 'Realtime subscribers the server let go, by reason (slow-client, shutdown)',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    alerts: new Counter({
+      name: 'kpi_alerts_total',
+      help: 'Alert level changes of KPIs with thresholds, by KPI and the level entered',
+      labelNames: ['kpi', 'level'],
+      registers: [registry],
+    }),
+    alertDeliveries: new Counter({
+      name: 'kpi_alert_deliveries_total',
+      help: 'Webhook delivery attempts of alert events, by outcome (delivered, retry, failed)',
+      labelNames: ['outcome'],
       registers: [registry],
     }),
     activeCalculations: new Gauge({

@@ -97,6 +97,18 @@ export const envSchema = z.object({
   REALTIME_MAX_BUFFER_BYTES: int(1_024, 1_073_741_824).default(1_048_576),
   /** Extra: how often an idle stream gets a comment line, so proxies keep it open. */
   REALTIME_HEARTBEAT_MS: int(100, 3_600_000).default(15_000),
+  /** Extra: where alert events (threshold level changes) are POSTed; unset: they are only stored and streamed. */
+  ALERT_WEBHOOK_URL: url(['http', 'https']).optional(),
+  /** Extra: the webhook's HMAC-SHA256 secret (X-KPI-Signature); unset: requests are sent unsigned. */
+  ALERT_WEBHOOK_SECRET: z.string().max(1024).optional(),
+  /** Extra: delivery attempts per alert event before it is recorded as failed (backoff doubles from 1 s). */
+  ALERT_WEBHOOK_MAX_ATTEMPTS: int(1, 100).default(8),
+  /** Extra: the pause before the first retry; it doubles with each attempt, up to 5 minutes. */
+  ALERT_WEBHOOK_BACKOFF_MS: int(1, 3_600_000).default(1_000),
+  /** Extra: one delivery attempt's time limit. */
+  ALERT_WEBHOOK_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  /** Extra: hysteresis, as a fraction of a threshold: how far back past it a value must go to leave its level. */
+  ALERT_HYSTERESIS: z.coerce.number().min(0).max(1).default(0.02),
   /** Extra: a SQL-endpoint statement nobody polls for this long is cancelled (Trino's query.client.timeout). */
   SQL_CLIENT_TIMEOUT_SECONDS: int(1, 86_400).default(300),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */

@@ -9,12 +9,12 @@
  * the topic's `compute`. Both are given by the caller.
  */
 
-export type RealtimeEventType = 'value' | 'error';
+export type RealtimeEventType = 'value' | 'error' | 'alert';
 
 export interface RealtimeEvent {
   readonly id: number;
   readonly type: RealtimeEventType;
-  /** JSON text: the metric route's body, or its error body. */
+  /** JSON text: the metric route's body, its error body, or an alert event. */
   readonly data: string;
 }
 
@@ -37,6 +37,8 @@ export interface Computed {
 
 export interface TopicSpec {
   readonly key: string;
+  /** Topics about one thing (a KPI's questions): `announce` reaches all of them. */
+  readonly group?: string;
   readonly intervalMs: number;
   compute(): Promise<Computed>;
 }
@@ -109,6 +111,16 @@ export class RealtimeHub {
     return () => this.leave(t, subscriber);
   }
 
+  /**
+   * Pushes an event that is not a recomputed answer (an alert) to every topic of a group, in order
+   * with its answers and kept in its history like them; the answer's fingerprint is left as it is.
+   */
+  announce(group: string, type: RealtimeEventType, data: string): void {
+    for (const topic of this.topics.values()) {
+      if (topic.spec.group === group) this.push(topic, type, data);
+    }
+  }
+
   /** Lets every subscriber go (they are told why) and stops every loop. */
   close(): void {
     this.closed = true;
@@ -121,8 +133,10 @@ export class RealtimeHub {
     const { history } = topic;
     if (history.length === 0) return [];
     const seen = lastEventId === undefined ? -1 : history.findIndex((e) => e.id === lastEventId);
+    if (seen >= 0) return history.slice(seen + 1);
     // Unknown id (too old, or from before a restart): the latest answer is what it needs.
-    return seen < 0 ? [history[history.length - 1]!] : history.slice(seen + 1);
+    for (let i = history.length - 1; i >= 0; i--) if (history[i]!.type !== 'alert') return [history[i]!];
+    return [];
   }
 
   private tick(topic: Topic): void {
@@ -146,11 +160,11 @@ export class RealtimeHub {
 
   private publish(topic: Topic, computed: Computed): void {
     topic.fingerprint = computed.fingerprint;
-    const event: RealtimeEvent = Object.freeze({
-      id: this.nextId++,
-      type: computed.type,
-      data: computed.data,
-    });
+    this.push(topic, computed.type, computed.data);
+  }
+
+  private push(topic: Topic, type: RealtimeEventType, data: string): void {
+    const event: RealtimeEvent = Object.freeze({ id: this.nextId++, type, data });
     topic.history.push(event);
     if (topic.history.length > (this.o.historySize ?? 32)) topic.history.shift();
     for (const s of [...topic.subscribers]) {

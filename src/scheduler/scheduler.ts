@@ -17,6 +17,17 @@ export interface SchedulerOptions {
   readonly tickMs?: number;
   readonly now?: () => Date;
   readonly log?: (line: string) => void;
+  /** Told of every value stored (the alerts evaluate thresholds on it); its failures are its own. */
+  readonly onValue?: (value: MaterializedValue) => void;
+}
+
+export interface MaterializedValue {
+  readonly kpiId: string;
+  /** The bucket's start (an ISO instant). */
+  readonly bucket: string;
+  /** The dimension values of the series ({} for the KPI as a whole). */
+  readonly dimensions: Readonly<Record<string, unknown>>;
+  readonly value: number | null;
 }
 
 export class Scheduler {
@@ -78,6 +89,12 @@ export class Scheduler {
         );
         this.done.set(ir.id, range.end);
         stored++;
+        this.o.onValue?.({
+          kpiId: ir.id,
+          bucket: range.start,
+          dimensions: {},
+          value: value === null ? null : Number(value),
+        });
       } catch (error) {
         this.o.log?.(`scheduler: ${ir.id} for ${range.start}: ${(error as Error).message}`);
       }

@@ -5,7 +5,7 @@ import { createTelemetry } from '../../src/api/telemetry.ts';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 import { lastCompletePeriod } from '../../src/scheduler/periods.ts';
-import { Scheduler } from '../../src/scheduler/scheduler.ts';
+import { type MaterializedValue, Scheduler } from '../../src/scheduler/scheduler.ts';
 import { pgliteClient } from '../../src/store/pglite-client.ts';
 import { harness, json, revenueDef, testLanguage } from './api-support.ts';
 
@@ -47,13 +47,17 @@ describe('scheduler', () => {
       sql: pgliteClient(h.db),
       defaultTimezone: 'UTC',
       now: () => new Date('2025-02-10T08:00:00Z'),
+      onValue: (v) => told.push(v),
     });
+    const told: MaterializedValue[] = [];
     expect(await scheduler.tick()).toBe(1);
     expect(await scheduler.tick()).toBe(0);
     const rows = await h.db.query<{ time: Date; kpi_id: string; value: number }>('SELECT * FROM kpi_metrics');
     expect(rows.rows).toEqual([
       expect.objectContaining({ kpi_id: 'revenue', value: 150, time: new Date('2025-01-01T00:00:00Z') }),
     ]);
+    // What the alerts are told is what was stored, once.
+    expect(told).toEqual([{ kpiId: 'revenue', bucket: '2025-01-01T00:00:00Z', dimensions: {}, value: 150 }]);
     await h.close();
   });
 });

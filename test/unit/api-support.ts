@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
+import { type AlertOptions, AlertService } from '../../src/alerts/alerts.ts';
 import { type AppDeps, createApp } from '../../src/api/app.ts';
 import type { Authenticator } from '../../src/api/auth.ts';
 import { DefinitionsService } from '../../src/api/definitions-service.ts';
@@ -22,6 +23,7 @@ import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { RealtimeHub } from '../../src/realtime/hub.ts';
+import { AlertStore } from '../../src/store/alerts-store.ts';
 import { DashboardStore } from '../../src/store/dashboards-store.ts';
 import { DefinitionStore } from '../../src/store/definitions-store.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
@@ -92,6 +94,17 @@ export const testLanguage: KpiLanguage = {
         approximate: false,
         dependsOn: [...new Set(dependsOn)],
         ...(d.schedule ? { schedule: d.schedule } : {}),
+        // The seed's `thresholds: { warning: 250 }` means "above 250".
+        ...(d.thresholds
+          ? {
+              thresholds: Object.fromEntries(
+                Object.entries(d.thresholds as Record<string, number>).map(([level, value]) => [
+                  level,
+                  { op: '>', value },
+                ]),
+              ),
+            }
+          : {}),
       };
       kpis.push(ir);
       known.set(ir.id, ir);
@@ -228,6 +241,7 @@ export interface Harness {
   engine: TestEngine;
   definitions: DefinitionsService;
   cache: ResultCache;
+  alerts: AlertService | null;
   close(): Promise<void>;
 }
 
@@ -240,6 +254,8 @@ export async function harness(
     db?: PGlite;
     cors?: AppDeps['cors'];
     logError?: AppDeps['logError'];
+    /** Threshold alerts on the store (GET /api/alerts, `alert` events on the streams). */
+    alerts?: Partial<AlertOptions>;
     /** Streams at /api/metrics/{kpiId}/stream with these settings (a hub of its own). */
     realtime?: Partial<Omit<RealtimeDeps, 'hub'>> & { maxTopics?: number; maxSubscribers?: number };
   } = {},
@@ -277,7 +293,15 @@ export async function harness(
         onDrop: (reason) => telemetry.realtimeDropped.inc({ reason }),
       })
     : null;
+  const alerts = options.alerts
+    ? new AlertService(new AlertStore(sql), {
+        band: 0.02,
+        onAlert: (event) => telemetry.alerts.inc({ kpi: event.kpiId, level: event.to }),
+        ...options.alerts,
+      })
+    : null;
   const app = createApp({
+    alerts,
     definitions,
     queries,
     reports: new ReportStore(sql),
@@ -315,8 +339,10 @@ export async function harness(
     engine,
     definitions,
     cache,
+    alerts,
     close: async () => {
       hub?.close();
+      alerts?.close();
       if (!options.db) await db.close();
     },
   };

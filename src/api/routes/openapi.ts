@@ -11,6 +11,7 @@ type Doc = {
 };
 
 const TAG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  alerts: 'Threshold alerts: level changes of KPIs with thresholds, and their webhook deliveries',
   definitions: 'KPI definitions: DSL text or the seed JSON KPIDefinition, versioned, with optimistic locking',
   metrics: 'Cached metric routes for dashboards: value with trend, history, breakdown by dimension',
   query: 'Ad-hoc KPI queries and compiled SQL',

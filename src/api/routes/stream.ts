@@ -40,11 +40,19 @@ function fingerprintOf(body: string): string {
   return JSON.stringify(rest);
 }
 
-function computeValue(queries: QueryService, kpiId: string, params: MetricParams, maxAgeMs: number) {
+function computeValue(
+  queries: QueryService,
+  kpiId: string,
+  params: MetricParams,
+  maxAgeMs: number,
+  observe: (value: number | null) => void,
+) {
   return async (): Promise<Computed> => {
     try {
       const { body } = await queries.value(kpiId, params, maxAgeMs);
-      return { type: 'value', data: body, fingerprint: fingerprintOf(body) };
+      const computed: Computed = { type: 'value', data: body, fingerprint: fingerprintOf(body) };
+      observe((JSON.parse(body) as { value?: number | null }).value ?? null);
+      return computed;
     } catch (error) {
       const data = JSON.stringify(errorBody(toApiError(error)));
       return { type: 'error', data, fingerprint: data };
@@ -67,6 +75,9 @@ export function streamRoutes(app: App, deps: AppDeps): void {
   if (!realtime) return;
   const { hub, maxBufferedBytes, heartbeatMs } = realtime;
   const encoder = new TextEncoder();
+  const alerts = deps.alerts;
+  // Every alert, however it was raised (a stream, the scheduler), reaches the streams of its KPI.
+  alerts?.listen((event) => hub.announce(event.kpiId, 'alert', JSON.stringify(event)));
 
   /** The question, checked once (a bad parameter or unknown KPI is a 4xx, never a stream of errors). */
   const topicFor = async (kpiId: string, query: StreamQuery) => {
@@ -78,8 +89,29 @@ export function streamRoutes(app: App, deps: AppDeps): void {
       kpi.schedule?.frequency === 'realtime'
         ? realtime.intervalMs
         : Math.max(realtime.intervalMs, deps.cacheTtlSeconds * 1000);
-    const key = `${kpiId}?${JSON.stringify(params)}`;
-    return { key, intervalMs, compute: computeValue(deps.queries, kpiId, params, intervalMs) };
+    const question = JSON.stringify(params);
+    const key = `${kpiId}?${question}`;
+    // Each new value moves the question's alert level; the change is announced after the value itself
+    // (the alert's store write finishes after the value is pushed).
+    const observe = (value: number | null) => {
+      const thresholds = deps.definitions.get(kpiId).ir.thresholds;
+      if (!alerts || !thresholds) return;
+      alerts.observe({ kpiId, subject: `stream:${question}`, thresholds, value }).catch((error) =>
+        deps.logError?.(error, {
+          method: 'GET',
+          path: `/api/metrics/${kpiId}/stream`,
+          status: 500,
+          code: 'alert-failed',
+          requestId: 'realtime',
+        }),
+      );
+    };
+    return {
+      key,
+      group: kpiId,
+      intervalMs,
+      compute: computeValue(deps.queries, kpiId, params, intervalMs, observe),
+    };
   };
 
   const subscribe = (spec: Awaited<ReturnType<typeof topicFor>>, s: Subscriber, lastEventId?: number) => {
@@ -147,7 +179,8 @@ export function streamRoutes(app: App, deps: AppDeps): void {
       summary:
         "The KPI's value (the value route's body) pushed as Server-Sent Events whenever it changes; a WebSocket at the same URL",
       description:
-        'Events: `value` (the value route’s body), `error` (the error body; the stream goes on), `dropped` (the ' +
+        'Events: `value` (the value route’s body), `error` (the error body; the stream goes on), `alert` (the KPI ' +
+        'changed alert level, as listed at /api/alerts), `dropped` (the ' +
         'server let this client go: `slow-client` or `shutdown`). Each has an id: reconnecting with ' +
         'Last-Event-ID (or ?lastEventId=) sends what was missed. A `realtime` KPI is recomputed every ' +
         'REALTIME_INTERVAL_MS while anybody listens; others as often as their cached answer expires.',
