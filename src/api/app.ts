@@ -9,6 +9,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { AlertService } from '../alerts/alerts.ts';
 import type { Catalog } from '../catalog/types.ts';
+import type { ReportScheduler } from '../reports/report-scheduler.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { DashboardStore } from '../store/dashboards-store.ts';
 import type { ReportStore } from '../store/reports-store.ts';
@@ -60,6 +61,8 @@ export interface AppDeps {
   readonly scheduler?: { isRunning(): boolean } | null;
   /** Realtime pushes at /api/metrics/{kpiId}/stream (SSE and WebSocket); absent: that route is 404. */
   readonly realtime?: RealtimeDeps;
+  /** Scheduled report deliveries (send now, list runs); absent: those routes answer 404. */
+  readonly reportDelivery?: Pick<ReportScheduler, 'sendNow' | 'runs'> | null;
   /** Threshold alerts (GET /api/alerts, `alert` events on the streams); absent: /api/alerts is 404. */
   readonly alerts?: AlertService | null;
   readonly serviceName: string;

@@ -22,6 +22,7 @@ import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
 import { RealtimeHub } from '../realtime/hub.ts';
+import { ReportScheduler } from '../reports/report-scheduler.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
@@ -31,6 +32,7 @@ import { DefinitionStore } from '../store/definitions-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClientOnPool } from '../store/pg-client.ts';
 import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
+import { ReportRunStore } from '../store/report-runs-store.ts';
 import { ReportStore } from '../store/reports-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { type App, createApp } from './app.ts';
@@ -297,7 +299,23 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
       `scheduler: refreshing built rollups every ${config.ROLLUP_REFRESH_SECONDS} s, verifying them every ${config.ROLLUP_VERIFY_SECONDS} s`,
     );
   }
+  const reportDelivery = new ReportScheduler({
+    reports: new ReportStore(sql),
+    runs: new ReportRunStore(sql),
+    deps: { definitions, queries },
+    sinks: {
+      directory: config.REPORTS_DIR,
+      webhookSecret: config.REPORT_WEBHOOK_SECRET ?? '',
+      timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
+      attempts: 3,
+      backoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
+    },
+    catchUpMs: config.REPORT_CATCHUP_HOURS * 3_600_000,
+    log,
+  });
   if (scheduler) {
+    reportDelivery.start();
+    closers.push(() => reportDelivery.stop());
     scheduler.start();
     closers.push(() => scheduler.stop());
     log(`scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE})`);
@@ -345,6 +363,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     },
     sql: sqlEndpoint,
     alerts,
+    reportDelivery,
     definitions,
     queries,
     reports: new ReportStore(sql),

@@ -109,6 +109,12 @@ export const envSchema = z.object({
   ALERT_WEBHOOK_TIMEOUT_MS: int(100, 300_000).default(10_000),
   /** Extra: hysteresis, as a fraction of a threshold: how far back past it a value must go to leave its level. */
   ALERT_HYSTERESIS: z.coerce.number().min(0).max(1).default(0.02),
+  /** Extra: scheduled reports are also written to this directory (one file per run, under the report's id). */
+  REPORTS_DIR: z.string().min(1).max(4096).optional(),
+  /** Extra: HMAC-SHA256 secret signing report webhooks (X-KPI-Signature); unset: unsigned. */
+  REPORT_WEBHOOK_SECRET: z.string().max(1024).optional(),
+  /** Extra: after downtime, the latest scheduled report missed within this many hours is still sent. */
+  REPORT_CATCHUP_HOURS: int(0, 8_760).default(24),
   /** Extra: a SQL-endpoint statement nobody polls for this long is cancelled (Trino's query.client.timeout). */
   SQL_CLIENT_TIMEOUT_SECONDS: int(1, 86_400).default(300),
   /** Extra: answer from rollups (and run single-engine queries directly) when that gives the same answer. */

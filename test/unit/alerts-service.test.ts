@@ -5,8 +5,6 @@
  * record a change once.
  */
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AlertOptions, AlertService } from '../../src/alerts/alerts.ts';
@@ -14,42 +12,10 @@ import type { Thresholds } from '../../src/ir/kpi.ts';
 import { AlertStore } from '../../src/store/alerts-store.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
 import { createEmbeddedDb, pgliteClient } from '../../src/store/pglite-client.ts';
+import { webhookReceiver as receiver } from '../support/webhook-receiver.ts';
 
 const T: Thresholds = { warning: { op: '>', value: 100 }, critical: { op: '>', value: 200 } };
 const SECRET = 's3cret';
-
-interface Received {
-  readonly body: string;
-  readonly headers: Record<string, string | string[] | undefined>;
-}
-
-/** A webhook receiver that answers 503 to the first `failures` requests, then 204. */
-async function receiver(failures: number) {
-  const received: Received[] = [];
-  let left = failures;
-  const waiting: Array<() => void> = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ body, headers: req.headers });
-      res.statusCode = left-- > 0 ? 503 : 204;
-      res.end();
-      for (const w of waiting.splice(0)) w();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return {
-    url,
-    received,
-    /** Resolves once `n` requests have arrived. */
-    async count(n: number) {
-      while (received.length < n) await new Promise<void>((r) => waiting.push(r));
-    },
-    close: () => new Promise<void>((r) => server.close(() => r())),
-  };
-}
 
 describe('alert service', () => {
   let db: PGlite;

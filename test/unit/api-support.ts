@@ -23,11 +23,14 @@ import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { RealtimeHub } from '../../src/realtime/hub.ts';
+import { ReportScheduler } from '../../src/reports/report-scheduler.ts';
+import type { SinkOptions } from '../../src/reports/sinks.ts';
 import { AlertStore } from '../../src/store/alerts-store.ts';
 import { DashboardStore } from '../../src/store/dashboards-store.ts';
 import { DefinitionStore } from '../../src/store/definitions-store.ts';
 import { migrateStore } from '../../src/store/migrate.ts';
 import { createEmbeddedDb, pgliteClient } from '../../src/store/pglite-client.ts';
+import { ReportRunStore } from '../../src/store/report-runs-store.ts';
 import { ReportStore } from '../../src/store/reports-store.ts';
 
 const span = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };
@@ -242,6 +245,8 @@ export interface Harness {
   definitions: DefinitionsService;
   cache: ResultCache;
   alerts: AlertService | null;
+  queries: QueryService;
+  reportDelivery: ReportScheduler | null;
   close(): Promise<void>;
 }
 
@@ -254,6 +259,10 @@ export async function harness(
     db?: PGlite;
     cors?: AppDeps['cors'];
     logError?: AppDeps['logError'];
+    /** Report deliveries (POST /api/reports/{id}/deliver, GET …/deliveries) with these sinks. */
+    reportSinks?: SinkOptions;
+    /** The clock of report deliveries. */
+    now?: () => Date;
     /** Threshold alerts on the store (GET /api/alerts, `alert` events on the streams). */
     alerts?: Partial<AlertOptions>;
     /** Streams at /api/metrics/{kpiId}/stream with these settings (a hub of its own). */
@@ -300,8 +309,19 @@ export async function harness(
         ...options.alerts,
       })
     : null;
+  const reportDelivery = options.reportSinks
+    ? new ReportScheduler({
+        reports: new ReportStore(sql),
+        runs: new ReportRunStore(sql),
+        deps: { definitions, queries },
+        sinks: options.reportSinks,
+        catchUpMs: 86_400_000,
+        ...(options.now ? { now: options.now } : {}),
+      })
+    : null;
   const app = createApp({
     alerts,
+    reportDelivery,
     definitions,
     queries,
     reports: new ReportStore(sql),
@@ -340,6 +360,8 @@ export async function harness(
     definitions,
     cache,
     alerts,
+    queries,
+    reportDelivery,
     close: async () => {
       hub?.close();
       alerts?.close();

@@ -2,6 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { LIMITS } from '../../ir/limits.ts';
+import { CSV_HEADER, csvError, csvLine, evaluateKpi, type ReportRow } from '../../reports/render.ts';
 import type { App, AppDeps } from '../app.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, ReportBody, ReportIdParam } from '../schemas.ts';
@@ -17,17 +18,7 @@ const RunQuery = strictObject({
   aggregation: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']).optional(),
 });
 
-/**
- * One CSV cell. Text starting with = + - @ tab or carriage return is what spreadsheets run as a
- * formula (`=HYPERLINK(…)`, `@SUM(…)`), so it gets a leading apostrophe as OWASP recommends; numbers
- * stay numbers (-12.5 is a value, not a formula).
- */
-export const csvCell = (v: unknown): string => {
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const raw = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+export { csvCell } from '../../reports/render.ts';
 
 export function reportRoutes(app: App, deps: AppDeps): void {
   const { reports, definitions, queries } = deps;
@@ -38,40 +29,8 @@ export function reportRoutes(app: App, deps: AppDeps): void {
     return report as unknown as Report;
   };
 
-  /** One KPI's rows for a report run; report filters apply where the KPI has that dimension. */
-  const evaluate = async (report: Report, kpiId: string, q: z.infer<typeof RunQuery>) => {
-    const kpi = definitions.get(kpiId).ir;
-    const filters = Object.fromEntries(
-      Object.entries(report.filters ?? {}).filter(([name]) => kpi.dimensions.includes(name)),
-    );
-    const params = {
-      start: q.start,
-      end: q.end,
-      tz: q.tz,
-      filters: Object.keys(filters).length > 0 ? JSON.stringify(filters) : undefined,
-      aggregation: q.aggregation,
-    };
-    if (q.aggregation) {
-      const body = JSON.parse((await queries.history(kpiId, params)).body);
-      return (body.history as Array<{ time: string; value: number | null }>).map((r) => ({
-        kpiId,
-        name: kpi.name,
-        time: r.time,
-        value: r.value,
-      }));
-    }
-    const body = JSON.parse((await queries.value(kpiId, params)).body);
-    return [
-      {
-        kpiId,
-        name: kpi.name,
-        time: body.range.start as string,
-        value: body.value as number | null,
-        trendDirection: body.trend.direction as string,
-        trendPercentage: body.trend.percentage as number,
-      },
-    ];
-  };
+  const evaluate = (report: Report, kpiId: string, q: z.infer<typeof RunQuery>) =>
+    evaluateKpi({ definitions, queries }, report, kpiId, q);
 
   /** Filters that would fail every later run are refused now: unknown dimensions, bad values. */
   const checkReportFilters = (report: Report): void => {
@@ -181,10 +140,9 @@ export function reportRoutes(app: App, deps: AppDeps): void {
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', `attachment; filename="${report.id}.csv"`);
       return stream(c, async (out) => {
-        await out.write('kpi_id,name,time,value\n');
-        const write = async (rows: Awaited<ReturnType<typeof evaluate>>) => {
-          for (const r of rows)
-            await out.write(`${[r.kpiId, r.name, r.time, r.value].map(csvCell).join(',')}\n`);
+        await out.write(CSV_HEADER);
+        const write = async (rows: readonly ReportRow[]) => {
+          for (const r of rows) await out.write(csvLine(r));
         };
         await write(first);
         for (const kpiId of kpiIds.slice(1)) {
@@ -192,10 +150,77 @@ export function reportRoutes(app: App, deps: AppDeps): void {
             await write(await evaluate(report, kpiId, q));
           } catch {
             // Headers are gone; mark the failed KPI in-band rather than truncating silently.
-            await out.write(`${csvCell(kpiId)},,,#error\n`);
+            await out.write(csvError(kpiId));
           }
         }
       }) as never;
+    },
+  );
+
+  const DeliveryRecordSchema = z.object({
+    sink: z.enum(['webhook', 'directory', 'email']),
+    target: z.string(),
+    outcome: z.enum(['delivered', 'failed', 'skipped']),
+    error: z.string().nullable(),
+    bytes: z.number().int(),
+  });
+  const RunSchema = z
+    .object({
+      reportId: z.string(),
+      scheduledFor: z.string(),
+      period: z.object({ start: z.string(), end: z.string() }),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      outcome: z.enum(['running', 'delivered', 'partial', 'failed']),
+      deliveries: z.array(DeliveryRecordSchema),
+    })
+    .openapi('ReportRun');
+  const delivery = () => {
+    if (!deps.reportDelivery) throw new ApiError(404, 'not-found', 'report delivery needs the metrics store');
+    return deps.reportDelivery;
+  };
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/reports/{reportId}/deliveries',
+      tags: ['reports'],
+      summary: "A report's runs (scheduled and sent on request), newest first, with each delivery's outcome",
+      request: {
+        params: ReportIdParam,
+        query: strictObject({ limit: z.coerce.number().int().min(1).max(1_000).default(50) }),
+      },
+      responses: {
+        200: {
+          description: 'runs',
+          content: { 'application/json': { schema: z.object({ runs: z.array(RunSchema) }) } },
+        },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const report = await load(c.req.valid('param').reportId);
+      const runs = await delivery().runs(report.id, c.req.valid('query').limit);
+      return c.json({ runs }, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/reports/{reportId}/deliver',
+      tags: ['reports'],
+      summary:
+        'Send a report now to its recipients (and REPORTS_DIR), over the period its schedule reports on (daily: yesterday)',
+      request: { params: ReportIdParam },
+      responses: {
+        200: { description: 'the run', content: { 'application/json': { schema: RunSchema } } },
+        ...errorResponses(401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const report = await load(c.req.valid('param').reportId);
+      return c.json(await delivery().sendNow(report as never), 200) as never;
     },
   );
 }
