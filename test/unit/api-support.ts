@@ -247,6 +247,7 @@ export interface Harness {
   alerts: AlertService | null;
   queries: QueryService;
   reportDelivery: ReportScheduler | null;
+  hub: RealtimeHub | null;
   close(): Promise<void>;
 }
 
@@ -362,6 +363,7 @@ export async function harness(
     alerts,
     queries,
     reportDelivery,
+    hub,
     close: async () => {
       hub?.close();
       alerts?.close();

@@ -29,7 +29,12 @@ function respond(c: Context, result: CachedResult, ttlSeconds: number): Response
   return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
 }
 
-const toParams = (q: z.infer<typeof MetricQueryParams>): MetricParams => ({
+/** A metric or stream route's query as the service's parameters (the stream has no `aggregation`). */
+export const toParams = (
+  q: Pick<MetricParams, 'start' | 'end' | 'tz' | 'dimensions' | 'filters'> & {
+    aggregation?: string | undefined;
+  },
+): MetricParams => ({
   start: q.start,
   end: q.end,
   tz: q.tz,

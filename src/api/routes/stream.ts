@@ -13,6 +13,7 @@ import type { App, AppDeps } from '../app.ts';
 import { ApiError, errorBody, toApiError } from '../errors.ts';
 import type { MetricParams, QueryService } from '../query-service.ts';
 import { errorResponses, KpiIdParam, StreamQueryParams } from '../schemas.ts';
+import { toParams } from './metrics.ts';
 
 export interface RealtimeDeps {
   readonly hub: RealtimeHub;
@@ -25,14 +26,6 @@ export interface RealtimeDeps {
 }
 
 type StreamQuery = z.infer<typeof StreamQueryParams>;
-
-const toParams = (q: StreamQuery): MetricParams => ({
-  start: q.start,
-  end: q.end,
-  tz: q.tz,
-  dimensions: q.dimensions,
-  filters: q.filters,
-});
 
 /** `computedAt` changes on every recomputation; only the rest of the body is news. */
 function fingerprintOf(body: string): string {
@@ -64,6 +57,9 @@ const sseFrame = (e: RealtimeEvent) => `id: ${e.id}\nevent: ${e.type}\ndata: ${e
 const dropFrame = (reason: DropReason) => `event: dropped\ndata: ${JSON.stringify({ reason })}\n\n`;
 
 const webSockets = new WeakMap<App, (server: ServerType) => void>();
+
+/** What a stream's WebSocket client may send in one message. */
+export const WS_MAX_PAYLOAD_BYTES = 4_096;
 
 /** Lets the HTTP server hand Upgrade requests to the app (main.ts calls it once it listens). */
 export function acceptWebSockets(app: App, server: ServerType): void {
@@ -126,49 +122,72 @@ export function streamRoutes(app: App, deps: AppDeps): void {
   };
   const isUpgrade = (c: Context) => c.req.header('upgrade')?.toLowerCase() === 'websocket';
 
-  const { upgradeWebSocket, injectWebSocket } = createNodeWebSocket({ app });
+  const { upgradeWebSocket, injectWebSocket, wss } = createNodeWebSocket({ app });
+  // The socket only pushes: a client has nothing to send but control frames, so a large message is
+  // refused (close 1009) before it is buffered, instead of ws's 100 MiB default.
+  wss.options.maxPayload = WS_MAX_PAYLOAD_BYTES;
   webSockets.set(app, injectWebSocket);
 
   // An Upgrade request becomes a WebSocket; any other request goes on to the SSE route below.
   app.get(
     '/api/metrics/:kpiId/stream',
-    upgradeWebSocket(async (c: Context) => {
-      // The helper asks for the events before it looks at the request: nothing to do for SSE.
-      if (!isUpgrade(c)) return {};
-      const kpiId = c.req.param('kpiId') ?? '';
-      const parsed = KpiIdParam.safeParse({ kpiId });
-      const query = StreamQueryParams.safeParse(c.req.query());
-      if (!parsed.success || !query.success) {
-        throw new ApiError(400, 'invalid-request', 'the stream request is invalid');
-      }
-      const spec = await topicFor(kpiId, query.data);
-      let leave = () => {};
-      return {
-        onOpen: (_event, ws) => {
-          const raw = ws.raw as { bufferedAmount: number } | undefined;
-          try {
-            leave = subscribe(
-              spec,
-              {
-                send: (e) => {
-                  if ((raw?.bufferedAmount ?? 0) > maxBufferedBytes) return false;
-                  ws.send(`{"id":${e.id},"type":"${e.type}","data":${e.data}}`);
-                  return true;
+    upgradeWebSocket(
+      async (c: Context) => {
+        // The helper asks for the events before it looks at the request: nothing to do for SSE.
+        if (!isUpgrade(c)) return {};
+        const kpiId = c.req.param('kpiId') ?? '';
+        const parsed = KpiIdParam.safeParse({ kpiId });
+        const query = StreamQueryParams.safeParse(c.req.query());
+        if (!parsed.success || !query.success) {
+          throw new ApiError(400, 'invalid-request', 'the stream request is invalid');
+        }
+        const spec = await topicFor(kpiId, query.data);
+        let leave = () => {};
+        return {
+          onOpen: (_event, ws) => {
+            const raw = ws.raw as
+              | {
+                  bufferedAmount: number;
+                  readyState: number;
+                  once(event: 'close' | 'error', fn: () => void): void;
+                }
+              | undefined;
+            // Leave on the socket's own events: @hono/node-ws builds CloseEvent/ErrorEvent for onClose and
+            // onError, which Node 20 lacks, so those callbacks never run there and a closed client would
+            // stay subscribed (its topic recomputing forever).
+            raw?.once('close', () => leave());
+            raw?.once('error', () => leave());
+            try {
+              leave = subscribe(
+                spec,
+                {
+                  send: (e) => {
+                    // Not open (closing, closed): the hub lets the subscriber go.
+                    if (raw && raw.readyState !== 1) return false;
+                    if ((raw?.bufferedAmount ?? 0) > maxBufferedBytes) return false;
+                    ws.send(`{"id":${e.id},"type":"${e.type}","data":${e.data}}`);
+                    return true;
+                  },
+                  // 1008 policy violation (a slow client), 1001 going away (shutdown).
+                  close: (reason) => ws.close(reason === 'slow-client' ? 1008 : 1001, reason),
                 },
-                // 1008 policy violation (a slow client), 1001 going away (shutdown).
-                close: (reason) => ws.close(reason === 'slow-client' ? 1008 : 1001, reason),
-              },
-              query.data.lastEventId,
-            );
-          } catch (error) {
-            // Upgraded already: the limit's 503 becomes 1013 "try again later".
-            ws.close(1013, toApiError(error).message.slice(0, 120));
-          }
-        },
-        onClose: () => leave(),
-        onError: () => leave(),
-      };
-    }),
+                query.data.lastEventId,
+              );
+            } catch (error) {
+              // Upgraded already: the limit's 503 becomes 1013 "try again later".
+              ws.close(1013, toApiError(error).message.slice(0, 120));
+            }
+          },
+          onClose: () => leave(),
+          onError: () => leave(),
+        };
+      },
+      {
+        // The helper's own failures building CloseEvent/ErrorEvent on Node 20 (see onOpen) would be
+        // printed for every closed socket; the socket's events above do the work instead.
+        onError: () => {},
+      },
+    ),
   );
 
   app.openapi(
