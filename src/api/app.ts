@@ -17,7 +17,7 @@ import { isPublicWebPath, type WebLogin, webRoutes } from '../web/serve.ts';
 import type { Authenticator, Principal } from './auth.ts';
 import { requireScope } from './auth.ts';
 import type { DefinitionsService } from './definitions-service.ts';
-import type { EngineFactory, HealthCheck, KpiLanguage, RollupAdmin } from './deps.ts';
+import type { EngineFactory, HealthCheck, JobsApi, KpiLanguage, RollupAdmin } from './deps.ts';
 import { type CorsOrigins, corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
 import type { QueryService } from './query-service.ts';
@@ -27,6 +27,7 @@ import { catalogRoutes } from './routes/catalog.ts';
 import { dashboardRoutes } from './routes/dashboards.ts';
 import { definitionRoutes } from './routes/definitions.ts';
 import { docsRoutes, PUBLIC_DOC_PATHS } from './routes/docs.ts';
+import { jobRoutes } from './routes/jobs.ts';
 import { metricRoutes } from './routes/metrics.ts';
 import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   /** Trino's client protocol at /v1/statement (the kpi catalog + pass-through); absent: not served. */
   readonly sql?: SqlEndpoint | null;
   readonly scheduler?: { isRunning(): boolean } | null;
+  /** The scheduler's runs (GET /api/jobs) and back-fills; absent: those routes answer 404. */
+  readonly jobs?: JobsApi | null;
   /** Realtime pushes at /api/metrics/{kpiId}/stream (SSE and WebSocket); absent: that route is 404. */
   readonly realtime?: RealtimeDeps;
   /** Scheduled report deliveries (send now, list runs); absent: those routes answer 404. */
@@ -172,6 +175,7 @@ export function createApp(deps: AppDeps): App {
   reportRoutes(app, deps);
   alertRoutes(app, deps);
   rollupRoutes(app, deps);
+  jobRoutes(app, deps);
   systemRoutes(app, deps);
   sqlRoutes(app, deps);
   docsRoutes(app, deps);

@@ -23,12 +23,13 @@ import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
 import { RealtimeHub } from '../realtime/hub.ts';
 import { ReportScheduler } from '../reports/report-scheduler.ts';
+import { MaterializedReader } from '../scheduler/materialized.ts';
 import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
-import { Scheduler } from '../scheduler/scheduler.ts';
 import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import { AlertStore } from '../store/alerts-store.ts';
 import { DashboardStore } from '../store/dashboards-store.ts';
 import { DefinitionStore } from '../store/definitions-store.ts';
+import { HistoryStore } from '../store/history-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClientOnPool } from '../store/pg-client.ts';
 import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
@@ -45,6 +46,7 @@ import { Limiter } from './limiter.ts';
 import { type Logger, logServerError } from './logger.ts';
 import { QueryService, rollupTag, tableTag } from './query-service.ts';
 import { rollupAdmin } from './rollup-admin.ts';
+import { schedulerFor } from './scheduler-wiring.ts';
 import { createTelemetry } from './telemetry.ts';
 
 export interface Service {
@@ -134,6 +136,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   }
   closers.push(() => sql.close());
   await migrateStore(sql);
+  await new HistoryStore(sql).prepare(log);
 
   const language = await languageFor(catalog, {
     workers: config.LANGUAGE_WORKERS,
@@ -206,6 +209,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     telemetry,
     timeoutMs: config.QUERY_TIMEOUT_MS,
     defaultTimezone: config.SCHEDULER_TIMEZONE,
+    materialized: new MaterializedReader(sql, config.SCHEDULER_TIMEZONE),
   });
 
   const health: HealthCheck[] = [
@@ -254,27 +258,25 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   await alerts.start();
   closers.push(async () => alerts.close());
 
-  const scheduler = config.ENABLE_SCHEDULER
-    ? new Scheduler({
-        definitions,
-        queries,
-        sql,
-        defaultTimezone: config.SCHEDULER_TIMEZONE,
-        log,
-        // Every materialized value moves its series' alert level.
-        onValue: (v) => {
-          const thresholds = definitions.has(v.kpiId) ? definitions.get(v.kpiId).ir.thresholds : undefined;
-          alerts
-            .observe({
-              kpiId: v.kpiId,
-              subject: `series:${JSON.stringify(v.dimensions)}`,
-              thresholds,
-              value: v.value,
-            })
-            .catch((error) => log(`alerts: ${v.kpiId} at ${v.bucket}: ${(error as Error).message}`));
-        },
-      })
-    : null;
+  const { scheduler, jobs } = schedulerFor(config, {
+    definitions,
+    queries,
+    sql,
+    telemetry,
+    log,
+    // Every value the schedule materializes moves its series' alert level.
+    onValue: (v) => {
+      const thresholds = definitions.has(v.kpiId) ? definitions.get(v.kpiId).ir.thresholds : undefined;
+      alerts
+        .observe({
+          kpiId: v.kpiId,
+          subject: `series:${JSON.stringify(v.dimensions)}`,
+          thresholds,
+          value: v.value,
+        })
+        .catch((error) => log(`alerts: ${v.kpiId} at ${v.bucket}: ${(error as Error).message}`));
+    },
+  });
   // Builds take the metrics store's connections from the service's pool: on a single-connection store
   // they then wait their turn with the service's queries instead of for a gap between them.
   const rollups = engine.optimizer
@@ -318,7 +320,9 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     closers.push(() => reportDelivery.stop());
     scheduler.start();
     closers.push(() => scheduler.stop());
-    log(`scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE})`);
+    log(
+      `scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE}; catch-up ${config.SCHEDULER_CATCHUP_HOURS} h; instance ${scheduler.instance})`,
+    );
   }
 
   const sqlEndpoint = createSqlEndpoint({
@@ -384,6 +388,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
       : null,
     health,
     scheduler,
+    jobs,
     serviceName: config.SERVICE_NAME,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     cors: config.corsOrigins,

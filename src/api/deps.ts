@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import type { BackfillRecord, RunFilter } from '../store/job-store.ts';
 import type { DataStamp } from './data-stamp.ts';
 
 export type Registry = ReadonlyMap<string, KpiIR>;
@@ -76,6 +77,22 @@ export interface KpiEngine {
   ): Promise<RunResult>;
   /** EXPLAIN text (rules, rollup per variable with rejection reasons, engine, SQL) when an optimizer runs. */
   explain?(query: MetricQuery): string;
+}
+
+/** The scheduler's runs and back-fills as the API sees them (src/scheduler, src/store/job-store.ts). */
+export interface JobsApi {
+  runs(filter: RunFilter): Promise<readonly Record<string, unknown>[]>;
+  backfill(id: string): Promise<BackfillRecord | null>;
+  /** Starts a back-fill of [start, end) (epoch ms); null when no scheduler runs in this instance. */
+  readonly requestBackfill: ((kpiId: string, start: number, end: number) => Promise<BackfillRecord>) | null;
+  /** The time zone a KPI's schedule buckets in (bare dates of a back-fill are read there); null: unscheduled. */
+  scheduleTimezone(kpiId: string): string | null;
+}
+
+/** Materialized KPI history (src/scheduler/materialized.ts). */
+export interface MaterializedHistory {
+  /** The rows of `query` when materialized history covers it exactly (at `version`); null: compute live. */
+  lookup(query: MetricQuery, kpi: KpiIR, version: string): Promise<readonly Record<string, unknown>[] | null>;
 }
 
 /** Builds an engine for a registry snapshot (definitions change at run time). */

@@ -12,7 +12,15 @@ import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
 import type { DefinitionsService } from './definitions-service.ts';
-import type { CompiledQuery, EngineFactory, KpiEngine, KpiLanguage, Registry, RunResult } from './deps.ts';
+import type {
+  CompiledQuery,
+  EngineFactory,
+  KpiEngine,
+  KpiLanguage,
+  MaterializedHistory,
+  Registry,
+  RunResult,
+} from './deps.ts';
 import { ApiError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -52,7 +60,16 @@ export interface QueryServiceOptions {
   readonly timeoutMs: number;
   readonly defaultTimezone: string;
   readonly now?: () => Date;
+  /** Materialized history (kpi_metrics): answers /history when it covers the question exactly. */
+  readonly materialized?: MaterializedHistory;
 }
+
+/** A history answer says where it came from: materialized history or a live computation. */
+export type HistoryResult = Omit<CachedResult, 'outcome'> & {
+  /** `bypass`: answered from materialized history, not the result cache. */
+  readonly outcome: CachedResult['outcome'] | 'bypass';
+  readonly source: 'materialized' | 'live';
+};
 
 export interface Trend {
   readonly direction: 'up' | 'down' | 'stable';
@@ -408,27 +425,62 @@ export class QueryService {
     );
   }
 
-  history(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    return this.cached('history', kpiId, params, (kpi) => {
-      // Day unless the KPI declares grains without it: then its finest declared grain.
-      const grain =
-        params.aggregation ??
-        (kpi.grains.length === 0 || kpi.grains.includes('day') ? 'day' : finest(kpi.grains));
+  /** Day unless the KPI declares grains without it: then its finest declared grain. */
+  private historyGrain(kpi: KpiIR, params: MetricParams): Grain {
+    return (
+      params.aggregation ??
+      (kpi.grains.length === 0 || kpi.grains.includes('day') ? 'day' : finest(kpi.grains))
+    );
+  }
+
+  async history(kpiId: string, params: MetricParams): Promise<HistoryResult> {
+    const materialized = this.o.materialized ? await this.fromMaterialized(kpiId, params) : null;
+    if (materialized) {
+      this.o.telemetry.historySource.inc({ source: 'materialized' });
+      return materialized;
+    }
+    this.o.telemetry.historySource.inc({ source: 'live' });
+    const live = await this.cached('history', kpiId, params, (kpi) => {
+      const grain = this.historyGrain(kpi, params);
       const query = this.buildQuery(kpi, params, grain);
       return {
         queries: [query],
-        build: ([result]) => ({
-          kpiId: kpi.id,
-          name: kpi.name,
-          aggregation: grain,
-          range: query.range,
-          timezone: query.timezone,
-          dimensions: query.dimensions,
-          history: result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
-          computedAt: this.now().toISOString(),
-        }),
+        build: ([result]) =>
+          this.historyBody(
+            kpi,
+            query,
+            result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
+            'live',
+          ),
       };
     });
+    return { ...live, source: 'live' };
+  }
+
+  private historyBody(kpi: KpiIR, query: MetricQuery, history: readonly unknown[], source: string) {
+    return {
+      kpiId: kpi.id,
+      name: kpi.name,
+      aggregation: query.grain,
+      range: query.range,
+      timezone: query.timezone,
+      dimensions: query.dimensions,
+      history,
+      source,
+      computedAt: this.now().toISOString(),
+    };
+  }
+
+  /** The answer from materialized history when it covers the question exactly (src/scheduler). */
+  private async fromMaterialized(kpiId: string, params: MetricParams): Promise<HistoryResult | null> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    if (!kpi.schedule) return null;
+    const query = this.buildQuery(kpi, params, this.historyGrain(kpi, params));
+    const rows = await this.o.materialized!.lookup(query, kpi, this.o.definitions.versionVector(kpi.id));
+    if (!rows) return null;
+    const now = this.now().getTime();
+    const body = JSON.stringify(this.historyBody(kpi, query, rows, 'materialized'));
+    return { body, outcome: 'bypass', storedAt: now, freshUntil: now, stamp: '', source: 'materialized' };
   }
 
   /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */

@@ -16,6 +16,10 @@ export interface Telemetry {
   readonly realtimeDropped: Counter<'reason'>;
   readonly alerts: Counter<'kpi' | 'level'>;
   readonly alertDeliveries: Counter<'outcome'>;
+  /** Buckets the scheduler materialized, by outcome (success, failed) and trigger (schedule, catch-up, backfill). */
+  readonly schedulerRuns: Counter<'outcome' | 'trigger'>;
+  /** /history answers by where they came from: materialized history or a live computation. */
+  readonly historySource: Counter<'source'>;
 }
 
 export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Telemetry {
@@ -82,6 +86,18 @@ export function createTelemetry(options: { defaultMetrics?: boolean } = {}): Tel
       name: 'kpi_alert_deliveries_total',
       help: 'Webhook delivery attempts of alert events, by outcome (delivered, retry, failed)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    schedulerRuns: new Counter({
+      name: 'kpi_scheduler_runs_total',
+      help: 'KPI buckets the scheduler materialized into kpi_metrics, by outcome and trigger',
+      labelNames: ['outcome', 'trigger'],
+      registers: [registry],
+    }),
+    historySource: new Counter({
+      name: 'kpi_history_answers_total',
+      help: 'History answers by source: materialized (kpi_metrics) or live (computed)',
+      labelNames: ['source'],
       registers: [registry],
     }),
     activeCalculations: new Gauge({

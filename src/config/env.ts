@@ -79,6 +79,15 @@ export const envSchema = z.object({
 
   ENABLE_SCHEDULER: bool.default(false),
   SCHEDULER_TIMEZONE: timezone.default('UTC'),
+  /** Extra: after downtime, missed buckets that ended within this many hours are computed (older: back-fill). */
+  SCHEDULER_CATCHUP_HOURS: z.coerce.number().min(0).max(87_600).default(48),
+  /** Extra: how long a bucket claimed by one instance stays its own (default 2 × QUERY_TIMEOUT_MS + 60 s). */
+  SCHEDULER_LEASE_SECONDS: int(5, 86_400).optional(),
+  /** Extra: a failed bucket is retried after this, doubling per attempt up to SCHEDULER_RETRY_MAX_SECONDS. */
+  SCHEDULER_RETRY_BASE_SECONDS: int(1, 86_400).default(30),
+  SCHEDULER_RETRY_MAX_SECONDS: int(1, 604_800).default(3_600),
+  /** Extra: how often every scheduled KPI is checked for missed, failed or abandoned buckets. */
+  SCHEDULER_SWEEP_SECONDS: int(1, 86_400).default(60),
 
   MAX_CONCURRENT_CALCULATIONS: int(1, 10_000).default(10),
   CACHE_TTL_SECONDS: int(1, 31_536_000).default(300),

@@ -6,7 +6,8 @@
  */
 import { Cron } from 'croner';
 import type { Grain } from '../ir/kpi.ts';
-import { lastCompletePeriod } from '../scheduler/periods.ts';
+import { formatInZone } from '../plan/time.ts';
+import { bucketStart } from '../scheduler/buckets.ts';
 
 export interface ReportSchedule {
   readonly frequency: 'daily' | 'weekly' | 'monthly';
@@ -48,5 +49,8 @@ export function nextDue(s: ReportSchedule, now: Date): Date | null {
 
 /** What a run due at `due` reports on. */
 export function periodOf(s: ReportSchedule, due: Date): { start: string; end: string } {
-  return lastCompletePeriod(GRAIN_OF[s.frequency], due, s.timezone);
+  const grain = GRAIN_OF[s.frequency];
+  const end = bucketStart(grain, due.getTime(), s.timezone);
+  const start = bucketStart(grain, end - 1, s.timezone);
+  return { start: formatInZone(start, s.timezone), end: formatInZone(end, s.timezone) };
 }

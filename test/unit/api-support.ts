@@ -11,7 +11,16 @@ import { type AlertOptions, AlertService } from '../../src/alerts/alerts.ts';
 import { type AppDeps, createApp } from '../../src/api/app.ts';
 import type { Authenticator } from '../../src/api/auth.ts';
 import { DefinitionsService } from '../../src/api/definitions-service.ts';
-import type { Analysis, KpiEngine, KpiLanguage, Registry, RunResult } from '../../src/api/deps.ts';
+import type {
+  Analysis,
+  EngineFactory,
+  JobsApi,
+  KpiEngine,
+  KpiLanguage,
+  MaterializedHistory,
+  Registry,
+  RunResult,
+} from '../../src/api/deps.ts';
 import { Limiter } from '../../src/api/limiter.ts';
 import { QueryService } from '../../src/api/query-service.ts';
 import type { RealtimeDeps } from '../../src/api/routes/stream.ts';
@@ -266,6 +275,11 @@ export async function harness(
     now?: () => Date;
     /** Threshold alerts on the store (GET /api/alerts, `alert` events on the streams). */
     alerts?: Partial<AlertOptions>;
+    /** Another engine than TestEngine (e.g. one that buckets time). */
+    engineFactory?: EngineFactory;
+    /** Materialized history for /history, and the scheduler's routes (src/scheduler). */
+    materialized?: MaterializedHistory;
+    jobs?: JobsApi;
     /** Streams at /api/metrics/{kpiId}/stream with these settings (a hub of its own). */
     realtime?: Partial<Omit<RealtimeDeps, 'hub'>> & { maxTopics?: number; maxSubscribers?: number };
   } = {},
@@ -288,9 +302,10 @@ export async function harness(
   const queries = new QueryService({
     definitions,
     language: testLanguage,
-    engineFactory: engine.factory,
+    engineFactory: options.engineFactory ?? engine.factory,
     cache,
     limiter: new Limiter(4),
+    ...(options.materialized ? { materialized: options.materialized } : {}),
     telemetry,
     timeoutMs: options.timeoutMs ?? 10_000,
     defaultTimezone: 'UTC',
@@ -328,9 +343,10 @@ export async function harness(
     reports: new ReportStore(sql),
     dashboards: new DashboardStore(sql),
     language: testLanguage,
-    engineFactory: engine.factory,
+    engineFactory: options.engineFactory ?? engine.factory,
     telemetry,
     auth: options.auth ?? null,
+    ...(options.jobs ? { jobs: options.jobs } : {}),
     health: [
       {
         name: 'timescale',

@@ -7,10 +7,10 @@ import type { Grain } from '../../ir/kpi.ts';
 import type { App, AppDeps } from '../app.ts';
 import type { Principal } from '../auth.ts';
 import { stampAsOf, stampRollups } from '../data-stamp.ts';
-import type { MetricParams } from '../query-service.ts';
+import type { HistoryResult, MetricParams } from '../query-service.ts';
 import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
 
-function respond(c: Context, result: CachedResult, ttlSeconds: number): Response {
+function respond(c: Context, result: CachedResult | HistoryResult, ttlSeconds: number): Response {
   const etag = `W/"${result.storedAt.toString(36)}-${result.body.length.toString(36)}"`;
   const maxAge = Math.max(0, Math.floor((result.freshUntil - Date.now()) / 1000));
   const asOf = stampAsOf(result.stamp);
@@ -24,6 +24,8 @@ function respond(c: Context, result: CachedResult, ttlSeconds: number): Response
     ...(asOf ? { 'X-Data-As-Of': asOf } : {}),
     // The rollups the answer read (alone or stitched with raw rows), each at the version it read.
     ...(rollups ? { 'X-Data-Rollups': rollups } : {}),
+    // History says where it came from: materialized history (kpi_metrics) or a live computation.
+    ...('source' in result ? { 'X-Data-Source': result.source } : {}),
   };
   if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
   return c.body(result.body, 200, { ...headers, 'Content-Type': 'application/json' });
@@ -45,8 +47,8 @@ export const toParams = (
 
 const cacheHeaders = {
   'X-Cache': {
-    schema: { type: 'string' as const, enum: ['hit', 'miss', 'stale'] },
-    description: 'cache outcome',
+    schema: { type: 'string' as const, enum: ['hit', 'miss', 'stale', 'bypass'] },
+    description: 'cache outcome (bypass: answered from materialized history)',
   },
   ETag: { schema: { type: 'string' as const } },
   'Cache-Control': { schema: { type: 'string' as const } },
@@ -130,13 +132,21 @@ export function metricRoutes(app: App, deps: AppDeps): void {
       responses: {
         200: {
           description: 'time series',
-          headers: cacheHeaders,
+          headers: {
+            ...cacheHeaders,
+            'X-Data-Source': {
+              schema: { type: 'string' as const, enum: ['materialized', 'live'] },
+              description:
+                "materialized: read from the scheduler's stored history (kpi_metrics), which covered the question exactly; live: computed",
+            },
+          },
           content: {
             'application/json': {
               schema: z.object({
                 kpiId: z.string(),
                 aggregation: z.string(),
                 history: z.array(z.record(z.string(), z.unknown())),
+                source: z.enum(['materialized', 'live']),
               }),
             },
           },
