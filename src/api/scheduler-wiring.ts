@@ -39,6 +39,7 @@ export function schedulerFor(
         retryBaseMs: config.SCHEDULER_RETRY_BASE_SECONDS * 1000,
         retryMaxMs: config.SCHEDULER_RETRY_MAX_SECONDS * 1000,
         sweepMs: config.SCHEDULER_SWEEP_SECONDS * 1000,
+        chunkBuckets: config.SCHEDULER_CHUNK_BUCKETS,
         log,
         onRun: (run) => telemetry.schedulerRuns.inc({ outcome: run.outcome, trigger: run.trigger }),
         ...(d.onValue ? { onValue: d.onValue } : {}),

@@ -88,6 +88,8 @@ export const envSchema = z.object({
   SCHEDULER_RETRY_MAX_SECONDS: int(1, 604_800).default(3_600),
   /** Extra: how often every scheduled KPI is checked for missed, failed or abandoned buckets. */
   SCHEDULER_SWEEP_SECONDS: int(1, 86_400).default(60),
+  /** Extra: buckets of one KPI claimed and computed together (one lease statement, two engine queries). */
+  SCHEDULER_CHUNK_BUCKETS: int(1, 10_000).default(200),
 
   MAX_CONCURRENT_CALCULATIONS: int(1, 10_000).default(10),
   CACHE_TTL_SECONDS: int(1, 31_536_000).default(300),

@@ -24,6 +24,7 @@ export interface BackfillOptions {
   readonly version: (kpiId: string) => string;
   readonly track: <T>(work: Promise<T>) => Promise<T>;
   readonly log?: (line: string) => void;
+  readonly chunk?: number;
 }
 
 /** Why a back-fill request cannot run (the API answers 4xx with it). */
@@ -38,6 +39,9 @@ export class BackfillRefused extends Error {
 }
 
 export class Backfills {
+  /** Jobs running in this process: a sweep never resumes one of its own (its lease may lapse mid-chunk). */
+  private readonly running = new Set<string>();
+
   constructor(private readonly o: BackfillOptions) {}
 
   /**
@@ -86,7 +90,13 @@ export class Backfills {
   /** Runs back-fills nobody runs (queued, or their owner's lease expired). */
   async resume(): Promise<void> {
     while (true) {
-      const job = await this.o.jobs.claimBackfill(this.o.instance, this.o.clock.now(), this.o.leaseMs);
+      const job = await this.o.jobs.claimBackfill(
+        this.o.instance,
+        this.o.clock.now(),
+        this.o.leaseMs,
+        undefined,
+        [...this.running],
+      );
       if (!job) return;
       await this.execute(job);
     }
@@ -98,6 +108,15 @@ export class Backfills {
   }
 
   private async execute(job: BackfillRecord): Promise<void> {
+    this.running.add(job.id);
+    try {
+      await this.executeOwned(job);
+    } finally {
+      this.running.delete(job.id);
+    }
+  }
+
+  private async executeOwned(job: BackfillRecord): Promise<void> {
     const s = this.o.schedule(job.kpiId);
     const now = () => this.o.clock.now();
     const done = { succeeded: job.succeeded, failed: 0 };
@@ -112,7 +131,7 @@ export class Backfills {
       return;
     }
     const buckets = bucketsIn(s.grain, Date.parse(job.start), Date.parse(job.end), s.timezone) ?? [];
-    const chunk = 200;
+    const chunk = this.o.chunk ?? 200;
     try {
       for (let i = 0; i < buckets.length; i += chunk) {
         const counts: RunCounts = await this.o.runner.run(

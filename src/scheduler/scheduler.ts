@@ -44,6 +44,8 @@ export interface SchedulerOptions {
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   readonly sweepMs?: number;
+  /** Buckets claimed and computed together (default 200). */
+  readonly chunkBuckets?: number;
   /** Names this instance in leases and run records; default host:pid:random. */
   readonly instance?: string;
   readonly log?: (line: string) => void;
@@ -100,6 +102,7 @@ export class Scheduler {
       retryBaseMs: o.retryBaseMs ?? 30_000,
       retryMaxMs: o.retryMaxMs ?? 3_600_000,
       ready: () => this.prepare(),
+      ...(o.chunkBuckets ? { chunk: o.chunkBuckets } : {}),
       ...(o.onRun ? { onRun: o.onRun } : {}),
       ...(o.onValue ? { onValue: o.onValue } : {}),
       ...(o.log ? { log: o.log } : {}),
@@ -113,6 +116,7 @@ export class Scheduler {
       schedule: (kpiId) => this.schedule(kpiId),
       version: (kpiId) => o.definitions.versionVector(kpiId),
       track: (work) => this.track(work),
+      ...(o.chunkBuckets ? { chunk: o.chunkBuckets } : {}),
       ...(o.log ? { log: o.log } : {}),
     });
     o.definitions.onChange((changed) => {
@@ -208,10 +212,11 @@ export class Scheduler {
   private sweep(): void {
     this.cancelSweep = null;
     if (!this.running) return;
-    for (const s of this.schedules()) this.kick(s.kpi.id, 'catch-up');
+    const schedules = this.schedules();
+    for (const s of schedules) this.kick(s.kpi.id, 'catch-up');
     const horizon = this.o.horizonMs ?? 48 * 3_600_000;
     const now = this.clock.now();
-    if (this.history.aggregates === 'continuous') {
+    if (this.history.aggregates === 'continuous' && schedules.length > 0) {
       // Whatever a crash between a bucket's commit and its aggregate refresh left behind.
       this.track(this.history.refreshAggregates(new Date(now - horizon - 86_400_000), new Date(now)));
     }

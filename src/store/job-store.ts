@@ -250,16 +250,17 @@ export class JobStore {
     now: number,
     leaseMs: number,
     id?: string,
+    except: readonly string[] = [],
   ): Promise<BackfillRecord | null> {
     const [row] = await this.db.query(
       `UPDATE kpi_store.backfills SET state = 'running', owner = $1, lease_until = $2
        WHERE id = (SELECT id FROM kpi_store.backfills
                    WHERE (state = 'queued' OR (state = 'running' AND lease_until <= $3))
-                     AND ($4::text IS NULL OR id = $4)
+                     AND ($4::text IS NULL OR id = $4) AND NOT (id = ANY($5::text[]))
                    ORDER BY created_at LIMIT 1)
          AND (state = 'queued' OR (state = 'running' AND lease_until <= $3))
        RETURNING *`,
-      [owner, new Date(now + leaseMs), new Date(now), id ?? null],
+      [owner, new Date(now + leaseMs), new Date(now), id ?? null, except],
     );
     return row ? backfillOf(row) : null;
   }

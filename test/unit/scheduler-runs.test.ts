@@ -114,7 +114,7 @@ describe('scheduler: catch-up, leases, crashes, failures', () => {
       '2025-03-23T00:00:00.000Z',
       '2025-03-24T00:00:00.000Z',
     ]);
-    // Down for four days; the horizon (2 days) is not what limits the catch-up here: start() sweeps.
+    // Down for four days and restarted with a 5-day horizon: start() sweeps up every missed day.
     await h.clock.advanceTo(Date.parse('2025-03-29T06:00:00Z'));
     const second = h.scheduler({ horizonMs: 5 * DAY });
     second.start();
