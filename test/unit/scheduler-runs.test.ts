@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MaterializedValue } from '../../src/scheduler/scheduler.ts';
 import { JobStore } from '../../src/store/job-store.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
 import { type SchedulerHarness, scheduled, schedulerHarness } from './scheduler-support.ts';
@@ -76,6 +77,32 @@ describe('scheduler: materialized history', () => {
       `SELECT count(*)::int AS n FROM kpi_hourly WHERE kpi_id = 'orders_hourly' AND count = 1`,
     );
     expect(hourly[0]!.n).toBe((await stored(h, 'orders_hourly')).length);
+  });
+
+  it('tells the alerts every value a schedule stores, once, oldest first; back-filled history is not told', async () => {
+    await h.define(scheduled('told_daily', 'day', 'UTC'));
+    const told: MaterializedValue[] = [];
+    const s = h.scheduler({ horizonMs: 2 * DAY, onValue: (v) => told.push(v) });
+    await s.materialize('told_daily', 'schedule');
+    const key = (v: { bucket: string; dimensions: unknown }) => `${v.bucket}${JSON.stringify(v.dimensions)}`;
+    const byKey = (a: MaterializedValue, b: MaterializedValue) => key(a).localeCompare(key(b));
+    expect([...told].sort(byKey)).toEqual(
+      (await stored(h, 'told_daily'))
+        .map((r) => ({
+          kpiId: 'told_daily',
+          bucket: r.time,
+          dimensions: r.dimensions,
+          value: r.value,
+        }))
+        .sort(byKey),
+    );
+    expect(told.map((v) => v.bucket)).toEqual([...told.map((v) => v.bucket)].sort());
+    const before = told.length;
+    expect(before).toBe(6); // two days × (total, eu, us)
+    await s.materialize('told_daily', 'schedule');
+    await s.backfills.request('told_daily', Date.parse('2025-03-20'), Date.parse('2025-03-25'));
+    await s.idle();
+    expect(told).toHaveLength(before);
   });
 
   it('writes nothing twice: a re-run computes nothing, a back-fill replaces rows without duplicating', async () => {
