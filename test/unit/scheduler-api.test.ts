@@ -12,7 +12,7 @@ describe('scheduler: schedules fire at the right instants across DST changes', (
   });
   afterAll(() => h.close());
 
-  it('fires at local midnight in Berlin and every hour in New York, through spring-forward and fall-back', async () => {
+  it('fires at local midnight in Berlin through its spring-forward, and every hour in New York', async () => {
     const fired = { berlin_daily: [] as string[], ny_hourly: [] as string[] };
     const s = h.scheduler({
       horizonMs: 3_600_000,
@@ -59,6 +59,39 @@ describe('scheduler: schedules fire at the right instants across DST changes', (
     );
     expect(nyDay).toHaveLength(25);
     expect(nyDay).toEqual(expect.arrayContaining(['2025-11-02T05:00:00.000Z', '2025-11-02T06:00:00.000Z']));
+    await s.stop();
+  });
+});
+
+describe("scheduler: New York's spring-forward", () => {
+  let h: SchedulerHarness;
+  beforeAll(async () => {
+    h = await schedulerHarness('2025-03-08T12:00:00Z');
+    await h.define(scheduled('ny_daily', 'day', 'America/New_York', { dimensions: [] }));
+    await h.define(scheduled('ny_hourly', 'hour', 'America/New_York', { dimensions: [] }));
+  });
+  afterAll(() => h.close());
+
+  it('fires 23 times on its 23-hour day and at each local midnight (05:00 UTC in EST, 04:00 in EDT)', async () => {
+    const fired = { ny_daily: [] as string[], ny_hourly: [] as string[] };
+    const s = h.scheduler({
+      horizonMs: 3_600_000,
+      onFire: (kpi, at) => fired[kpi as keyof typeof fired].push(iso(at)),
+    });
+    s.start();
+    await s.idle();
+    await h.clock.advanceTo(Date.parse('2025-03-10T04:00:00Z'), () => s.idle());
+    expect(fired.ny_daily).toEqual(['2025-03-09T05:00:00.000Z', '2025-03-10T04:00:00.000Z']);
+    const day = fired.ny_hourly.filter(
+      (t) => t > '2025-03-09T05:00:00.000Z' && t <= '2025-03-10T04:00:00.000Z',
+    );
+    expect(day).toHaveLength(23);
+    // The bucket each of them stored: the local hour that had just ended (02:00 EST never was).
+    const [{ n }] = (await h.sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM kpi_store.schedule_buckets WHERE kpi_id = 'ny_hourly'
+         AND bucket_end > '2025-03-09T05:00:00Z' AND bucket_end <= '2025-03-10T04:00:00Z' AND state = 'done'`,
+    )) as [{ n: number }];
+    expect(n).toBe(23);
     await s.stop();
   });
 });
