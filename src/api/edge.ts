@@ -36,7 +36,7 @@ export function corsFor(origins: CorsOrigins | undefined): MiddlewareHandler | n
     credentials: origins !== '*',
     allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Prefer', 'X-Request-Id'],
-    exposeHeaders: ['X-Request-Id', 'X-Cache', 'ETag', 'Location', 'Retry-After'],
+    exposeHeaders: ['X-Request-Id', 'X-Cache', 'X-Data-Source', 'ETag', 'Location', 'Retry-After'],
     maxAge: 600,
   });
 }

@@ -50,6 +50,8 @@ describe('CORS', () => {
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://dash.example.com');
     expect(ok.headers.get('access-control-allow-credentials')).toBe('true');
     expect(ok.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
+    // Where a /history answer came from (materialized or live): a dashboard may show it.
+    expect(ok.headers.get('access-control-expose-headers')).toContain('X-Data-Source');
     expect(ok.headers.get('vary')).toMatch(/origin/i);
     const evil = await listed.app.request('/api/definitions', from('https://evil.example.com'));
     expect(evil.headers.get('access-control-allow-origin')).toBeNull();
