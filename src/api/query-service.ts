@@ -121,6 +121,11 @@ export class QueryService {
   private readonly compiled = new LRUCache<string, Promise<CompiledQuery>>({ max: 5_000 });
   /** Route parameters → prepared cache key and queries, so a cache hit skips planning entirely. */
   private readonly prepared = new LRUCache<string, Promise<Prepared>>({ max: 5_000 });
+  /** MetricQuery object → its rows' cache key (see rowsKey). */
+  private readonly rowKeys = new WeakMap<
+    MetricQuery,
+    { generation: string; engine: KpiEngine; key: string; tags: readonly string[] }
+  >();
   private readonly now: () => Date;
   private readonly accept: StampCheck | undefined;
 
@@ -375,19 +380,38 @@ export class QueryService {
    * versions; invalidated with the KPI): what the SQL endpoint answers a KPI table query with.
    */
   async rows(query: MetricQuery, signal?: AbortSignal): Promise<RunResult['rows']> {
-    const engine = this.engine();
-    const compiled = await this.compile(query, engine);
-    const versions = this.o.definitions.versionVector(query.kpi);
-    const key = `rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`;
+    const { engine, key, tags } = await this.rowsKey(query);
     // Identical statements share one engine query; it is cancelled when the last of them is.
     const hit = await this.o.cache.getOrCompute(
       key,
-      this.o.definitions.closure(query.kpi),
+      tags,
       async (shared) => JSON.stringify((await this.run(query, engine, shared)).rows),
       undefined,
       signal,
     );
     return JSON.parse(hit.body) as RunResult['rows'];
+  }
+
+  /**
+   * The cache key of one MetricQuery's rows, remembered per query object and generation: the SQL
+   * endpoint keeps the MetricQuery of a statement it has mapped before, so a repeated statement skips
+   * compiling and hashing as a repeated metric route does.
+   */
+  private async rowsKey(query: MetricQuery) {
+    const generation = this.generation();
+    const known = this.rowKeys.get(query);
+    if (known && known.generation === generation && known.engine === this.engineCache?.engine) return known;
+    const engine = this.engine();
+    const compiled = await this.compile(query, engine);
+    const versions = this.o.definitions.versionVector(query.kpi);
+    const entry = {
+      generation,
+      engine,
+      key: `rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`,
+      tags: this.o.definitions.closure(query.kpi),
+    };
+    this.rowKeys.set(query, entry);
+    return entry;
   }
 
   /**

@@ -15,8 +15,9 @@ import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
 import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
 import { TrinoUpstream } from './pass-through.ts';
+import { PlanCache } from './plan-cache.ts';
 import { failedAnswer, json, publicBase, readsFirstResponse, stats } from './protocol.ts';
-import { runLocal } from './run-local.ts';
+import { answerKpi, mapKpiStatement, runLocal } from './run-local.ts';
 import { headersForTrino, readSession, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
 
@@ -41,7 +42,20 @@ export interface SqlEndpointDeps {
   /** How long a poll waits for a result before answering "still running" (default 1 s, as Trino). */
   readonly maxWaitMs?: number;
   readonly maxQueries?: number;
+  /** Mapped KPI statements remembered (plan-cache.ts); default 1,000. */
+  readonly planCacheSize?: number;
 }
+
+/** The request body's text, or null when it is longer than `maxBytes`. */
+export type BodyReader = (maxBytes: number) => Promise<string | null>;
+
+async function readText(request: Request, maxBytes: number): Promise<string | null> {
+  const text = await request.text();
+  return Buffer.byteLength(text) > maxBytes ? null : text;
+}
+
+const readKpisDenied = () =>
+  new SqlError('PERMISSION_DENIED', 'Access Denied: the kpi catalog needs the read:kpis scope');
 
 /** Who is calling, as the HTTP layer authenticated them. */
 export interface Caller {
@@ -51,7 +65,8 @@ export interface Caller {
 }
 
 export interface SqlEndpoint {
-  statement(request: Request, caller: Caller): Promise<Response>;
+  /** `body` reads the statement's text, at most `maxBytes` of it (default: the Request's body). */
+  statement(request: Request, caller: Caller, body?: BodyReader): Promise<Response>;
   poll(request: Request, caller: Caller): Promise<Response>;
   cancel(request: Request, caller: Caller): Promise<Response>;
   /** DELETE /v1/query/{id}: cancels by query id (trino-client's `cancel`). */
@@ -74,6 +89,11 @@ const MAX_STATEMENT_CHARS = 1_000_000;
  */
 export const MAX_KPI_STATEMENT_CHARS = 32_768;
 const MAY_NAME_KPI = /kpi/i;
+/** Only a statement that may read the kpi catalog can have a mapped plan: others skip the plan cache. */
+const mayReadKpi = (sql: string, session: Session, prepared: string | null) =>
+  session.catalog === KPI_CATALOG ||
+  MAY_NAME_KPI.test(sql) ||
+  (prepared !== null && MAY_NAME_KPI.test(prepared));
 /** The POST's answer: queued, pointing at page 0 (results and failures come with the polls). */
 const QUEUED = -1;
 const LOCAL_PATH = /^\/v1\/statement\/kpi\/([A-Za-z0-9_]+)\/([0-9a-f]+)\/(\d{1,9})$/;
@@ -91,6 +111,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
   });
   const upstream = deps.trinoUrl ? new TrinoUpstream(deps.trinoUrl) : null;
   const now = deps.now ?? (() => new Date());
+  const plans = new PlanCache(deps.planCacheSize);
 
   const upstreamHeaders = (request: Request, session: Session, caller: Caller) => {
     const out = headersForTrino(
@@ -175,17 +196,26 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
     return { session, zone, now: now(), registry: deps.registry(), catalog: deps.catalog, deps, upstream };
   };
 
+  /** Starts a statement answered here; the POST's answer follows (firstAnswer). */
+  const startLocal = (
+    run: (signal: AbortSignal) => Promise<LocalResult>,
+    request: Request,
+    session: Session,
+    caller: Caller,
+    base: string,
+  ) => firstAnswer(local.start(run, userOf(session, caller)), request, base);
+
   return {
-    async statement(request, caller) {
+    async statement(request, caller, body = (maxBytes) => readText(request, maxBytes)) {
       const base = publicBase(request);
       try {
         const declared = Number(request.headers.get('content-length') ?? 0);
-        if (declared > MAX_STATEMENT_CHARS * 4)
+        const sql = declared > MAX_STATEMENT_CHARS * 4 ? null : await body(MAX_STATEMENT_CHARS * 4);
+        if (sql === null)
           throw new SqlError(
             'QUERY_TEXT_TOO_LARGE',
             'Query text length exceeds the maximum length (1000000)',
           );
-        const sql = await request.text();
         if (sql.length > MAX_STATEMENT_CHARS)
           throw new SqlError(
             'QUERY_TEXT_TOO_LARGE',
@@ -202,9 +232,24 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
             `a statement of ${sql.length} characters that may read the kpi catalog; statements on it have at most ${MAX_KPI_STATEMENT_CHARS} characters (MAX_KPI_STATEMENT_CHARS)`,
           );
         }
-        let statement: Statement =
-          sql.length > MAX_KPI_STATEMENT_CHARS ? { kind: 'trino' } : classify(sql, session);
         const short = sql.length <= MAX_KPI_STATEMENT_CHARS;
+        // A KPI statement mapped before, in the same session and against the same definitions.
+        const zone = session.timeZone ?? deps.defaultTimeZone;
+        const prepared = request.headers.get('x-trino-prepared-statement');
+        const planKey =
+          short && mayReadKpi(sql, session, prepared) ? plans.keyOf(sql, session, zone, prepared) : null;
+        const known = plans.get(planKey, deps.registry());
+        if (known) {
+          if (!caller.canReadKpis) throw readKpisDenied();
+          return await startLocal(
+            (signal) => answerKpi(known, { deps }, signal),
+            request,
+            session,
+            caller,
+            base,
+          );
+        }
+        let statement: Statement = short ? classify(sql, session) : { kind: 'trino' };
         if (statement.kind === 'trino' && !upstream && short && isConstantSelect(sql)) {
           // Without Trino, pings and version probes (`SELECT 1`, `SELECT version()`) are answered here.
           statement = { kind: 'select', sql, tokens: tokenize(sql) };
@@ -226,34 +271,42 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
             base,
           );
         }
-        if (!caller.canReadKpis)
-          throw new SqlError('PERMISSION_DENIED', 'Access Denied: the kpi catalog needs the read:kpis scope');
+        if (!caller.canReadKpis) throw readKpisDenied();
         const ctx = runContext(session);
         const inner = statement.kind === 'execute' ? classify(statement.body, session) : statement;
-        if (
-          upstream &&
-          deps.compileForTrino &&
-          inner.kind === 'select' &&
-          needsFederation(inner.tokens, ctx)
-        ) {
-          // KPI tables joined with Trino's, or nested: Trino runs the statement, the KPI parts compiled.
-          const rewritten = await federate(inner.sql, inner.tokens, ctx, {
-            compileForTrino: deps.compileForTrino,
-          });
-          const headers = upstreamHeaders(request, session, caller);
-          // Trino compares the KPI's timestamps in the zone the KPI part was cut in.
-          headers['x-trino-time-zone'] ??= ctx.zone;
-          return await upstream.forward(
-            { method: 'POST', path: '/v1/statement', headers, body: rewritten },
-            base,
-          );
+        if (inner.kind === 'select') {
+          if (upstream && deps.compileForTrino && needsFederation(inner.tokens, ctx)) {
+            // KPI tables joined with Trino's, or nested: Trino runs the statement, the KPI parts compiled.
+            const rewritten = await federate(inner.sql, inner.tokens, ctx, {
+              compileForTrino: deps.compileForTrino,
+            });
+            const headers = upstreamHeaders(request, session, caller);
+            // Trino compares the KPI's timestamps in the zone the KPI part was cut in.
+            headers['x-trino-time-zone'] ??= ctx.zone;
+            return await upstream.forward(
+              { method: 'POST', path: '/v1/statement', headers, body: rewritten },
+              base,
+            );
+          }
+          const mapped = mapKpiStatement(inner.tokens, ctx);
+          if (mapped) {
+            if (!mapped.readClock) plans.set(planKey, ctx.registry, mapped.plan);
+            return await startLocal(
+              (signal) => answerKpi(mapped.plan, ctx, signal),
+              request,
+              session,
+              caller,
+              base,
+            );
+          }
         }
-        const q = local.start(
-          (signal): Promise<LocalResult> =>
-            runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),
-          userOf(session, caller),
+        return await startLocal(
+          (signal) => runLocal(statement, ctx, signal, upstreamHeaders(request, session, caller)),
+          request,
+          session,
+          caller,
+          base,
         );
-        return await firstAnswer(q, request, base);
       } catch (error) {
         // As Trino: the failure comes with the first poll (trino-client reads nothing from the POST's
         // body but its nextUri), or in the POST's answer for the clients that read it there.

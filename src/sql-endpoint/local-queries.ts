@@ -39,6 +39,21 @@ export interface LocalQueriesOptions {
 }
 
 let sequence = 0;
+
+/**
+ * Random bytes for ids and slugs, drawn from the CSPRNG 4 KiB at a time: one randomBytes call per
+ * statement cost more than the rest of a cached KPI statement's bookkeeping.
+ */
+const pool = { bytes: Buffer.alloc(0), at: 0 };
+function randomHex(bytes: number): string {
+  if (pool.at + bytes > pool.bytes.length) {
+    pool.bytes = randomBytes(4_096);
+    pool.at = 0;
+  }
+  const hex = pool.bytes.toString('hex', pool.at, pool.at + bytes);
+  pool.at += bytes;
+  return hex;
+}
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Trino-shaped ids (`20250101_120000_00001_kpi3f`), so tools that show or parse them are at home. */
@@ -48,7 +63,7 @@ function queryId(now: Date): string {
   const stamp = `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}_${pad(d.getUTCHours())}${pad(
     d.getUTCMinutes(),
   )}${pad(d.getUTCSeconds())}`;
-  return `${stamp}_${pad(sequence, 5)}_kpi${randomBytes(2).toString('hex').slice(0, 2)}`;
+  return `${stamp}_${pad(sequence, 5)}_kpi${randomHex(1)}`;
 }
 
 export class LocalQueries {
@@ -71,7 +86,7 @@ export class LocalQueries {
     const query: LocalQuery = {
       id: queryId(new Date()),
       owner,
-      slug: randomBytes(12).toString('hex'),
+      slug: randomHex(12),
       startedAt: performance.now(),
       controller,
       done: Promise.resolve(),

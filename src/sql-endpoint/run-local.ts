@@ -17,10 +17,12 @@ import type { LocalResult } from './local-queries.ts';
 import { KPI_SCHEMAS, showCatalogs, showColumns, showSchemas, showTables } from './metadata.ts';
 import { Cursor, parseSelect } from './parser.ts';
 import type { TrinoUpstream } from './pass-through.ts';
+import { watchedClock } from './plan-cache.ts';
 import { type Column, column } from './protocol.ts';
 import { compareForOrder } from './row-order.ts';
 import { responseHeaders, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
+import type { TimeContext } from './time-values.ts';
 import { evaluate, type VirtualTable, virtualTable } from './virtual-tables.ts';
 
 export interface RunContext {
@@ -42,7 +44,7 @@ const done = (updateType: string, headers: LocalResult['headers'] = []): LocalRe
 
 /** Where a SELECT reads from: a KPI table, a metadata table, or nothing (`SELECT version()`). */
 type Source =
-  | { readonly kind: 'kpi'; readonly select: Select; readonly plan: () => KpiSelectPlan }
+  | { readonly kind: 'kpi'; readonly select: Select; readonly plan: (time: TimeContext) => KpiSelectPlan }
   | {
       readonly kind: 'virtual';
       readonly select: Select;
@@ -89,8 +91,7 @@ function sourceOf(tokens: readonly Token[], ctx: RunContext): Source {
   return {
     kind: 'kpi',
     select,
-    plan: () =>
-      mapKpiSelect(select, table, select.from!.alias, ctx.registry, { zone: ctx.zone, now: ctx.now }),
+    plan: (time) => mapKpiSelect(select, table, select.from!.alias, ctx.registry, time),
   };
 }
 
@@ -103,7 +104,40 @@ export function planSelect(tokens: readonly Token[], ctx: RunContext): KpiSelect
       'EXPLAIN in the kpi catalog explains SELECTs on KPI tables',
       source.select.pos,
     );
-  return source.plan();
+  return source.plan({ zone: ctx.zone, now: ctx.now });
+}
+
+/**
+ * A SELECT on one KPI table, mapped, and whether the mapping read the clock (then it holds only now
+ * and is not cached); null when the SELECT reads a metadata table or none.
+ */
+export function mapKpiStatement(
+  tokens: readonly Token[],
+  ctx: RunContext,
+): { readonly plan: KpiSelectPlan; readonly readClock: boolean } | null {
+  const source = sourceOf(tokens, ctx);
+  if (source.kind !== 'kpi') return null;
+  const clock = watchedClock(ctx.zone, ctx.now);
+  const plan = source.plan(clock.ctx);
+  return { plan, readClock: clock.read() };
+}
+
+/** The protocol's columns of a plan, built once per (cached) plan. */
+const columnsOfPlan = new WeakMap<KpiSelectPlan, readonly Column[]>();
+
+/** Runs a mapped KPI query through the service's cached engine path and shapes its rows. */
+export async function answerKpi(
+  plan: KpiSelectPlan,
+  ctx: Pick<RunContext, 'deps'>,
+  signal: AbortSignal,
+): Promise<LocalResult> {
+  let columns = columnsOfPlan.get(plan);
+  if (!columns) {
+    columns = plan.columns.map((c) => column(c.name, c.type));
+    columnsOfPlan.set(plan, columns);
+  }
+  const rows = plan.empty ? [] : await ctx.deps.answer(plan.query, signal);
+  return { columns, rows: shapeRows(plan, rows) };
 }
 
 /**
@@ -209,9 +243,7 @@ export async function runLocal(
           ? mergedWithTrino(statement.sql, source.select, ours, ctx.upstream, trinoHeaders)
           : ours;
       }
-      const plan = source.plan();
-      const rows = plan.empty ? [] : await ctx.deps.answer(plan.query, signal);
-      return { columns: plan.columns.map((c) => column(c.name, c.type)), rows: shapeRows(plan, rows) };
+      return answerKpi(source.plan({ zone: ctx.zone, now: ctx.now }), ctx, signal);
     }
     default:
       return assertNever(statement, 'statement');

@@ -119,4 +119,35 @@ print(json.dumps(out))
         'no federation engine is configured (TRINO_URL is not set): this kpi-engine serves only the kpi catalog',
     });
   }, 300_000);
+
+  it('refuses a statement body over the limit without buffering it, also sent chunked with no length', async () => {
+    const chunk = new TextEncoder().encode(`SELECT ${'1, '.repeat(100_000)}`);
+    let sent = 0;
+    // 6 MB in 300 kB chunks, no Content-Length: the service stops reading past 4 MB.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 20) controller.close();
+        else {
+          sent++;
+          controller.enqueue(chunk);
+        }
+      },
+    });
+    const res = await fetch(`${service.url}/v1/statement`, {
+      method: 'POST',
+      body,
+      headers: { 'X-Trino-User': 'hostile', 'User-Agent': 'trino-cli' },
+      duplex: 'half',
+    } as RequestInit);
+    const page = (await res.json()) as { error?: { errorName: string } };
+    expect(page.error?.errorName).toBe('QUERY_TEXT_TOO_LARGE');
+    const next = (await (
+      await fetch(`${service.url}/v1/statement`, {
+        method: 'POST',
+        body: KPI_SQL,
+        headers: { 'X-Trino-User': 'after', 'User-Agent': 'trino-cli', 'X-Trino-Time-Zone': 'UTC' },
+      })
+    ).json()) as { data?: unknown[][] };
+    expect(next.data).toHaveLength(expected.length);
+  }, 120_000);
 });
