@@ -328,7 +328,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
   const sqlEndpoint = createSqlEndpoint({
     registry: () => definitions.registry(),
     catalog,
-    answer: (query, signal) => queries.rows(query, signal),
+    answer: (query, signal, user) => queries.rows(query, signal, user ?? undefined),
     explain: async (query) => {
       const engine = queries.engine();
       const compiled = await queries.compile(query, engine);

@@ -73,7 +73,12 @@ export interface KpiEngine {
   /** `user`: the end user (a token's subject) the query runs for — X-Trino-User on Trino. */
   run(
     query: MetricQuery,
-    options?: { readonly signal?: AbortSignal; readonly user?: string | null },
+    options?: {
+      readonly signal?: AbortSignal;
+      readonly user?: string | null;
+      /** Keep exact values' text (RunOptions.exactValues in src/exec). */
+      readonly exactValues?: boolean;
+    },
   ): Promise<RunResult>;
   /** EXPLAIN text (rules, rollup per variable with rejection reasons, engine, SQL) when an optimizer runs. */
   explain?(query: MetricQuery): string;

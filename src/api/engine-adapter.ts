@@ -129,18 +129,21 @@ export async function engineFactoryFor(
     const ctx = live?.context;
     const engine = engineOf(registry, true);
     let raw: ReturnType<typeof createEngine> | null = null;
-    const optionsOf = (o?: { readonly signal?: AbortSignal; readonly user?: string | null }): RunOptions => ({
+    type Options = {
+      readonly signal?: AbortSignal;
+      readonly user?: string | null;
+      readonly exactValues?: boolean;
+    };
+    const optionsOf = (o?: Options): RunOptions => ({
       ...(o?.signal ? { signal: o.signal } : {}),
       ...(o?.user ? { user: o.user } : {}),
+      ...(o?.exactValues ? { exactValues: true } : {}),
     });
     /**
      * A run that read rollups is checked afterwards: when a rollup was rebuilt or unpublished while it
      * ran (or it failed because its rollup was being dropped), the raw plan answers instead.
      */
-    const run = async (
-      query: MetricQuery,
-      o?: { readonly signal?: AbortSignal; readonly user?: string | null },
-    ) => {
+    const run = async (query: MetricQuery, o?: Options) => {
       // Raw answers are as current as the moment the sources were read.
       const readAt = new Date().toISOString();
       if (!live || !ctx)

@@ -124,7 +124,7 @@ export class QueryService {
   /** MetricQuery object → its rows' cache key (see rowsKey). */
   private readonly rowKeys = new WeakMap<
     MetricQuery,
-    { generation: string; engine: KpiEngine; key: string; tags: readonly string[] }
+    { generation: string; engine: KpiEngine; key: string; tags: readonly string[]; onTrino: boolean }
   >();
   private readonly now: () => Date;
   private readonly accept: StampCheck | undefined;
@@ -259,6 +259,7 @@ export class QueryService {
     engine: KpiEngine = this.engine(),
     signal?: AbortSignal,
     user?: string,
+    exactValues = false,
   ): Promise<RunResult> {
     const t = this.o.telemetry;
     return this.o.limiter.run(async () => {
@@ -277,7 +278,11 @@ export class QueryService {
             reject(new ApiError(504, 'query-timeout', `the query took longer than ${this.o.timeoutMs} ms`));
           }, this.o.timeoutMs);
         });
-        const options = { signal: controller.signal, ...(user ? { user } : {}) };
+        const options = {
+          signal: controller.signal,
+          ...(user ? { user } : {}),
+          ...(exactValues ? { exactValues } : {}),
+        };
         const result = await Promise.race([engine.run(query, options), timeout]);
         if (result.rows.length > LIMITS.MAX_RESULT_ROWS) {
           throw new ApiError(
@@ -379,13 +384,16 @@ export class QueryService {
    * One MetricQuery's rows, cached as the metric routes are (plan hash + bind parameters + definition
    * versions; invalidated with the KPI): what the SQL endpoint answers a KPI table query with.
    */
-  async rows(query: MetricQuery, signal?: AbortSignal): Promise<RunResult['rows']> {
-    const { engine, key, tags } = await this.rowsKey(query);
+  async rows(query: MetricQuery, signal?: AbortSignal, user?: string): Promise<RunResult['rows']> {
+    const { engine, key, tags, onTrino } = await this.rowsKey(query);
+    // As the metric routes: Trino runs it as the end user, and then the answer is that user's alone.
+    const asUser = user && onTrino ? user : undefined;
     // Identical statements share one engine query; it is cancelled when the last of them is.
     const hit = await this.o.cache.getOrCompute(
-      key,
+      asUser === undefined ? key : `${key}@${sha(JSON.stringify(asUser))}`,
       tags,
-      async (shared) => JSON.stringify((await this.run(query, engine, shared)).rows),
+      // Exact values keep their decimal text (valueText): the SQL endpoint serves them as decimals.
+      async (shared) => JSON.stringify((await this.run(query, engine, shared, asUser, true)).rows),
       undefined,
       signal,
     );
@@ -407,8 +415,9 @@ export class QueryService {
     const entry = {
       generation,
       engine,
-      key: `rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`,
+      key: `sql-rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`,
       tags: this.o.definitions.closure(query.kpi),
+      onTrino: compiled.dialect === 'trino',
     };
     this.rowKeys.set(query, entry);
     return entry;

@@ -1,9 +1,40 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Catalog, ColumnType, SourceDef, TableDef } from './types.ts';
+import type { Catalog, ColumnType, DecimalType, SourceDef, TableDef } from './types.ts';
 
-const columnType = z.enum(['bigint', 'double', 'decimal', 'string', 'boolean', 'timestamp', 'date']);
+const PLAIN_TYPES = ['bigint', 'double', 'decimal', 'string', 'boolean', 'timestamp', 'date'] as const;
+/** `decimal(p,s)`: an exact column with the source's precision (1–38, as Trino's) and scale (0–p). */
+const DECIMAL = /^decimal\(\s*(\d{1,2})\s*,\s*(\d{1,2})\s*\)$/;
+const columnType = z.union([
+  z.enum(PLAIN_TYPES),
+  z.string().refine(
+    (t) => {
+      const m = DECIMAL.exec(t);
+      return !!m && Number(m[1]) >= 1 && Number(m[1]) <= 38 && Number(m[2]) <= Number(m[1]);
+    },
+    {
+      message: `a column type is one of ${PLAIN_TYPES.join(', ')} or decimal(p,s) with 1 ≤ p ≤ 38, 0 ≤ s ≤ p`,
+    },
+  ),
+]);
+
+/** The file's column types → the language's, plus the precision and scale of `decimal(p,s)` columns. */
+function columnTypes(columns: Record<string, string>): {
+  columns: Record<string, ColumnType>;
+  decimals: Record<string, DecimalType>;
+} {
+  const out: Record<string, ColumnType> = {};
+  const decimals: Record<string, DecimalType> = {};
+  for (const [name, type] of Object.entries(columns)) {
+    const m = DECIMAL.exec(type);
+    if (m) {
+      out[name] = 'decimal';
+      decimals[name] = { precision: Number(m[1]), scale: Number(m[2]) };
+    } else out[name] = type as ColumnType;
+  }
+  return { columns: out, decimals };
+}
 
 const catalogFile = z.object({
   connections: z.record(
@@ -72,7 +103,10 @@ export function buildCatalog(input: unknown): Catalog {
         name: tableName,
         primaryKey: t.primaryKey,
         timeColumn: t.timeColumn,
-        columns: t.columns as Record<string, ColumnType>,
+        ...(() => {
+          const { columns, decimals } = columnTypes(t.columns);
+          return Object.keys(decimals).length > 0 ? { columns, decimals } : { columns };
+        })(),
         joins: t.joins,
       };
     }

@@ -30,7 +30,17 @@ export interface TableDef {
   readonly primaryKey: string;
   readonly timeColumn: string;
   readonly columns: Readonly<Record<string, ColumnType>>;
+  /**
+   * Precision and scale of the `decimal` columns whose file type says them (`"decimal(12,2)"`), as the
+   * source declares them (PostgreSQL `numeric(12,2)`, Trino `decimal(12,2)`); a plain `"decimal"` has none.
+   */
+  readonly decimals?: Readonly<Record<string, DecimalType>>;
   readonly joins: readonly JoinDef[];
+}
+
+export interface DecimalType {
+  readonly precision: number;
+  readonly scale: number;
 }
 
 /** A logical database of the seed (`payments`, `finance`, `users`, `analytics`). */

@@ -79,6 +79,8 @@ export interface ResultRow {
   /** Bucket start as ISO 8601 with the query zone's offset; null when grain is null. */
   readonly time: string | null;
   readonly value: number | null;
+  /** The value's exact decimal text as the engine sent it, with RunOptions.exactValues only. */
+  readonly valueText?: string;
   readonly [dimension: string]: unknown;
 }
 
@@ -99,6 +101,12 @@ export interface RunOptions extends CompileOptions {
    * PostgreSQL runs ignore it: they connect as the connection URL's role.
    */
   readonly user?: string | null;
+  /**
+   * Keep each value's exact text as the engine sent it (`valueText`: PostgreSQL numeric, Trino decimal
+   * and bigint) beside the number: the SQL endpoint serves exact KPIs as decimals without a double's
+   * rounding. Off by default, so no other answer carries it.
+   */
+  readonly exactValues?: boolean;
 }
 
 export interface Trend {
@@ -139,14 +147,19 @@ const toNumber = (v: unknown): number | null => {
   return Number.isNaN(n) ? null : n;
 };
 
-function shapeRows(plan: Plan, rows: readonly unknown[][]): ResultRow[] {
+/** A decimal numeral as PostgreSQL and Trino print exact values (no exponent, no NaN). */
+const EXACT_TEXT = /^-?\d+(\.\d+)?$/;
+
+function shapeRows(plan: Plan, rows: readonly unknown[][], exactValues = false): ResultRow[] {
   return rows.map((r) => {
     const ms = toNumber(r[0]);
     const out: Record<string, unknown> = { time: ms === null ? null : formatInZone(ms, plan.timezone) };
     plan.dimensions.forEach((d, i) => {
       out[d] = r[i + 1] ?? null;
     });
-    out.value = toNumber(r[plan.dimensions.length + 1]);
+    const raw = r[plan.dimensions.length + 1];
+    out.value = toNumber(raw);
+    if (exactValues && typeof raw === 'string' && EXACT_TEXT.test(raw)) out.valueText = raw;
     return out as ResultRow;
   });
 }
@@ -203,7 +216,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
         );
       }
       return {
-        rows: shapeRows(c.plan, r.rows),
+        rows: shapeRows(c.plan, r.rows, options.exactValues),
         sql: c.sql,
         params: c.params,
         dialect: c.dialect,

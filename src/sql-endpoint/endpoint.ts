@@ -26,8 +26,15 @@ export interface SqlEndpointDeps {
   readonly registry: () => ReadonlyMap<string, KpiIR>;
   /** Source catalog (dimension column types). */
   readonly catalog: Catalog;
-  /** Answers one MetricQuery through the service's cached engine path. */
-  readonly answer: (query: MetricQuery, signal: AbortSignal) => Promise<readonly EngineRow[]>;
+  /**
+   * Answers one MetricQuery through the service's cached engine path, with exact values' text
+   * (`valueText`); `user`: the authenticated end user Trino runs it as (null: auth is off).
+   */
+  readonly answer: (
+    query: MetricQuery,
+    signal: AbortSignal,
+    user: string | null,
+  ) => Promise<readonly EngineRow[]>;
   /** EXPLAIN text for a MetricQuery (optimizer steps and SQL). */
   readonly explain: (query: MetricQuery) => Promise<string>;
   /** A MetricQuery as Trino SQL with its values in place: KPI tables in federated statements. */
@@ -190,10 +197,19 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
     clearTimeout(timer);
   };
 
-  const runContext = (session: Session) => {
+  const runContext = (session: Session, caller: Caller) => {
     const zone = session.timeZone ?? deps.defaultTimeZone;
     if (!isTimeZone(zone)) throw new SqlError('NOT_SUPPORTED', `Time zone not supported: ${zone}`);
-    return { session, zone, now: now(), registry: deps.registry(), catalog: deps.catalog, deps, upstream };
+    return {
+      session,
+      zone,
+      now: now(),
+      registry: deps.registry(),
+      catalog: deps.catalog,
+      deps,
+      upstream,
+      user: caller.subject,
+    };
   };
 
   /** Starts a statement answered here; the POST's answer follows (firstAnswer). */
@@ -242,7 +258,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
         if (known) {
           if (!caller.canReadKpis) throw readKpisDenied();
           return await startLocal(
-            (signal) => answerKpi(known, { deps }, signal),
+            (signal) => answerKpi(known, { deps, user: caller.subject }, signal),
             request,
             session,
             caller,
@@ -272,7 +288,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
           );
         }
         if (!caller.canReadKpis) throw readKpisDenied();
-        const ctx = runContext(session);
+        const ctx = runContext(session, caller);
         const inner = statement.kind === 'execute' ? classify(statement.body, session) : statement;
         if (inner.kind === 'select') {
           if (upstream && deps.compileForTrino && needsFederation(inner.tokens, ctx)) {

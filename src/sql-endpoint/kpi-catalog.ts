@@ -1,12 +1,14 @@
 /**
  * The virtual `kpi` catalog: one schema, `default`, holding a table per KPI. A KPI table has one time
  * column per grain the KPI allows (`time_day`, `time_month`, … as `timestamp(3) with time zone`: the
- * bucket start), the KPI's dimensions, and `value` (the KPI at the grain of the time column used).
+ * bucket start), the KPI's dimensions, and `value` (the KPI at the grain of the time column used;
+ * `bigint` or `decimal(p,s)` where the KPI is exact, `double` otherwise: value-type.ts).
  * Built from the live registry on every statement, so new and changed definitions appear at once.
  */
 import type { Catalog, ColumnType } from '../catalog/types.ts';
 import { GRAINS, type Grain, type KpiIR } from '../ir/kpi.ts';
 import type { TrinoType } from './protocol.ts';
+import { valueTypeOf } from './value-type.ts';
 
 export const KPI_CATALOG = 'kpi';
 export const KPI_SCHEMA = 'default';
@@ -54,17 +56,7 @@ function dimensionType(catalog: Catalog, name: string): TrinoType {
   return 'varchar';
 }
 
-/** A bare count is integral; everything else (ratios, sums of money, averages) is a double. */
-function valueType(kpi: KpiIR): TrinoType {
-  const f = kpi.formula;
-  if (f.kind === 'measure_ref') {
-    const m = kpi.measures.find((x) => x.name === f.name);
-    if (m && (m.fn === 'count' || m.fn === 'count_distinct' || m.fn === 'approx_distinct')) return 'bigint';
-  }
-  return 'double';
-}
-
-export function kpiTable(kpi: KpiIR, catalog: Catalog): KpiTable {
+export function kpiTable(kpi: KpiIR, catalog: Catalog, registry: ReadonlyMap<string, KpiIR>): KpiTable {
   const columns: KpiColumn[] = [
     ...grainsOf(kpi).map(
       (grain): KpiColumn => ({
@@ -77,14 +69,16 @@ export function kpiTable(kpi: KpiIR, catalog: Catalog): KpiTable {
     ...kpi.dimensions.map(
       (d): KpiColumn => ({ role: 'dimension', name: d.toLowerCase(), type: dimensionType(catalog, d) }),
     ),
-    { role: 'value', name: 'value', type: valueType(kpi) },
+    { role: 'value', name: 'value', type: valueTypeOf(kpi, registry, catalog) },
   ];
   return { kpi, name: kpi.id.toLowerCase(), columns, comment: kpi.name };
 }
 
 /** Every KPI table, sorted by name. */
 export function kpiTables(registry: ReadonlyMap<string, KpiIR>, catalog: Catalog): KpiTable[] {
-  return [...registry.values()].map((k) => kpiTable(k, catalog)).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return [...registry.values()]
+    .map((k) => kpiTable(k, catalog, registry))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 export function findKpiTable(
@@ -92,6 +86,7 @@ export function findKpiTable(
   catalog: Catalog,
   name: string,
 ): KpiTable | null {
-  for (const kpi of registry.values()) if (kpi.id.toLowerCase() === name) return kpiTable(kpi, catalog);
+  for (const kpi of registry.values())
+    if (kpi.id.toLowerCase() === name) return kpiTable(kpi, catalog, registry);
   return null;
 }

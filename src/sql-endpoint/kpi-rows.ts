@@ -7,11 +7,32 @@ import { zoneOffsetMs } from '../plan/time.ts';
 import type { KpiSelectPlan, OutputColumn } from './kpi-select.ts';
 import { encodeDouble, formatTimestampTz } from './protocol.ts';
 import { compareForOrder } from './row-order.ts';
+import { decimalScale } from './value-type.ts';
 
 export interface EngineRow {
   readonly time?: string | null;
   readonly value: number | null;
+  /** The value's exact decimal text as the engine computed it (PostgreSQL numeric, Trino decimal). */
+  readonly valueText?: string;
   readonly [dimension: string]: unknown;
+}
+
+/**
+ * A decimal as Trino's JSON sends it: a string with exactly `scale` digits after the point. From the
+ * engine's exact text when it has one (digits past the scale are kept if not zeros: nothing is rounded
+ * here), else from the double — exact while |value| < 2^52 / 10^scale (4.5·10^13 for cents), which an
+ * answer read from a rollup stored as doubles (Druid) is limited to.
+ */
+export function decimalText(value: number, text: string | undefined, scale: number): string | null {
+  if (text !== undefined) {
+    const [whole, fraction = ''] = text.split('.');
+    const digits =
+      fraction.length > scale && /^0*$/.test(fraction.slice(scale)) ? fraction.slice(0, scale) : fraction;
+    const padded = digits.padEnd(scale, '0');
+    return padded.length > 0 ? `${whole}.${padded}` : whole!;
+  }
+  if (!Number.isFinite(value) || Math.abs(value) >= 1e21) return null;
+  return value.toFixed(scale);
 }
 
 function encode(column: OutputColumn, row: EngineRow, zone: string): unknown {
@@ -31,7 +52,10 @@ function encode(column: OutputColumn, row: EngineRow, zone: string): unknown {
     case 'value': {
       const v = row.value;
       if (v === null || v === undefined) return null;
-      return column.type === 'bigint' ? Math.round(Number(v)) : encodeDouble(Number(v));
+      if (column.type === 'bigint') return Math.round(Number(row.valueText ?? v));
+      const scale = decimalScale(column.type);
+      if (scale !== null) return decimalText(Number(v), row.valueText, scale);
+      return encodeDouble(Number(v));
     }
   }
 }
@@ -50,8 +74,12 @@ export function shapeRows(plan: KpiSelectPlan, rows: readonly EngineRow[]): unkn
     });
   }
   if (plan.orderBy.length > 0) {
+    const keys = plan.orderBy.map((o) => ({
+      ...o,
+      decimal: decimalScale(plan.columns[o.index]?.type ?? '') !== null,
+    }));
     out.sort((a, b) => {
-      for (const o of plan.orderBy) {
+      for (const o of keys) {
         const c = compareForOrder(a[o.index], b[o.index], o);
         if (c !== 0) return c;
       }

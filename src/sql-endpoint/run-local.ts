@@ -33,6 +33,8 @@ export interface RunContext {
   readonly catalog: Catalog;
   readonly deps: SqlEndpointDeps;
   readonly upstream: TrinoUpstream | null;
+  /** The authenticated end user KPI queries run for on Trino (null: auth is off). */
+  readonly user: string | null;
 }
 
 const done = (updateType: string, headers: LocalResult['headers'] = []): LocalResult => ({
@@ -128,7 +130,7 @@ const columnsOfPlan = new WeakMap<KpiSelectPlan, readonly Column[]>();
 /** Runs a mapped KPI query through the service's cached engine path and shapes its rows. */
 export async function answerKpi(
   plan: KpiSelectPlan,
-  ctx: Pick<RunContext, 'deps'>,
+  ctx: Pick<RunContext, 'deps' | 'user'>,
   signal: AbortSignal,
 ): Promise<LocalResult> {
   let columns = columnsOfPlan.get(plan);
@@ -136,7 +138,7 @@ export async function answerKpi(
     columns = plan.columns.map((c) => column(c.name, c.type));
     columnsOfPlan.set(plan, columns);
   }
-  const rows = plan.empty ? [] : await ctx.deps.answer(plan.query, signal);
+  const rows = plan.empty ? [] : await ctx.deps.answer(plan.query, signal, ctx.user);
   return { columns, rows: shapeRows(plan, rows) };
 }
 

@@ -36,6 +36,29 @@ const JDBC_TYPE: Readonly<Record<string, number>> = {
   'timestamp(3) with time zone': 2014,
 };
 
+/** What system.jdbc.columns says of a type, as Trino's does (decimal(p,s): DECIMAL, size p, digits s). */
+function jdbcTypeColumns(type: string) {
+  const decimal = /^decimal\((\d+),(\d+)\)$/.exec(type);
+  if (decimal) {
+    return {
+      data_type: 3,
+      type_name: type,
+      column_size: Number(decimal[1]),
+      buffer_length: null,
+      decimal_digits: Number(decimal[2]),
+      num_prec_radix: 10,
+    };
+  }
+  return {
+    data_type: JDBC_TYPE[type] ?? 1111,
+    type_name: type,
+    column_size: type === 'varchar' ? 2147483647 : type === 'double' ? 53 : type === 'bigint' ? 19 : null,
+    buffer_length: null,
+    decimal_digits: type === 'timestamp(3) with time zone' ? 3 : null,
+    num_prec_radix: type === 'double' ? 2 : type === 'bigint' ? 10 : null,
+  };
+}
+
 export function virtualTable(
   schema: string,
   name: string,
@@ -118,13 +141,7 @@ export function virtualTable(
             table_schem: KPI_SCHEMA,
             table_name: t.name,
             column_name: c.name,
-            data_type: JDBC_TYPE[c.type] ?? 1111,
-            type_name: c.type,
-            column_size:
-              c.type === 'varchar' ? 2147483647 : c.type === 'double' ? 53 : c.type === 'bigint' ? 19 : null,
-            buffer_length: null,
-            decimal_digits: c.type === 'timestamp(3) with time zone' ? 3 : null,
-            num_prec_radix: c.type === 'double' ? 2 : c.type === 'bigint' ? 10 : null,
+            ...jdbcTypeColumns(c.type),
             nullable: 1,
             remarks: null,
             column_def: null,

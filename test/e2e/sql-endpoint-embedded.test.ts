@@ -97,7 +97,7 @@ out = {}
 cur.execute("SHOW TABLES FROM kpi.default")
 out["tables"] = [r[0] for r in cur.fetchall()]
 cur.execute(sys.argv[2])
-out["rows"] = [[r[0].isoformat()[:7], r[1], r[2]] for r in cur.fetchall()]
+out["rows"] = [[r[0].isoformat()[:7], r[1], str(r[2]), type(r[2]).__name__] for r in cur.fetchall()]
 try:
     cur.execute(sys.argv[3])
     cur.fetchall()
@@ -108,11 +108,13 @@ print(json.dumps(out))
     const r = await run(PYTHON, ['-c', script, new URL(service.url).port, KPI_SQL, PASS_THROUGH]);
     const out = JSON.parse(r.stdout) as {
       tables: string[];
-      rows: [string, string | null, number][];
+      rows: [string, string | null, string, string][];
       error: { name: string; message: string };
     };
     expect(out.tables).toEqual(expect.arrayContaining(['revenue', 'mrr']));
-    expect(out.rows.map(([m, region, v]) => `${m}|${region ?? ''}|${v}`)).toEqual(expected);
+    // revenue is exact (a sum of decimal(12,2) amounts): the Python client reads value as a Decimal.
+    expect(new Set(out.rows.map((r) => r[3]))).toEqual(new Set(['Decimal']));
+    expect(out.rows.map(([m, region, v]) => `${m}|${region ?? ''}|${Number(v)}`)).toEqual(expected);
     expect(out.error).toEqual({
       name: 'NOT_SUPPORTED',
       message:

@@ -165,6 +165,24 @@ describe('the SQL endpoint with auth on, through Trino’s real clients (real st
       `SELECT "user" FROM system.runtime.queries WHERE query LIKE '%${marker}%' AND query NOT LIKE '%system.runtime%'`,
     );
     expect(seen?.user).toBe('bi-tool@clients');
+
+    // A KPI that Trino computes (sign-ups are MongoDB events) runs there as the token's subject too, as
+    // the metric routes do. A day no earlier run asked for, so the answer is not already cached.
+    const day = new Date(Date.UTC(2023, 0, 1) + Math.floor(Math.random() * 700) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+    const kpi = await cli(`SELECT time_day, value FROM kpi.default.signups WHERE time_day = DATE '${day}'`, [
+      '--access-token',
+      reader,
+      '--user',
+      'analyst-7',
+    ]);
+    expect(kpi.code).toBe(0);
+    const users = await trinoRows(
+      env.TRINO_URL!,
+      `SELECT DISTINCT "user" FROM system.runtime.queries WHERE query LIKE '%"analytics"."analytics"."events"%' AND query LIKE '%${day}%' AND query NOT LIKE '%system.runtime%'`,
+    );
+    expect(users.map((u) => u.user)).toEqual(['bi-tool@clients']);
   });
 
   it('JDBC with accessToken (SSL) reads KPI tables; without a token it fails', async () => {
@@ -198,7 +216,7 @@ def query(token):
     cur = conn.cursor()
     try:
         cur.execute(sys.argv[4])
-        return [[str(r[0])[:7], r[1]] for r in cur.fetchall()]
+        return [[str(r[0])[:7], str(r[1])] for r in cur.fetchall()]
     except trino.exceptions.TrinoUserError as e:
         return {"error": e.error_name, "message": e.message}
 print(json.dumps({"reader": query(sys.argv[2]), "none": query(sys.argv[3])}))
@@ -220,7 +238,7 @@ print(json.dumps({"reader": query(sys.argv[2]), "none": query(sys.argv[3])}))
       reader: [string, number][];
       none: { error: string; message: string };
     };
-    expect(out.reader.map(([m, v]) => `${m}|${v}`)).toEqual(expected);
+    expect(out.reader.map(([m, v]) => `${m}|${Number(v)}`)).toEqual(expected);
     expect(out.none).toMatchObject({ error: 'PERMISSION_DENIED' });
   });
 });

@@ -16,6 +16,7 @@ import { BasicAuth, Trino } from 'trino-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { findJavaHome } from '../../src/stack/prereqs.ts';
 import { type RunningService, startService } from '../e2e/api-support.ts';
+import { pgQuery } from './oracle-support.ts';
 import { trinoRows } from './support/trino.ts';
 
 const env = inject('stackEnv');
@@ -69,6 +70,22 @@ async function expectations(url: string) {
   };
 }
 
+/**
+ * The hand-written oracle for Q.grouped: revenue per month and region summed exactly by PostgreSQL
+ * (numeric), as text, in Q.grouped's order (NULL regions last, as Trino orders them).
+ */
+async function exactOracle(): Promise<string[][]> {
+  const rows = await pgQuery(
+    env.PAYMENTS_DB_URL!,
+    `SELECT to_char(date_trunc('month', started_at AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS month, region,
+            sum(amount)::text AS revenue
+       FROM public.subscriptions
+      WHERE started_at >= '2025-01-01T00:00:00Z' AND started_at < '2025-07-01T00:00:00Z'
+      GROUP BY 1, 2 ORDER BY 1, 2 NULLS LAST`,
+  );
+  return rows.map((r) => [r.month, r.region ?? null, r.revenue]);
+}
+
 /** Waits (on Trino's own state, no fixed sleep) until the query with this marker is in `states`. */
 async function queryState(marker: string, states: readonly string[], deadlineMs = 120_000): Promise<string> {
   const started = Date.now();
@@ -89,12 +106,17 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
   let port: number;
   let expected: Awaited<ReturnType<typeof expectations>>;
   let direct: Array<Record<string, unknown>>;
+  let exact: string[][];
 
   beforeAll(async () => {
     service = await startService({ ...(env as Record<string, string>), ENABLE_SCHEDULER: 'false' });
     port = Number(new URL(service.url).port);
     expected = await expectations(service.url);
     direct = await trinoRows(env.TRINO_URL!, Q.federated);
+    exact = await exactOracle();
+    expect(exact.length).toBeGreaterThan(10);
+    // The metric routes' numbers (doubles) agree with the oracle's to the cent.
+    expect(expected.grouped.map((g) => [g[0], g[1], (g[2] as number).toFixed(2)])).toEqual(exact);
     expect(direct.length).toBeGreaterThan(2);
   }, 300_000);
   afterAll(async () => {
@@ -152,15 +174,16 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
         ['time_month', 'timestamp(3) with time zone'],
         ['region', 'varchar'],
         ['plan_type', 'varchar'],
-        ['value', 'double'],
+        ['value', 'decimal(38,2)'],
       ]);
     });
 
-    it('answers KPI queries with the numbers of the metric routes', async () => {
+    it('answers KPI queries with the numbers of the metric routes, exact decimals as the oracle sums them', async () => {
       const grouped = await cli(Q.grouped, ['--timezone', 'UTC']);
       expect(grouped.rows.map((r) => [r[0]!.slice(0, 10), r[1] === '' ? null : r[1], Number(r[2])])).toEqual(
         expected.grouped,
       );
+      expect(grouped.rows.map((r) => [r[0]!.slice(0, 10), r[1] === '' ? null : r[1], r[2]])).toEqual(exact);
       const superset = await cli(Q.superset, ['--timezone', 'UTC']);
       expect(superset.rows.map((r) => [r[0]!.slice(0, 10), Number(r[1])])).toEqual(expected.superset);
     });
@@ -243,20 +266,26 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
         ['time_month', 'TIMESTAMP'],
         ['region', 'VARCHAR'],
         ['plan_type', 'VARCHAR'],
-        ['value', 'DOUBLE'],
+        ['value', 'DECIMAL(38, 2)'],
       ]);
     });
 
-    it('answers KPI queries (plain, prepared, pandas) with the numbers of the metric routes', () => {
-      expect(out.grouped.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(
+    it('answers KPI queries (plain, prepared, pandas) with the numbers of the metric routes, as Decimals', () => {
+      expect(out.grouped.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1], Number(r[2])])).toEqual(
         expected.grouped,
       );
-      expect(out.superset.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1]])).toEqual(
+      // value is decimal(38,2): the client reads Decimal, exactly the oracle's sums.
+      expect(out.grouped_value_types).toEqual(['Decimal']);
+      expect(out.grouped_description.at(-1)).toEqual(['v', 'decimal(38,2)']);
+      expect(out.grouped.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(exact);
+      expect(out.superset.map((r: unknown[]) => [String(r[0]).slice(0, 10), Number(r[1])])).toEqual(
         expected.superset,
       );
-      expect(out.pandas.map((r: unknown[]) => [String(r[0]).slice(0, 10), r[1]])).toEqual(expected.superset);
+      expect(out.pandas.map((r: unknown[]) => [String(r[0]).slice(0, 10), Number(r[1])])).toEqual(
+        expected.superset,
+      );
       const eu = expected.grouped.filter((g) => g[1] === 'eu' && String(g[0]) < '2025-03');
-      expect(out.prepared.map((r: unknown[]) => [String(r[0]).slice(0, 10), 'eu', r[1]])).toEqual(eu);
+      expect(out.prepared.map((r: unknown[]) => [String(r[0]).slice(0, 10), 'eu', Number(r[1])])).toEqual(eu);
     });
 
     it('passes a federated join through, reports errors with positions, and cancels', async () => {
@@ -299,7 +328,7 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
     it('reads the kpi catalog through DatabaseMetaData.getTables/getColumns/getCatalogs', () => {
       expect(out.get('tables')!.split(',')).toEqual(expect.arrayContaining(['revenue:TABLE', 'mrr:TABLE']));
       expect(out.get('columns')).toBe(
-        'time_day:timestamp(3) with time zone:2014,time_month:timestamp(3) with time zone:2014,region:varchar:12,plan_type:varchar:12,value:double:8',
+        'time_day:timestamp(3) with time zone:2014,time_month:timestamp(3) with time zone:2014,region:varchar:12,plan_type:varchar:12,value:decimal(38,2):3',
       );
       expect(out.get('catalogs')!.split(',')).toEqual(
         expect.arrayContaining(['kpi', 'payments', 'users', 'analytics']),
@@ -315,6 +344,9 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
       expect(grouped.map((r) => [r[0]!.slice(0, 10), r[1] === 'null' ? null : r[1], Number(r[2])])).toEqual(
         expected.grouped,
       );
+      // value is DECIMAL (java.sql.Types 3) of precision 38, scale 2: getBigDecimal gives the oracle's sums.
+      expect(out.get('value_type')).toBe('decimal(38,2):3:38:2:java.math.BigDecimal');
+      expect(out.get('exact')!.split(';')).toEqual(exact.map((e) => e[2]));
       const eu = expected.grouped.filter((g) => g[1] === 'eu' && String(g[0]) < '2025-03');
       expect(
         out
@@ -364,10 +396,9 @@ describe('the SQL endpoint with real Trino clients on the real stack', () => {
         'plan_type',
         'value',
       ]);
-      expect((await all(Q.grouped)).rows.map((r) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(
-        expected.grouped,
-      );
-      expect((await all(Q.superset)).rows.map((r) => [String(r[0]).slice(0, 10), r[1]])).toEqual(
+      // Decimals come as Trino sends them, strings: exactly the oracle's sums.
+      expect((await all(Q.grouped)).rows.map((r) => [String(r[0]).slice(0, 10), r[1], r[2]])).toEqual(exact);
+      expect((await all(Q.superset)).rows.map((r) => [String(r[0]).slice(0, 10), Number(r[1])])).toEqual(
         expected.superset,
       );
       expect((await all(Q.federated)).rows).toEqual(

@@ -29,6 +29,7 @@ function context(headers: Record<string, string> = {}): RunContext {
     catalog,
     deps: {} as SqlEndpointDeps,
     upstream: null,
+    user: null,
   };
 }
 
@@ -91,7 +92,7 @@ describe('a KPI table joined with Trino tables becomes a derived table', () => {
       },
     ]);
     expect(text).toBe(
-      `SELECT k.time_month, k.region, k.value, a.n FROM (SELECT CAST(from_unixtime(k.t / 1e3, 'UTC') AS timestamp(3) with time zone) AS "time_month", CAST(k.d0 AS varchar) AS "region", CAST(k.v AS double) AS "value" FROM (<revenue>) AS k (t, d0, v)) k JOIN users.public.x a ON a.region = k.region WHERE TRUE AND TRUE AND a.n > 1`,
+      `SELECT k.time_month, k.region, k.value, a.n FROM (SELECT CAST(from_unixtime(k.t / 1e3, 'UTC') AS timestamp(3) with time zone) AS "time_month", CAST(k.d0 AS varchar) AS "region", CAST(k.v AS decimal(38,2)) AS "value" FROM (<revenue>) AS k (t, d0, v)) k JOIN users.public.x a ON a.region = k.region WHERE TRUE AND TRUE AND a.n > 1`,
     );
   });
 
@@ -150,7 +151,7 @@ describe('a nested KPI query becomes its compiled SQL', () => {
     );
     expect(queries[0]).toMatchObject({ kpi: 'revenue', grain: 'month', dimensions: [] });
     expect(text).toBe(
-      `SELECT count(*) FROM (SELECT CAST(from_unixtime(k.t / 1e3, 'UTC') AS timestamp(3) with time zone) AS "time_month", CAST(k.v AS double) AS "v" FROM (<revenue>) AS k (t, v) ORDER BY 2 DESC NULLS LAST LIMIT 1) x`,
+      `SELECT count(*) FROM (SELECT CAST(from_unixtime(k.t / 1e3, 'UTC') AS timestamp(3) with time zone) AS "time_month", CAST(k.v AS decimal(38,2)) AS "v" FROM (<revenue>) AS k (t, v) ORDER BY 2 DESC NULLS LAST LIMIT 1) x`,
     );
   });
 

@@ -135,7 +135,7 @@ describe('a SELECT on a KPI table as a MetricQuery', () => {
     expect(p.columns.map((c) => [c.name, c.type])).toEqual([
       ['time_month', 'timestamp(3) with time zone'],
       ['region', 'varchar'],
-      ['value', 'double'],
+      ['value', 'decimal(38,2)'],
     ]);
   });
 

@@ -111,8 +111,10 @@ describe('the SQL endpoint on the embedded service', () => {
         '/api/metrics/revenue/history?aggregation=month&start=2025-01-01&end=2025-07-01&dimensions=region',
       )
     ).json()) as { history: { time: string; region: string | null; value: number | null }[] };
+    // revenue sums decimal(12,2) amounts: value is decimal(38,2), sent as Trino sends decimals (strings).
+    expect(sql.columns.at(-1)).toMatchObject({ name: 'revenue', type: 'decimal(38,2)' });
     const expected = history.history
-      .map((h) => [`${h.time.slice(0, 10)} 00:00:00.000 UTC`, h.region, h.value])
+      .map((h) => [`${h.time.slice(0, 10)} 00:00:00.000 UTC`, h.region, h.value?.toFixed(2) ?? null])
       .sort((a, b) => (`${a[0]}|${a[1] ?? '~'}` < `${b[0]}|${b[1] ?? '~'}` ? -1 : 1));
     expect(sql.rows.length).toBeGreaterThan(10);
     expect(sql.rows).toEqual(expected);
@@ -293,7 +295,7 @@ describe('paging, cancelling and abandoned queries', () => {
     expect(repeated.data).toEqual(again.data);
     const all = await run(fetch, YEAR);
     expect(all.rows).toHaveLength(366);
-    expect(all.rows.map((r) => r[1])).toEqual(Array.from({ length: 366 }, (_, i) => i));
+    expect(all.rows.map((r) => Number(r[1]))).toEqual(Array.from({ length: 366 }, (_, i) => i));
     expect(all.pages.length).toBe(5);
     e.close();
   });
@@ -308,11 +310,11 @@ describe('paging, cancelling and abandoned queries', () => {
         headers: { 'User-Agent': agent },
       });
       const first = (await res.json()) as Results;
-      expect(first.data?.map((r) => r[1])).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(first.data?.map((r) => Number(r[1]))).toEqual(Array.from({ length: 100 }, (_, i) => i));
       expect(first.stats.state).toBe('RUNNING');
       // The rest follows through nextUri from page 1: nothing lost, nothing twice.
       const rest = await run(fetch, YEAR, { 'User-Agent': agent });
-      expect(rest.rows.map((r) => r[1])).toEqual(Array.from({ length: 366 }, (_, i) => i));
+      expect(rest.rows.map((r) => Number(r[1]))).toEqual(Array.from({ length: 366 }, (_, i) => i));
       expect(rest.pages).toHaveLength(4);
       const failed = (await (
         await fetch('/v1/statement', {

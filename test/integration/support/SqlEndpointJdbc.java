@@ -62,6 +62,18 @@ public class SqlEndpointJdbc {
             try (Statement s = c.createStatement()) {
                 print("show", String.join(",", rows(s.executeQuery("SHOW TABLES FROM kpi.default"))));
                 print("grouped", String.join(";", rows(s.executeQuery(grouped))));
+                // An exact KPI's value as JDBC reads decimals: its column type and getBigDecimal.
+                try (ResultSet rs = s.executeQuery(grouped)) {
+                    java.sql.ResultSetMetaData meta = rs.getMetaData();
+                    List<String> exact = new ArrayList<>();
+                    while (rs.next()) {
+                        java.math.BigDecimal v = rs.getBigDecimal(3);
+                        exact.add(v == null ? "null" : v.toPlainString());
+                    }
+                    print("value_type", meta.getColumnTypeName(3) + ":" + meta.getColumnType(3) + ":"
+                            + meta.getPrecision(3) + ":" + meta.getScale(3) + ":" + meta.getColumnClassName(3));
+                    print("exact", String.join(";", exact));
+                }
                 print("federated", String.join(";", rows(s.executeQuery(federated))));
             }
             try (PreparedStatement ps = c.prepareStatement(prepared)) {

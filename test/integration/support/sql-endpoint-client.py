@@ -4,6 +4,7 @@ Usage: python sql-endpoint-client.py PORT QUERIES_JSON (the statements come from
 import json
 import sys
 import threading
+from decimal import Decimal
 
 import pandas as pd
 import trino
@@ -14,6 +15,8 @@ q = json.loads(sys.argv[2])
 
 
 def plain(v):
+    if isinstance(v, Decimal):
+        return str(v)  # exact: decimal(p,s) values arrive as Decimal
     return v.isoformat() if hasattr(v, "isoformat") else v
 
 
@@ -29,7 +32,10 @@ out["tables"] = rows(cur)
 cur.execute(q["describe"])
 out["describe"] = rows(cur)
 cur.execute(q["grouped"])
-out["grouped"] = rows(cur)
+grouped = cur.fetchall()
+out["grouped"] = [[plain(v) for v in r] for r in grouped]
+out["grouped_value_types"] = sorted({type(r[2]).__name__ for r in grouped if r[2] is not None})
+out["grouped_description"] = [[d[0], d[1]] for d in cur.description]
 cur.execute(q["superset"])
 out["superset"] = rows(cur)
 cur.execute(q["federated"])
