@@ -8,15 +8,16 @@ import type { Catalog } from '../catalog/types.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
-import { queryError, SqlError } from './errors.ts';
+import { SqlError } from './errors.ts';
 import { federate, needsFederation } from './federate.ts';
 import { KPI_CATALOG } from './kpi-catalog.ts';
 import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
-import { LocalQueries, type LocalQuery, type LocalResult } from './local-queries.ts';
+import { localPages } from './local-pages.ts';
+import { LocalQueries, type LocalResult } from './local-queries.ts';
 import { TrinoUpstream } from './pass-through.ts';
 import { PlanCache } from './plan-cache.ts';
-import { failedAnswer, json, publicBase, readsFirstResponse, stats } from './protocol.ts';
+import { failedAnswer, publicBase } from './protocol.ts';
 import { answerKpi, mapKpiStatement, runLocal } from './run-local.ts';
 import { headersForTrino, readSession, type Session } from './session.ts';
 import { classify, type Statement } from './statement.ts';
@@ -101,8 +102,6 @@ const mayReadKpi = (sql: string, session: Session, prepared: string | null) =>
   session.catalog === KPI_CATALOG ||
   MAY_NAME_KPI.test(sql) ||
   (prepared !== null && MAY_NAME_KPI.test(prepared));
-/** The POST's answer: queued, pointing at page 0 (results and failures come with the polls). */
-const QUEUED = -1;
 const LOCAL_PATH = /^\/v1\/statement\/kpi\/([A-Za-z0-9_]+)\/([0-9a-f]+)\/(\d{1,9})$/;
 const TRINO_PATH = /^\/v1\/statement\/(queued|executing|partialCancel)\/[A-Za-z0-9_.\-/]+$/;
 
@@ -132,70 +131,7 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
     return out;
   };
 
-  const page = (q: LocalQuery, token: number, base: string): Response => {
-    const infoUri = `${base}/v1/query/${q.id}`;
-    const elapsed = performance.now() - q.startedAt;
-    const uriOf = (t: number) => `${base}/v1/statement/kpi/${q.id}/${q.slug}/${t}`;
-    if (token === QUEUED) {
-      return json({ id: q.id, infoUri, nextUri: uriOf(0), stats: stats('QUEUED', elapsed), warnings: [] });
-    }
-    if (q.error) {
-      local.forget(q);
-      return json({
-        id: q.id,
-        infoUri,
-        stats: stats('FAILED', elapsed),
-        error: queryError(q.error),
-        warnings: [],
-      });
-    }
-    const r = q.result;
-    if (!r) {
-      return json({
-        id: q.id,
-        infoUri,
-        nextUri: uriOf(token),
-        stats: stats(token === 0 ? 'QUEUED' : 'RUNNING', elapsed),
-        warnings: [],
-      });
-    }
-    const pages = Math.max(1, Math.ceil(r.rows.length / pageRows));
-    const data = r.rows.slice(token * pageRows, (token + 1) * pageRows);
-    const last = token + 1 >= pages;
-    if (last) local.forget(q);
-    return json(
-      {
-        id: q.id,
-        infoUri,
-        ...(last ? {} : { nextUri: uriOf(token + 1), partialCancelUri: uriOf(token + 1) }),
-        columns: r.columns,
-        ...(data.length > 0 || r.updateType ? { data } : {}),
-        stats: stats(last ? 'FINISHED' : 'RUNNING', elapsed, r.rows.length),
-        warnings: [],
-        ...(r.updateType ? { updateType: r.updateType } : {}),
-      },
-      r.headers,
-    );
-  };
-
-  /**
-   * The POST's answer. Trino's is always "queued"; a client known to read the data (or the failure) in
-   * it gets the first page when the answer is ready within a poll's wait, which spares a cached KPI
-   * query its second round trip. Other clients (trino-client from npm reads only `nextUri`) poll as
-   * they would against Trino.
-   */
-  const firstAnswer = async (q: LocalQuery, request: Request, base: string): Promise<Response> => {
-    if (!readsFirstResponse(request.headers.get('user-agent'))) return page(q, QUEUED, base);
-    await waitFor(q);
-    return q.result || q.error ? page(q, 0, base) : page(q, QUEUED, base);
-  };
-
-  const waitFor = async (q: LocalQuery) => {
-    if (q.result || q.error) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([q.done, new Promise<void>((resolve) => (timer = setTimeout(resolve, maxWaitMs)))]);
-    clearTimeout(timer);
-  };
+  const { page, firstAnswer, waitFor } = localPages({ local, pageRows, maxWaitMs });
 
   const runContext = (session: Session, caller: Caller) => {
     const zone = session.timeZone ?? deps.defaultTimeZone;
