@@ -20,7 +20,7 @@ import { PlanCache } from './plan-cache.ts';
 import { failedAnswer, publicBase } from './protocol.ts';
 import { answerKpi, mapKpiStatement, runLocal } from './run-local.ts';
 import { headersForTrino, readSession, type Session } from './session.ts';
-import { classify, type Statement } from './statement.ts';
+import { classify, type Statement, sessionStatement } from './statement.ts';
 
 export interface SqlEndpointDeps {
   /** The live KPI registry: tables appear and change with the definitions, no restart. */
@@ -202,9 +202,11 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
           );
         }
         let statement: Statement = short ? classify(sql, session) : { kind: 'trino' };
-        if (statement.kind === 'trino' && !upstream && short && isConstantSelect(sql)) {
-          // Without Trino, pings and version probes (`SELECT 1`, `SELECT version()`) are answered here.
-          statement = { kind: 'select', sql, tokens: tokenize(sql) };
+        if (statement.kind === 'trino' && !upstream && short) {
+          // Without Trino, pings and version probes (`SELECT 1`, `SELECT version()`) and the session
+          // properties clients set are answered here.
+          if (isConstantSelect(sql)) statement = { kind: 'select', sql, tokens: tokenize(sql) };
+          else statement = sessionStatement(sql) ?? statement;
         }
         if (statement.kind === 'trino') {
           if (!upstream) {
@@ -223,7 +225,8 @@ export function createSqlEndpoint(deps: SqlEndpointDeps): SqlEndpoint {
             base,
           );
         }
-        if (!caller.canReadKpis) throw readKpisDenied();
+        const readsNothing = statement.kind === 'set-session' || statement.kind === 'reset-session';
+        if (!caller.canReadKpis && !readsNothing) throw readKpisDenied();
         const ctx = runContext(session, caller);
         const inner = statement.kind === 'execute' ? classify(statement.body, session) : statement;
         if (inner.kind === 'select') {

@@ -216,6 +216,10 @@ export async function runLocal(
       return done('PREPARE', [responseHeaders.addedPrepare(statement.name, statement.body)]);
     case 'deallocate':
       return done('DEALLOCATE', [responseHeaders.deallocatedPrepare(statement.name)]);
+    case 'set-session':
+      return done('SET SESSION', [responseHeaders.setSession(statement.name, statement.value)]);
+    case 'reset-session':
+      return done('RESET SESSION', [responseHeaders.clearSession(statement.name)]);
     case 'execute':
       return runLocal(classify(statement.body, ctx.session), ctx, signal, trinoHeaders);
     case 'explain': {

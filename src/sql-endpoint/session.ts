@@ -67,6 +67,9 @@ export const responseHeaders = {
   addedPrepare: (name: string, sql: string) =>
     ['X-Trino-Added-Prepare', `${encodeURIComponent(name)}=${encodeURIComponent(sql)}`] as const,
   deallocatedPrepare: (name: string) => ['X-Trino-Deallocated-Prepare', encodeURIComponent(name)] as const,
+  setSession: (name: string, value: string) =>
+    ['X-Trino-Set-Session', `${encodeURIComponent(name)}=${encodeURIComponent(value)}`] as const,
+  clearSession: (name: string) => ['X-Trino-Clear-Session', encodeURIComponent(name)] as const,
 };
 
 /** X-Trino-* headers sent on to Trino: the client's own with `user` as X-Trino-User, never our Authorization. */

@@ -37,6 +37,8 @@ export type Statement =
   | { readonly kind: 'execute'; readonly body: string }
   | { readonly kind: 'deallocate'; readonly name: string }
   | { readonly kind: 'explain'; readonly body: string }
+  | { readonly kind: 'set-session'; readonly name: string; readonly value: string }
+  | { readonly kind: 'reset-session'; readonly name: string }
   | { readonly kind: 'select'; readonly sql: string; readonly tokens: readonly Token[] };
 
 /** The session catalog when no name is given; none: Trino answers (and reports the missing name). */
@@ -267,4 +269,36 @@ export function bindParameters(body: string, values: readonly string[]): string 
     at = p.end;
   });
   return out + body.slice(at);
+}
+
+/**
+ * `SET SESSION name = literal` and `RESET SESSION name`, answered here only when no Trino is configured
+ * (with Trino, Trino checks the property and answers): the client keeps session properties itself,
+ * told by X-Trino-Set-Session / X-Trino-Clear-Session, and none of them changes a KPI's answer.
+ * Null when the statement is neither.
+ */
+export function sessionStatement(sql: string): Statement | null {
+  const c = new Cursor(tokenize(sql));
+  const reset = isWord(c.peek, 'reset');
+  if (!(reset || isWord(c.peek, 'set'))) return null;
+  c.next();
+  if (!c.word('session')) return null;
+  const name = c.qualifiedName().parts.join('.');
+  if (reset) {
+    c.expectEnd();
+    return { kind: 'reset-session', name };
+  }
+  c.expectPunct('=');
+  const negative = c.punct('-');
+  const t = c.next();
+  const value =
+    t.kind === 'string' || t.kind === 'number'
+      ? `${negative ? '-' : ''}${t.value}`
+      : !negative && (isWord(t, 'true') || isWord(t, 'false'))
+        ? t.value.toLowerCase()
+        : null;
+  if (value === null)
+    throw new SqlError('NOT_SUPPORTED', 'SET SESSION takes a string, number or boolean literal here', t.pos);
+  c.expectEnd();
+  return { kind: 'set-session', name, value };
 }
