@@ -8,15 +8,19 @@
  *   letDecl     := 'let' name '=' expression ';'?
  *   property    := name ':' expression (',' expression)* ';'?
  */
-import { CstParser, type IToken } from 'chevrotain';
+import { CstParser, type ILookaheadStrategy, type IToken } from 'chevrotain';
+import { LazyLookaheadStrategy } from './lazy-lookahead.ts';
 import * as T from './tokens.ts';
 import { SKIP_GRAMMAR_VALIDATIONS } from './validations.ts';
 
 export class KpiParser extends CstParser {
-  constructor() {
+  /** `lookahead`: the lazy LL(3) strategy; tests pass Chevrotain's stock one to compare. */
+  constructor(lookahead: ILookaheadStrategy = new LazyLookaheadStrategy({ maxLookahead: 3 })) {
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: 3,
+      // Each decision's lookahead is built when the parser first reaches it (lazy-lookahead.ts).
+      lookaheadStrategy: lookahead,
       nodeLocationTracking: 'full',
       skipValidations: SKIP_GRAMMAR_VALIDATIONS,
     });

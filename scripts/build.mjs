@@ -2,12 +2,12 @@
  * The build: bundles the TypeScript sources into plain ES modules under `dist/<stamp>/` with esbuild, so
  * `kpi` and `npm start` run node on JavaScript (no TypeScript loader at run time).
  *
- * - Entry points: `cli.mjs` (src/cli/run.ts, built on its own with zod bundled too, see
- *   CLI_BUNDLED_PACKAGES), `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts),
+ * - Entry points: `cli.cjs` (src/cli/run.ts, built on its own as one script, see buildCli),
+ *   `main.mjs` (src/main.ts), `data.mjs` (src/data/cli.ts),
  *   `sources-worker.mjs` (the embedded default's worker thread, src/embedded/sources-worker.ts),
  *   `language-worker.mjs` (the language workers, src/offload/language-worker.ts);
- *   shared code is split into chunks, and each command's modules stay behind dynamic imports, so
- *   `kpi compile` loads no HTTP or database code.
+ *   the service's shared code is split into chunks. In the CLI each command's modules stay behind
+ *   lazy initializers, so `kpi compile` runs no HTTP or database code and loads no such package.
  * - npm packages stay external (node_modules at run time) — except Chevrotain, which is bundled: its
  *   package entry loads lodash-es as ~600 separate modules (≈0.7 s), bundled it is one tree-shaken file.
  * - `new URL('../../fixtures/…', import.meta.url)` in a source file must still find the project's files,
@@ -29,8 +29,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const INPUT_DIRS = ['src', 'grammar'];
 const INPUT_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'scripts/build.mjs'];
-// The CLI is built on its own (with zod bundled, below); the service's entries share chunks.
-const CLI_ENTRIES = { cli: 'src/cli/run.ts' };
+// The CLI is built on its own (buildCli); the service's entries share chunks.
+const CLI_ENTRY = 'src/cli/run.ts';
 const ENTRIES = {
   main: 'src/main.ts',
   data: 'src/data/cli.ts',
@@ -44,6 +44,7 @@ const BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es)(\/|$)/;
  * The CLI also bundles zod: its package entry is ~100 modules, and opening, resolving and compiling
  * them was ~40% of `kpi check`'s start-up. Only in the CLI build: the service passes zod schemas to
  * @hono/zod-openapi (external), and schemas from a second copy of zod would not be recognised there.
+ * (Our sources import zod as a namespace, `import * as z`, so only the parts they use are bundled.)
  */
 const CLI_BUNDLED_PACKAGES = /^(chevrotain|@chevrotain\/[^/]+|lodash-es|zod)(\/|$)/;
 
@@ -114,8 +115,12 @@ export async function ensureBuilt({ quiet = true } = {}) {
   return dir;
 }
 
-/** Rewrites `import.meta.url` in our own sources to the source file's URL (see the header). */
-const sourceUrlPlugin = {
+/**
+ * Rewrites `import.meta.url` in our own sources to the source file's URL (see the header). `base` is
+ * the expression for the URL of the bundle the code ends up in: `import.meta.url` in an ES module, the
+ * script's own file in the CLI's CommonJS-style script (which has no `import.meta`).
+ */
+const sourceUrl = (base) => ({
   name: 'source-import-meta-url',
   setup(b) {
     b.onLoad({ filter: /\.(ts|mts)$/ }, (args) => {
@@ -125,11 +130,12 @@ const sourceUrlPlugin = {
       // Relative to the build directory (dist/<stamp>/, one level below dist/), so a moved checkout or
       // a copied image (dist/ beside fixtures/, sql/) still resolves.
       const rel = JSON.stringify(relative(join(dist, 'stamp'), args.path).split('\\').join('/'));
-      const expr = `new URL(${rel}, import.meta.url).href`;
+      const expr = `new URL(${rel}, ${base}).href`;
       return { contents: text.replaceAll('import.meta.url', expr), loader: 'ts' };
     });
   },
-};
+});
+const sourceUrlPlugin = sourceUrl('import.meta.url');
 
 /** npm packages are loaded from node_modules at run time, except the ones bundled on purpose. */
 const externalPackages = (bundled) => ({
@@ -183,6 +189,32 @@ async function buildWebApp(tmp) {
   });
 }
 
+/**
+ * The CLI as one CommonJS-style script, `cli.cjs`, so bin/kpi.mjs can run it through node:vm with a V8
+ * code cache: Node 20 keeps no compiled code of ES modules between runs (module.enableCompileCache is
+ * Node >= 22.1), and compiling the bundled Chevrotain, zod and our compiler at every start was a fifth
+ * of `kpi check`. One file also spares the ES module loader's resolve-and-load of some twenty chunks.
+ * Each command's modules stay behind esbuild's lazy initializers (our `await import('./check.ts')`
+ * becomes one), so `kpi compile` still runs no HTTP or database code and requires no such package.
+ * Strict mode as in the ES modules it is made of; `node dist/<stamp>/cli.cjs …` runs it directly too.
+ */
+function buildCli(esbuild, options) {
+  return esbuild({
+    ...options,
+    entryPoints: [join(root, CLI_ENTRY)],
+    outdir: undefined,
+    outExtension: undefined,
+    outfile: join(options.outdir, 'cli.cjs'),
+    format: 'cjs',
+    splitting: false,
+    banner: { js: '"use strict";' },
+    plugins: [
+      externalPackages(CLI_BUNDLED_PACKAGES),
+      sourceUrl('require("node:url").pathToFileURL(__filename)'),
+    ],
+  });
+}
+
 async function build(stamp, quiet) {
   const started = performance.now();
   const { build: esbuild } = await import('esbuild');
@@ -211,12 +243,7 @@ async function build(stamp, quiet) {
   await Promise.all([
     buildWebApp(tmp),
     esbuild({ ...options, entryPoints: entries(ENTRIES), plugins: [externalPackagesPlugin, sourceUrlPlugin] }),
-    // Chunk names are hashes of their content, so the two builds never write different files under one name.
-    esbuild({
-      ...options,
-      entryPoints: entries(CLI_ENTRIES),
-      plugins: [externalPackages(CLI_BUNDLED_PACKAGES), sourceUrlPlugin],
-    }),
+    buildCli(esbuild, options),
   ]);
   writeFileSync(join(tmp, 'done'), `${new Date().toISOString()}\n`);
   const dir = join(dist, stamp);

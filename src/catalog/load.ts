@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog, ColumnType, DecimalType, SourceDef, TableDef } from './types.ts';
 
 const PLAIN_TYPES = ['bigint', 'double', 'decimal', 'string', 'boolean', 'timestamp', 'date'] as const;

@@ -1,4 +1,7 @@
-/** The `kpi` process: runs `main` on the arguments and exits with its code (bin/kpi.mjs loads this, built). */
+/**
+ * The `kpi` process: runs `main` on the arguments and exits with its code. The build bundles it into
+ * `dist/<stamp>/cli.cjs`, a script without top-level await (bin/kpi.mjs runs it with a code cache).
+ */
 import { main } from './main.ts';
 
 // `npx kpi compile … | head` closes the pipe early: that is not an error.
@@ -6,4 +9,6 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -2,7 +2,7 @@
  * The service's configuration: every variable of the seed's "Environment Variables" section, validated
  * with zod at start. A bad value is reported by name so `npm start` can exit 1 with a clear message.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { trinoConnection, trinoUrlWithCredentials } from '../exec/trino-connection.ts';
 
 const bool = z

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog, TableDef } from '../catalog/types.ts';
 import { GRAINS, type Grain } from '../ir/kpi.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';

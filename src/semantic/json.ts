@@ -3,7 +3,7 @@
  * each definition is rewritten as DSL lines (one JSON field a line) so the one analyzer checks both,
  * and diagnostics name the JSON path of the field they concern.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
@@ -15,55 +15,64 @@ import type { ColumnAlias } from './lower-row.ts';
 import { printName, printString } from './print.ts';
 import { resolveQualified } from './resolve-names.ts';
 
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _');
+/**
+ * The seed's KPIDefinition schema, built on first use: building zod schemas is a twentieth of
+ * `kpi check`'s start-up, and a DSL file needs none.
+ */
+function buildDefinitionSchema() {
+  const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a name of letters, digits and _');
 
-const variable = z.object({
-  name: identifier,
-  source: z.object({
-    database: z.string().min(1),
-    table: z.string().min(1),
-    column: z.string().min(1),
-    aggregation: z.enum(['sum', 'count', 'avg', 'min', 'max']).optional(),
-  }),
-  timeRange: z
-    .object({ field: z.string().min(1).optional(), period: z.string().min(1).optional() })
-    .optional(),
-});
+  const variable = z.object({
+    name: identifier,
+    source: z.object({
+      database: z.string().min(1),
+      table: z.string().min(1),
+      column: z.string().min(1),
+      aggregation: z.enum(['sum', 'count', 'avg', 'min', 'max']).optional(),
+    }),
+    timeRange: z
+      .object({ field: z.string().min(1).optional(), period: z.string().min(1).optional() })
+      .optional(),
+  });
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const filterCondition = z.union([
-  z.string(),
-  z.object({
-    field: z.string().min(1).optional(),
-    dimension: z.string().min(1).optional(),
-    operator: z.string().default('='),
-    value: z.union([scalar, z.array(scalar)]).optional(),
-  }),
-]);
+  const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+  const filterCondition = z.union([
+    z.string(),
+    z.object({
+      field: z.string().min(1).optional(),
+      dimension: z.string().min(1).optional(),
+      operator: z.string().default('='),
+      value: z.union([scalar, z.array(scalar)]).optional(),
+    }),
+  ]);
 
-export const kpiDefinitionSchema = z.object({
-  id: identifier,
-  name: z.string(),
-  category: z.enum(['business', 'user', 'performance', 'custom']),
-  description: z.string(),
-  formula: z.object({
-    type: z.enum(['simple', 'composite', 'custom']),
-    expression: z.string().min(1),
-    variables: z.array(variable),
-  }),
-  aggregations: z.array(z.string()),
-  dimensions: z.array(z.string()),
-  filters: z.array(filterCondition).optional(),
-  schedule: z
-    .object({
-      frequency: z.enum(['realtime', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']),
-      timezone: z.string().optional(),
-    })
-    .optional(),
-  thresholds: z.object({ warning: z.number().optional(), critical: z.number().optional() }).optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
-export type KPIDefinition = z.infer<typeof kpiDefinitionSchema>;
+  return z.object({
+    id: identifier,
+    name: z.string(),
+    category: z.enum(['business', 'user', 'performance', 'custom']),
+    description: z.string(),
+    formula: z.object({
+      type: z.enum(['simple', 'composite', 'custom']),
+      expression: z.string().min(1),
+      variables: z.array(variable),
+    }),
+    aggregations: z.array(z.string()),
+    dimensions: z.array(z.string()),
+    filters: z.array(filterCondition).optional(),
+    schedule: z
+      .object({
+        frequency: z.enum(['realtime', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']),
+        timezone: z.string().optional(),
+      })
+      .optional(),
+    thresholds: z.object({ warning: z.number().optional(), critical: z.number().optional() }).optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+  });
+}
+let definitionSchema: ReturnType<typeof buildDefinitionSchema> | undefined;
+const kpiDefinitionSchema = () => (definitionSchema ??= buildDefinitionSchema());
+
+export type KPIDefinition = z.infer<ReturnType<typeof buildDefinitionSchema>>;
 
 const OPERATORS: Record<string, string> = {
   '=': '=',
@@ -113,7 +122,7 @@ export function definitionSource(
   catalog: Catalog,
   out: Diagnostic[],
 ): KpiSource | null {
-  const parsed = kpiDefinitionSchema.safeParse(json);
+  const parsed = kpiDefinitionSchema().safeParse(json);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = jsonPath(issue.path).replace(/^\$/, at);
