@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sseReader } from '../support/sse.ts';
-import { type Harness, harness, json, revenueDef } from './api-support.ts';
+import { type Harness, harness, json, ordersRevenue, revenueDef } from './api-support.ts';
 
 const RANGE = 'start=2025-01-01&end=2025-03-01';
 // 200 in the range at first (hand-written SQL below): a warning above 205, critical above 1,000.
@@ -19,14 +19,7 @@ describe('alerts (api)', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  const oracle = async () =>
-    Number(
-      (
-        await h.db.query<{ v: string }>(
-          `SELECT sum(amount) AS v FROM shop.orders WHERE at >= '2025-01-01' AND at < '2025-03-01'`,
-        )
-      ).rows[0]!.v,
-    );
+  const oracle = () => ordersRevenue(h.db, '2025-01-01', '2025-03-01');
 
   it('pushes an alert after the value that crossed the line, and lists it', async () => {
     h = await harness({ realtime: { intervalMs: 30 }, alerts: {} });

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { acceptWebSockets, WS_MAX_PAYLOAD_BYTES } from '../../src/api/routes/stream.ts';
-import { type Harness, harness, json, revenueDef } from './api-support.ts';
+import { type Harness, harness, json, ordersRevenue, revenueDef } from './api-support.ts';
 
 const RANGE = 'start=2025-01-01&end=2025-03-01';
 
@@ -44,10 +44,7 @@ describe('realtime stream (WebSocket)', () => {
       ws.once('error', reject);
     });
     expect(first.type).toBe('value');
-    const expected = await h.db.query<{ v: string }>(
-      `SELECT sum(amount) AS v FROM shop.orders WHERE at >= '2025-01-01' AND at < '2025-03-01'`,
-    );
-    expect(first.data.value).toBe(Number(expected.rows[0]!.v));
+    expect(first.data.value).toBe(await ordersRevenue(h.db, '2025-01-01', '2025-03-01'));
 
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     ws.send(Buffer.alloc(WS_MAX_PAYLOAD_BYTES + 1, 97));

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { sseReader as reader, type SseEvent } from '../support/sse.ts';
-import { type Harness, harness, json, revenueDef } from './api-support.ts';
+import { type Harness, harness, json, ordersRevenue, revenueDef } from './api-support.ts';
 
 const RANGE = 'start=2025-01-01&end=2025-03-01';
 const realtimeRevenue = { ...revenueDef, schedule: { frequency: 'realtime' } };
@@ -17,14 +17,7 @@ describe('realtime stream (SSE)', () => {
   let h: Harness;
   afterEach(async () => h?.close());
 
-  const oracle = async () =>
-    Number(
-      (
-        await h.db.query<{ v: string }>(
-          `SELECT sum(amount) AS v FROM shop.orders WHERE at >= '2025-01-01' AND at < '2025-03-01'`,
-        )
-      ).rows[0]!.v,
-    );
+  const oracle = () => ordersRevenue(h.db, '2025-01-01', '2025-03-01');
 
   it('pushes the value route’s body first, then every change, in order, equal to hand-written SQL', async () => {
     h = await harness({ realtime: { intervalMs: 30 } });

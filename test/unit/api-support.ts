@@ -221,6 +221,15 @@ INSERT INTO shop.orders VALUES
   (3, '2025-02-03T10:00:00Z', 'eu', 30),  (4, '2025-02-10T10:00:00Z', 'eu', 20),
   (5, '2024-12-20T10:00:00Z', 'us', 10);`;
 
+/** Hand-written SQL over the test orders: the sum of amounts in [start, end), revenue's oracle. */
+export async function ordersRevenue(db: PGlite, start: string, end: string): Promise<number> {
+  const { rows } = await db.query<{ v: string }>(
+    'SELECT sum(amount) AS v FROM shop.orders WHERE at >= $1 AND at < $2',
+    [start, end],
+  );
+  return Number(rows[0]!.v);
+}
+
 export const revenueDef = {
   id: 'revenue',
   name: 'Revenue',

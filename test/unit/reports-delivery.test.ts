@@ -14,7 +14,7 @@ import { pgliteClient } from '../../src/store/pglite-client.ts';
 import { ReportRunStore } from '../../src/store/report-runs-store.ts';
 import { ReportStore } from '../../src/store/reports-store.ts';
 import { webhookReceiver } from '../support/webhook-receiver.ts';
-import { type Harness, harness, json, revenueDef } from './api-support.ts';
+import { type Harness, harness, json, ordersRevenue, revenueDef } from './api-support.ts';
 
 // Due daily at 06:00 UTC: the run of 2025-02-04 reports on 2025-02-03.
 const DUE = new Date('2025-02-04T06:00:00Z');
@@ -41,15 +41,7 @@ describe('scheduled reports', () => {
       catchUpMs,
       now: () => now,
     });
-  const oracle = async (start: string, end: string) =>
-    Number(
-      (
-        await h.db.query<{ v: string }>(
-          `SELECT sum(amount) AS v FROM shop.orders WHERE at >= $1 AND at < $2`,
-          [start, end],
-        )
-      ).rows[0]!.v,
-    );
+  const oracle = (start: string, end: string) => ordersRevenue(h.db, start, end);
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kpi-reports-'));
