@@ -31,41 +31,37 @@ const stamp = (iso: string) => iso.replace(/[:.]/g, '-');
 
 export async function deliver(d: Delivery, o: SinkOptions): Promise<DeliveryRecord[]> {
   const bytes = Buffer.byteLength(d.rendered.body);
-  const records: DeliveryRecord[] = [];
-  for (const recipient of new Set(d.recipients)) {
-    if (!isUrl(recipient)) {
-      records.push({
-        sink: 'email',
-        target: recipient,
-        outcome: 'skipped',
-        error: 'no mail server is configured',
-        bytes: 0,
-      });
-      continue;
-    }
-    let error: string | null = null;
-    for (let attempt = 1; attempt <= o.attempts; attempt++) {
-      if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs(attempt, o.backoffMs, 60_000)));
-      const outcome = await postSigned(
-        { url: recipient, secret: o.webhookSecret, timeoutMs: o.timeoutMs },
-        d.rendered.body,
-        {
-          'content-type': d.rendered.contentType,
-          'x-kpi-report': d.reportId,
-          'x-kpi-period': `${d.period.start}/${d.period.end}`,
-        },
-      );
-      error = outcome.ok ? null : outcome.error;
-      if (outcome.ok) break;
-    }
-    records.push({
-      sink: 'webhook',
-      target: recipient,
-      outcome: error ? 'failed' : 'delivered',
-      error,
-      bytes,
-    });
-  }
+  // Recipients are served at once: a run takes as long as its slowest recipient (its attempts and
+  // backoff), not the sum over up to 100 of them.
+  const records: DeliveryRecord[] = await Promise.all(
+    [...new Set(d.recipients)].map(async (recipient): Promise<DeliveryRecord> => {
+      if (!isUrl(recipient)) {
+        return {
+          sink: 'email',
+          target: recipient,
+          outcome: 'skipped',
+          error: 'no mail server is configured',
+          bytes: 0,
+        };
+      }
+      let error: string | null = null;
+      for (let attempt = 1; attempt <= o.attempts; attempt++) {
+        if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs(attempt, o.backoffMs, 60_000)));
+        const outcome = await postSigned(
+          { url: recipient, secret: o.webhookSecret, timeoutMs: o.timeoutMs },
+          d.rendered.body,
+          {
+            'content-type': d.rendered.contentType,
+            'x-kpi-report': d.reportId,
+            'x-kpi-period': `${d.period.start}/${d.period.end}`,
+          },
+        );
+        error = outcome.ok ? null : outcome.error;
+        if (outcome.ok) break;
+      }
+      return { sink: 'webhook', target: recipient, outcome: error ? 'failed' : 'delivered', error, bytes };
+    }),
+  );
   if (o.directory) {
     const folder = join(o.directory, d.reportId);
     const file = join(folder, `${stamp(d.period.start)}_${stamp(d.period.end)}.${d.rendered.extension}`);
