@@ -10,9 +10,12 @@ process.env.DEMO_END ??= JSON.parse(
 ).end;
 process.env.DEMO_LIVE ??= '0';
 
-// Three projects: `unit` is pure code (golden, property, unit) and needs no server;
-// `integration` talks to the real stack, which its global setup brings up through the stack scripts;
-// `web` drives the web app in chromium against the embedded default.
+// Four projects: `unit` is pure code (unit, golden, property) and starts no server — its setup file makes
+// a child process, a listening socket or PGlite fail the test; `local` starts its own servers on this
+// machine (in-process PGlite with the TimescaleDB build, redis-server, the `kpi` binary, the service on a
+// free port) but needs no stack; `integration` talks to the real stack, which its global setup brings up
+// through the stack scripts; `web` drives the web app in chromium against the embedded default.
+// `npx vitest run --project unit --project local` is the quick gate; `npm test` runs all four.
 export default defineConfig({
   test: {
     projects: [
@@ -20,6 +23,15 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/property/**/*.test.ts'],
+          setupFiles: ['test/support/unit-starts-no-server.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'local',
+          include: ['test/local/**/*.test.ts'],
           testTimeout: 120_000,
           // Embedded PGlite (the real TimescaleDB build) takes seconds to boot on a busy 2-core machine.
           hookTimeout: 120_000,

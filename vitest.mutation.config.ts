@@ -9,11 +9,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const LAST = [
   'time-zones',
-  'compile-sql-run',
-  'compile-quoting',
+  'emit-sql-run',
+  'emit-quoting',
   'lang-roundtrip',
   'lang-robust',
-  'optimize-stitch.test',
+  'optimize-stitch-pglite',
 ];
 class CheapFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
@@ -23,9 +23,10 @@ class CheapFirst extends BaseSequencer {
 }
 
 // The test set of `npm run mutation` (stryker.config.mjs): the `unit` project's tests of the engine core —
-// goldens (their SQL run on in-process PGlite), property and unit tests — without servers. Left out:
-// the API route tests, which boot the whole service per file and kill no core mutant the goldens and
-// runs do not, and tests of parts outside the core (stack, CLI subprocesses, demo data, config).
+// goldens, property and unit tests — and the `local` project's runs of the core on in-process PGlite
+// (SQL goldens, literals, stitched plans). Left out: the API route tests, which boot the whole service
+// per file and kill no core mutant the goldens and runs do not, and tests of parts outside the core
+// (stack, CLI, demo data, config).
 // Property tests run fewer cases here: each mutant reruns the tests that cover it.
 export default defineConfig({
   test: {
@@ -35,14 +36,11 @@ export default defineConfig({
       'test/unit/**/*.test.ts',
       'test/golden/**/*.test.ts',
       'test/property/**/*.test.ts',
+      // The `local` project's tests of the core: SQL goldens and literals run on in-process PGlite.
+      'test/local/emit-*.test.ts',
+      'test/local/optimize-*.test.ts',
     ],
-    exclude: [
-      'test/unit/api-*.test.ts',
-      'test/unit/data-*.test.ts',
-      'test/unit/stack-*.test.ts',
-      'test/unit/lang-check-cli.test.ts',
-      'test/unit/compile-cli.test.ts',
-    ],
+    exclude: ['test/unit/stack-*.test.ts', 'test/unit/cli-*.test.ts', 'test/unit/data-*.test.ts'],
     env: { LANG_ROBUST_SCALE: '0.01', LANG_ROUNDTRIP_RUNS: '150', PROPERTY_RUNS_SCALE: '0.2' },
     // One worker kept between runs with its modules loaded: Stryker switches mutants at run time, so
     // reloading the engine (Chevrotain, the catalog) for every mutant would only cost time.

@@ -26,20 +26,21 @@ export const GROUPS = {
 };
 
 const COMPILE = [
-  'test/golden/compile-sql.test.ts',
-  'test/golden/compile-sql-run.test.ts',
-  'test/unit/compile-plan.test.ts',
-  'test/unit/compile-runtime.test.ts',
-  'test/unit/compile-limits.test.ts',
+  'test/golden/emit-sql.test.ts',
+  'test/local/emit-sql-run.test.ts',
+  'test/unit/plan-planner.test.ts',
+  'test/unit/exec-runtime.test.ts',
+  'test/unit/plan-limits.test.ts',
 ];
 const OPTIMIZE = [
   'test/unit/optimize-*.test.ts',
   'test/golden/optimize-golden.test.ts',
-  'test/property/optimize-stitch.test.ts',
+  'test/golden/optimize-rules.test.ts',
+  'test/local/optimize-stitch-pglite.test.ts',
 ];
 const LANG = [
   'test/golden/lang-golden.test.ts',
-  'test/unit/lang-analyze.test.ts',
+  'test/unit/semantic-analyze.test.ts',
   'test/unit/lang-limits.test.ts',
   'test/property/lang-roundtrip.test.ts',
   'test/property/lang-robust.test.ts',
@@ -48,12 +49,13 @@ export const TESTS = {
   emit: [
     ...COMPILE,
     'test/unit/emit-*.test.ts',
-    'test/property/compile-quoting.test.ts',
+    'test/local/emit-inline.test.ts',
+    'test/local/emit-quoting.test.ts',
     'test/golden/optimize-golden.test.ts',
-    'test/property/optimize-stitch.test.ts',
+    'test/local/optimize-stitch-pglite.test.ts',
   ],
-  optimize: [...OPTIMIZE, 'test/unit/compile-plan.test.ts'],
-  time: [...OPTIMIZE, 'test/property/time-zones.test.ts', 'test/golden/compile-sql*.test.ts'],
+  optimize: [...OPTIMIZE, 'test/unit/plan-planner.test.ts'],
+  time: [...OPTIMIZE, 'test/property/time-zones.test.ts', 'test/golden/emit-sql.test.ts', 'test/local/emit-sql-run.test.ts'],
   plan: [...COMPILE, 'test/golden/optimize-golden.test.ts', 'test/property/time-zones.test.ts'],
   semantic: [...LANG, ...COMPILE, 'test/unit/rollup-definitions.test.ts'],
   lang: LANG,

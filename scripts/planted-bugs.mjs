@@ -1,6 +1,6 @@
 // `npm run mutation:planted [-- N…]`: plants each of issue 19's ten one-line bugs in the engine core, one
-// at a time, runs the behaviour tests that must catch it (the `unit` project, never only a golden's
-// text), and restores the file. Prints one line per bug and exits 1 when a bug survives. The source is
+// at a time, runs the behaviour tests that must catch it (the `unit` and `local` projects, never only a
+// golden's text), and restores the file. Prints one line per bug and exits 1 when a bug survives. The source is
 // restored even when the run is interrupted (the original text is written back in `finally` and on
 // SIGINT). Takes a few minutes; not part of `.ci/run`.
 import { spawnSync } from 'node:child_process';
@@ -47,35 +47,35 @@ const BUGS = [
     file: 'src/emit/emit.ts',
     from: '`${time} < ${this.boundParam(b.range.end)}`',
     to: '`${time} <= ${this.boundParam(b.range.end)}`',
-    tests: ['test/golden/compile-sql-run.test.ts'],
+    tests: ['test/local/emit-sql-run.test.ts'],
   },
   {
     bug: 'spine dropped from the null-safe join of a single measure (emit.ts)',
     file: 'src/emit/emit.ts',
     from: 'if (j.inputs.length === 1 && !j.spine)',
     to: 'if (j.inputs.length === 1)',
-    tests: ['test/golden/compile-sql-run.test.ts'],
+    tests: ['test/local/emit-sql-run.test.ts'],
   },
   {
     bug: 'modulo without NULLIF (expressions.ts)',
     file: 'src/emit/expressions.ts',
     from: '`(${l} % NULLIF(${r}, 0))`',
     to: '`(${l} % ${r})`',
-    tests: ['test/golden/compile-sql-run.test.ts'],
+    tests: ['test/local/emit-sql-run.test.ts'],
   },
   {
     bug: 'safe division without NULLIF (expressions.ts)',
     file: 'src/emit/expressions.ts',
     from: '/ NULLIF(CAST(${right} AS ${t}), 0)`',
     to: '/ CAST(${right} AS ${t})`',
-    tests: ['test/golden/compile-sql-run.test.ts'],
+    tests: ['test/local/emit-sql-run.test.ts'],
   },
   {
     bug: "quote doubling replaceAll → replace (literal.ts)",
     file: 'src/emit/literal.ts',
     from: `value.replaceAll("'", "''")`,
     to: `value.replace("'", "''")`,
-    tests: ['test/property/compile-quoting.test.ts'],
+    tests: ['test/local/emit-quoting.test.ts'],
   },
 ];
 
@@ -97,7 +97,7 @@ for (const [i, b] of BUGS.entries()) {
   restore = () => writeFileSync(b.file, original);
   try {
     writeFileSync(b.file, original.replace(b.from, b.to));
-    const run = spawnSync('npx', ['vitest', 'run', '--project', 'unit', ...b.tests], {
+    const run = spawnSync('npx', ['vitest', 'run', '--project', 'unit', '--project', 'local', ...b.tests], {
       encoding: 'utf8',
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
     });

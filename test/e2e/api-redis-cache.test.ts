@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisBackend } from '../../src/cache/redis-backend.ts';
-import { type Harness, harness, json, revenueDef } from '../unit/api-support.ts';
+import { type Harness, harness, json, revenueDef } from '../local/api-support.ts';
 import { freePort, startRedis, stopChild as stop } from './api-support.ts';
 
 const until = async (what: () => Promise<boolean>, ms = 10_000) => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteIdentifier } from '../../src/emit/dialect.ts';
 import { sqlString, trinoLiteral } from '../../src/emit/literal.ts';
 import { ParamSink } from '../../src/emit/params.ts';
-import { hasLoneSurrogate, hostileString } from './hard-arbitraries.ts';
+import { hasLoneSurrogate, hostileString } from '../property/hard-arbitraries.ts';
 
 /** Reads a SQL string literal back the way Trino/PostgreSQL do: '' is one quote, nothing else escapes. */
 function unquote(literal: string, quote: string): string | null {

@@ -1,6 +1,6 @@
 /**
  * Golden SQL fixtures: fixtures/golden/sql/*.txt hold a query and the expected plan and SQL per dialect
- * side by side. `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/compile-sql.test.ts` rewrites
+ * side by side. `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/emit-sql.test.ts` rewrites
  * them; review the diff like code.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { featureKpis } from '../unit/compile-kpis.ts';
 import { manifest } from './golden-files.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/sql/', import.meta.url));
-/** `oracle` (hand-written SQL run beside the postgres SQL, see compile-sql-run.test.ts) is never generated. */
+/** `oracle` (hand-written SQL run beside the postgres SQL, see test/local/emit-sql-run.test.ts) is never generated. */
 export const SECTIONS = ['query', 'plan', 'trino', 'postgres', 'oracle'] as const;
 
 export interface GoldenCase {

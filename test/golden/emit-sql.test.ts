@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goldenEnv, readGoldens, render, writeGolden } from './compile-golden.ts';
+import { goldenEnv, readGoldens, render, writeGolden } from './emit-golden.ts';
 import { expectFolderMatchesManifest, UPDATE_GOLDEN } from './golden-files.ts';
 
 const env = goldenEnv();

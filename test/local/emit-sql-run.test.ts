@@ -12,7 +12,7 @@ import { embeddedCatalog } from '../../src/api/engine-adapter.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { goldenEnv, queryOf, readGoldens } from './compile-golden.ts';
+import { goldenEnv, queryOf, readGoldens } from '../golden/emit-golden.ts';
 
 /** The goldens that must carry an oracle: the ones whose PostgreSQL text pins an emitter behaviour. */
 const RUN = [

@@ -28,7 +28,7 @@ import { loadRollups } from '../../src/rollup/definitions.ts';
 import { measureColumn } from '../../src/rollup/names.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 import { createEmbeddedDb } from '../../src/store/pglite-client.ts';
-import { runs } from './hard-arbitraries.ts';
+import { runs } from '../property/hard-arbitraries.ts';
 
 /** The demo catalog with every source, and the rollups, on one TimescaleDB connection. */
 function oneEngineCatalog() {
