@@ -1,6 +1,6 @@
 /**
  * Golden SQL fixtures: fixtures/golden/sql/*.txt hold a query and the expected plan and SQL per dialect
- * side by side. `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/emit-sql.test.ts` rewrites
+ * (trino, postgres, timescale) side by side. `UPDATE_GOLDEN=1 npx vitest run --project unit test/golden/emit-sql.test.ts` rewrites
  * them; review the diff like code.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
 import { emitSql } from '../../src/emit/emit.ts';
-import { postgres } from '../../src/emit/postgres.ts';
+import { postgres, timescale } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import { type Diagnostic, formatDiagnostic } from '../../src/ir/diagnostic.ts';
 import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
@@ -23,7 +23,11 @@ import { manifest } from './golden-files.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/sql/', import.meta.url));
 /** `oracle` (hand-written SQL run beside the postgres SQL, see test/local/emit-sql-run.test.ts) is never generated. */
-export const SECTIONS = ['query', 'plan', 'trino', 'postgres', 'oracle'] as const;
+export const SECTIONS = ['query', 'plan', 'trino', 'postgres', 'timescale', 'oracle'] as const;
+/** The dialect sections a golden pins (timescale: the metrics store's dialect, PostgreSQL's SQL today). */
+export const DIALECT_SECTIONS = ['trino', 'postgres', 'timescale'] as const;
+/** A timescale section that equals the postgres one says so instead of repeating it. */
+export const SAME_AS_POSTGRES = '(same as postgres)';
 
 export interface GoldenCase {
   readonly file: string;
@@ -123,12 +127,13 @@ export function render(c: GoldenCase, env: GoldenEnv): Record<string, string> {
     return out;
   }
   out.plan = printPlan(planned);
-  for (const d of [trino, postgres]) {
+  for (const d of [trino, postgres, timescale]) {
     out[d.name] = attempt(() => {
       const e = emitSql(planned, d, env.catalog);
       return `${e.sql}\n-- params: ${JSON.stringify(e.params.map((p) => p.value))}`;
     });
   }
+  if (out.timescale === out.postgres) out.timescale = SAME_AS_POSTGRES;
   return out;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goldenEnv, readGoldens, render, writeGolden } from './emit-golden.ts';
+import { DIALECT_SECTIONS, goldenEnv, readGoldens, render, writeGolden } from './emit-golden.ts';
 import { expectFolderMatchesManifest, UPDATE_GOLDEN } from './golden-files.ts';
 
 const env = goldenEnv();
@@ -14,7 +14,7 @@ describe('golden SQL per dialect (fixtures/golden/sql)', () => {
       writeGolden(c, actual);
       return;
     }
-    for (const section of ['plan', 'trino', 'postgres']) {
+    for (const section of ['plan', ...DIALECT_SECTIONS]) {
       expect(actual[section], `${c.file} --- ${section}`).toBe(c.sections[section]);
     }
   });

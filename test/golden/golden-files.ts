@@ -11,7 +11,7 @@ import { expect } from 'vitest';
 export const GOLDEN_ROOT = fileURLToPath(new URL('../../fixtures/golden/', import.meta.url));
 export const UPDATE_GOLDEN = process.env.UPDATE_GOLDEN === '1';
 
-export type GoldenFolder = 'lang' | 'optimize' | 'sql';
+export type GoldenFolder = 'lang' | 'optimize' | 'rules' | 'sql';
 
 /** The files a golden folder must hold, as listed in fixtures/golden/manifest.json. */
 export function manifest(folder: GoldenFolder): readonly string[] {
