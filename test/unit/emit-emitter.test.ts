@@ -1,6 +1,7 @@
 /**
- * The emitter's own guards: what it refuses rather than print wrong SQL — a plan whose aggregate reads a
- * table its scan does not join, and a Trino spine past the sequence limit, exactly at the limit.
+ * The emitter's own guards and edges: what it refuses rather than print wrong SQL — a plan whose aggregate
+ * reads a table its scan does not join, a Trino spine past the sequence limit (exactly at the limit) — and
+ * a scan joining two tables.
  */
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
@@ -52,6 +53,19 @@ describe('emitter guards', () => {
     expect(refusal(() => emitSql(minutes('2025-01-07T22:39:00Z'), trino, catalog))).toBe('no error');
     expect(refusal(() => emitSql(minutes('2025-01-07T22:40:00Z'), trino, catalog))).toBe(
       'unsupported: a spine of about 10001 minute buckets cannot be expressed in the trino dialect: at most 10000; use a coarser grain or a shorter range',
+    );
+  });
+
+  it('joins every table of a scan, each with its own LEFT JOIN', () => {
+    const planned = planQuery(registry.get('mrr')!, query('mrr', { dimensions: ['channel'] }), ctx);
+    const twice = JSON.parse(JSON.stringify(planned)) as Plan;
+    for (const b of twice.root.input.inputs.flatMap(aggregatesOf)) {
+      const scan = b.input.input as { joins: { alias: string }[] };
+      scan.joins = [...scan.joins, { ...scan.joins[0]!, alias: 'tx' }];
+    }
+    const { sql } = emitSql(twice, trino, catalog);
+    expect(sql).toMatch(
+      /t0 LEFT JOIN \S+ t1 ON t1\."id" = t0\."account_id" LEFT JOIN \S+ tx ON tx\."id" = t0\."account_id" WHERE/,
     );
   });
 });
