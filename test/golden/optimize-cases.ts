@@ -19,7 +19,9 @@ const extra = analyzeDsl(
   `kpi opt_avg_amount = avg(payments.subscriptions.amount)
 kpi opt_amount_spread = max(payments.subscriptions.amount) - min(payments.subscriptions.amount)
 kpi opt_double_amount = sum(payments.subscriptions.amount * 2)
-kpi opt_accounts = count(users.accounts)`,
+kpi opt_accounts = count(users.accounts)
+kpi opt_avg_doubled = opt_avg_amount * 2
+kpi opt_avg_shared = opt_avg_doubled / (opt_avg_doubled + 1)`,
   { catalog, registry },
 );
 for (const k of extra.kpis ?? []) (registry as Map<string, KpiIR>).set(k.id, k);
@@ -253,5 +255,10 @@ export const CASES: [string, MetricQuery, OptimizeContext?][] = [
       ...withCounts('2026-06-30T00:00:00.000Z', SCALE_1),
       rowCost: { factor: 100, basis: 'calibrated from 12 runs' },
     },
+  ],
+  [
+    // An avg read twice is a shared value; the rollup decomposes it, so the shared value is rewritten too.
+    '32-shared-avg-decomposed',
+    q('opt_avg_shared', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z'),
   ],
 ];

@@ -152,3 +152,63 @@ describe('select-rollups: watermark and alignment', () => {
     expect(() => choose(MONTHLY, '2025-03-01T00:00:00Z', '2025-03-01T00:00:00Z', null)).toThrow(CompileError);
   });
 });
+
+describe('select-rollups: cost, ties and a second pass', () => {
+  const query: MetricQuery = {
+    kpi: 'revenue',
+    grain: 'month',
+    range: { start: '2025-01-01T00:00:00Z', end: '2025-03-01T00:00:00Z' },
+    timezone: 'UTC',
+    dimensions: [],
+    filters: [],
+  };
+  const plan = planQuery(revenue, query, { catalog, registry });
+  const daily = rollup('subscriptions_daily', 'day');
+  const facts = (rows: Record<string, number>) =>
+    new Map(
+      Object.entries(rows).map(([name, n]) => [
+        name,
+        { watermark: '2025-06-01T00:00:00.000Z', rows: n, sourceRows: 1_000, buildId: '1' },
+      ]),
+    );
+
+  it('takes the cheaper of two matching rollups whatever their order', () => {
+    for (const rollups of [
+      [daily, MONTHLY],
+      [MONTHLY, daily],
+    ]) {
+      const ctx: OptimizeContext = {
+        catalog,
+        rollups,
+        // The daily rollup has fewer rows here: cheaper, though coarser rollups usually win.
+        facts: facts({ subscriptions_daily: 100, subscriptions_monthly: 400 }),
+      };
+      expect(selectRollups.apply(plan, ctx).choices![0]!.chosen).toBe('subscriptions_daily');
+    }
+  });
+
+  it('reads raw when the rollup costs exactly as much as raw (1.000), and says so', () => {
+    const ctx: OptimizeContext = {
+      catalog,
+      rollups: [MONTHLY],
+      facts: facts({ subscriptions_monthly: 1_000 }),
+      rowCost: { factor: 1, basis: 'test' },
+    };
+    const [choice] = selectRollups.apply(plan, ctx).choices!;
+    expect(choice!.chosen).toBeNull();
+    expect(choice!.rejected).toContain(
+      'rollup subscriptions_monthly: matches, but cost 1.000 of raw (raw 0% of the range; 1000 rollup rows / 1000 source rows × row cost 1.00 (test)) is no cheaper than raw (1.00)',
+    );
+  });
+
+  it('leaves a plan it already rewrote as it is, stitched instances included', () => {
+    const ctx: OptimizeContext = {
+      catalog,
+      rollups: [MONTHLY],
+      facts: new Map([[MONTHLY.name, { watermark: '2025-02-15T00:00:00.000Z', rows: 10, buildId: '1' }]]),
+    };
+    const once = selectRollups.apply(plan, ctx);
+    expect(once.plan.root.input.inputs.map((m) => m.kind)).toEqual(['stitch']);
+    expect(selectRollups.apply(once.plan, ctx).plan).toBe(once.plan);
+  });
+});

@@ -119,6 +119,54 @@ describe('tileRange', () => {
     expect('reason' in all && all.reason).toMatch(/is dirty/);
   });
 
+  it('names the dirty partition that covers the range, and counts only those that overlap it', () => {
+    const reasonOf = (dirty: (readonly [string, string])[]) => {
+      const t = tileRange({
+        ...base,
+        range: { start: '2025-01-01T00:00:00.000Z', end: '2025-01-03T00:00:00.000Z' },
+        watermark: '2025-03-01T00:00:00.000Z',
+        dirty,
+      });
+      return 'reason' in t ? t.reason : t.tiles;
+    };
+    const tail = 'is dirty: its source changed and it is being re-loaded';
+    expect(reasonOf([['2025-01-01T00:00:00.000Z', '2025-01-03T00:00:00.000Z']])).toBe(
+      `partition [2025-01-01T00:00:00.000Z, 2025-01-03T00:00:00.000Z) ${tail}`,
+    );
+    // Listed first: one starting exactly at the range's end and one ending exactly at its start — they
+    // touch the range but do not overlap it, so they are neither named nor counted.
+    expect(
+      reasonOf([
+        ['2025-01-03T00:00:00.000Z', '2025-01-04T00:00:00.000Z'],
+        ['2024-12-31T00:00:00.000Z', '2025-01-01T00:00:00.000Z'],
+        ['2025-01-01T00:00:00.000Z', '2025-01-02T00:00:00.000Z'],
+        ['2025-01-02T00:00:00.000Z', '2025-01-03T00:00:00.000Z'],
+      ]),
+    ).toBe(`partition [2025-01-01T00:00:00.000Z, 2025-01-02T00:00:00.000Z) and 1 more ${tail}`);
+  });
+
+  it('calls a range starting exactly at the watermark stale, not short of a bucket', () => {
+    const t = tileRange({
+      ...base,
+      range: { start: '2025-01-05T00:00:00.000Z', end: '2025-01-06T00:00:00.000Z' },
+      watermark: '2025-01-05T00:00:00.000Z',
+    });
+    expect(t).toEqual({
+      reason:
+        'stale for [2025-01-05T00:00:00.000Z, 2025-01-06T00:00:00.000Z): the whole range is after its watermark',
+    });
+  });
+
+  it('rawSpanMs sums the raw tiles only', () => {
+    expect(
+      rawSpanMs([
+        { from: 'raw', start: '2025-01-01T00:00:00.000Z', end: '2025-01-01T01:00:00.000Z' },
+        { from: 'rollup', start: '2025-01-01T01:00:00.000Z', end: '2025-01-01T03:00:00.000Z' },
+        { from: 'raw', start: '2025-01-01T03:00:00.000Z', end: '2025-01-01T03:30:00.000Z' },
+      ]),
+    ).toBe(90 * 60_000);
+  });
+
   it('tiles any range exactly; rollup tiles are whole buckets below the watermark, clear of dirty partitions (property)', () => {
     const day = 86_400_000;
     fc.assert(
@@ -176,5 +224,25 @@ describe('cost estimate', () => {
     const big = estimate(range, tiles, { watermark: null, rows: 62_917, sourceRows: 100_000, buildId: '1' });
     expect(big.relative).toBeGreaterThan(1);
     expect(estimate(range, tiles, { watermark: null, rows: 5, buildId: '1' }).relative).toBeCloseTo(0.1, 9);
+    // No facts at all (a rollup never recorded): free, its size unknown.
+    expect(estimate(range, tiles, undefined)).toMatchObject({
+      rollupRows: Number.MAX_SAFE_INTEGER,
+      text: expect.stringContaining('rollup size unknown'),
+    });
+  });
+
+  it('prints a raw share under 1 % with two decimals, 1 % and more whole', () => {
+    const share = (rawMs: number) => {
+      const split = new Date(Date.parse('2025-01-01T00:16:40.000Z') - rawMs).toISOString();
+      const r = { start: '2025-01-01T00:00:00.000Z', end: '2025-01-01T00:16:40.000Z' }; // 1,000 s
+      const t = [
+        { from: 'rollup' as const, start: r.start, end: split },
+        { from: 'raw' as const, start: split, end: r.end },
+      ];
+      return /raw ([\d.]+%) of the range/.exec(estimate(r, t, undefined).text)?.[1];
+    };
+    expect(share(5_000)).toBe('0.50%');
+    expect(share(10_000)).toBe('1%');
+    expect(share(500_000)).toBe('50%');
   });
 });
