@@ -35,7 +35,7 @@ describe('emitter guards', () => {
     // A plan that lost its join (hand-built or a faulty rule): emitted as is, it would name an unknown alias.
     const broken = JSON.parse(JSON.stringify(planned)) as Plan;
     for (const b of broken.root.input.inputs.flatMap(aggregatesOf)) {
-      (b.input.input as { joins: unknown[] }).joins = [];
+      (b.input.input as unknown as { joins: unknown[] }).joins = [];
     }
     expect(refusal(() => emitSql(broken, postgres, catalog))).toMatch(
       /^invalid-query: users\.accounts is not joined in the scan of /,
@@ -60,7 +60,7 @@ describe('emitter guards', () => {
     const planned = planQuery(registry.get('mrr')!, query('mrr', { dimensions: ['channel'] }), ctx);
     const twice = JSON.parse(JSON.stringify(planned)) as Plan;
     for (const b of twice.root.input.inputs.flatMap(aggregatesOf)) {
-      const scan = b.input.input as { joins: { alias: string }[] };
+      const scan = b.input.input as unknown as { joins: { alias: string }[] };
       scan.joins = [...scan.joins, { ...scan.joins[0]!, alias: 'tx' }];
     }
     const { sql } = emitSql(twice, trino, catalog);
