@@ -5,12 +5,17 @@
  * SQL goldens, 33-expression-forms among them.)
  */
 import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { chooseDialect } from '../../src/emit/choose.ts';
+import { quoteIdentifier } from '../../src/emit/dialect.ts';
 import { Expressions } from '../../src/emit/expressions.ts';
 import { ParamSink } from '../../src/emit/params.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
 import { CompileError } from '../../src/plan/errors.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import { analyzeFormula, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const x = (d = postgres) => new Expressions(d, new ParamSink());
 const refusal = (f: () => unknown): string => {
@@ -52,5 +57,32 @@ describe('expression emitter refusals', () => {
     expect([true, false, null].map((v) => x().literal(v, 'row'))).toEqual(['TRUE', 'FALSE', 'NULL']);
     expect(x().literal(0.5, 'value')).toBe('CAST(0.5 AS double precision)');
     expect(x(trino).literal(2, 'value')).toBe('2');
+  });
+});
+
+describe('dialect choice and identifiers', () => {
+  const catalog = loadCatalog();
+  const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+  const planOf = (formula: string) => {
+    const k = analyzeFormula(formula, { catalog, registry }).kpis[0]!;
+    const range = { start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' };
+    const q = { kpi: k.id, grain: 'month' as const, range, timezone: 'UTC', dimensions: [], filters: [] };
+    return planQuery(k, q, { catalog, registry: new Map(registry).set(k.id, k) });
+  };
+
+  it('sends approx_distinct through Trino even when one PostgreSQL connection holds every table', () => {
+    const exact = chooseDialect(planOf('count(distinct payments.subscriptions.account_id)'), catalog);
+    expect([exact.dialect.name, exact.reason]).toEqual(['postgres', 'every table is on payments']);
+    const approx = chooseDialect(planOf('approx_distinct(payments.subscriptions.account_id)'), catalog);
+    expect(approx.dialect.name).toBe('trino');
+    expect(approx.connection).toBeNull();
+    expect(approx.reason).toMatch(/ uses approx_distinct$/);
+  });
+
+  it('refuses an identifier holding a NUL character', () => {
+    expect(refusal(() => quoteIdentifier('a\u0000b'))).toBe(
+      'invalid-query: an identifier contains a NUL character',
+    );
+    expect(quoteIdentifier('a"b')).toBe('"a""b"');
   });
 });

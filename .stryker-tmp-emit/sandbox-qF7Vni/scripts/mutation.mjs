@@ -1,0 +1,137 @@
+// @ts-nocheck
+// `npm run mutation [-- GROUP…]`: StrykerJS over the engine core, one group (folder) at a time. A group is
+// cut into parts (PARTS below), each one Stryker run with its own incremental file and HTML/JSON report
+// (reports/mutation/GROUP-N.html, not in git): a part takes minutes, so a busy shared machine still gets
+// results, and `GROUP:N` reruns one part. The last part of a group is "the rest of the folder", so a file
+// added or split later is never left out. After the runs the script prints each group's score from the
+// parts' JSON reports; `npm run mutation -- --scores` prints them without running anything. No group:
+// all of them, one after the other. Other arguments go to stryker (e.g. `-- emit --force` ignores the
+// incremental files and tests every mutant again).
+//
+// Each group runs the tests that exercise it (TESTS below): a mutant is only ever run against the tests
+// that cover it, but every test file in the set costs its start-up on each run. The sets leave out the
+// `local` project's PGlite runs (they boot a database per run; the text goldens and unit tests kill what
+// they kill, see docs/development.md), so a score is a lower bound. MUTATION_TESTS (comma-separated
+// globs) replaces a group's set.
+//
+// The incremental files live in a cache folder outside the clone (STRYKER_CACHE_DIR, default
+// ~/.cache/kpi-engine/stryker): a rerun after a small change tests only the mutants in changed code or
+// covered by changed tests, and the files never churn in git. A clone without them runs every mutant.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+const TIME = ['src/plan/time.ts', 'src/optimize/align.ts'];
+/** Parts of each group, in order; a group's last part is the rest of its folder (FOLDERS). */
+export const PARTS = {
+  emit: [
+    ['src/emit/emit.ts'],
+    ['src/emit/expressions.ts'],
+    ['src/emit/literal.ts', 'src/emit/params.ts', 'src/emit/inline.ts'],
+  ],
+  optimize: [
+    ['src/optimize/rules/select-rollups.ts', 'src/optimize/tiles.ts', 'src/optimize/cost.ts'],
+    ['src/optimize/match-rollup.ts'],
+    ['src/optimize/live.ts', 'src/optimize/calibrate.ts'],
+  ],
+  time: [],
+  plan: [['src/plan/planner.ts', 'src/plan/formula-planner.ts']],
+  semantic: [['src/semantic/lower-*.ts'], ['src/semantic/analyze-*.ts', 'src/semantic/resolve-names.ts']],
+  lang: [],
+};
+const FOLDERS = {
+  emit: ['src/emit/**/*.ts'],
+  optimize: ['src/optimize/**/*.ts', ...TIME.map((f) => `!${f}`)],
+  time: TIME,
+  plan: ['src/plan/**/*.ts', ...TIME.map((f) => `!${f}`)],
+  semantic: ['src/semantic/**/*.ts'],
+  lang: ['src/lang/**/*.ts'],
+};
+export const GROUPS = Object.fromEntries(
+  Object.entries(FOLDERS).map(([group, folder]) => {
+    const earlier = PARTS[group].flat();
+    return [group, [...PARTS[group], [...folder, ...earlier.map((f) => `!${f}`)]]];
+  }),
+);
+
+const PLAN = ['test/unit/plan-planner.test.ts', 'test/unit/plan-limits.test.ts'];
+const COMPILE = ['test/golden/emit-sql.test.ts', ...PLAN, 'test/unit/exec-runtime.test.ts'];
+const OPTIMIZE = [
+  'test/unit/optimize-*.test.ts',
+  'test/golden/optimize-golden.test.ts',
+  'test/golden/optimize-rules.test.ts',
+  'test/unit/plan-planner.test.ts',
+];
+const LANG = [
+  'test/golden/lang-golden.test.ts',
+  'test/unit/semantic-analyze.test.ts',
+  'test/unit/lang-limits.test.ts',
+  'test/property/lang-roundtrip.test.ts',
+  'test/property/lang-robust.test.ts',
+];
+export const TESTS = {
+  emit: [...COMPILE, 'test/unit/emit-*.test.ts', 'test/golden/optimize-golden.test.ts'],
+  optimize: OPTIMIZE,
+  time: [...OPTIMIZE, 'test/property/time-zones.test.ts', 'test/golden/emit-sql.test.ts'],
+  plan: [...COMPILE, 'test/golden/optimize-golden.test.ts', 'test/property/time-zones.test.ts'],
+  semantic: [...LANG, ...COMPILE, 'test/unit/rollup-definitions.test.ts'],
+  lang: LANG,
+};
+
+const REPORTS = 'reports/mutation';
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+/** A group's score from its parts' JSON reports: (killed + timed out) / (those + survived + no coverage). */
+function score(group) {
+  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
+  const parts = GROUPS[group].map((_, i) => join(REPORTS, `${group}-${i + 1}.json`));
+  const missing = parts.filter((f) => !existsSync(f));
+  for (const f of parts.filter((f) => existsSync(f))) {
+    for (const file of Object.values(JSON.parse(readFileSync(f, 'utf8')).files)) {
+      for (const m of file.mutants) if (m.status in counts) counts[m.status]++;
+    }
+  }
+  const detected = counts.Killed + counts.Timeout;
+  const all = detected + counts.Survived + counts.NoCoverage;
+  const pct = all ? ((100 * detected) / all).toFixed(1) : '-';
+  const note = missing.length ? ` (parts not run: ${missing.map((f) => f.match(/-(\d+)\.json$/)[1]).join(', ')})` : '';
+  return `mutation ${group}: ${pct} % killed: ${all} mutants, ${counts.Killed} killed, ${counts.Timeout} timed out, ${counts.Survived} survived, ${counts.NoCoverage} without coverage${note}`;
+}
+
+const args = process.argv.slice(2);
+const isTarget = (a) => a.split(':')[0] in GROUPS;
+const named = args.filter(isTarget);
+const rest = args.filter((a) => !isTarget(a) && a !== '--scores');
+const unknown = rest.filter((a) => !a.startsWith('-') && !rest[rest.indexOf(a) - 1]?.startsWith('--'));
+if (unknown.length) {
+  console.error(`unknown mutation group ${unknown.join(', ')}; groups: ${Object.keys(GROUPS).join(', ')}`);
+  process.exit(2);
+}
+const targets = named.length ? named : Object.keys(GROUPS);
+if (args.includes('--scores')) {
+  for (const t of targets) console.log(score(t.split(':')[0]));
+  process.exit(0);
+}
+const cacheDir = process.env.STRYKER_CACHE_DIR ?? join(homedir(), '.cache', 'kpi-engine', 'stryker');
+mkdirSync(cacheDir, { recursive: true });
+let failed = 0;
+for (const target of targets) {
+  const [group, only] = target.split(':');
+  const tests = process.env.MUTATION_TESTS ?? TESTS[group].join(',');
+  GROUPS[group].forEach((files, i) => {
+    if (only && Number(only) !== i + 1) return;
+    const part = `${group}-${i + 1}`;
+    const mutate = [...files, '!src/**/index.ts'].join(',');
+    console.log(`mutation: ${part} (${mutate}) with tests ${tests}`);
+    const run = spawnSync(
+      'npx',
+      ['stryker', 'run', '--mutate', mutate, '--incrementalFile', join(cacheDir, `incremental-${part}.json`), ...rest],
+      { stdio: 'inherit', env: { ...process.env, STRYKER_GROUP: part, MUTATION_TESTS: tests } },
+    );
+    if (run.status !== 0) failed++;
+  });
+  console.log(score(group));
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,560 @@
+/**
+ * Metric routes' logic between HTTP and the engine: builds MetricQueries from route parameters,
+ * compiles them (memoized per registry snapshot), keys the cache by plan hash + definition versions,
+ * runs the engine under the concurrency limit and the query timeout, and shapes the seed's responses.
+ */
+// @ts-nocheck
+
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { CachedResult, Computed, ResultCache, StampCheck } from '../cache/result-cache.ts';
+import { GRAINS, type Grain, type KpiIR, type RowExpr } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import { isTimeZone } from '../plan/time.ts';
+import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
+import type { DefinitionsService } from './definitions-service.ts';
+import type {
+  CompiledQuery,
+  EngineFactory,
+  KpiEngine,
+  KpiLanguage,
+  MaterializedHistory,
+  Registry,
+  RunResult,
+} from './deps.ts';
+import { ApiError } from './errors.ts';
+import type { Limiter } from './limiter.ts';
+import type { Telemetry } from './telemetry.ts';
+import { previousRange, resolveRange, today } from './time-range.ts';
+
+export interface MetricParams {
+  readonly start?: string | undefined;
+  readonly end?: string | undefined;
+  readonly tz?: string | undefined;
+  readonly dimensions?: readonly string[] | undefined;
+  /** A JSON object `{"region":"eu","plan_type":["pro","team"]}` or DSL filter text `region = 'eu'`. */
+  readonly filters?: string | undefined;
+  readonly aggregation?: Grain | undefined;
+  /**
+   * The end user asking (a token's subject when auth is on): Trino runs the answer's queries as this
+   * user (X-Trino-User), so Trino's access control and query history see the person, and answers that
+   * run on Trino are cached per user (one user's answer is never served to another). Not part of the
+   * URL: the route adds it.
+   */
+  readonly user?: string | undefined;
+}
+
+export interface QueryServiceOptions {
+  readonly definitions: DefinitionsService;
+  readonly language: KpiLanguage;
+  readonly engineFactory: EngineFactory;
+  /** Changes when the engine's optimizer context does (a rollup built or refreshed); default: never. */
+  readonly engineGeneration?: () => number;
+  /**
+   * A rollup's version now (`buildId.revision`, null when unpublished): a cached answer that read a
+   * rollup at another version is not served. Without it, cached answers are checked by tags only.
+   */
+  readonly rollupVersion?: (rollup: string) => string | null;
+  readonly cache: ResultCache;
+  readonly limiter: Limiter;
+  readonly telemetry: Telemetry;
+  readonly timeoutMs: number;
+  readonly defaultTimezone: string;
+  readonly now?: () => Date;
+  /** Materialized history (kpi_metrics): answers /history when it covers the question exactly. */
+  readonly materialized?: MaterializedHistory;
+}
+
+/** A history answer says where it came from: materialized history or a live computation. */
+export type HistoryResult = Omit<CachedResult, 'outcome'> & {
+  /** `bypass`: answered from materialized history, not the result cache. */
+  readonly outcome: CachedResult['outcome'] | 'bypass';
+  readonly source: 'materialized' | 'live';
+};
+
+export interface Trend {
+  readonly direction: 'up' | 'down' | 'stable';
+  readonly percentage: number;
+}
+
+interface Prepared {
+  readonly key: string;
+  readonly tags: readonly string[];
+  readonly compute: () => Promise<Computed>;
+}
+
+/** Cache tags of what an answer read besides KPI definitions: rollups, and source tables. */
+export const rollupTag = (rollup: string) => `rollup:${rollup}`;
+export const tableTag = (table: string) => `table:${table}`;
+
+const sha = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
+
+function literalOf(value: unknown): RowExpr {
+  if (typeof value === 'string') return { kind: 'literal', value, type: 'string' };
+  if (typeof value === 'boolean') return { kind: 'literal', value, type: 'boolean' };
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    return { kind: 'literal', value, type: Number.isInteger(value) ? 'bigint' : 'double' };
+  }
+  if (value === null) return { kind: 'literal', value: null, type: 'null' };
+  throw new ApiError(
+    400,
+    'invalid-request',
+    'filter values must be strings, numbers, booleans or lists of them',
+    {
+      value,
+    },
+  );
+}
+
+export function trendOf(current: number | null, previous: number | null): Trend {
+  if (current === null || previous === null || previous === 0) return { direction: 'stable', percentage: 0 };
+  const percentage = Math.round(((current - previous) / Math.abs(previous)) * 10_000) / 100;
+  return { direction: percentage > 0 ? 'up' : percentage < 0 ? 'down' : 'stable', percentage };
+}
+
+const finest = (grains: readonly Grain[]): Grain =>
+  [...grains].sort((a, b) => GRAINS.indexOf(a) - GRAINS.indexOf(b))[0]!;
+
+const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export class QueryService {
+  private engineCache: { generation: string; engine: KpiEngine } | null = null;
+  private readonly compiled = new LRUCache<string, Promise<CompiledQuery>>({ max: 5_000 });
+  /** Route parameters → prepared cache key and queries, so a cache hit skips planning entirely. */
+  private readonly prepared = new LRUCache<string, Promise<Prepared>>({ max: 5_000 });
+  /** MetricQuery object → its rows' cache key (see rowsKey). */
+  private readonly rowKeys = new WeakMap<
+    MetricQuery,
+    { generation: string; engine: KpiEngine; key: string; tags: readonly string[]; onTrino: boolean }
+  >();
+  private readonly now: () => Date;
+  private readonly accept: StampCheck | undefined;
+
+  constructor(private readonly o: QueryServiceOptions) {
+    this.now = o.now ?? (() => new Date());
+    const version = o.rollupVersion;
+    this.accept = version ? (stamp) => stampHolds(stamp, version) : undefined;
+  }
+
+  get activeCalculations(): number {
+    return this.o.limiter.active;
+  }
+
+  /** Definitions and optimizer context together: memoized engines, plans and cache keys follow both. */
+  private generation(): string {
+    return `${this.o.definitions.generation}.${this.o.engineGeneration?.() ?? 0}`;
+  }
+
+  engine(): KpiEngine {
+    const generation = this.generation();
+    if (this.engineCache?.generation !== generation) {
+      this.engineCache = { generation, engine: this.o.engineFactory(this.o.definitions.registry()) };
+    }
+    return this.engineCache.engine;
+  }
+
+  /** Builds the MetricQuery of a metric route, checking dimensions and filters against the KPI. */
+  buildQuery(
+    kpi: KpiIR,
+    params: MetricParams,
+    grain: Grain | null,
+    registry: Registry = this.o.definitions.registry(),
+  ): MetricQuery {
+    const timezone = params.tz ?? this.o.defaultTimezone;
+    if (!isTimeZone(timezone)) {
+      throw new ApiError(400, 'invalid-request', `tz "${timezone}" is not an IANA time zone`, {
+        parameter: 'tz',
+      });
+    }
+    // `?dimensions=region` repeated 400 times is one dimension, and one engine query.
+    const dimensions = [...new Set(params.dimensions ?? [])];
+    if (dimensions.length > LIMITS.MAX_DIMENSIONS) {
+      throw new ApiError(
+        400,
+        'limit-exceeded',
+        `${dimensions.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
+        { parameter: 'dimensions', limit: 'MAX_DIMENSIONS' },
+      );
+    }
+    for (const d of dimensions) this.checkDimension(kpi, d);
+    if (grain !== null && kpi.grains.length > 0 && !kpi.grains.includes(grain)) {
+      throw new ApiError(
+        400,
+        'grain-not-allowed',
+        `KPI "${kpi.id}" declares grains ${kpi.grains.join(', ')}; ${grain} is not one of them`,
+        { parameter: 'grain', grain, allowed: kpi.grains },
+      );
+    }
+    return Object.freeze({
+      kpi: kpi.id,
+      grain,
+      range: resolveRange(params, timezone, this.now()),
+      timezone,
+      dimensions,
+      filters: this.parseFilters(kpi, params.filters, registry),
+    });
+  }
+
+  private checkDimension(kpi: KpiIR, dimension: string): void {
+    if (!kpi.dimensions.includes(dimension)) {
+      throw new ApiError(400, 'unknown-dimension', `KPI "${kpi.id}" has no dimension "${dimension}"`, {
+        dimension,
+        allowed: kpi.dimensions,
+      });
+    }
+  }
+
+  private parseFilters(kpi: KpiIR, text: string | undefined, registry: Registry): RowExpr[] {
+    if (!text || text.trim() === '') return [];
+    const trimmed = text.trim();
+    if (trimmed.startsWith('{')) {
+      let record: unknown;
+      try {
+        record = JSON.parse(trimmed);
+      } catch {
+        throw new ApiError(400, 'invalid-request', 'filters is not valid JSON', { parameter: 'filters' });
+      }
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        throw new ApiError(400, 'invalid-request', 'filters must be a JSON object of dimension → value(s)');
+      }
+      return Object.entries(record as Record<string, unknown>).map(([name, value]): RowExpr => {
+        this.checkDimension(kpi, name);
+        const operand: RowExpr = { kind: 'dimension', name };
+        return Array.isArray(value)
+          ? { kind: 'in', operand, values: value.map(literalOf), negated: false }
+          : { kind: 'binary', op: '=', left: operand, right: literalOf(value) };
+      });
+    }
+    // Parsed on the event loop (route parameters build queries synchronously): bounded before lexing.
+    if (trimmed.length > LIMITS.MAX_FILTER_CHARS) {
+      throw new ApiError(
+        400,
+        'limit-exceeded',
+        `a filter of ${trimmed.length} characters; ${limitText('MAX_FILTER_CHARS')} (JSON filters, {"dimension": value}, take larger values)`,
+        { parameter: 'filters', limit: 'MAX_FILTER_CHARS' },
+      );
+    }
+    const parsed = this.o.language.parseFilter(trimmed, registry);
+    if (parsed.diagnostics.some((d) => d.severity === 'error') || !parsed.expr) {
+      throw new ApiError(400, 'invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
+        diagnostics: parsed.diagnostics,
+      });
+    }
+    return [parsed.expr];
+  }
+
+  async compile(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<CompiledQuery> {
+    const key = `${this.generation()}|${JSON.stringify(query)}`;
+    let hit = engine === this.engineCache?.engine ? this.compiled.get(key) : undefined;
+    if (!hit) {
+      hit = Promise.resolve().then(() => engine.compile(query));
+      hit.catch(() => this.compiled.delete(key));
+      if (engine === this.engineCache?.engine) this.compiled.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** Runs one query on the engine under the concurrency limit and QUERY_TIMEOUT_MS. */
+  async run(
+    query: MetricQuery,
+    engine: KpiEngine = this.engine(),
+    signal?: AbortSignal,
+    user?: string,
+    exactValues = false,
+  ): Promise<RunResult> {
+    const t = this.o.telemetry;
+    return this.o.limiter.run(async () => {
+      t.activeCalculations.inc();
+      const controller = new AbortController();
+      // The caller gave up (a cancelled SQL statement): the engine cancels its query too.
+      const abort = () => controller.abort();
+      if (signal?.aborted) abort();
+      signal?.addEventListener('abort', abort, { once: true });
+      const stop = t.engineDuration.startTimer();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            controller.abort();
+            reject(new ApiError(504, 'query-timeout', `the query took longer than ${this.o.timeoutMs} ms`));
+          }, this.o.timeoutMs);
+        });
+        const options = {
+          signal: controller.signal,
+          ...(user ? { user } : {}),
+          ...(exactValues ? { exactValues } : {}),
+        };
+        const result = await Promise.race([engine.run(query, options), timeout]);
+        if (result.rows.length > LIMITS.MAX_RESULT_ROWS) {
+          throw new ApiError(
+            422,
+            'limit-exceeded',
+            `the answer has more than ${LIMITS.MAX_RESULT_ROWS} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
+            { limit: 'MAX_RESULT_ROWS' },
+          );
+        }
+        stop({ outcome: 'ok' });
+        t.engineQueries.inc({ outcome: 'ok' });
+        return result;
+      } catch (error) {
+        stop({ outcome: 'error' });
+        t.engineQueries.inc({ outcome: 'error' });
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abort);
+        t.activeCalculations.dec();
+      }
+    });
+  }
+
+  /**
+   * Serves a metric route from the cache. The cache key is the route kind, every plan hash it runs
+   * (with bind parameters) and the versions of every KPI involved; working it out (range, compile,
+   * hash) is memoized per registry generation and route parameters — and per day when the range
+   * defaults to "the last 30 days" — so a hit costs one cache GET.
+   */
+  private async cached(
+    kind: string,
+    kpiId: string,
+    params: MetricParams,
+    prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
+    maxAgeMs?: number,
+  ): Promise<CachedResult> {
+    const tz = params.tz ?? this.o.defaultTimezone;
+    if (!isTimeZone(tz)) {
+      throw new ApiError(400, 'invalid-request', `tz "${tz}" is not an IANA time zone`, { parameter: 'tz' });
+    }
+    const relative = !(params.start && params.end) ? today(tz, this.now()) : '';
+    const memoKey = `${kind}|${this.generation()}|${kpiId}|${relative}|${JSON.stringify(params)}`;
+    let prepared = this.prepared.get(memoKey);
+    if (!prepared) {
+      prepared = this.prepare(kpiId, kind, prepare, params.user);
+      this.prepared.set(memoKey, prepared);
+      prepared.catch(() => this.prepared.delete(memoKey));
+    }
+    const p = await prepared;
+    return this.o.cache.getOrCompute(p.key, p.tags, p.compute, this.youngerThan(maxAgeMs));
+  }
+
+  /** The stamp check, plus: stored less than `maxAgeMs` ago (a realtime recomputation wants that). */
+  private youngerThan(maxAgeMs: number | undefined): StampCheck | undefined {
+    if (maxAgeMs === undefined) return this.accept;
+    const accept = this.accept;
+    return (stamp, storedAt) =>
+      this.now().getTime() - storedAt < maxAgeMs && (!accept || accept(stamp, storedAt));
+  }
+
+  private async prepare(
+    kpiId: string,
+    kind: string,
+    prepare: (kpi: KpiIR) => { queries: readonly MetricQuery[]; build: (results: RunResult[]) => unknown },
+    user: string | undefined,
+  ): Promise<Prepared> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    const { queries, build } = prepare(kpi);
+    const engine = this.engine();
+    const compiled = await Promise.all(queries.map((q) => this.compile(q, engine)));
+    const versions = this.o.definitions.versionVector(kpi.id);
+    // Parameters are part of the key in case the plan leaves literals (the range) to bind parameters.
+    const plans = compiled.map((c) => `${c.planHash}(${JSON.stringify(c.params)})`).join('|');
+    // Trino runs it as the end user, whose access may differ from another's: one cache entry per user.
+    // Answers from PostgreSQL directly (one role for everyone) stay shared.
+    const asUser = user && compiled.some((c) => c.dialect === 'trino') ? user : undefined;
+    const reads = new Set<string>();
+    for (const c of compiled) {
+      for (const r of c.reads?.rollups ?? []) reads.add(rollupTag(r));
+      for (const t of c.reads?.tables ?? []) reads.add(tableTag(t));
+    }
+    return {
+      key: `${kind}:${kpi.id}:${sha(`${plans}#${versions}${asUser === undefined ? '' : `@${JSON.stringify(asUser)}`}`)}`,
+      tags: [...this.o.definitions.closure(kpi.id), ...reads],
+      compute: async () => {
+        const startedAt = this.now().toISOString();
+        const results = await Promise.all(queries.map((q) => this.run(q, engine, undefined, asUser)));
+        const stamp = mergeStamps(
+          results.map((r) => r.data),
+          startedAt,
+        );
+        return { body: JSON.stringify(build(results)), stamp: encodeStamp(stamp) };
+      },
+    };
+  }
+
+  /**
+   * One MetricQuery's rows, cached as the metric routes are (plan hash + bind parameters + definition
+   * versions; invalidated with the KPI): what the SQL endpoint answers a KPI table query with.
+   */
+  async rows(query: MetricQuery, signal?: AbortSignal, user?: string): Promise<RunResult['rows']> {
+    const { engine, key, tags, onTrino } = await this.rowsKey(query);
+    // As the metric routes: Trino runs it as the end user, and then the answer is that user's alone.
+    const asUser = user && onTrino ? user : undefined;
+    // Identical statements share one engine query; it is cancelled when the last of them is.
+    const hit = await this.o.cache.getOrCompute(
+      asUser === undefined ? key : `${key}@${sha(JSON.stringify(asUser))}`,
+      tags,
+      // Exact values keep their decimal text (valueText): the SQL endpoint serves them as decimals.
+      async (shared) => JSON.stringify((await this.run(query, engine, shared, asUser, true)).rows),
+      undefined,
+      signal,
+    );
+    return JSON.parse(hit.body) as RunResult['rows'];
+  }
+
+  /**
+   * The cache key of one MetricQuery's rows, remembered per query object and generation: the SQL
+   * endpoint keeps the MetricQuery of a statement it has mapped before, so a repeated statement skips
+   * compiling and hashing as a repeated metric route does.
+   */
+  private async rowsKey(query: MetricQuery) {
+    const generation = this.generation();
+    const known = this.rowKeys.get(query);
+    if (known && known.generation === generation && known.engine === this.engineCache?.engine) return known;
+    const engine = this.engine();
+    const compiled = await this.compile(query, engine);
+    const versions = this.o.definitions.versionVector(query.kpi);
+    const entry = {
+      generation,
+      engine,
+      key: `sql-rows:${query.kpi}:${sha(`${compiled.planHash}(${JSON.stringify(compiled.params)})#${versions}`)}`,
+      tags: this.o.definitions.closure(query.kpi),
+      onTrino: compiled.dialect === 'trino',
+    };
+    this.rowKeys.set(query, entry);
+    return entry;
+  }
+
+  /**
+   * The seed's MetricResponse: value over the range and the trend against the previous range.
+   * `maxAgeMs`: a cached answer older than that is recomputed (realtime streams), shared as any miss.
+   */
+  value(kpiId: string, params: MetricParams, maxAgeMs?: number): Promise<CachedResult> {
+    return this.cached(
+      'value',
+      kpiId,
+      params,
+      (kpi) => {
+        const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
+        const previous = { ...current, range: previousRange(current.range) };
+        return {
+          queries: [current, previous],
+          build: ([cur, prev]) => {
+            const value = numberOrNull(cur!.rows[0]?.value);
+            const before = numberOrNull(prev!.rows[0]?.value);
+            return {
+              kpiId: kpi.id,
+              name: kpi.name,
+              value,
+              trend: trendOf(value, before),
+              previousValue: before,
+              range: current.range,
+              timezone: current.timezone,
+              ...(kpi.format ? { format: kpi.format } : {}),
+              computedAt: this.now().toISOString(),
+            };
+          },
+        };
+      },
+      maxAgeMs,
+    );
+  }
+
+  /** Day unless the KPI declares grains without it: then its finest declared grain. */
+  private historyGrain(kpi: KpiIR, params: MetricParams): Grain {
+    return (
+      params.aggregation ??
+      (kpi.grains.length === 0 || kpi.grains.includes('day') ? 'day' : finest(kpi.grains))
+    );
+  }
+
+  async history(kpiId: string, params: MetricParams): Promise<HistoryResult> {
+    const materialized = this.o.materialized ? await this.fromMaterialized(kpiId, params) : null;
+    if (materialized) {
+      this.o.telemetry.historySource.inc({ source: 'materialized' });
+      return materialized;
+    }
+    this.o.telemetry.historySource.inc({ source: 'live' });
+    const live = await this.cached('history', kpiId, params, (kpi) => {
+      const grain = this.historyGrain(kpi, params);
+      const query = this.buildQuery(kpi, params, grain);
+      return {
+        queries: [query],
+        build: ([result]) =>
+          this.historyBody(
+            kpi,
+            query,
+            result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
+            'live',
+          ),
+      };
+    });
+    return { ...live, source: 'live' };
+  }
+
+  private historyBody(kpi: KpiIR, query: MetricQuery, history: readonly unknown[], source: string) {
+    return {
+      kpiId: kpi.id,
+      name: kpi.name,
+      aggregation: query.grain,
+      range: query.range,
+      timezone: query.timezone,
+      dimensions: query.dimensions,
+      history,
+      source,
+      computedAt: this.now().toISOString(),
+    };
+  }
+
+  /** The answer from materialized history when it covers the question exactly (src/scheduler). */
+  private async fromMaterialized(kpiId: string, params: MetricParams): Promise<HistoryResult | null> {
+    const kpi = this.o.definitions.get(kpiId).ir;
+    if (!kpi.schedule) return null;
+    const query = this.buildQuery(kpi, params, this.historyGrain(kpi, params));
+    const rows = await this.o.materialized!.lookup(query, kpi, this.o.definitions.versionVector(kpi.id));
+    if (!rows) return null;
+    const now = this.now().getTime();
+    const body = JSON.stringify(this.historyBody(kpi, query, rows, 'materialized'));
+    return { body, outcome: 'bypass', storedAt: now, freshUntil: now, stamp: '', source: 'materialized' };
+  }
+
+  /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */
+  dimensions(kpiId: string, params: MetricParams): Promise<CachedResult> {
+    return this.cached('dimensions', kpiId, params, (kpi) => {
+      // Deduplicated and capped: each name is one engine query.
+      const names = [
+        ...new Set(params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions),
+      ];
+      if (names.length > LIMITS.MAX_DIMENSIONS) {
+        throw new ApiError(
+          400,
+          'limit-exceeded',
+          `${names.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
+          {
+            parameter: 'dimensions',
+            limit: 'MAX_DIMENSIONS',
+          },
+        );
+      }
+      const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
+      const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
+      return {
+        queries,
+        build: (results) => ({
+          kpiId: kpi.id,
+          name: kpi.name,
+          range,
+          timezone: params.tz ?? this.o.defaultTimezone,
+          dimensions: names.map((dimension, i) => ({
+            dimension,
+            values: results[i]!.rows.map((row) => ({
+              key: row[dimension] ?? null,
+              value: numberOrNull(row.value),
+            })),
+          })),
+          computedAt: this.now().toISOString(),
+        }),
+      };
+    });
+  }
+}

@@ -1,0 +1,11 @@
+/** emit — public surface: dialects, SQL emission, dialect choice, literals and parameters. */
+// @ts-nocheck
+
+export { chooseDialect, DIALECTS, type DialectChoice } from './choose.ts';
+export { type Dialect, type DialectName, quoteIdentifier } from './dialect.ts';
+export { type EmittedSql, emitSql } from './emit.ts';
+export { sqlNumber, sqlString, trinoLiteral } from './literal.ts';
+export { connectionsOf } from './measures.ts';
+export { type Param, ParamSink } from './params.ts';
+export { postgres, timescale } from './postgres.ts';
+export { trino } from './trino.ts';

@@ -1,0 +1,42 @@
+/**
+ * The one place values become SQL literal text (Trino has no bind protocol: the executor sends
+ * `EXECUTE IMMEDIATE '<sql>' USING <literals>`). Strings: single quotes doubled — in Trino and in
+ * standard-conforming PostgreSQL a backslash is an ordinary character, so nothing else needs escaping.
+ * Numbers must be finite; timestamps must be canonical UTC ISO instants.
+ */
+// @ts-nocheck
+
+import type { Param } from './params.ts';
+
+export function sqlString(value: string): string {
+  if (value.includes('\u0000'))
+    throw new Error('a string value contains a NUL character, which SQL cannot hold');
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** Digits, sign, point and exponent only: nothing a number can smuggle in. */
+export function sqlNumber(value: number): string {
+  if (!Number.isFinite(value)) throw new Error(`number ${value} has no SQL literal`);
+  const text = String(value);
+  if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text)) throw new Error(`unexpected number text ${text}`);
+  return text;
+}
+
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2}\.\d{3})Z$/;
+
+/** A Trino literal for a bound value (`EXECUTE … USING`). */
+export function trinoLiteral(p: Param): string {
+  switch (p.type) {
+    case 'string':
+      return sqlString(p.value);
+    case 'number':
+      return Number.isInteger(p.value) ? sqlNumber(p.value) : `DOUBLE '${sqlNumber(p.value)}'`;
+    case 'boolean':
+      return p.value ? 'TRUE' : 'FALSE';
+    case 'timestamp': {
+      const m = ISO_UTC.exec(p.value);
+      if (!m) throw new Error(`timestamp parameter ${p.value} is not a canonical UTC instant`);
+      return `TIMESTAMP '${m[1]} ${m[2]} UTC'`;
+    }
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Compiling a MetricQuery — plan, optimize, choose the dialect, emit SQL — apart from running it, so a
+ * caller that only compiles (`kpi compile`) loads no database driver. The engine facade uses this too.
+ */
+// @ts-nocheck
+
+import type { Catalog, Connection } from '../catalog/types.ts';
+import { chooseDialect, DIALECTS } from '../emit/choose.ts';
+import type { Dialect } from '../emit/dialect.ts';
+import { emitSql } from '../emit/emit.ts';
+import type { Param } from '../emit/params.ts';
+import type { KpiIR } from '../ir/kpi.ts';
+import { LIMITS, limitText } from '../ir/limits.ts';
+import type { MetricQuery } from '../ir/metric-query.ts';
+import { CompileError } from '../plan/errors.ts';
+import type { Plan } from '../plan/nodes.ts';
+import { planQuery, type Registry } from '../plan/planner.ts';
+import { planHash } from '../plan/print.ts';
+import { trinoStatement } from './trino-http.ts';
+
+export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
+
+export interface CompileOptions {
+  readonly dialect?: DialectPreference;
+}
+
+export interface Compiled {
+  readonly plan: Plan;
+  readonly planHash: string;
+  readonly sql: string;
+  readonly params: readonly Param[];
+  readonly dialect: Dialect['name'];
+  /** The connection a direct dialect runs on; null for Trino. */
+  readonly connection: Connection | null;
+}
+
+export interface CompileContext {
+  readonly catalog: Catalog;
+  readonly registry: Registry;
+  /** Which connection URLs are set: `auto` runs directly only where this process can reach the database. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly dialect?: DialectPreference;
+  readonly optimizer?: (plan: Plan) => { readonly plan: Plan; readonly catalog: Catalog };
+}
+
+export function compileQuery(o: CompileContext, query: MetricQuery, options: CompileOptions = {}): Compiled {
+  const kpi: KpiIR | undefined = o.registry.get(query.kpi);
+  if (!kpi) throw new CompileError('unknown-kpi', `no KPI "${query.kpi}" is defined`);
+  const planned = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
+  const { plan, catalog } = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
+  const preference = options.dialect ?? o.dialect ?? 'auto';
+  const choice = chooseDialect(plan, catalog);
+  const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
+  const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
+  // One row past the limit: enough to refuse an answer that is too large, never the whole of it.
+  const { sql, params } = emitSql(plan, dialect, catalog, { rowLimit: LIMITS.MAX_RESULT_ROWS + 1 });
+  if (dialect.flags.federated) {
+    // Trino refuses statement text past its query.max-length with an error of its own: refuse first,
+    // naming the limit (the values travel as literals inside the text, so they count).
+    const length = trinoStatement(sql, params).length;
+    if (length > LIMITS.MAX_TRINO_QUERY_CHARS) {
+      throw new CompileError(
+        'limit-exceeded',
+        `the Trino statement for KPI "${query.kpi}" would be ${length} characters (bound values included); ${limitText('MAX_TRINO_QUERY_CHARS')} (Trino's query.max-length)`,
+      );
+    }
+  }
+  return {
+    plan,
+    planHash: planHash(plan),
+    sql,
+    params,
+    dialect: dialect.name,
+    connection: dialect.flags.federated ? null : choice.connection,
+  };
+}

@@ -1,0 +1,30 @@
+/**
+ * A rollup declaration (`rollup NAME on source.table { grain: day; … }`): a pre-aggregated table the
+ * optimizer may answer queries from when that gives the same answer. Plain frozen data.
+ */
+// @ts-nocheck
+
+import type { TableRef } from '../catalog/types.ts';
+import type { AggregateFn, Grain, RowExpr } from './kpi.ts';
+
+export interface RollupMeasure {
+  readonly fn: AggregateFn;
+  /** null for count(*). */
+  readonly column: string | null;
+}
+
+export interface RollupDef {
+  readonly name: string;
+  readonly table: TableRef;
+  readonly grain: Grain;
+  readonly timezone: string;
+  readonly dimensions: readonly string[];
+  readonly measures: readonly RollupMeasure[];
+  /** Rows the rollup keeps (`filter: status = 'active'`); null keeps all. */
+  readonly filter: RowExpr | null;
+  /**
+   * How many days before its load watermark a refresh re-checks the source for changes (Cube's
+   * `updateWindow`); absent: 7. Not part of what the rollup holds, so changing it needs no rebuild.
+   */
+  readonly mutableWindowDays?: number;
+}

@@ -1,0 +1,161 @@
+/**
+ * select-rollups: answer each measure instance (each variable of a KPI, matched on its own) from a
+ * rollup where that provably gives the same answer, else leave it raw. Stricter than Calcite/Looker:
+ * - every aggregate re-aggregates exactly: sum→sum of sums, count→sum of counts, min→min, max→max,
+ *   avg→sum of sums / sum of counts; count distinct, approximate distinct, percentiles never;
+ * - the instance is bucketed by truncation (windowed and interval-valid measures stay raw);
+ * - same time zone; the query grain is a union of rollup buckets (or a total);
+ * - query dimensions and every filtered column are rollup dimensions on the fact table itself;
+ * - the rollup's own filter appears among the query's conditions.
+ * Time coverage (tiles.ts): the rollup answers the complete rollup buckets of the range below its
+ * watermark and outside its dirty partitions; the rest — partial head and tail, dirty partitions, the
+ * fresh tail after the watermark — is read raw over exactly those windows, and the pieces are
+ * re-aggregated per (bucket, dimensions) in a `stitch` node. A whole range the rollup covers reads the
+ * rollup alone, as before. Among several matching rollups, and against the raw plan, the estimated
+ * cheapest wins (cost.ts).
+ */
+// @ts-nocheck
+
+import {
+  type Aggregate,
+  join,
+  type Measure,
+  type Plan,
+  plan as planNode,
+  project,
+  stitch,
+  type ValueExpr,
+} from '../../plan/nodes.ts';
+import { tableKey } from '../../plan/paths.ts';
+import { type Estimate, estimate } from '../cost.ts';
+import { matchRollup, type Rewrite } from '../match-rollup.ts';
+import { replaceColumns } from '../rewrite.ts';
+import { type Tile, tileRange } from '../tiles.ts';
+import type { OptimizeContext, RollupChoice, Rule, RuleResult } from '../types.ts';
+
+interface Candidate {
+  readonly rewrite: Rewrite;
+  readonly tiles: readonly Tile[];
+  readonly cost: Estimate;
+}
+
+/** Candidates for instance `a`, with every rejection reason of the others. */
+function candidates(a: Aggregate, ctx: OptimizeContext): { found: Candidate[]; rejected: string[] } {
+  const found: Candidate[] = [];
+  const rejected: string[] = [];
+  for (const r of ctx.rollups) {
+    if (tableKey(r.table) !== tableKey(a.input.input.table)) continue;
+    const m = matchRollup(a, r, ctx);
+    if (Array.isArray(m)) {
+      rejected.push(...m.map((why) => `rollup ${r.name}: ${why}`));
+      continue;
+    }
+    const b = a.bucketing;
+    if (b.kind !== 'truncate') continue; // matchRollup refuses these
+    const facts = ctx.facts.get(r.name);
+    const t = tileRange({
+      range: b.range,
+      grain: r.grain,
+      timezone: r.timezone,
+      watermark: facts?.watermark ?? null,
+      dirty: facts?.dirty ?? [],
+    });
+    if ('reason' in t) rejected.push(`rollup ${r.name}: ${t.reason}`);
+    else found.push({ rewrite: m, tiles: t.tiles, cost: estimate(b.range, t.tiles, facts, ctx.rowCost) });
+  }
+  found.sort(
+    (x, y) =>
+      x.cost.relative - y.cost.relative ||
+      x.cost.rollupRows - y.cost.rollupRows ||
+      x.rewrite.rollup.name.localeCompare(y.rewrite.rollup.name),
+  );
+  return { found, rejected };
+}
+
+/** The instance's replacement: the rollup's aggregates, or one stitch per output. */
+function rewriteWith(a: Aggregate, c: Candidate): Measure[] {
+  const [only] = c.tiles;
+  if (c.tiles.length === 1 && only?.from === 'rollup') return c.rewrite.outputs.map((o) => o.rollup(only));
+  return c.rewrite.outputs.map((o) => {
+    const pieces = Object.freeze(c.tiles.map((t) => (t.from === 'rollup' ? o.rollup(t) : o.raw(t))));
+    return stitch({
+      name: o.name,
+      source: a.source,
+      combine: o.combine,
+      pieces,
+      dimensions: a.dimensions,
+      type: pieces[0]!.type,
+    });
+  });
+}
+
+const span = (t: Tile) => `${t.from} [${t.start}, ${t.end})`;
+
+export const selectRollups: Rule = {
+  name: 'select-rollups',
+  apply(p: Plan, ctx: OptimizeContext): RuleResult {
+    const choices: RollupChoice[] = [];
+    const notes: string[] = [];
+    const measures: Measure[] = [];
+    const values = new Map<string, ValueExpr>();
+    for (const m of p.root.input.inputs) {
+      if (m.kind === 'stitch') {
+        measures.push(m); // already stitched (the rule ran before): nothing left to choose
+        continue;
+      }
+      const a = m;
+      const { found, rejected } = candidates(a, ctx);
+      const best = found[0];
+      for (const c of found.slice(1)) {
+        const other = best!.rewrite.rollup.name;
+        rejected.push(
+          `rollup ${c.rewrite.rollup.name}: matches, but ${
+            c.cost.relative > best!.cost.relative
+              ? `${c.cost.text} > ${best!.cost.relative.toFixed(3)} of ${other}`
+              : `${c.cost.rollupRows} rows > ${best!.cost.rollupRows} of ${other}`
+          }`,
+        );
+      }
+      if (best && best.cost.relative >= 1) {
+        rejected.push(
+          `rollup ${best.rewrite.rollup.name}: matches, but ${best.cost.text} is no cheaper than raw (1.00)`,
+        );
+      }
+      const use = best && best.cost.relative < 1 ? best : undefined;
+      const stitched = use !== undefined && !(use.tiles.length === 1 && use.tiles[0]!.from === 'rollup');
+      choices.push({
+        instance: a.name,
+        source: a.source,
+        chosen: use?.rewrite.rollup.name ?? null,
+        rejected,
+        ...(use ? { pieces: use.tiles, estimate: use.cost.text } : {}),
+      });
+      if (!use) {
+        measures.push(a);
+        notes.push(`${a.name} (${a.source}): raw ${tableKey(a.input.input.table)}`);
+        continue;
+      }
+      measures.push(...rewriteWith(a, use));
+      if (use.rewrite.value) values.set(a.name, use.rewrite.value);
+      notes.push(
+        stitched
+          ? `${a.name} (${a.source}): stitched, rollup ${use.rewrite.rollup.name} + raw ${tableKey(a.input.input.table)}: ${use.tiles.map(span).join(', ')}; ${use.cost.text}`
+          : `${a.name} (${a.source}): rollup ${use.rewrite.rollup.name}; ${use.cost.text}`,
+      );
+    }
+    const inputs = p.root.input.inputs;
+    if (measures.length === inputs.length && measures.every((x, i) => x === inputs[i])) {
+      return { plan: p, notes, choices };
+    }
+    const j = join({ ...p.root.input, inputs: Object.freeze(measures) });
+    const value = values.size > 0 ? replaceColumns(p.root.value, values) : p.root.value;
+    const shared =
+      values.size > 0 && p.root.shared
+        ? Object.freeze(
+            p.root.shared.map((s) => Object.freeze({ ...s, value: replaceColumns(s.value, values) })),
+          )
+        : p.root.shared;
+    const root = project({ ...p.root, input: j, value, ...(shared ? { shared } : {}) });
+    return { plan: planNode({ ...p, root }), notes, choices };
+  },
+};

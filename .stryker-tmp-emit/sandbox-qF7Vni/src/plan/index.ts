@@ -1,0 +1,10 @@
+/** plan — public surface: planning, node types and constructors, walking/rewriting, printing, hashing. */
+// @ts-nocheck
+
+export { CompileError, type CompileErrorCode } from './errors.ts';
+export * from './nodes.ts';
+export { joinPath, tableKey } from './paths.ts';
+export { normalizeQuery, type PlanContext, periodWindow, planQuery, type Registry } from './planner.ts';
+export { planHash, printExpr, printPlan, stableJson } from './print.ts';
+export { formatInZone, isTimeZone, parseInstant, zoneOffsetMs } from './time.ts';
+export { childrenOf, type PlanTransformer, transformNode, transformPlan, walkPlan } from './visit.ts';

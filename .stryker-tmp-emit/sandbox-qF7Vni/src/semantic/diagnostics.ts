@@ -1,0 +1,25 @@
+// @ts-nocheck
+import type { Diagnostic } from '../ir/diagnostic.ts';
+import type { Span } from '../ir/kpi.ts';
+
+export const NO_SPAN: Span = {
+  start: { line: 1, column: 1, offset: 0 },
+  end: { line: 1, column: 1, offset: 0 },
+};
+
+export function error(code: string, message: string, span: Span, extra: { hint?: string } = {}): Diagnostic {
+  return { severity: 'error', code, message, span, ...(extra.hint ? { hint: extra.hint } : {}) };
+}
+
+export function warning(code: string, message: string, span: Span): Diagnostic {
+  return { severity: 'warning', code, message, span };
+}
+
+/** Deeply freezes plain data (IR handed to other phases must not change under them). */
+export function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,66 @@
+/** "did you mean …?" — the closest candidate by edit distance, when it is close enough to help. */
+// @ts-nocheck
+
+
+/**
+ * Levenshtein distance; with `transpositions`, two swapped neighbours count as one edit (optimal string
+ * alignment) — `--grian` is one slip from `--grain`.
+ */
+export function editDistance(a: string, b: string, transpositions = false): number {
+  if (a === b) return 0;
+  if (transpositions) return osaDistance(a, b);
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = prev[j]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      prev[j] = Math.min(above + 1, prev[j - 1]! + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return prev[b.length]!;
+}
+
+function osaDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+export function closest(
+  word: string,
+  candidates: Iterable<string>,
+  options: { readonly transpositions?: boolean } = {},
+): string | undefined {
+  const w = word.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const c of candidates) {
+    if (c.toLowerCase() === w) continue;
+    if (Math.abs(c.length - w.length) > 3) continue;
+    const d = editDistance(w, c.toLowerCase(), options.transpositions);
+    if (d < bestDistance || (d === bestDistance && best !== undefined && c < best)) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  // Close means at most a third of the word changed (and at least one edit allowed).
+  return best !== undefined && bestDistance <= Math.max(1, Math.floor(w.length / 3)) ? best : undefined;
+}
+
+export function didYouMean(word: string, candidates: Iterable<string>): { hint?: string } {
+  const c = closest(word, candidates);
+  return c === undefined ? {} : { hint: `did you mean "${c}"?` };
+}

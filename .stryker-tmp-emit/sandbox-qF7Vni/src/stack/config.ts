@@ -1,0 +1,93 @@
+/**
+ * Where the local stack lives and how to reach it: ports (overridable), folders, credentials.
+ * Everything binds to 127.0.0.1; data stays under the project's ignored `.stack/` folder and
+ * downloads under ~/.cache/kpi-engine (both overridable for CI or a second checkout).
+ */
+// @ts-nocheck
+
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+export interface StackPorts {
+  readonly postgres: number;
+  readonly redis: number;
+  readonly mongo: number;
+  readonly trino: number;
+  readonly timescale: number;
+}
+
+export interface StackConfig {
+  readonly host: '127.0.0.1';
+  readonly ports: StackPorts;
+  /** `.stack/`: data, logs, pid files, rendered Trino configuration, the env file. */
+  readonly stackDir: string;
+  /** ~/.cache/kpi-engine: Trino and mongo-java-server, fetched by scripts/install-prereqs.sh. */
+  readonly cacheDir: string;
+  /** The PostgreSQL superuser of the stack's own cluster (payments and users). */
+  readonly postgres: { readonly user: string; readonly password: string };
+  /** Trino's maximum heap (-Xmx): 3G leaves room for everything else on a 24 GiB, 2-core machine. */
+  readonly trinoHeap: string;
+  /** Trino's HTTPS port with password authentication (src/stack/local/trino-tls.ts): KPI_TRINO_HTTPS_PORT, default the HTTP port + 1. */
+  readonly trinoHttpsPort: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  postgres: 55432,
+  redis: 56379,
+  mongo: 57017,
+  trino: 58080,
+  timescale: 55433,
+};
+
+const PORT_VARIABLES: Record<keyof StackPorts, string> = {
+  postgres: 'KPI_PG_PORT',
+  redis: 'KPI_REDIS_PORT',
+  mongo: 'KPI_MONGO_PORT',
+  trino: 'KPI_TRINO_PORT',
+  timescale: 'KPI_TIMESCALE_PORT',
+};
+
+function port(env: NodeJS.ProcessEnv, name: keyof StackPorts): number {
+  const raw = env[PORT_VARIABLES[name]];
+  if (raw === undefined || raw === '') return DEFAULT_PORTS[name];
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`${PORT_VARIABLES[name]}=${raw} is not a TCP port`);
+  }
+  return value;
+}
+
+function httpsPort(env: NodeJS.ProcessEnv, trino: number): number {
+  const raw = env.KPI_TRINO_HTTPS_PORT;
+  if (raw === undefined || raw === '') return trino + 1;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new Error(`KPI_TRINO_HTTPS_PORT=${raw} is not a TCP port`);
+  }
+  return value;
+}
+
+export function stackDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.KPI_STACK_DIR || join(projectRoot, '.stack'));
+}
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  return Object.freeze({
+    host: '127.0.0.1',
+    ports: Object.freeze({
+      postgres: port(env, 'postgres'),
+      redis: port(env, 'redis'),
+      mongo: port(env, 'mongo'),
+      trino: port(env, 'trino'),
+      timescale: port(env, 'timescale'),
+    }),
+    stackDir: stackDirFrom(env),
+    cacheDir: resolve(env.KPI_CACHE_DIR || join(homedir(), '.cache', 'kpi-engine')),
+    postgres: Object.freeze({ user: 'kpi', password: 'kpi' }),
+    trinoHeap: env.KPI_TRINO_HEAP || '3G',
+    trinoHttpsPort: httpsPort(env, port(env, 'trino')),
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * The local-process stack: PostgreSQL, Redis, mongo-java-server, PGlite TimescaleDB and Trino as
+ * detached processes of this machine, with data, logs and pid files under .stack/.
+ */
+// @ts-nocheck
+
+import type { StackConfig } from '../config.ts';
+import type { StackEnv } from '../env.ts';
+import { findPrerequisites } from '../prereqs.ts';
+import {
+  logFile,
+  portOpen,
+  removePidFile,
+  runningPid,
+  stopProcessGroup,
+  waitUntilReady,
+} from '../process.ts';
+import { mongoService } from './mongo.ts';
+import { ensureSourceDatabases, postgresService } from './postgres.ts';
+import { redisService } from './redis.ts';
+import type { LocalService, ServiceContext } from './service.ts';
+import { timescaleService, timescaleUrl } from './timescale.ts';
+import { trinoService } from './trino.ts';
+
+/** Trino first: its JVM boot is the longest, and it needs no source to be up to start. */
+export const LOCAL_SERVICES: readonly LocalService[] = [
+  trinoService,
+  postgresService,
+  redisService,
+  mongoService,
+  timescaleService,
+];
+
+export function localStackEnv(config: StackConfig): StackEnv {
+  const { host, ports, postgres } = config;
+  const pgUrl = (db: string) =>
+    `postgresql://${postgres.user}:${postgres.password}@${host}:${ports.postgres}/${db}`;
+  return {
+    TRINO_URL: `http://${host}:${ports.trino}`,
+    PAYMENTS_DB_URL: pgUrl('payments'),
+    USERS_DB_URL: pgUrl('users'),
+    ANALYTICS_DB_URL: `mongodb://${host}:${ports.mongo}/analytics?directConnection=true`,
+    TIMESCALE_URL: timescaleUrl(config),
+    REDIS_URL: `redis://${host}:${ports.redis}`,
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
+
+/** A started (or already running) service and the promise of its readiness. */
+interface Starting {
+  readonly service: LocalService;
+  readonly ready: Promise<void>;
+}
+
+async function startService(
+  ctx: ServiceContext,
+  service: LocalService,
+  log: (line: string) => void,
+): Promise<Starting> {
+  const { config } = ctx;
+  const port = service.port(config);
+  const existing = runningPid(config.stackDir, service.name);
+  if (existing === undefined && (await portOpen(config.host, port))) {
+    throw new Error(
+      `${service.name}: port ${port} is in use by a process this stack did not start; ` +
+        `stop it or choose another port with ${service.portVariable}=…`,
+    );
+  }
+  const startedAt = Date.now();
+  const pid = existing ?? (await service.start(ctx));
+  const ready = waitUntilReady(service.name, () => service.ready(config), {
+    timeoutMs: service.readyTimeoutMs,
+    pid,
+    log: logFile(config.stackDir, service.name),
+  }).then(() => {
+    log(
+      existing === undefined
+        ? `${service.name} ready in ${seconds(Date.now() - startedAt)} (pid ${pid}, port ${port})`
+        : `${service.name} already running (pid ${pid}, port ${port})`,
+    );
+  });
+  ready.catch(() => {}); // awaited below; keeps an early failure from being "unhandled" meanwhile
+  return { service, ready };
+}
+
+/**
+ * Starts every server that is not running, waits until each answers, creates the source databases,
+ * then runs `afterSources` (the demo data load) while Trino may still be booting.
+ */
+export async function localUp(
+  config: StackConfig,
+  log: (line: string) => void,
+  afterSources: (env: StackEnv) => Promise<void>,
+): Promise<StackEnv> {
+  const ctx: ServiceContext = { config, prereqs: findPrerequisites(config) };
+  const starting: Starting[] = [];
+  try {
+    for (const service of LOCAL_SERVICES) starting.push(await startService(ctx, service, log));
+    const sources = starting.filter((s) => s.service !== trinoService);
+    await Promise.all(sources.map((s) => s.ready));
+    await ensureSourceDatabases(config);
+    const env = localStackEnv(config);
+    await afterSources(env);
+    await Promise.all(starting.map((s) => s.ready));
+    return env;
+  } catch (error) {
+    await Promise.allSettled(starting.map((s) => s.ready));
+    throw error;
+  }
+}
+
+export async function localDown(config: StackConfig, log: (line: string) => void): Promise<void> {
+  for (const service of [...LOCAL_SERVICES].reverse()) {
+    const pid = runningPid(config.stackDir, service.name);
+    if (pid === undefined) {
+      removePidFile(config.stackDir, service.name);
+      continue;
+    }
+    const startedAt = Date.now();
+    await stopProcessGroup(pid, { signal: service.stopSignal, group: service.stopGroup });
+    removePidFile(config.stackDir, service.name);
+    log(`${service.name} stopped in ${seconds(Date.now() - startedAt)} (pid ${pid})`);
+  }
+}
+
+export interface ServiceStatus {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number | undefined;
+  readonly ready: boolean;
+}
+
+export async function localStatus(config: StackConfig): Promise<ServiceStatus[]> {
+  return Promise.all(
+    LOCAL_SERVICES.map(async (service) => ({
+      name: service.name,
+      port: service.port(config),
+      pid: runningPid(config.stackDir, service.name),
+      ready: await service.ready(config).catch(() => false),
+    })),
+  );
+}

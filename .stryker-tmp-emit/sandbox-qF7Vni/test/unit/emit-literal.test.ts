@@ -1,0 +1,44 @@
+/**
+ * The one literal module: numbers are finite and plain digits, Trino timestamps are canonical UTC
+ * instants, booleans keywords. What cannot be a literal is refused, never written half-right.
+ */
+// @ts-nocheck
+
+import { describe, expect, it } from 'vitest';
+import { sqlNumber, sqlString, trinoLiteral } from '../../src/emit/literal.ts';
+
+describe('literals', () => {
+  it('numbers: plain text, exponents kept, non-finite refused', () => {
+    expect(sqlNumber(42)).toBe('42');
+    expect(sqlNumber(-1.25)).toBe('-1.25');
+    expect(sqlNumber(1e21)).toBe('1e+21');
+    expect(sqlNumber(5e-7)).toBe('5e-7');
+    expect(sqlNumber(-0)).toBe('0');
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
+      expect(() => sqlNumber(bad)).toThrow(/has no SQL literal/);
+  });
+
+  it('Trino literals by type: integers bare, fractions as DOUBLE, booleans, UTC timestamps', () => {
+    expect(trinoLiteral({ type: 'number', value: 7 })).toBe('7');
+    expect(trinoLiteral({ type: 'number', value: 0.5 })).toBe("DOUBLE '0.5'");
+    expect(trinoLiteral({ type: 'boolean', value: true })).toBe('TRUE');
+    expect(trinoLiteral({ type: 'boolean', value: false })).toBe('FALSE');
+    expect(trinoLiteral({ type: 'string', value: "a'b" })).toBe("'a''b'");
+    expect(trinoLiteral({ type: 'timestamp', value: '2025-03-30T01:00:00.000Z' })).toBe(
+      "TIMESTAMP '2025-03-30 01:00:00.000 UTC'",
+    );
+  });
+
+  it('refuses a timestamp that is not a canonical UTC instant, and NUL in a string', () => {
+    for (const value of [
+      '2025-03-30T01:00:00Z',
+      '2025-03-30T01:00:00.000+01:00',
+      '2025-03-30 01:00:00.000Z',
+      "2025-03-30T01:00:00.000Z' OR 1=1 --",
+      'x2025-03-30T01:00:00.000Z',
+    ])
+      expect(() => trinoLiteral({ type: 'timestamp', value }), value).toThrow(/not a canonical UTC instant/);
+    expect(() => sqlString('a\u0000b')).toThrow(/NUL/);
+    expect(sqlString('')).toBe("''");
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * The cost estimate's inputs in a running service: the rows a plan reads (from the rollups' recorded
+ * counts) and the row cost fitted to observed runtimes, which re-chooses plans once it moves.
+ */
+// @ts-nocheck
+
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { MIN_RUNS, RowCostCalibration, rowsRead } from '../../src/optimize/calibrate.ts';
+import { contextFrom } from '../../src/optimize/context.ts';
+import { LiveOptimizer } from '../../src/optimize/live.ts';
+import { optimize } from '../../src/optimize/optimize.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import type { RollupState } from '../../src/rollup/build.ts';
+import { definitionText } from '../../src/rollup/ddl.ts';
+import { loadRollups } from '../../src/rollup/definitions.ts';
+import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+
+const catalog = loadCatalog();
+const rollups = loadRollups(catalog).filter((r) => r.name === 'subscriptions_daily');
+const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+const daily = rollups[0]!;
+const DAY = 86_400_000;
+
+// 1,000 days of source rows (1,000 a day) before the watermark, summarized in 10,000 rollup rows.
+const WATERMARK = '2026-06-30T00:00:00.000Z';
+const START = new Date(Date.parse(WATERMARK) - 1_000 * DAY).toISOString();
+const states = new Map<string, RollupState>([
+  [
+    daily.name,
+    {
+      name: daily.name,
+      definition: definitionText(daily),
+      watermark: WATERMARK,
+      loadedTo: WATERMARK,
+      buildId: '1',
+      revision: '0',
+      builtAt: WATERMARK,
+      checkedAt: null,
+      verifiedAt: null,
+      factRows: 10_000,
+      aggRows: 10_000,
+      sourceRows: 1_000_000,
+      sourceStart: START,
+      materialization: 'table',
+      sourceIdentity: null,
+      staleReason: null,
+      dirty: [],
+      captureSeen: null,
+    },
+  ],
+]);
+const query: MetricQuery = {
+  kpi: 'revenue',
+  grain: 'day',
+  range: { start: '2026-06-01T00:00:00Z', end: '2026-07-01T00:00:00Z' },
+  timezone: 'UTC',
+  dimensions: [],
+  filters: [],
+};
+const planned = planQuery(registry.get('revenue')!, query, { catalog, registry });
+const kinds = (ctx: ReturnType<typeof contextFrom>) =>
+  optimize(planned, ctx).plan.root.input.inputs.map((m) => m.kind);
+
+/** A run's time when a source row costs 1 µs, a rollup row `perRollupRow` µs, and every query 800 ms. */
+const runtime = (rows: { raw: number; rollup: number }, perRollupRow: number) =>
+  800 + rows.raw / 1_000 + (rows.rollup * perRollupRow) / 1_000;
+
+describe('rows a plan reads, by estimate', () => {
+  const ctx = contextFrom(catalog, rollups, states);
+
+  it('the raw plan reads the range at the source density recorded by the rollup', () => {
+    expect(rowsRead(planned, ctx)).toEqual({ raw: 30_000, rollup: 0 });
+  });
+
+  it('a stitched plan reads 29 days of rollup rows and one day of source rows', () => {
+    const stitched = optimize(planned, ctx).plan;
+    expect(kinds(ctx)).toEqual(['stitch']);
+    const rows = rowsRead(stitched, ctx)!;
+    expect(rows.raw).toBeCloseTo(1_000, 6);
+    expect(rows.rollup).toBeCloseTo(290, 6);
+  });
+
+  it('cannot estimate a table no rollup with recorded counts describes', () => {
+    const unknown = contextFrom(
+      catalog,
+      rollups,
+      new Map([[daily.name, { ...states.get(daily.name)!, sourceRows: null, sourceStart: null }]]),
+    );
+    expect(rowsRead(planned, unknown)).toBeNull();
+  });
+});
+
+describe('the row cost fitted to observed runtimes', () => {
+  const mix = [
+    { raw: 30_000, rollup: 0 },
+    { raw: 1_000, rollup: 290 },
+    { raw: 365_000, rollup: 0 },
+    { raw: 12_000, rollup: 3_500 },
+    { raw: 2_000, rollup: 9_000 },
+    { raw: 100_000, rollup: 50 },
+  ];
+
+  it('recovers the ratio of per-row costs past the fixed cost of every query', () => {
+    const c = new RowCostCalibration();
+    for (let i = 0; i < 4; i++) for (const rows of mix) c.observe(rows, runtime(rows, 7));
+    expect(c.current()!.factor).toBeCloseTo(7, 6);
+    expect(c.current()!.basis).toBe('calibrated from 24 runs');
+  });
+
+  it('says nothing before enough runs of both kinds', () => {
+    const c = new RowCostCalibration();
+    for (let i = 0; i < MIN_RUNS - 1; i++) c.observe(mix[i % mix.length]!, runtime(mix[i % mix.length]!, 7));
+    expect(c.current()).toBeNull();
+    const rawOnly = new RowCostCalibration();
+    for (let i = 0; i < 20; i++) rawOnly.observe({ raw: 1_000 * (i + 1), rollup: 0 }, 800 + i);
+    expect(rawOnly.current()).toBeNull();
+  });
+
+  it('follows a change: recent runs outweigh old ones', () => {
+    const c = new RowCostCalibration();
+    for (let i = 0; i < 4; i++) for (const rows of mix) c.observe(rows, runtime(rows, 2));
+    expect(c.current()!.factor).toBeCloseTo(2, 6);
+    for (let i = 0; i < 40; i++) for (const rows of mix) c.observe(rows, runtime(rows, 30));
+    expect(c.current()!.factor).toBeGreaterThan(25);
+  });
+
+  it('a live optimizer re-chooses plans when observed runs make rollup rows dear; a pinned cost never moves', async () => {
+    // 50,000 rollup rows for 1M source rows: 0.05 a source row, cheap at the default row cost.
+    const dense = new Map([[daily.name, { ...states.get(daily.name)!, aggRows: 50_000 }]]);
+    const live = await LiveOptimizer.start({ catalog, rollups, readStates: async () => dense });
+    expect(kinds(live.context)).toEqual(['stitch']);
+    const gen = live.generation;
+    // Observed: a rollup row costs 30 source rows (1/30 + 29/30 × 0.05 × 30 > 1: stitching loses).
+    for (const start of ['2026-06-01T00:00:00Z', '2026-03-01T00:00:00Z', '2025-07-01T00:00:00Z']) {
+      const raw = planQuery(
+        registry.get('revenue')!,
+        { ...query, range: { ...query.range, start } },
+        {
+          catalog,
+          registry,
+        },
+      );
+      const stitched = optimize(raw, live.context).plan;
+      for (const plan of [raw, stitched])
+        live.observe(live.context, plan, runtime(rowsRead(plan, live.context)!, 30));
+    }
+    for (let i = 0; i < 2; i++) live.observe(live.context, planned, runtime({ raw: 30_000, rollup: 0 }, 30));
+    expect(live.generation).toBeGreaterThan(gen);
+    expect(live.context.rowCost!.factor).toBeCloseTo(30, 3);
+    expect(kinds(live.context)).toEqual(['aggregate']);
+    const text = optimize(planned, live.context).choices[0]!.rejected.join('\n');
+    expect(text).toMatch(/calibrated from \d+ runs\)\) is no cheaper than raw/);
+
+    const pinned = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      readStates: async () => states,
+      rowCost: { factor: 0, basis: 'pinned' },
+    });
+    const pinnedGen = pinned.generation;
+    const stitched = optimize(planned, pinned.context).plan;
+    for (let i = 0; i < 12; i++) {
+      pinned.observe(pinned.context, stitched, 10_000 * (i + 1));
+      pinned.observe(pinned.context, planned, 100 * (i + 1));
+    }
+    expect(pinned.generation).toBe(pinnedGen);
+    expect(kinds(pinned.context)).toEqual(['stitch']);
+    live.close();
+    pinned.close();
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The live optimizer's rules for trusting an answer read from a rollup (pure: rollup_state rows are
+ * given as data here; test/e2e/api-rollups.test.ts runs them against a real rebuild).
+ */
+// @ts-nocheck
+
+import { describe, expect, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { contextFrom, optimizerFor } from '../../src/optimize/context.ts';
+import { answerHolds, LiveOptimizer, rollupsRead, runChecked } from '../../src/optimize/live.ts';
+import { planQuery } from '../../src/plan/planner.ts';
+import type { RollupState } from '../../src/rollup/build.ts';
+import { definitionText } from '../../src/rollup/ddl.ts';
+import { loadRollups } from '../../src/rollup/definitions.ts';
+import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+
+const catalog = loadCatalog();
+const rollups = loadRollups(catalog);
+const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+const daily = rollups.find((r) => r.name === 'subscriptions_daily')!;
+
+const state = (over: Partial<RollupState> = {}): RollupState => ({
+  name: daily.name,
+  definition: definitionText(daily),
+  watermark: '2026-07-01T00:00:00.000Z',
+  loadedTo: '2026-07-01T00:00:00.000Z',
+  buildId: '100',
+  revision: '0',
+  builtAt: '2026-07-01T00:00:00.000Z',
+  checkedAt: null,
+  verifiedAt: null,
+  factRows: 10,
+  aggRows: 10,
+  sourceRows: null,
+  sourceStart: null,
+  materialization: 'table',
+  sourceIdentity: null,
+  staleReason: null,
+  dirty: [],
+  captureSeen: null,
+  ...over,
+});
+const states = (s: RollupState) => new Map([[s.name, s]]);
+const ctx = contextFrom(catalog, rollups, states(state()));
+
+const revenuePlan = (c = ctx) =>
+  optimizerFor(c)(
+    planQuery(
+      registry.get('revenue')!,
+      {
+        kpi: 'revenue',
+        grain: 'day',
+        range: { start: '2025-01-01', end: '2025-02-01' },
+        timezone: 'UTC',
+        dimensions: [],
+        filters: [],
+      },
+      { catalog, registry },
+    ),
+  ).plan;
+
+describe('rollupsRead', () => {
+  it('names the rollups an optimized plan reads, and none of a raw one', () => {
+    expect(rollupsRead(revenuePlan())).toEqual(['subscriptions_daily']);
+    expect(rollupsRead(revenuePlan(contextFrom(catalog, rollups, new Map())))).toEqual([]);
+  });
+});
+
+describe('answerHolds', () => {
+  const read = ['subscriptions_daily'];
+  it('holds for the same build, and when the watermark only moved on', () => {
+    expect(answerHolds(ctx, read, states(state()))).toBe(true);
+    expect(answerHolds(ctx, read, states(state({ watermark: '2026-08-01T00:00:00.000Z' })))).toBe(true);
+  });
+  it('is void once the rollup is rebuilt, unpublished, moved back, redefined or gone', () => {
+    expect(answerHolds(ctx, read, states(state({ buildId: '101' })))).toBe(false);
+    expect(answerHolds(ctx, read, states(state({ watermark: null })))).toBe(false);
+    expect(answerHolds(ctx, read, states(state({ watermark: '2026-06-01T00:00:00.000Z' })))).toBe(false);
+    expect(answerHolds(ctx, read, states(state({ definition: 'something else' })))).toBe(false);
+    expect(answerHolds(ctx, read, new Map())).toBe(false);
+  });
+  it('holds trivially for a plan that reads no rollup', () => {
+    expect(answerHolds(ctx, [], new Map())).toBe(true);
+  });
+});
+
+describe('LiveOptimizer', () => {
+  it('keeps its generation while rollup_state is unchanged and moves it when a build publishes', async () => {
+    let current = states(state({ watermark: null, loadedTo: null }));
+    const live = await LiveOptimizer.start({ catalog, rollups, readStates: async () => current });
+    const first = live.generation;
+    await live.reload();
+    expect(live.generation).toBe(first);
+    expect(rollupsRead(revenuePlan(live.context))).toEqual([]);
+
+    current = states(state());
+    const planned = live.context;
+    await live.reload();
+    expect(live.generation).not.toBe(first);
+    const plan = revenuePlan(live.context);
+    expect(rollupsRead(plan)).toEqual(['subscriptions_daily']);
+    expect(await live.holds(live.context, plan)).toBe(true);
+
+    // A rebuild starts after planning: the answer is void, and the context moves to the new build.
+    const before = live.context;
+    current = states(state({ buildId: '200', watermark: null, loadedTo: null }));
+    expect(await live.holds(before, plan)).toBe(false);
+    expect(rollupsRead(revenuePlan(live.context))).toEqual([]);
+    expect(planned).not.toBe(before);
+    live.close();
+  });
+
+  it('starts with no rollups when rollup_state cannot be read, and says so', async () => {
+    const errors: unknown[] = [];
+    const live = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      readStates: async () => {
+        throw new Error('store down');
+      },
+      onError: (e) => errors.push(e),
+    });
+    expect(live.context.facts.size).toBe(0);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('runChecked', () => {
+  const rollupPlan = revenuePlan();
+  const rawPlan = revenuePlan(contextFrom(catalog, rollups, new Map()));
+  const run = (o: { holds: boolean; fails?: boolean; plan?: typeof rollupPlan; signal?: AbortSignal }) => {
+    const calls: string[] = [];
+    const result = runChecked({
+      plan: o.plan ?? rollupPlan,
+      run: async () => {
+        calls.push('run');
+        if (o.fails) throw new Error('relation does not exist');
+        return 'rollup answer';
+      },
+      runRaw: async () => {
+        calls.push('raw');
+        return 'raw answer';
+      },
+      holds: async () => {
+        calls.push('holds');
+        return o.holds;
+      },
+      signal: o.signal,
+    });
+    return { result, calls };
+  };
+
+  it('keeps an answer that holds, and replaces a void one by the raw plan', async () => {
+    const ok = run({ holds: true });
+    expect(await ok.result).toEqual({ result: 'rollup answer', readRollups: true, voided: false });
+    const void_ = run({ holds: false });
+    expect(await void_.result).toEqual({ result: 'raw answer', readRollups: true, voided: true });
+    expect(void_.calls).toEqual(['run', 'holds', 'raw']);
+  });
+
+  it('answers raw when the run failed because its rollup changed, and rethrows other failures', async () => {
+    expect(await run({ holds: false, fails: true }).result).toEqual({
+      result: 'raw answer',
+      readRollups: true,
+      voided: true,
+    });
+    await expect(run({ holds: true, fails: true }).result).rejects.toThrow(/relation does not exist/);
+    const aborted = AbortSignal.abort();
+    await expect(run({ holds: false, fails: true, signal: aborted }).result).rejects.toThrow();
+  });
+
+  it('never checks a plan that reads no rollup', async () => {
+    const r = run({ holds: false, plan: rawPlan });
+    expect(await r.result).toEqual({ result: 'rollup answer', readRollups: false, voided: false });
+    expect(r.calls).toEqual(['run']);
+  });
+});
