@@ -1,9 +1,0 @@
-/** optimize — public surface: the rule list, the runner, EXPLAIN and the engine hook. */
-// @ts-nocheck
-
-export { grainCovers, onBoundary, sameZone } from './align.ts';
-export { contextFrom, loadOptimizeContext, optimizerFor } from './context.ts';
-export { type Explained, type ExplainOptions, explain } from './explain.ts';
-export { answerHolds, LiveOptimizer, type LiveOptimizerOptions, rollupsRead } from './live.ts';
-export { type Optimized, type OptimizeStep, optimize, RULES } from './optimize.ts';
-export type { OptimizeContext, RollupChoice, RollupFacts, Rule, RuleResult } from './types.ts';
