@@ -119,6 +119,22 @@ describe('tileRange', () => {
     expect('reason' in all && all.reason).toMatch(/is dirty/);
   });
 
+  it('allows exactly MAX_PIECES tiles', () => {
+    // Four dirty days inside an aligned range: 4 raw tiles between 5 rollup tiles, 9 in all.
+    const dirty = [3, 5, 7, 9].map(
+      (d) =>
+        [`2025-01-0${d}T00:00:00.000Z`, `2025-01-${String(d + 1).padStart(2, '0')}T00:00:00.000Z`] as const,
+    );
+    const t = tileRange({
+      ...base,
+      range: { start: '2025-01-01T00:00:00.000Z', end: '2025-02-01T00:00:00.000Z' },
+      watermark: '2025-03-01T00:00:00.000Z',
+      dirty,
+    });
+    expect(MAX_PIECES).toBe(9);
+    expect('tiles' in t && t.tiles.length).toBe(MAX_PIECES);
+  });
+
   it('names the dirty partition that covers the range, and counts only those that overlap it', () => {
     const reasonOf = (dirty: (readonly [string, string])[]) => {
       const t = tileRange({
