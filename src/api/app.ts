@@ -7,20 +7,11 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
-import type { AlertService } from '../alerts/alerts.ts';
-import type { Catalog } from '../catalog/types.ts';
-import type { ReportScheduler } from '../reports/report-scheduler.ts';
-import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
-import type { DashboardStore } from '../store/dashboards-store.ts';
-import type { ReportStore } from '../store/reports-store.ts';
-import { isPublicWebPath, type WebLogin, webRoutes } from '../web/serve.ts';
-import type { Authenticator, Principal } from './auth.ts';
+import { isPublicWebPath, webRoutes } from '../web/serve.ts';
 import { requireScope } from './auth.ts';
-import type { DefinitionsService } from './definitions-service.ts';
-import type { EngineFactory, HealthCheck, JobsApi, KpiLanguage, RollupAdmin } from './deps.ts';
-import { type CorsOrigins, corsFor, requestId } from './edge.ts';
+import type { App, AppDeps, AppEnv } from './deps.ts';
+import { corsFor, requestId } from './edge.ts';
 import { ApiError, errorBody, toApiError } from './errors.ts';
-import type { QueryService } from './query-service.ts';
 import { requestGuard } from './request-guard.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { catalogRoutes } from './routes/catalog.ts';
@@ -33,56 +24,11 @@ import { queryRoutes } from './routes/query.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { rollupRoutes } from './routes/rollups.ts';
 import { sqlRoutes } from './routes/sql.ts';
-import { type RealtimeDeps, streamRoutes } from './routes/stream.ts';
+import { streamRoutes } from './routes/stream.ts';
 
 export { acceptWebSockets } from './routes/stream.ts';
 
 import { systemRoutes } from './routes/system.ts';
-import type { Telemetry } from './telemetry.ts';
-
-export interface AppDeps {
-  readonly definitions: DefinitionsService;
-  readonly queries: QueryService;
-  readonly reports: ReportStore;
-  /** The web app's dashboards; absent: /api/dashboards answers 404. */
-  readonly dashboards?: DashboardStore;
-  readonly language: KpiLanguage;
-  /** Shown at /api/catalog (the web editor completes from it); absent: that route answers 404. */
-  readonly catalog?: Catalog;
-  /** Builds engines for ad-hoc registries (POST /api/query with DSL). */
-  readonly engineFactory: EngineFactory;
-  readonly telemetry: Telemetry;
-  /** Rollup status, build and refresh; null or absent: not available (the embedded default). */
-  readonly rollups?: RollupAdmin | null;
-  /** null: auth is off (the service then binds to 127.0.0.1). */
-  readonly auth: Authenticator | null;
-  readonly health: readonly HealthCheck[];
-  /** Trino's client protocol at /v1/statement (the kpi catalog + pass-through); absent: not served. */
-  readonly sql?: SqlEndpoint | null;
-  readonly scheduler?: { isRunning(): boolean } | null;
-  /** The scheduler's runs (GET /api/jobs) and back-fills; absent: those routes answer 404. */
-  readonly jobs?: JobsApi | null;
-  /** Realtime pushes at /api/metrics/{kpiId}/stream (SSE and WebSocket); absent: that route is 404. */
-  readonly realtime?: RealtimeDeps;
-  /** Scheduled report deliveries (send now, list runs); absent: those routes answer 404. */
-  readonly reportDelivery?: Pick<ReportScheduler, 'sendNow' | 'runs'> | null;
-  /** Threshold alerts (GET /api/alerts, `alert` events on the streams); absent: /api/alerts is 404. */
-  readonly alerts?: AlertService | null;
-  readonly serviceName: string;
-  readonly cacheTtlSeconds: number;
-  /** Called once for every 5xx error, with its request id, so operators see it; the client never does. */
-  readonly logError?: (
-    error: unknown,
-    context: { method: string; path: string; status: number; code: string; requestId: string },
-  ) => void;
-  /** The web app's sign-in (Auth0 SPA application); absent: people paste a token. */
-  readonly webLogin?: WebLogin;
-  /** Browser origins allowed to call the API (CORS); none when absent. */
-  readonly cors?: CorsOrigins;
-}
-
-export type AppEnv = { Variables: { principal: Principal | null; requestId: string } };
-export type App = OpenAPIHono<AppEnv>;
 
 const BODYLESS = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
 

@@ -1,64 +1,16 @@
 /**
- * Builds the real service from configuration: the metrics store (embedded PGlite with the demo data,
- * or TIMESCALE_URL), the live definitions registry (seeded with the demo KPIs on a fresh store), the
- * engine, the cache (in-process, or Redis with REDIS_URL), auth (with AUTH0_DOMAIN) and health checks.
- * `main.ts` serves what this returns; tests and the bench may call it too.
+ * The HTTP edge over the services: builds them (src/service/bootstrap.ts) and puts the routes, auth and
+ * error logging on top. `main.ts` serves what this returns; tests and the bench may call it too.
  */
-
-import { AlertService } from '../alerts/alerts.ts';
-import { memoryBackend } from '../cache/memory-backend.ts';
-import { redisBackend } from '../cache/redis-backend.ts';
-import { ResultCache } from '../cache/result-cache.ts';
-import { loadCatalog } from '../catalog/load.ts';
 import type { ServiceConfig } from '../config/env.ts';
-import { DemoDataSet } from '../data/generate.ts';
-import { demoEnd } from '../data/settings.ts';
-import { openDataDir } from '../embedded/data-dir.ts';
-import { LiveDemo } from '../embedded/live-demo.ts';
-import { EmbeddedSources } from '../embedded/sources-engine.ts';
-import { inlineParams } from '../emit/inline.ts';
-import type { Param } from '../emit/params.ts';
-import { poolsFor } from '../exec/engine.ts';
-import type { PgPools } from '../exec/postgres-run.ts';
-import { rollupVersion } from '../optimize/live.ts';
-import { RealtimeHub } from '../realtime/hub.ts';
-import { ReportScheduler } from '../reports/report-scheduler.ts';
-import { MaterializedReader } from '../scheduler/materialized.ts';
-import { RollupRefresher } from '../scheduler/rollup-refresh.ts';
-import { createSqlEndpoint } from '../sql-endpoint/endpoint.ts';
-import { AlertStore } from '../store/alerts-store.ts';
-import { DashboardStore } from '../store/dashboards-store.ts';
-import { DefinitionStore } from '../store/definitions-store.ts';
-import { HistoryStore } from '../store/history-store.ts';
-import { migrateStore } from '../store/migrate.ts';
-import { pgClientOnPool } from '../store/pg-client.ts';
-import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
-import { ReportRunStore } from '../store/report-runs-store.ts';
-import { ReportStore } from '../store/reports-store.ts';
-import type { SqlClient } from '../store/sql-client.ts';
-import { type App, createApp } from './app.ts';
+import { buildServices, type Services } from '../service/bootstrap.ts';
+import { createApp } from './app.ts';
 import { createAuthenticator } from './auth.ts';
-import { DefinitionsService } from './definitions-service.ts';
-import type { HealthCheck } from './deps.ts';
-import { engineFactoryFor } from './engine-adapter.ts';
-import { languageFor } from './language-adapter.ts';
-import { Limiter } from './limiter.ts';
+import type { App } from './deps.ts';
 import { type Logger, logServerError } from './logger.ts';
-import { QueryService, rollupTag, tableTag } from './query-service.ts';
-import { rollupAdmin } from './rollup-admin.ts';
-import { schedulerFor } from './scheduler-wiring.ts';
-import { createTelemetry } from './telemetry.ts';
 
-export interface Service {
+export interface Service extends Services {
   readonly app: App;
-  readonly config: ServiceConfig;
-  readonly definitions: DefinitionsService;
-  /** Example KPI id for the start banner's curl line. */
-  readonly exampleKpi: string | null;
-  /** Ends every realtime stream (they would hold the server's close open); called first at shutdown. */
-  endStreams(): void;
-  /** Closes pools, the cache connection and the embedded database. */
-  close(): Promise<void>;
 }
 
 export interface BuildOptions {
@@ -67,316 +19,28 @@ export interface BuildOptions {
   readonly logger?: Logger;
 }
 
-/**
- * The embedded default uses two PGlite databases: the metrics store (definitions, reports, kpi_metrics)
- * on disk in KPI_DATA_DIR, queried in-process, and the demo sources on a worker thread, served to the
- * engine over a local socket (src/embedded/). Separate because a socket client holds its PGlite
- * exclusively while connected, and because only the sources may be restarted to stop a query.
- */
-async function embeddedDatabases(
-  config: ServiceConfig,
-  log: (line: string) => void,
-): Promise<{ store: SqlClient; sources: EmbeddedSources; release: () => void }> {
-  const dir = openDataDir(config.KPI_DATA_DIR);
-  try {
-    const [store, sources] = await Promise.all([
-      createEmbeddedDb(dir.storeDir),
-      EmbeddedSources.start({
-        scale: config.DEMO_SCALE,
-        end: demoEnd({ DEMO_END: config.DEMO_END }),
-        snapshot: dir.snapshot,
-        log,
-      }),
-    ]);
-    await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-    log(`metrics store: ${dir.storeDir} (KPI_DATA_DIR)`);
-    return {
-      store: pgliteClient(store, { durableDir: dir.storeDir }),
-      sources,
-      release: () => dir.release(),
-    };
-  } catch (error) {
-    dir.release();
-    throw error;
-  }
-}
-
 export async function buildService(config: ServiceConfig, options: BuildOptions = {}): Promise<Service> {
   const log = options.log ?? (() => {});
-  const closers: Array<() => Promise<unknown>> = [];
-  const catalog = loadCatalog();
-
-  let sql: SqlClient;
-  let embedded: EmbeddedSources | null = null;
-  let pools: PgPools | undefined;
-  if (config.mode === 'embedded') {
-    const dbs = await embeddedDatabases(config, log);
-    embedded = dbs.sources;
-    // Closed last (closers run in reverse): the lock goes once the store is closed.
-    closers.push(async () => dbs.release());
-    closers.push(() => dbs.sources.close());
-    sql = dbs.store;
-    if (config.demoLive) {
-      const live = LiveDemo.start({
-        url: () => dbs.sources.url,
-        data: new DemoDataSet({ scale: config.DEMO_SCALE, end: demoEnd({ DEMO_END: config.DEMO_END }) }),
-        intervalMs: config.DEMO_LIVE_INTERVAL_MS,
-        log,
-      });
-      // Closers run in reverse: the ticks stop before the sources close.
-      closers.push(() => live.stop());
-      log(`demo live rows: appended every ${config.DEMO_LIVE_INTERVAL_MS} ms (DEMO_LIVE=0 turns them off)`);
-    }
-  } else {
-    // One pool for the metrics store, shared by the store, the engine (rollups are read there) and
-    // rollup builds: TIMESCALE_POOL_SIZE connections (default 1, as the stack's PGlite server serves
-    // one at a time) with a short idle time, so other instances and tools get their turn.
-    pools = poolsFor({ TIMESCALE_URL: config.TIMESCALE_URL }, config.TIMESCALE_POOL_SIZE);
-    sql = pgClientOnPool(pools.pool(config.TIMESCALE_URL!), { owned: false });
-  }
-  closers.push(() => sql.close());
-  await migrateStore(sql);
-  await new HistoryStore(sql).prepare(log);
-
-  const language = await languageFor(catalog, {
-    workers: config.LANGUAGE_WORKERS,
-    maxQueue: config.LANGUAGE_QUEUE,
-  });
-  if (language.language.close) closers.push(() => language.language.close!());
-  const definitions = new DefinitionsService(new DefinitionStore(sql), language.language);
-  await definitions.load();
-  for (const [id, diagnostics] of definitions.broken) {
-    log(`warning: stored KPI "${id}" no longer analyzes: ${diagnostics[0]?.message ?? 'unknown error'}`);
-  }
-  const fresh =
-    (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_store.definitions'))[0]!.n === 0;
-  if (fresh) {
-    for (const submission of language.demoDefinitions()) {
-      try {
-        await definitions.create(submission);
-      } catch (error) {
-        log(`warning: demo KPI not loaded: ${(error as Error).message}`);
-      }
-    }
-    log(`seeded ${definitions.list().length} demo KPIs into the empty definitions store`);
-  }
-
-  const telemetry = createTelemetry({ defaultMetrics: true });
-  const engine = await engineFactoryFor(config, catalog, embedded, sql, log, pools, (outcome) =>
-    telemetry.rollupRuns.inc({ outcome }),
-  );
-  if (engine.optimizer) {
-    log(
-      `optimizer: ${engine.optimizer.rollups.length} rollups defined, ${engine.optimizer.context.facts.size} built`,
-    );
-  }
-  closers.push(() => engine.close());
-
-  const backend = config.REDIS_URL ? redisBackend(config.REDIS_URL) : memoryBackend();
-  closers.push(() => backend.close());
-  if (config.REDIS_URL) {
-    // Give Redis a moment to connect so /health is right from the first request; never block start.
-    const deadline = Date.now() + 3_000;
-    while ((await backend.status()) !== 'ok' && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 100));
-    if ((await backend.status()) !== 'ok') log('Redis is not reachable yet: answering uncached until it is');
-  }
-  const cache = new ResultCache(backend, {
-    ttlSeconds: config.CACHE_TTL_SECONDS,
-    lockMs: config.QUERY_TIMEOUT_MS + 5_000,
-    onOutcome: (outcome) => telemetry.cacheRequests.inc({ outcome }),
-    onBackendError: () => telemetry.cacheErrors.inc(),
-  });
-  definitions.onChange(async (ids) => {
-    await cache.invalidate(ids);
-  });
-  // A rollup rebuilt, unpublished, or with partitions marked dirty or repaired: the answers that read
-  // it go (hits are also checked against its version, so another instance's change counts as well).
-  engine.optimizer?.onRollupsChanged((names) => {
-    cache.invalidate(names.map(rollupTag)).catch(() => {});
-  });
-
-  const queries = new QueryService({
-    definitions,
-    language: language.language,
-    engineFactory: engine.factory,
-    engineGeneration: engine.generation,
-    ...(engine.optimizer
-      ? { rollupVersion: (name: string) => rollupVersion(engine.optimizer!.stateOf(name)) }
-      : {}),
-    cache,
-    limiter: new Limiter(config.MAX_CONCURRENT_CALCULATIONS),
-    telemetry,
-    timeoutMs: config.QUERY_TIMEOUT_MS,
-    defaultTimezone: config.SCHEDULER_TIMEZONE,
-    materialized: new MaterializedReader(sql, config.SCHEDULER_TIMEZONE),
-  });
-
-  const health: HealthCheck[] = [
-    {
-      name: 'timescale',
-      required: true,
-      check: async () => ((await sql.query('SELECT 1 AS ok')).length === 1 ? 'ok' : 'down'),
-    },
-    {
-      name: 'cache',
-      required: false,
-      check: () => cache.status(),
-    },
-    {
-      name: 'druid',
-      required: false,
-      check: async () => {
-        if (!config.DRUID_URL) return 'not_configured';
-        const res = await fetch(new URL('/status/health', config.DRUID_URL), {
-          signal: AbortSignal.timeout(1_500),
-        });
-        return res.ok ? 'ok' : 'down';
-      },
-    },
-    ...engine.health,
-  ];
-
-  const alerts = new AlertService(new AlertStore(sql), {
-    band: config.ALERT_HYSTERESIS,
-    ...(config.ALERT_WEBHOOK_URL
-      ? {
-          webhook: {
-            url: config.ALERT_WEBHOOK_URL,
-            secret: config.ALERT_WEBHOOK_SECRET ?? '',
-            timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
-            maxAttempts: config.ALERT_WEBHOOK_MAX_ATTEMPTS,
-            backoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
-            maxBackoffMs: 300_000,
-          },
-        }
-      : {}),
-    onAlert: (event) => telemetry.alerts.inc({ kpi: event.kpiId, level: event.to }),
-    onDelivery: (outcome) => telemetry.alertDeliveries.inc({ outcome }),
-    log,
-  });
-  await alerts.start();
-  closers.push(async () => alerts.close());
-
-  const { scheduler, jobs } = schedulerFor(config, {
-    definitions,
-    queries,
-    sql,
-    telemetry,
-    log,
-    // Every value the schedule materializes moves its series' alert level.
-    onValue: (v) => {
-      const thresholds = definitions.has(v.kpiId) ? definitions.get(v.kpiId).ir.thresholds : undefined;
-      alerts
-        .observe({
-          kpiId: v.kpiId,
-          subject: `series:${JSON.stringify(v.dimensions)}`,
-          thresholds,
-          value: v.value,
-        })
-        .catch((error) => log(`alerts: ${v.kpiId} at ${v.bucket}: ${(error as Error).message}`));
-    },
-  });
-  // Builds take the metrics store's connections from the service's pool: on a single-connection store
-  // they then wait their turn with the service's queries instead of for a gap between them.
-  const rollups = engine.optimizer
-    ? rollupAdmin(catalog, engine.optimizer, {
-        ...engine.env,
-        pool: config.TIMESCALE_URL ? pools?.pool(config.TIMESCALE_URL) : undefined,
-      })
-    : null;
-  if (scheduler && rollups) {
-    const refresher = new RollupRefresher({
-      rollups,
-      intervalMs: config.ROLLUP_REFRESH_SECONDS * 1000,
-      verifyIntervalMs: config.ROLLUP_VERIFY_SECONDS * 1000,
-      captureIntervalMs: config.ROLLUP_CAPTURE_POLL_MS,
-      // Raw answers over a table whose change was captured go at once; rollup answers follow the refresh.
-      onCaptured: (tables) => cache.invalidate(tables.map(tableTag)).then(() => undefined),
-      log,
-    });
-    refresher.start();
-    closers.push(() => refresher.stop());
-    log(
-      `scheduler: refreshing built rollups every ${config.ROLLUP_REFRESH_SECONDS} s, verifying them every ${config.ROLLUP_VERIFY_SECONDS} s`,
-    );
-  }
-  const reportDelivery = new ReportScheduler({
-    reports: new ReportStore(sql),
-    runs: new ReportRunStore(sql),
-    deps: { definitions, queries },
-    sinks: {
-      directory: config.REPORTS_DIR,
-      webhookSecret: config.REPORT_WEBHOOK_SECRET ?? '',
-      timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
-      attempts: 3,
-      backoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
-    },
-    catchUpMs: config.REPORT_CATCHUP_HOURS * 3_600_000,
-    log,
-  });
-  if (scheduler) {
-    reportDelivery.start();
-    closers.push(() => reportDelivery.stop());
-    scheduler.start();
-    closers.push(() => scheduler.stop());
-    log(
-      `scheduler: materializing scheduled KPIs into kpi_metrics (${config.SCHEDULER_TIMEZONE}; catch-up ${config.SCHEDULER_CATCHUP_HOURS} h; instance ${scheduler.instance})`,
-    );
-  }
-
-  const sqlEndpoint = createSqlEndpoint({
-    registry: () => definitions.registry(),
-    catalog,
-    answer: (query, signal, user) => queries.rows(query, signal, user ?? undefined),
-    explain: async (query) => {
-      const engine = queries.engine();
-      const compiled = await queries.compile(query, engine);
-      const optimizer = engine.explain?.(query);
-      return [
-        `MetricQuery: ${JSON.stringify(query)}`,
-        '',
-        optimizer ??
-          `dialect: ${compiled.dialect}\n${compiled.sql}\nparameters: ${JSON.stringify(compiled.params)}`,
-      ].join('\n');
-    },
-    compileForTrino: async (query) => {
-      const compiled = await queries.engine().compile(query, { dialect: 'trino' });
-      return inlineParams(compiled.sql, compiled.params as readonly Param[], 'question');
-    },
-    trinoUrl: config.TRINO_URL ?? null,
-    defaultTimeZone: config.SCHEDULER_TIMEZONE,
-    abandonAfterMs: config.SQL_CLIENT_TIMEOUT_SECONDS * 1000,
-  });
-  closers.push(async () => sqlEndpoint.close());
-
-  const hub = new RealtimeHub({
-    maxTopics: config.REALTIME_MAX_TOPICS,
-    maxSubscribers: config.REALTIME_MAX_SUBSCRIBERS,
-    onPush: () => telemetry.realtimePushes.inc(),
-    onDrop: (reason) => telemetry.realtimeDropped.inc({ reason }),
-  });
-  closers.push(async () => hub.close());
-
+  const services = await buildServices(config, { log });
   const app = createApp({
     realtime: {
-      hub,
+      hub: services.hub,
       intervalMs: config.REALTIME_INTERVAL_MS,
       maxBufferedBytes: config.REALTIME_MAX_BUFFER_BYTES,
       heartbeatMs: config.REALTIME_HEARTBEAT_MS,
     },
-    sql: sqlEndpoint,
-    alerts,
-    reportDelivery,
-    definitions,
-    queries,
-    reports: new ReportStore(sql),
-    dashboards: new DashboardStore(sql),
-    language: language.language,
-    catalog,
-    engineFactory: engine.factory,
-    rollups,
-    telemetry,
+    sql: services.sqlEndpoint,
+    alerts: services.alerts,
+    reportDelivery: services.reportDelivery,
+    definitions: services.definitions,
+    queries: services.queries,
+    reports: services.reports,
+    dashboards: services.dashboards,
+    language: services.language,
+    catalog: services.catalog,
+    engineFactory: services.engineFactory,
+    rollups: services.rollups,
+    telemetry: services.telemetry,
     auth: config.AUTH0_DOMAIN
       ? createAuthenticator({
           domain: config.AUTH0_DOMAIN,
@@ -386,9 +50,9 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
           clockToleranceSeconds: config.AUTH_CLOCK_TOLERANCE_SECONDS,
         })
       : null,
-    health,
-    scheduler,
-    jobs,
+    health: services.health,
+    scheduler: services.scheduler,
+    jobs: services.jobs,
     serviceName: config.SERVICE_NAME,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     cors: config.corsOrigins,
@@ -408,23 +72,5 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
             `error ${context.status} ${context.method} ${context.path} (request ${context.requestId}): ${(error as Error)?.stack ?? error}`,
           ),
   });
-
-  // Other instances sharing the store may change definitions: pick their writes up within seconds.
-  const syncTimer = setInterval(() => {
-    definitions.sync().catch(() => {});
-  }, 3_000);
-  syncTimer.unref();
-  closers.push(async () => clearInterval(syncTimer));
-
-  const ids = definitions.list().map((d) => d.ir.id);
-  return {
-    app,
-    config,
-    definitions,
-    exampleKpi: ids.includes('mrr') ? 'mrr' : (ids[0] ?? null),
-    endStreams: () => hub.close(),
-    async close() {
-      for (const close of closers.reverse()) await close().catch(() => {});
-    },
-  };
+  return { ...services, app };
 }

@@ -8,38 +8,14 @@ import { loadCatalog } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
+import type { AnalyzeResult } from '../semantic/program.ts';
 import { suggest, UsageError } from './args.ts';
 import { demoRegistry } from './demo-registry.ts';
 
-type Registry = ReadonlyMap<string, KpiIR>;
-interface Analysis {
-  readonly kpis?: readonly KpiIR[];
-  readonly kpi?: KpiIR | null;
-  readonly diagnostics: readonly Diagnostic[];
-}
-
-// The language front end, loaded on first use so `compile --help` works without it.
-type Semantic = {
-  analyzeDsl(text: string, ctx: { catalog: Catalog; registry: Registry }): Analysis;
-  analyzeDefinitions(json: unknown, ctx: { catalog: Catalog; registry: Registry }): Analysis;
-  analyzeFormula(text: string, ctx: { catalog: Catalog; registry: Registry }): Analysis;
-  parseFilter(
-    text: string,
-    ctx: { catalog: Catalog; registry: Registry },
-  ): {
-    expr: RowExpr | null;
-    diagnostics: readonly Diagnostic[];
-  };
-};
-
-async function semantic(): Promise<Semantic> {
-  try {
-    return (await import('../semantic/index.ts' as string)) as Semantic;
-  } catch (error) {
-    throw new Error(
-      `the KPI language front end (src/semantic) is not available: ${(error as Error).message}`,
-    );
-  }
+// The language front end, loaded on first use: `kpi compile --help` and the demo registry's cached
+// path start without parsing the grammar.
+async function semantic() {
+  return import('../semantic/index.ts');
 }
 
 /** Diagnostics that stop a command; main prints them with their source lines (render.ts). */
@@ -94,11 +70,10 @@ export async function loadDefinitions(o: {
   }
   // The language front end only when text is to be analyzed: a cached demo KPI needs no parser.
   const front = o.defs || o.dsl || o.where ? await semantic() : null;
-  const add = (file: string, a: Analysis, source?: string) => {
+  const add = (file: string, a: AnalyzeResult, source?: string) => {
     fail(file, a.diagnostics, source);
-    const kpis = a.kpis ?? (a.kpi ? [a.kpi] : []);
-    for (const k of kpis) registry.set(k.id, k);
-    return kpis;
+    for (const k of a.kpis) registry.set(k.id, k);
+    return a.kpis;
   };
   if (o.defs) {
     let text: string;

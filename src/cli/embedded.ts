@@ -10,10 +10,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { EMBEDDED_ENV, embeddedCatalog } from '../api/engine-adapter.ts';
 import type { Catalog } from '../catalog/types.ts';
 import { DEMO_DATA, demoEnd, GENERATOR_VERSION } from '../data/settings.ts';
 import { EmbeddedSources } from '../embedded/sources-engine.ts';
+import { EMBEDDED_ENV, embeddedCatalog } from '../service/engine-binding.ts';
 
 export interface EmbeddedDemo {
   readonly env: Readonly<Record<string, string>>;

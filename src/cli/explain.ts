@@ -1,8 +1,9 @@
 /** `kpi explain …` (the options of `kpi compile`): how the optimizer rewrote the query, and the SQL. */
+
+import { readStackEnv } from '../config/stack-env.ts';
 import { loadOptimizeContext } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
 import { loadRollups } from '../rollup/definitions.ts';
-import { readStackEnv } from '../stack/env.ts';
 import { type CommandSpec, parseCommandArgs, stringOption } from './args.ts';
 import { METRIC_OPTIONS, metricArgs } from './metric-args.ts';
 

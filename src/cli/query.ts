@@ -1,12 +1,13 @@
 /** `kpi query …` runs a KPI query against the stack in `.stack/env` (or the seed's variables). */
 import type { Catalog } from '../catalog/types.ts';
-import { createEngine } from '../exec/engine.ts';
-import { EngineError } from '../exec/errors.ts';
+import { readStackEnv } from '../config/stack-env.ts';
+import { createEngine, createRuntime, type KpiEngine as ExecEngine } from '../exec/engine.ts';
 import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
-import { answerHolds, rollupsRead, runChecked } from '../optimize/live.ts';
+import { answerHolds, rollupsRead } from '../optimize/live.ts';
 import { readStates } from '../rollup/build.ts';
 import { loadRollups } from '../rollup/definitions.ts';
-import { readStackEnv } from '../stack/env.ts';
+import { runCompiledChecked } from '../service/checked-run.ts';
+import { EMBEDDED_ENV } from '../service/engine-binding.ts';
 import { type CommandSpec, flag, parseCommandArgs, stringOption, UsageError } from './args.ts';
 import { embeddedDemo, HOW_TO_CONFIGURE } from './embedded.ts';
 import { METRIC_OPTIONS, metricArgs } from './metric-args.ts';
@@ -55,35 +56,39 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
       ? undefined
       : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, stringOption(args, 'rollups'));
   const timeoutMs = queryTimeoutMs();
+  // The embedded demo cannot cancel a statement (no statement_timeout in PGlite): at the timeout its
+  // worker is stopped, which stops the statement wherever it is.
+  const runtime = createRuntime({
+    env,
+    ...(demo ? { interrupters: new Map([[demo.env[EMBEDDED_ENV]!, () => demo.close()]]) } : {}),
+  });
   const engineWith = (optimizer?: ReturnType<typeof optimizerFor>) =>
     createEngine({
       catalog: demo ? demo.catalog : definitions.catalog,
       registry: definitions.registry,
       env,
       dialect,
+      runtime,
       ...(optimizer ? { optimizer } : {}),
       timeoutMs,
     });
   const engine = engineWith(ctx && optimizerFor(ctx));
-  const raw = ctx ? engineWith() : engine;
+  let raw: ExecEngine | null = null;
   try {
-    // A rollup rebuilt while the query ran voids its answer: then the raw plan answers (src/optimize/live.ts).
-    const plan = engine.compile(query).plan;
+    // Compiled once; a rollup rebuilt while the query ran voids its answer, and then the raw plan
+    // answers (src/service/checked-run.ts, as in the service).
+    const compiled = engine.compile(query);
     const { result, voided } = ctx
-      ? await runChecked({
-          plan,
-          run: () => engine.run(query),
-          runRaw: () => raw.run(query),
-          holds: async () => answerHolds(ctx, rollupsRead(plan), await readStates(env.TIMESCALE_URL!)),
+      ? await runCompiledChecked({
+          engine,
+          raw: () => {
+            raw ??= engineWith();
+            return raw;
+          },
+          compiled,
+          holds: async (plan) => answerHolds(ctx, rollupsRead(plan), await readStates(env.TIMESCALE_URL!)),
         })
-      : {
-          // The embedded engine cannot cancel a statement (no statement_timeout in PGlite): at the
-          // timeout its worker is terminated, which stops the statement wherever it is.
-          result: demo
-            ? await withTimeout(engine.run(query), timeoutMs, query.kpi, demo)
-            : await engine.run(query),
-          voided: false,
-        };
+      : { result: await engine.execute(compiled), voided: false };
     if (voided) console.error('-- a rollup changed while the query ran: answered from the sources instead');
     if (format === 'json') {
       console.log(JSON.stringify(result.rows));
@@ -98,8 +103,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
-    await engine.close();
-    if (raw !== engine) await raw.close();
+    await runtime.close();
     await demo?.close();
   }
 }
@@ -112,35 +116,6 @@ function queryTimeoutMs(): number {
     throw new UsageError(`QUERY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "${text}"`);
   }
   return ms;
-}
-
-/** The run, or an engine-timeout error once `ms` have passed — after stopping the embedded worker. */
-async function withTimeout<T>(
-  run: Promise<T>,
-  ms: number,
-  kpi: string,
-  demo: { close(): Promise<void> },
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void demo.close();
-      reject(
-        new EngineError(
-          'engine-timeout',
-          'postgres (embedded)',
-          kpi,
-          `query canceled after ${ms} ms (QUERY_TIMEOUT_MS)`,
-        ),
-      );
-    }, ms);
-  });
-  run.catch(() => undefined); // settles after the worker is gone; the timeout has answered
-  try {
-    return await Promise.race([run, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 const SOURCE_VARIABLES = ['TRINO_URL', 'PAYMENTS_DB_URL', 'USERS_DB_URL', 'ANALYTICS_DB_URL'] as const;

@@ -1,9 +1,10 @@
 /** `kpi rollup build|refresh|verify|status|ddl NAME|all`, `kpi rollup capture install|remove NAME|all`. */
+
+import { readStackEnv } from '../config/stack-env.ts';
 import { buildRollup, type LoadReport, refreshRollup, rollupStatus, verifyRollup } from '../rollup/build.ts';
 import { installCapture, removeCapture } from '../rollup/capture.ts';
 import { ddlPreview } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
-import { readStackEnv } from '../stack/env.ts';
 import { type CommandSpec, flag, parseCommandArgs, stringOption, suggest, UsageError } from './args.ts';
 import { loadCatalogOption } from './definitions.ts';
 

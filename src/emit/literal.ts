@@ -4,19 +4,21 @@
  * standard-conforming PostgreSQL a backslash is an ordinary character, so nothing else needs escaping.
  * Numbers must be finite; timestamps must be canonical UTC ISO instants.
  */
+import { CompileError } from '../plan/errors.ts';
 import type { Param } from './params.ts';
 
 export function sqlString(value: string): string {
   if (value.includes('\u0000'))
-    throw new Error('a string value contains a NUL character, which SQL cannot hold');
+    throw new CompileError('invalid-query', 'a string value contains a NUL character, which SQL cannot hold');
   return `'${value.replaceAll("'", "''")}'`;
 }
 
 /** Digits, sign, point and exponent only: nothing a number can smuggle in. */
 export function sqlNumber(value: number): string {
-  if (!Number.isFinite(value)) throw new Error(`number ${value} has no SQL literal`);
+  if (!Number.isFinite(value)) throw new CompileError('invalid-query', `number ${value} has no SQL literal`);
   const text = String(value);
-  if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text)) throw new Error(`unexpected number text ${text}`);
+  if (!/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(text))
+    throw new CompileError('invalid-query', `unexpected number text ${text}`);
   return text;
 }
 
@@ -33,7 +35,11 @@ export function trinoLiteral(p: Param): string {
       return p.value ? 'TRUE' : 'FALSE';
     case 'timestamp': {
       const m = ISO_UTC.exec(p.value);
-      if (!m) throw new Error(`timestamp parameter ${p.value} is not a canonical UTC instant`);
+      if (!m)
+        throw new CompileError(
+          'invalid-query',
+          `timestamp parameter ${p.value} is not a canonical UTC instant`,
+        );
       return `TIMESTAMP '${m[1]} ${m[2]} UTC'`;
     }
   }

@@ -23,6 +23,8 @@ export interface CompileOptions {
 }
 
 export interface Compiled {
+  /** The question it answers (a raw re-run recompiles it without the optimizer). */
+  readonly query: MetricQuery;
   readonly plan: Plan;
   readonly planHash: string;
   readonly sql: string;
@@ -30,6 +32,17 @@ export interface Compiled {
   readonly dialect: Dialect['name'];
   /** The connection a direct dialect runs on; null for Trino. */
   readonly connection: Connection | null;
+  /** Time spent planning, optimizing and emitting. */
+  readonly compileMs: number;
+}
+
+/** What an optimizer makes of a plan: the plan, the catalog to emit it with, and the engine it chose. */
+export interface Optimized {
+  readonly plan: Plan;
+  /** The sources plus any rollup tables the plan reads. */
+  readonly catalog: Catalog;
+  /** The choose-engine rule's choice; absent or null: chosen here, as for an unoptimized plan. */
+  readonly engine?: { readonly dialect: string; readonly connection: string | null } | null;
 }
 
 export interface CompileContext {
@@ -38,16 +51,19 @@ export interface CompileContext {
   /** Which connection URLs are set: `auto` runs directly only where this process can reach the database. */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly dialect?: DialectPreference;
-  readonly optimizer?: (plan: Plan) => { readonly plan: Plan; readonly catalog: Catalog };
+  readonly optimizer?: (plan: Plan) => Optimized;
 }
 
 export function compileQuery(o: CompileContext, query: MetricQuery, options: CompileOptions = {}): Compiled {
+  const t0 = performance.now();
   const kpi: KpiIR | undefined = o.registry.get(query.kpi);
   if (!kpi) throw new CompileError('unknown-kpi', `no KPI "${query.kpi}" is defined`);
   const planned = planQuery(kpi, query, { catalog: o.catalog, registry: o.registry });
-  const { plan, catalog } = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
+  const optimized: Optimized = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
+  const { plan, catalog } = optimized;
   const preference = options.dialect ?? o.dialect ?? 'auto';
-  const choice = chooseDialect(plan, catalog);
+  // The optimizer's choose-engine rule decided already (over the catalog with its rollups): not again.
+  const choice = optimized.engine ? chosenBy(optimized.engine, catalog) : chooseDialect(plan, catalog);
   const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
   const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
   // One row past the limit: enough to refuse an answer that is too large, never the whole of it.
@@ -64,11 +80,23 @@ export function compileQuery(o: CompileContext, query: MetricQuery, options: Com
     }
   }
   return {
+    query,
     plan,
     planHash: planHash(plan),
     sql,
     params,
     dialect: dialect.name,
     connection: dialect.flags.federated ? null : choice.connection,
+    compileMs: performance.now() - t0,
   };
+}
+
+function chosenBy(
+  engine: NonNullable<Optimized['engine']>,
+  catalog: Catalog,
+): { readonly dialect: Dialect; readonly connection: Connection | null } {
+  const dialect = DIALECTS[engine.dialect as keyof typeof DIALECTS];
+  if (!dialect)
+    throw new CompileError('unsupported', `the optimizer chose an unknown engine "${engine.dialect}"`);
+  return { dialect, connection: engine.connection ? (catalog.connections[engine.connection] ?? null) : null };
 }

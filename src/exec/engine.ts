@@ -12,9 +12,15 @@ import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
 import type { Registry } from '../plan/planner.ts';
 import { formatInZone, parseInstant } from '../plan/time.ts';
-import { type Compiled, type CompileOptions, compileQuery, type DialectPreference } from './compile.ts';
+import {
+  type Compiled,
+  type CompileOptions,
+  compileQuery,
+  type DialectPreference,
+  type Optimized,
+} from './compile.ts';
 import { EngineError } from './errors.ts';
-import { Semaphore } from './limiter.ts';
+import { QueueFullError, Semaphore } from './limiter.ts';
 import { PgPools, runPostgres, SHARED_SERVER, SINGLE_CONNECTION_SERVER } from './postgres-run.ts';
 import { runTrino } from './trino-http.ts';
 
@@ -37,7 +43,9 @@ export interface EngineOptions {
    * Rewrites each plan before the dialect is chosen and SQL emitted (issue 5: rollups). Returns the plan
    * and the catalog to emit it with (the sources plus any rollup tables it reads). None: plans as planned.
    */
-  readonly optimizer?: (plan: Plan) => { readonly plan: Plan; readonly catalog: Catalog };
+  readonly optimizer?: (plan: Plan) => Optimized;
+  /** Told of every compile and how long it took (the service's kpi_compile_duration_seconds). */
+  readonly onCompile?: (ms: number) => void;
 }
 
 /** What outlives one registry snapshot: connection pools and the concurrency limit. */
@@ -58,9 +66,11 @@ export function createRuntime(o: {
   readonly interrupters?: ReadonlyMap<string, () => Promise<void>>;
 }): Runtime {
   const pools = o.pools ?? poolsFor(o.env);
+  const max = o.maxConcurrent ?? 10;
   return {
     pools,
-    limiter: new Semaphore(o.maxConcurrent ?? 10),
+    // Fifty waiting per running slot at most: beyond that a caller is refused at once (429 at the edge).
+    limiter: new Semaphore(max, max * 50),
     ...(o.interrupters ? { interrupters: o.interrupters } : {}),
     close: () => pools.close(),
   };
@@ -93,7 +103,9 @@ export interface RunResult {
   readonly timings: { readonly compileMs: number; readonly engineMs: number; readonly transferMs: number };
 }
 
-export interface RunOptions extends CompileOptions {
+/** How one compiled query runs. */
+export interface ExecuteOptions {
+  /** The caller gave up (a client went away, a statement was canceled): the engine's query is canceled. */
   readonly signal?: AbortSignal;
   /**
    * The end user the query runs for, sent to Trino as X-Trino-User (Trino's access control, query
@@ -108,6 +120,8 @@ export interface RunOptions extends CompileOptions {
    */
   readonly exactValues?: boolean;
 }
+
+export interface RunOptions extends CompileOptions, ExecuteOptions {}
 
 export interface Trend {
   readonly direction: 'up' | 'down' | 'stable';
@@ -127,6 +141,13 @@ export interface KpiEngine {
   readonly catalog: Catalog;
   readonly registry: Registry;
   compile(query: MetricQuery, options?: CompileOptions): Compiled;
+  /**
+   * Runs a compiled query under the process's concurrency limit (a full queue is refused with
+   * `too-many-calculations`) and QUERY_TIMEOUT_MS, counted from when it gets its slot (`query-timeout`;
+   * the engine's query is canceled). The one place both apply.
+   */
+  execute(compiled: Compiled, options?: ExecuteOptions): Promise<RunResult>;
+  /** compile, then execute. */
   run(query: MetricQuery, options?: RunOptions): Promise<RunResult>;
   trend(query: MetricQuery, options?: RunOptions & { readonly now?: Date }): Promise<TrendResult>;
   /** Calculations running now and waiting for a slot. */
@@ -170,10 +191,12 @@ export function createEngine(o: EngineOptions): KpiEngine {
   const { pools, limiter } = runtime;
 
   function compile(query: MetricQuery, options: CompileOptions = {}): Compiled {
-    return compileQuery(o, query, options);
+    const compiled = compileQuery(o, query, options);
+    o.onCompile?.(compiled.compileMs);
+    return compiled;
   }
 
-  async function execute(c: Compiled, kpi: string, signal?: AbortSignal, user?: string | null) {
+  async function executeSql(c: Compiled, kpi: string, signal?: AbortSignal, user?: string | null) {
     if (c.dialect === 'trino') {
       const url = o.env.TRINO_URL;
       if (!url) throw new EngineError('engine-unavailable', 'trino', kpi, 'TRINO_URL is not set');
@@ -201,17 +224,15 @@ export function createEngine(o: EngineOptions): KpiEngine {
     return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
   }
 
-  async function run(query: MetricQuery, options: RunOptions = {}): Promise<RunResult> {
-    const t0 = performance.now();
-    const c = compile(query, options);
-    const compileMs = performance.now() - t0;
-    return limiter.run(async () => {
-      const r = await execute(c, query.kpi, options.signal, options.user);
+  async function execute(c: Compiled, options: ExecuteOptions = {}): Promise<RunResult> {
+    const kpi = c.query.kpi;
+    const slot = limiter.run(async () => {
+      const r = await withDeadline(c, options.signal, (signal) => executeSql(c, kpi, signal, options.user));
       if (r.rows.length > LIMITS.MAX_RESULT_ROWS) {
         throw new EngineError(
           'limit-exceeded',
           c.dialect,
-          query.kpi,
+          kpi,
           `the answer has more than ${LIMITS.MAX_RESULT_ROWS} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
         );
       }
@@ -221,9 +242,58 @@ export function createEngine(o: EngineOptions): KpiEngine {
         params: c.params,
         dialect: c.dialect,
         planHash: c.planHash,
-        timings: { compileMs, engineMs: r.engineMs, transferMs: r.transferMs },
+        timings: { compileMs: c.compileMs, engineMs: r.engineMs, transferMs: r.transferMs },
       };
     }, options.signal);
+    return slot.catch((error: unknown) => {
+      if (error instanceof QueueFullError) {
+        throw new EngineError('too-many-calculations', c.dialect, kpi, error.message);
+      }
+      throw error;
+    });
+  }
+
+  /**
+   * QUERY_TIMEOUT_MS on the client's side: the engine's query is canceled and the caller answered even
+   * when the server does not answer at all (a frozen Trino, a PostgreSQL that stopped). The drivers get
+   * the same limit for the server to enforce as well.
+   */
+  async function withDeadline<T>(
+    c: Compiled,
+    outer: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const abort = () => controller.abort(outer?.reason);
+    if (outer?.aborted) abort();
+    outer?.addEventListener('abort', abort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (!(timeoutMs > 0)) return;
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(
+          new EngineError(
+            'query-timeout',
+            c.dialect,
+            c.query.kpi,
+            `the query took longer than ${timeoutMs} ms (QUERY_TIMEOUT_MS)`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      const running = work(controller.signal);
+      running.catch(() => undefined); // settles after the deadline has answered
+      return await Promise.race([running, deadline]);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', abort);
+    }
+  }
+
+  function run(query: MetricQuery, options: RunOptions = {}): Promise<RunResult> {
+    return execute(compile(query, options), options);
   }
 
   /**
@@ -254,6 +324,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
     catalog: o.catalog,
     registry: o.registry,
     compile,
+    execute,
     run,
     trend,
     get load() {

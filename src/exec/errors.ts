@@ -4,6 +4,10 @@ export type EngineErrorCode =
   | 'engine-error'
   | 'engine-unavailable'
   | 'engine-canceled'
+  /** QUERY_TIMEOUT_MS passed before the answer came (the engine's query is canceled). */
+  | 'query-timeout'
+  /** MAX_CONCURRENT_CALCULATIONS run and the queue behind them is full: retry shortly. */
+  | 'too-many-calculations'
   /** The answer has more than MAX_RESULT_ROWS rows (the SQL's LIMIT stopped the engine one row past it). */
   | 'limit-exceeded';
 
@@ -20,7 +24,10 @@ export class EngineError extends Error {
   }
 }
 
-/** Connection-level failures (refused, reset, DNS) mean the engine is unavailable, not that SQL failed. */
+/**
+ * Connection-level failures (refused, reset, DNS, a server going down) mean the engine is unavailable,
+ * not that SQL failed. The one list: the service's error mapping uses it too.
+ */
 export function isUnavailable(error: unknown): boolean {
   const code = (error as { code?: string; cause?: { code?: string } })?.code ?? (error as any)?.cause?.code;
   return [
@@ -29,6 +36,8 @@ export function isUnavailable(error: unknown): boolean {
     'ENOTFOUND',
     'EHOSTUNREACH',
     'ETIMEDOUT',
+    // PostgreSQL: the server is shutting down (admin_shutdown) or not yet accepting connections.
+    '57P01',
     '57P03',
     'UND_ERR_SOCKET',
   ].includes(String(code));

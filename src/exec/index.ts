@@ -10,6 +10,7 @@ export {
   createRuntime,
   type DialectPreference,
   type EngineOptions,
+  type ExecuteOptions,
   type KpiEngine,
   type ResultRow,
   type RunOptions,

@@ -4,7 +4,7 @@ import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { type RollupState, readStates } from '../rollup/build.ts';
 import { definitionText } from '../rollup/ddl.ts';
-import { optimize } from './optimize.ts';
+import { type Optimized, optimize } from './optimize.ts';
 import type { OptimizeContext, RollupFacts, RowCost } from './types.ts';
 
 /** The context over rollup_state rows; a rollup built from another definition counts as not built. */
@@ -52,7 +52,7 @@ export const ANY_ROLLUP: RowCost = Object.freeze({ factor: 0, basis: 'pinned: an
 /** The engine facade's `optimizer` hook over a fixed context. */
 export const optimizerFor =
   (ctx: OptimizeContext) =>
-  (plan: Plan): { plan: Plan; catalog: Catalog } => {
+  (plan: Plan): { plan: Plan; catalog: Catalog; engine: Optimized['engine'] } => {
     const r = optimize(plan, ctx);
-    return { plan: r.plan, catalog: r.catalog };
+    return { plan: r.plan, catalog: r.catalog, engine: r.engine };
   };

@@ -3,8 +3,17 @@
  * or one row per bucket with `aggregation`), and their CSV text. Used by the report route (streamed)
  * and by scheduled deliveries (whole).
  */
-import type { DefinitionsService } from '../api/definitions-service.ts';
-import type { MetricParams, QueryService } from '../api/query-service.ts';
+import type { Grain, KpiIR } from '../ir/kpi.ts';
+
+/** The metric routes' parameters a report passes on (the query service's MetricParams accepts them). */
+export interface ReportQueryParams {
+  readonly start?: string | undefined;
+  readonly end?: string | undefined;
+  readonly tz?: string | undefined;
+  /** JSON object of dimension → value(s). */
+  readonly filters?: string | undefined;
+  readonly aggregation?: Grain | undefined;
+}
 
 export interface ReportDoc {
   readonly id: string;
@@ -18,7 +27,7 @@ export interface ReportParams {
   readonly start?: string | undefined;
   readonly end?: string | undefined;
   readonly tz?: string | undefined;
-  readonly aggregation?: MetricParams['aggregation'];
+  readonly aggregation?: Grain | undefined;
 }
 
 export interface ReportRow {
@@ -30,9 +39,14 @@ export interface ReportRow {
   readonly trendPercentage?: number;
 }
 
+/** What a report reads, as small interfaces (the service's definitions and query services fit them). */
 export interface ReportDeps {
-  readonly definitions: Pick<DefinitionsService, 'get'>;
-  readonly queries: Pick<QueryService, 'value' | 'history'>;
+  readonly definitions: { get(kpiId: string): { readonly ir: KpiIR } };
+  readonly queries: {
+    /** The metric routes' bodies, as JSON text: a value with its trend, or a history. */
+    value(kpiId: string, params: ReportQueryParams): Promise<{ readonly body: string }>;
+    history(kpiId: string, params: ReportQueryParams): Promise<{ readonly body: string }>;
+  };
 }
 
 /** One KPI's rows; the report's filters apply where the KPI has that dimension. */
@@ -46,7 +60,7 @@ export async function evaluateKpi(
   const filters = Object.fromEntries(
     Object.entries(report.filters ?? {}).filter(([name]) => kpi.dimensions.includes(name)),
   );
-  const params: MetricParams = {
+  const params: ReportQueryParams = {
     start: q.start,
     end: q.end,
     tz: q.tz,

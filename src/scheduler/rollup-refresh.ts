@@ -8,7 +8,7 @@
  * heavy, so it is asked for explicitly (POST /api/rollups/NAME/build or `kpi rollup build`); they are
  * named once in the log. One rollup failing does not stop the others; it is tried again next time.
  */
-import type { RollupAdmin } from '../api/deps.ts';
+import type { RollupAdmin } from '../rollup/admin.ts';
 
 export interface RollupRefreshOptions {
   readonly rollups: Pick<RollupAdmin, 'list' | 'refresh'> & Partial<Pick<RollupAdmin, 'verify' | 'captured'>>;

@@ -9,7 +9,7 @@
  */
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
-import { Limiter } from '../api/limiter.ts';
+import { Semaphore } from '../exec/limiter.ts';
 import type { Grain, KpiIR } from '../ir/kpi.ts';
 import { HistoryStore } from '../store/history-store.ts';
 import { JobStore, type RunRecord } from '../store/job-store.ts';
@@ -77,7 +77,7 @@ export class Scheduler {
   readonly instance: string;
   readonly backfills: Backfills;
   private readonly runner: BucketRunner;
-  private readonly limiter: Limiter;
+  private readonly limiter: Semaphore;
   private readonly timers = new Map<string, () => void>();
   private readonly kpis = new Map<string, { running: Promise<void> | null; again: boolean }>();
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -90,7 +90,7 @@ export class Scheduler {
     this.instance = o.instance ?? `${hostname()}:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
     this.history = new HistoryStore(o.sql);
     this.jobs = new JobStore(o.sql);
-    this.limiter = new Limiter(o.maxConcurrent ?? 10, Number.MAX_SAFE_INTEGER);
+    this.limiter = new Semaphore(o.maxConcurrent ?? 10);
     this.runner = new BucketRunner({
       sql: o.sql,
       history: this.history,

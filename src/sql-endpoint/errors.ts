@@ -116,7 +116,7 @@ export function queryError(error: SqlError): QueryError {
 /** Any failure as a SqlError: engine errors keep their meaning (timeouts, unavailable), the rest is internal. */
 export function toSqlError(error: unknown): SqlError {
   if (error instanceof SqlError) return error;
-  const e = (error ?? {}) as { code?: unknown; message?: unknown; name?: unknown };
+  const e = (error ?? {}) as { code?: unknown; message?: unknown; kind?: unknown };
   const message = typeof e.message === 'string' ? e.message : String(error);
   switch (e.code) {
     case 'engine-timeout':
@@ -133,6 +133,8 @@ export function toSqlError(error: unknown): SqlError {
     case 'unknown-dimension':
       return new SqlError('COLUMN_NOT_FOUND', message);
   }
-  if (e.name === 'CompileError' || e.name === 'ApiError') return new SqlError('NOT_SUPPORTED', message);
+  // The service's typed errors (src/service/errors.ts) say what kind of refusal it is.
+  if (e.kind === 'invalid' || e.kind === 'unprocessable' || e.kind === 'not-found')
+    return new SqlError('NOT_SUPPORTED', message);
   return new SqlError('GENERIC_INTERNAL_ERROR', message);
 }

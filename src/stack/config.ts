@@ -5,9 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+import { projectRoot, stackDirFrom } from '../config/stack-env.ts';
 
 export interface StackPorts {
   readonly postgres: number;
@@ -68,9 +66,7 @@ function httpsPort(env: NodeJS.ProcessEnv, trino: number): number {
   return value;
 }
 
-export function stackDirFrom(env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(env.KPI_STACK_DIR || join(projectRoot, '.stack'));
-}
+export { projectRoot, stackDirFrom };
 
 export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
   return Object.freeze({

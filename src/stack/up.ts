@@ -4,8 +4,8 @@
  * sources and write `.stack/env`; tests, benchmarks and the CLI all come through here.
  */
 import { rmSync } from 'node:fs';
+import { type StackEnv, stackEnvPath, writeStackEnv } from '../config/stack-env.ts';
 import { loadStackConfig, type StackConfig } from './config.ts';
-import { type StackEnv, stackEnvPath, writeStackEnv } from './env.ts';
 import { localDown, localStatus, localUp, type ServiceStatus } from './local/stack.ts';
 import { withStackLock } from './lock.ts';
 

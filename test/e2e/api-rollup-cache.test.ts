@@ -8,9 +8,9 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
+import { readStackEnv } from '../../src/config/stack-env.ts';
 import { installCapture, removeCapture } from '../../src/rollup/capture.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { readStackEnv } from '../../src/stack/env.ts';
 import { postJson, type RunningService, startService } from './api-support.ts';
 
 const ROLLUP = 'subscriptions_daily';

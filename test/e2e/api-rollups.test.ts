@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readStackEnv } from '../../src/stack/env.ts';
+import { readStackEnv } from '../../src/config/stack-env.ts';
 import { postJson, type RunningService, startService } from './api-support.ts';
 
 const ROLLUP = 'subscriptions_daily';

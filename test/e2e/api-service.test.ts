@@ -6,8 +6,8 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readStackEnv } from '../../src/config/stack-env.ts';
 import { runTrino } from '../../src/exec/trino-http.ts';
-import { readStackEnv } from '../../src/stack/env.ts';
 import {
   cacDefinition,
   cacOracle,

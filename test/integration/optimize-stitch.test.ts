@@ -6,7 +6,6 @@
  * holds no rows. The generated equivalence property (optimize-equivalence.test.ts) covers the rest.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolveRange } from '../../src/api/time-range.ts';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
@@ -17,6 +16,7 @@ import { planQuery } from '../../src/plan/planner.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { resolveRange } from '../../src/service/time-range.ts';
 import { pgQuery, ratio } from './oracle-support.ts';
 
 const env = inject('stackEnv');

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EngineError } from '../../src/exec/errors.ts';
 import { derived, type Harness, harness, json, revenueDef } from './api-support.ts';
 
 const JAN = 'start=2025-01-01&end=2025-02-01';
@@ -142,10 +143,12 @@ describe('metric routes through the engine and the cache', () => {
   });
 
   it('maps engine failures: unavailable → 503, and keeps no stack trace in the body', async () => {
-    h.engine.failWith = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), {
-      name: 'EngineError',
-      code: 'engine-unavailable',
-    });
+    h.engine.failWith = new EngineError(
+      'engine-unavailable',
+      'trino',
+      'revenue',
+      'connect ECONNREFUSED 127.0.0.1:8080',
+    );
     const res = await h.app.request('/api/metrics/revenue?start=2023-01-01&end=2023-02-01');
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe('engine-unavailable');
@@ -170,17 +173,23 @@ describe('metric routes through the engine and the cache', () => {
 describe('query timeouts and overload', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness({ timeoutMs: 50 });
+    h = await harness();
     await h.app.request('/api/definitions', json(revenueDef));
   }, 120_000);
   afterAll(() => h.close());
 
+  // The deadline itself is the engine's (test/unit/exec-limits.test.ts, against a server that never answers).
   it('answers 504 when the engine exceeds QUERY_TIMEOUT_MS, and caches nothing', async () => {
-    h.engine.delayMs = 300;
+    h.engine.failWith = new EngineError(
+      'query-timeout',
+      'trino',
+      'revenue',
+      'the query took longer than 50 ms',
+    );
     const res = await h.app.request(`/api/metrics/revenue?${JAN}`);
     expect(res.status).toBe(504);
     expect((await res.json()).error.code).toBe('query-timeout');
-    h.engine.delayMs = 0;
+    h.engine.failWith = null;
     const after = await h.app.request(`/api/metrics/revenue?${JAN}`);
     expect(after.status).toBe(200);
     expect(after.headers.get('x-cache')).toBe('miss');

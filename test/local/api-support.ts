@@ -5,12 +5,27 @@
  * numbers against hand-written SQL and count engine queries. The real language and engine have their
  * own suites; these tests are about the HTTP layer, cache, store and auth.
  */
+
 import { createHash } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { type AlertOptions, AlertService } from '../../src/alerts/alerts.ts';
-import { type AppDeps, createApp } from '../../src/api/app.ts';
+import { createApp } from '../../src/api/app.ts';
 import type { Authenticator } from '../../src/api/auth.ts';
-import { DefinitionsService } from '../../src/api/definitions-service.ts';
+import type { AppDeps, RealtimeDeps } from '../../src/api/deps.ts';
+import type { CacheBackend } from '../../src/cache/backend.ts';
+import { memoryBackend } from '../../src/cache/memory-backend.ts';
+import { ResultCache } from '../../src/cache/result-cache.ts';
+import { EngineError } from '../../src/exec/errors.ts';
+import type { Diagnostic } from '../../src/ir/diagnostic.ts';
+import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
+import type { MetricQuery } from '../../src/ir/metric-query.ts';
+import { CompileError } from '../../src/plan/errors.ts';
+import { RealtimeHub } from '../../src/realtime/hub.ts';
+import { ReportScheduler } from '../../src/reports/report-scheduler.ts';
+import type { SinkOptions } from '../../src/reports/sinks.ts';
+import { DefinitionsService } from '../../src/service/definitions-service.ts';
+import { QueryService } from '../../src/service/query-service.ts';
+import { createTelemetry } from '../../src/service/telemetry.ts';
 import type {
   Analysis,
   EngineFactory,
@@ -20,20 +35,7 @@ import type {
   MaterializedHistory,
   Registry,
   RunResult,
-} from '../../src/api/deps.ts';
-import { Limiter } from '../../src/api/limiter.ts';
-import { QueryService } from '../../src/api/query-service.ts';
-import type { RealtimeDeps } from '../../src/api/routes/stream.ts';
-import { createTelemetry } from '../../src/api/telemetry.ts';
-import type { CacheBackend } from '../../src/cache/backend.ts';
-import { memoryBackend } from '../../src/cache/memory-backend.ts';
-import { ResultCache } from '../../src/cache/result-cache.ts';
-import type { Diagnostic } from '../../src/ir/diagnostic.ts';
-import type { FormulaExpr, KpiIR, Measure } from '../../src/ir/kpi.ts';
-import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { RealtimeHub } from '../../src/realtime/hub.ts';
-import { ReportScheduler } from '../../src/reports/report-scheduler.ts';
-import type { SinkOptions } from '../../src/reports/sinks.ts';
+} from '../../src/service/types.ts';
 import { AlertStore } from '../../src/store/alerts-store.ts';
 import { DashboardStore } from '../../src/store/dashboards-store.ts';
 import { DefinitionStore } from '../../src/store/definitions-store.ts';
@@ -151,6 +153,7 @@ export class TestEngine {
       this.compiles++;
       const sql = this.sqlFor(registry, query);
       return {
+        query,
         planHash: createHash('sha256')
           .update(sql + JSON.stringify(query))
           .digest('hex'),
@@ -160,13 +163,12 @@ export class TestEngine {
         plan: { kind: 'test', sql },
       };
     },
-    run: async (query, options) => {
+    run: async ({ query }, options) => {
       this.runs++;
       this.lastQuery = query;
       this.users.push(options?.user ?? null);
       if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
-      if (options?.signal?.aborted)
-        throw Object.assign(new Error('canceled'), { code: 'engine-timeout', name: 'EngineError' });
+      if (options?.signal?.aborted) throw new EngineError('engine-timeout', 'test', query.kpi, 'canceled');
       if (this.failWith) throw this.failWith;
       const sql = this.sqlFor(registry, query);
       const params = sql.includes('$1') ? [query.range.start, query.range.end] : [];
@@ -181,11 +183,7 @@ export class TestEngine {
   /** value = formula over measures; measures of one table; KPI refs inlined. */
   private sqlFor(registry: Registry, query: MetricQuery): string {
     const kpi = registry.get(query.kpi);
-    if (!kpi)
-      throw Object.assign(new Error(`unknown KPI ${query.kpi}`), {
-        code: 'unknown-kpi',
-        name: 'EngineError',
-      });
+    if (!kpi) throw new CompileError('unknown-kpi', `unknown KPI ${query.kpi}`);
     const expr = (e: FormulaExpr, k: KpiIR): string => {
       switch (e.kind) {
         case 'measure_ref': {
@@ -274,7 +272,6 @@ export async function harness(
     auth?: Authenticator;
     backend?: CacheBackend;
     ttlSeconds?: number;
-    timeoutMs?: number;
     db?: PGlite;
     cors?: AppDeps['cors'];
     logError?: AppDeps['logError'];
@@ -313,10 +310,8 @@ export async function harness(
     language: testLanguage,
     engineFactory: options.engineFactory ?? engine.factory,
     cache,
-    limiter: new Limiter(4),
     ...(options.materialized ? { materialized: options.materialized } : {}),
     telemetry,
-    timeoutMs: options.timeoutMs ?? 10_000,
     defaultTimezone: 'UTC',
   });
   const hub = options.realtime

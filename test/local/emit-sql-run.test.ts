@@ -8,10 +8,10 @@
 import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedCatalog } from '../../src/api/engine-adapter.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { planQuery } from '../../src/plan/planner.ts';
+import { embeddedCatalog } from '../../src/service/engine-binding.ts';
 import { goldenEnv, queryOf, readGoldens } from '../golden/emit-golden.ts';
 
 /** The goldens that must carry an oracle: the ones whose PostgreSQL text pins an emitter behaviour. */

@@ -5,12 +5,12 @@
  * checked against SQL written by hand in the tests.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import type { EngineFactory, JobsApi, KpiEngine, RunResult } from '../../src/api/deps.ts';
-import { jobsApiFor } from '../../src/api/scheduler-wiring.ts';
 import { formatInZone } from '../../src/plan/time.ts';
 import { ManualClock } from '../../src/scheduler/clock.ts';
 import { MaterializedReader } from '../../src/scheduler/materialized.ts';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
+import { jobsApiFor } from '../../src/service/scheduler-wiring.ts';
+import type { EngineFactory, JobsApi, KpiEngine, RunResult } from '../../src/service/types.ts';
 import { pgliteClient } from '../../src/store/pglite-client.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
 import { type Harness, harness, json } from './api-support.ts';
@@ -57,13 +57,14 @@ export class BucketingEngine {
 
   factory: EngineFactory = (registry): KpiEngine => ({
     compile: (query) => ({
+      query,
       planHash: JSON.stringify(query),
       sql: '',
       params: [],
       dialect: 'postgres',
       plan: {},
     }),
-    run: async (query) => {
+    run: async ({ query }) => {
       this.runs.set(query.kpi, (this.runs.get(query.kpi) ?? 0) + 1);
       const kpi = registry.get(query.kpi)!;
       const m = kpi.measures[0]!;

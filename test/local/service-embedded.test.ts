@@ -109,6 +109,22 @@ describe('the embedded service with the real language and engine', () => {
     expect((await bad.json()).error.details.diagnostics.length).toBeGreaterThan(0);
   });
 
+  it('compiles each query of a cache miss once, and a hit not at all', async () => {
+    const compiles = async () => {
+      const text = await (await request('/metrics')).text();
+      return Number(/^kpi_compile_duration_seconds_count (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    const before = await compiles();
+    // The value route runs two queries (the range and the one before it, for the trend).
+    const miss = await request('/api/metrics/mrr?start=2025-02-01&end=2025-03-01');
+    expect(miss.status).toBe(200);
+    expect(miss.headers.get('x-cache')).toBe('miss');
+    expect((await compiles()) - before).toBe(2);
+    const hit = await request('/api/metrics/mrr?start=2025-02-01&end=2025-03-01');
+    expect(hit.headers.get('x-cache')).toBe('hit');
+    expect((await compiles()) - before).toBe(2);
+  });
+
   it('compiles and runs ad-hoc DSL without storing it', async () => {
     const body = {
       dsl: 'kpi adhoc_spend { formula: sum(finance.expenses.amount) }',

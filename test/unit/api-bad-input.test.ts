@@ -1,12 +1,14 @@
 /** The pure checks behind "bad input is a clear 4xx": each one named for what it refuses. */
+
 import { describe, expect, it } from 'vitest';
+import { toApiError } from '../../src/api/errors.ts';
 import { checkJson, textProblem } from '../../src/api/request-guard.ts';
 import { csvCell } from '../../src/api/routes/reports.ts';
 import { unknownKeyMessage } from '../../src/api/strict-params.ts';
-import { resolveRange } from '../../src/api/time-range.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
 import { checkComparisons } from '../../src/plan/comparable.ts';
 import { dateProblem, parseInstant } from '../../src/plan/time.ts';
+import { resolveRange } from '../../src/service/time-range.ts';
 
 const errorOf = (
   f: () => unknown,
@@ -38,7 +40,8 @@ describe('impossible dates are refused, not moved', () => {
   });
   it('answers 400 naming the parameter in the API', () => {
     const e = errorOf(() => resolveRange({ start: '2025-02-30', end: '2025-04-01' }, 'UTC'));
-    expect(e).toMatchObject({ status: 400, details: { parameter: 'start' } });
+    expect(e).toMatchObject({ kind: 'invalid', details: { parameter: 'start' } });
+    expect(toApiError(e)).toMatchObject({ status: 400, details: { parameter: 'start' } });
     expect(e.message).toMatch(/^start has day 30/);
   });
 });

@@ -4,7 +4,6 @@
  * was computed is answered but not kept. Partition arithmetic of change detection, in the zone.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeStamp, mergeStamps, stampAsOf, stampHolds, stampRollups } from '../../src/api/data-stamp.ts';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 import { changedRollups } from '../../src/optimize/live.ts';
@@ -16,6 +15,13 @@ import {
   partitionStartOf,
   partitionsCovering,
 } from '../../src/rollup/partitions.ts';
+import {
+  encodeStamp,
+  mergeStamps,
+  stampAsOf,
+  stampHolds,
+  stampRollups,
+} from '../../src/service/data-stamp.ts';
 
 describe('cached answers follow the data they read', () => {
   it('recomputes a hit whose rollup moved to another version, and serves it again once stamped anew', async () => {

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api/errors.ts';
-import { Limiter } from '../../src/api/limiter.ts';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 
@@ -118,27 +116,5 @@ describe('result cache: freshness, stale-while-revalidate, single-flight', () =>
     expect(await cache.invalidate(['revenue'])).toBe(1);
     expect((await cache.getOrCompute('a', ['revenue'], async () => 'a2')).outcome).toBe('miss');
     expect((await cache.getOrCompute('b', ['other'], async () => 'b2')).outcome).toBe('hit');
-  });
-});
-
-describe('calculation limiter', () => {
-  it('runs at most max at once, queues the rest, and answers 429 when the queue is full', async () => {
-    const limiter = new Limiter(2, 2);
-    let running = 0;
-    let peak = 0;
-    const job = async () => {
-      running++;
-      peak = Math.max(peak, running);
-      await new Promise((r) => setTimeout(r, 20));
-      running--;
-      return 'done';
-    };
-    const accepted = [limiter.run(job), limiter.run(job), limiter.run(job), limiter.run(job)];
-    const rejected = limiter.run(job);
-    await expect(rejected).rejects.toBeInstanceOf(ApiError);
-    await expect(rejected).rejects.toMatchObject({ status: 429, code: 'too-many-calculations' });
-    expect(await Promise.all(accepted)).toEqual(['done', 'done', 'done', 'done']);
-    expect(peak).toBe(2);
-    expect(limiter.active).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 /** The scheduler's rollup refresh (pure scheduling; test/e2e/api-rollups.test.ts runs it on the stack). */
 import { describe, expect, it } from 'vitest';
-import type { RollupInfo, RollupLoad } from '../../src/api/deps.ts';
 import { RollupRefresher } from '../../src/scheduler/rollup-refresh.ts';
+import type { RollupInfo, RollupLoad } from '../../src/service/types.ts';
 
 const info = (name: string, built: boolean): RollupInfo => ({
   name,

@@ -1,6 +1,6 @@
 /** GET /api/alerts: the level changes of KPIs with thresholds, newest first, with their webhook delivery. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, KpiIdParam } from '../schemas.ts';
 import { strictObject } from '../strict-params.ts';

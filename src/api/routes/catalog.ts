@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Catalog } from '../../catalog/types.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
 

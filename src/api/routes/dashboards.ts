@@ -7,7 +7,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { GRAINS } from '../../ir/kpi.ts';
 import { LIMITS } from '../../ir/limits.ts';
 import type { StoredDashboard } from '../../store/dashboards-store.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
 import { strictObject } from '../strict-params.ts';

@@ -1,9 +1,8 @@
 /** KPI definitions: list, read, create, replace (If-Match), delete (409 when others derive), validate. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { App, AppDeps } from '../app.ts';
-import type { DefinitionSubmission, LiveDefinition } from '../definitions-service.ts';
-import type { KpiLanguage } from '../deps.ts';
+import type { DefinitionSubmission, LiveDefinition } from '../../service/definitions-service.ts';
+import type { App, AppDeps, KpiLanguage } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { DefinitionBody, DefinitionSchema, errorResponses, KpiIdParam } from '../schemas.ts';
 

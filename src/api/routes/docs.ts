@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { guideRoutes } from '../../docs/guide.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { completeOpenApi } from './openapi.ts';
 
 const DOCS_PAGE = `<!doctype html>

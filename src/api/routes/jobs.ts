@@ -6,8 +6,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { LIMITS } from '../../ir/limits.ts';
 import { parseInstant } from '../../plan/time.ts';
-import type { App, AppDeps } from '../app.ts';
-import type { JobsApi } from '../deps.ts';
+import type { App, AppDeps, JobsApi } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, KpiIdParam } from '../schemas.ts';
 import { strictObject } from '../strict-params.ts';

@@ -4,10 +4,10 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { LRUCache } from 'lru-cache';
 import type { CachedResult } from '../../cache/result-cache.ts';
 import type { Grain } from '../../ir/kpi.ts';
-import type { App, AppDeps } from '../app.ts';
+import { stampAsOf, stampRollups } from '../../service/data-stamp.ts';
+import type { HistoryResult, MetricParams } from '../../service/query-service.ts';
 import type { Principal } from '../auth.ts';
-import { stampAsOf, stampRollups } from '../data-stamp.ts';
-import type { HistoryResult, MetricParams } from '../query-service.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { errorResponses, KpiIdParam, MetricQueryParams, MetricResponseSchema } from '../schemas.ts';
 
 function respond(c: Context, result: CachedResult | HistoryResult, ttlSeconds: number): Response {

@@ -2,9 +2,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Grain, KpiIR } from '../../ir/kpi.ts';
 import type { MetricQuery } from '../../ir/metric-query.ts';
-import type { App, AppDeps } from '../app.ts';
-import type { KpiEngine } from '../deps.ts';
-import { invalidDefinition } from '../errors.ts';
+import { invalidDefinition } from '../../service/errors.ts';
+import type { App, AppDeps, KpiEngine } from '../deps.ts';
 import { errorResponses, QueryBody } from '../schemas.ts';
 
 type Body = z.infer<typeof QueryBody>;
@@ -119,7 +118,7 @@ export function queryRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { kpi, query, engine } = await target(deps, c.req.valid('json'));
-      const compiled = await engine.compile(query);
+      const { query: _same, ...compiled } = await engine.compile(query);
       const explain = engine.explain?.(query);
       return c.json(
         {

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { LIMITS } from '../../ir/limits.ts';
 import { CSV_HEADER, csvError, csvLine, evaluateKpi, type ReportRow } from '../../reports/render.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, ReportBody, ReportIdParam } from '../schemas.ts';
 import { strictObject } from '../strict-params.ts';

@@ -4,8 +4,7 @@
  * respond-async` (202 and the job). The optimizer answers from a rollup once its load publishes.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../app.ts';
-import type { RollupAdmin } from '../deps.ts';
+import type { App, AppDeps, RollupAdmin } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses } from '../schemas.ts';
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Context } from 'hono';
 import type { BodyReader } from '../../sql-endpoint/endpoint.ts';
-import type { App, AppDeps, AppEnv } from '../app.ts';
+import type { App, AppDeps, AppEnv } from '../deps.ts';
 
 /**
  * The statement's text straight from Node's request stream when the service runs on @hono/node-server:

@@ -7,23 +7,13 @@ import type { ServerType } from '@hono/node-server';
 import { createNodeWebSocket } from '@hono/node-ws';
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import type { Computed, DropReason, RealtimeEvent, RealtimeHub, Subscriber } from '../../realtime/hub.ts';
+import type { Computed, DropReason, RealtimeEvent, Subscriber } from '../../realtime/hub.ts';
 import { RealtimeLimitError } from '../../realtime/hub.ts';
-import type { App, AppDeps } from '../app.ts';
+import type { MetricParams, QueryService } from '../../service/query-service.ts';
+import type { App, AppDeps } from '../deps.ts';
 import { ApiError, errorBody, toApiError } from '../errors.ts';
-import type { MetricParams, QueryService } from '../query-service.ts';
 import { errorResponses, KpiIdParam, StreamQueryParams } from '../schemas.ts';
 import { toParams } from './metrics.ts';
-
-export interface RealtimeDeps {
-  readonly hub: RealtimeHub;
-  /** How often a `realtime` KPI is recomputed while anybody listens (REALTIME_INTERVAL_MS). */
-  readonly intervalMs: number;
-  /** Bytes a client may leave unread before it is dropped (a slow client never grows memory). */
-  readonly maxBufferedBytes: number;
-  /** How often an idle stream gets a comment line, so proxies and clients know it is alive. */
-  readonly heartbeatMs: number;
-}
 
 type StreamQuery = z.infer<typeof StreamQueryParams>;
 

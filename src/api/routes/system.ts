@@ -1,7 +1,6 @@
 /** /health in the seed's shape and /metrics for Prometheus (the docs are in docs.ts). */
 import { createRoute } from '@hono/zod-openapi';
-import type { App, AppDeps } from '../app.ts';
-import type { CheckStatus } from '../deps.ts';
+import type { App, AppDeps, CheckStatus } from '../deps.ts';
 import { HealthSchema } from '../schemas.ts';
 
 export function systemRoutes(app: App, deps: AppDeps): void {

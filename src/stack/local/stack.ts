@@ -2,8 +2,9 @@
  * The local-process stack: PostgreSQL, Redis, mongo-java-server, PGlite TimescaleDB and Trino as
  * detached processes of this machine, with data, logs and pid files under .stack/.
  */
+
+import type { StackEnv } from '../../config/stack-env.ts';
 import type { StackConfig } from '../config.ts';
-import type { StackEnv } from '../env.ts';
 import { findPrerequisites } from '../prereqs.ts';
 import {
   logFile,

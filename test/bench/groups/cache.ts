@@ -100,7 +100,7 @@ async function serve(redisUrl: string): Promise<void> {
 }
 
 async function startRedis(): Promise<{ url: string; child: ChildProcess | null }> {
-  const { readStackEnv } = await import('../../../src/stack/env.ts');
+  const { readStackEnv } = await import('../../../src/config/stack-env.ts');
   const fromStack = readStackEnv().REDIS_URL;
   if (fromStack) return { url: fromStack, child: null };
   const port = await freePort();

@@ -5,6 +5,7 @@
  */
 import { loadCatalog } from '../../../src/catalog/load.ts';
 import type { Catalog } from '../../../src/catalog/types.ts';
+import { readStackEnv } from '../../../src/config/stack-env.ts';
 import { emitSql } from '../../../src/emit/emit.ts';
 import { postgres } from '../../../src/emit/postgres.ts';
 import { trino } from '../../../src/emit/trino.ts';
@@ -12,7 +13,6 @@ import { createEngine } from '../../../src/exec/engine.ts';
 import type { FormulaExpr, Grain, KpiIR } from '../../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../../src/ir/metric-query.ts';
 import { planQuery } from '../../../src/plan/planner.ts';
-import { readStackEnv } from '../../../src/stack/env.ts';
 import { demoKpis, kpi, measure, ref, T } from '../../unit/compile-kpis.ts';
 import { compileShapes } from '../compile-shapes.ts';
 import { type BenchResult, percentile } from '../types.ts';

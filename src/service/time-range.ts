@@ -1,6 +1,6 @@
 /** Turns the routes' `start`/`end`/`tz` parameters into a MetricQuery's half-open ISO range. */
 import { dateProblem, localDate, zonedMidnight } from '../plan/time.ts';
-import { ApiError } from './errors.ts';
+import { InvalidInput } from './errors.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -17,12 +17,11 @@ function addDays(date: string, days: number): string {
 function normalize(value: string, tz: string, name: string): string {
   const problem = dateProblem(value);
   if (problem && (DATE.test(value) || DATETIME.test(value))) {
-    throw new ApiError(400, 'invalid-request', `${name} ${problem}`, { parameter: name, value });
+    throw new InvalidInput('invalid-request', `${name} ${problem}`, { parameter: name, value });
   }
   if (DATE.test(value)) return zonedMidnight(value, tz);
   if (DATETIME.test(value) && !Number.isNaN(Date.parse(value))) return value;
-  throw new ApiError(
-    400,
+  throw new InvalidInput(
     'invalid-request',
     `${name} must be a date (YYYY-MM-DD) or an ISO date-time with offset`,
     { parameter: name, value: value.slice(0, 100) },
@@ -49,7 +48,7 @@ export function resolveRange(
     // The default start is 30 days before the end: it must be a supported date too.
     const problem = dateProblem(date);
     if (problem) {
-      throw new ApiError(400, 'invalid-request', `start (30 days before end) ${problem}; give start`, {
+      throw new InvalidInput('invalid-request', `start (30 days before end) ${problem}; give start`, {
         parameter: 'start',
         value: date,
       });
@@ -62,7 +61,7 @@ export function resolveRange(
       ? derived(addDays(params.end, -30))
       : derived(addDays(endDate(), -30));
   if (Date.parse(start) >= Date.parse(end)) {
-    throw new ApiError(400, 'invalid-request', 'start must be before end (ranges are [start, end))', {
+    throw new InvalidInput('invalid-request', 'start must be before end (ranges are [start, end))', {
       start,
       end,
     });

@@ -4,9 +4,17 @@
  */
 
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { trinoUrlWithCredentials } from '../exec/trino-connection.ts';
-import { stackDirFrom } from './config.ts';
+
+/** The repository's root (the stack keeps its state under it unless KPI_STACK_DIR says otherwise). */
+export const projectRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+
+/** Where `stack:up` keeps its data and `.stack/env`: KPI_STACK_DIR, or `.stack` in the repository. */
+export function stackDirFrom(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.KPI_STACK_DIR || join(projectRoot, '.stack'));
+}
 
 /** The variables `.stack/env` holds (DRUID_URL joins when Druid lands). */
 export const STACK_ENV_KEYS = [

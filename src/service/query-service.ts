@@ -6,12 +6,16 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CachedResult, Computed, ResultCache, StampCheck } from '../cache/result-cache.ts';
+import { trendOf } from '../exec/engine.ts';
 import { GRAINS, type Grain, type KpiIR, type RowExpr } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../plan/time.ts';
 import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
 import type { DefinitionsService } from './definitions-service.ts';
+import { InvalidInput } from './errors.ts';
+import type { Telemetry } from './telemetry.ts';
+import { previousRange, resolveRange, today } from './time-range.ts';
 import type {
   CompiledQuery,
   EngineFactory,
@@ -20,11 +24,7 @@ import type {
   MaterializedHistory,
   Registry,
   RunResult,
-} from './deps.ts';
-import { ApiError } from './errors.ts';
-import type { Limiter } from './limiter.ts';
-import type { Telemetry } from './telemetry.ts';
-import { previousRange, resolveRange, today } from './time-range.ts';
+} from './types.ts';
 
 export interface MetricParams {
   readonly start?: string | undefined;
@@ -55,9 +55,7 @@ export interface QueryServiceOptions {
    */
   readonly rollupVersion?: (rollup: string) => string | null;
   readonly cache: ResultCache;
-  readonly limiter: Limiter;
   readonly telemetry: Telemetry;
-  readonly timeoutMs: number;
   readonly defaultTimezone: string;
   readonly now?: () => Date;
   /** Materialized history (kpi_metrics): answers /history when it covers the question exactly. */
@@ -70,11 +68,6 @@ export type HistoryResult = Omit<CachedResult, 'outcome'> & {
   readonly outcome: CachedResult['outcome'] | 'bypass';
   readonly source: 'materialized' | 'live';
 };
-
-export interface Trend {
-  readonly direction: 'up' | 'down' | 'stable';
-  readonly percentage: number;
-}
 
 interface Prepared {
   readonly key: string;
@@ -95,20 +88,13 @@ function literalOf(value: unknown): RowExpr {
     return { kind: 'literal', value, type: Number.isInteger(value) ? 'bigint' : 'double' };
   }
   if (value === null) return { kind: 'literal', value: null, type: 'null' };
-  throw new ApiError(
-    400,
+  throw new InvalidInput(
     'invalid-request',
     'filter values must be strings, numbers, booleans or lists of them',
     {
       value,
     },
   );
-}
-
-export function trendOf(current: number | null, previous: number | null): Trend {
-  if (current === null || previous === null || previous === 0) return { direction: 'stable', percentage: 0 };
-  const percentage = Math.round(((current - previous) / Math.abs(previous)) * 10_000) / 100;
-  return { direction: percentage > 0 ? 'up' : percentage < 0 ? 'down' : 'stable', percentage };
 }
 
 const finest = (grains: readonly Grain[]): Grain =>
@@ -135,8 +121,9 @@ export class QueryService {
     this.accept = version ? (stamp) => stampHolds(stamp, version) : undefined;
   }
 
+  /** Calculations running in the engine now (the process's MAX_CONCURRENT_CALCULATIONS slots). */
   get activeCalculations(): number {
-    return this.o.limiter.active;
+    return this.engineCache?.engine.load?.active ?? 0;
   }
 
   /** Definitions and optimizer context together: memoized engines, plans and cache keys follow both. */
@@ -161,15 +148,14 @@ export class QueryService {
   ): MetricQuery {
     const timezone = params.tz ?? this.o.defaultTimezone;
     if (!isTimeZone(timezone)) {
-      throw new ApiError(400, 'invalid-request', `tz "${timezone}" is not an IANA time zone`, {
+      throw new InvalidInput('invalid-request', `tz "${timezone}" is not an IANA time zone`, {
         parameter: 'tz',
       });
     }
     // `?dimensions=region` repeated 400 times is one dimension, and one engine query.
     const dimensions = [...new Set(params.dimensions ?? [])];
     if (dimensions.length > LIMITS.MAX_DIMENSIONS) {
-      throw new ApiError(
-        400,
+      throw new InvalidInput(
         'limit-exceeded',
         `${dimensions.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
         { parameter: 'dimensions', limit: 'MAX_DIMENSIONS' },
@@ -177,8 +163,7 @@ export class QueryService {
     }
     for (const d of dimensions) this.checkDimension(kpi, d);
     if (grain !== null && kpi.grains.length > 0 && !kpi.grains.includes(grain)) {
-      throw new ApiError(
-        400,
+      throw new InvalidInput(
         'grain-not-allowed',
         `KPI "${kpi.id}" declares grains ${kpi.grains.join(', ')}; ${grain} is not one of them`,
         { parameter: 'grain', grain, allowed: kpi.grains },
@@ -196,7 +181,7 @@ export class QueryService {
 
   private checkDimension(kpi: KpiIR, dimension: string): void {
     if (!kpi.dimensions.includes(dimension)) {
-      throw new ApiError(400, 'unknown-dimension', `KPI "${kpi.id}" has no dimension "${dimension}"`, {
+      throw new InvalidInput('unknown-dimension', `KPI "${kpi.id}" has no dimension "${dimension}"`, {
         dimension,
         allowed: kpi.dimensions,
       });
@@ -211,10 +196,10 @@ export class QueryService {
       try {
         record = JSON.parse(trimmed);
       } catch {
-        throw new ApiError(400, 'invalid-request', 'filters is not valid JSON', { parameter: 'filters' });
+        throw new InvalidInput('invalid-request', 'filters is not valid JSON', { parameter: 'filters' });
       }
       if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        throw new ApiError(400, 'invalid-request', 'filters must be a JSON object of dimension → value(s)');
+        throw new InvalidInput('invalid-request', 'filters must be a JSON object of dimension → value(s)');
       }
       return Object.entries(record as Record<string, unknown>).map(([name, value]): RowExpr => {
         this.checkDimension(kpi, name);
@@ -226,8 +211,7 @@ export class QueryService {
     }
     // Parsed on the event loop (route parameters build queries synchronously): bounded before lexing.
     if (trimmed.length > LIMITS.MAX_FILTER_CHARS) {
-      throw new ApiError(
-        400,
+      throw new InvalidInput(
         'limit-exceeded',
         `a filter of ${trimmed.length} characters; ${limitText('MAX_FILTER_CHARS')} (JSON filters, {"dimension": value}, take larger values)`,
         { parameter: 'filters', limit: 'MAX_FILTER_CHARS' },
@@ -235,7 +219,7 @@ export class QueryService {
     }
     const parsed = this.o.language.parseFilter(trimmed, registry);
     if (parsed.diagnostics.some((d) => d.severity === 'error') || !parsed.expr) {
-      throw new ApiError(400, 'invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
+      throw new InvalidInput('invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
         diagnostics: parsed.diagnostics,
       });
     }
@@ -253,7 +237,10 @@ export class QueryService {
     return hit;
   }
 
-  /** Runs one query on the engine under the concurrency limit and QUERY_TIMEOUT_MS. */
+  /**
+   * Runs one query: compiled once per registry generation (memoized), then run by the engine, which
+   * applies the concurrency limit and QUERY_TIMEOUT_MS (src/exec).
+   */
   async run(
     query: MetricQuery,
     engine: KpiEngine = this.engine(),
@@ -261,50 +248,35 @@ export class QueryService {
     user?: string,
     exactValues = false,
   ): Promise<RunResult> {
+    return this.runCompiled(await this.compile(query, engine), engine, signal, user, exactValues);
+  }
+
+  private async runCompiled(
+    compiled: CompiledQuery,
+    engine: KpiEngine,
+    signal?: AbortSignal,
+    user?: string,
+    exactValues = false,
+  ): Promise<RunResult> {
     const t = this.o.telemetry;
-    return this.o.limiter.run(async () => {
-      t.activeCalculations.inc();
-      const controller = new AbortController();
-      // The caller gave up (a cancelled SQL statement): the engine cancels its query too.
-      const abort = () => controller.abort();
-      if (signal?.aborted) abort();
-      signal?.addEventListener('abort', abort, { once: true });
-      const stop = t.engineDuration.startTimer();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            controller.abort();
-            reject(new ApiError(504, 'query-timeout', `the query took longer than ${this.o.timeoutMs} ms`));
-          }, this.o.timeoutMs);
-        });
-        const options = {
-          signal: controller.signal,
-          ...(user ? { user } : {}),
-          ...(exactValues ? { exactValues } : {}),
-        };
-        const result = await Promise.race([engine.run(query, options), timeout]);
-        if (result.rows.length > LIMITS.MAX_RESULT_ROWS) {
-          throw new ApiError(
-            422,
-            'limit-exceeded',
-            `the answer has more than ${LIMITS.MAX_RESULT_ROWS} rows; ${limitText('MAX_RESULT_ROWS')} (fewer dimensions, a coarser grain or a shorter range)`,
-            { limit: 'MAX_RESULT_ROWS' },
-          );
-        }
-        stop({ outcome: 'ok' });
-        t.engineQueries.inc({ outcome: 'ok' });
-        return result;
-      } catch (error) {
-        stop({ outcome: 'error' });
-        t.engineQueries.inc({ outcome: 'error' });
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', abort);
-        t.activeCalculations.dec();
-      }
-    });
+    t.activeCalculations.inc();
+    const stop = t.engineDuration.startTimer();
+    try {
+      const result = await engine.run(compiled, {
+        ...(signal ? { signal } : {}),
+        ...(user ? { user } : {}),
+        ...(exactValues ? { exactValues } : {}),
+      });
+      stop({ outcome: 'ok' });
+      t.engineQueries.inc({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      stop({ outcome: 'error' });
+      t.engineQueries.inc({ outcome: 'error' });
+      throw error;
+    } finally {
+      t.activeCalculations.dec();
+    }
   }
 
   /**
@@ -322,7 +294,7 @@ export class QueryService {
   ): Promise<CachedResult> {
     const tz = params.tz ?? this.o.defaultTimezone;
     if (!isTimeZone(tz)) {
-      throw new ApiError(400, 'invalid-request', `tz "${tz}" is not an IANA time zone`, { parameter: 'tz' });
+      throw new InvalidInput('invalid-request', `tz "${tz}" is not an IANA time zone`, { parameter: 'tz' });
     }
     const relative = !(params.start && params.end) ? today(tz, this.now()) : '';
     const memoKey = `${kind}|${this.generation()}|${kpiId}|${relative}|${JSON.stringify(params)}`;
@@ -370,7 +342,9 @@ export class QueryService {
       tags: [...this.o.definitions.closure(kpi.id), ...reads],
       compute: async () => {
         const startedAt = this.now().toISOString();
-        const results = await Promise.all(queries.map((q) => this.run(q, engine, undefined, asUser)));
+        const results = await Promise.all(
+          compiled.map((c) => this.runCompiled(c, engine, undefined, asUser)),
+        );
         const stamp = mergeStamps(
           results.map((r) => r.data),
           startedAt,
@@ -524,8 +498,7 @@ export class QueryService {
         ...new Set(params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions),
       ];
       if (names.length > LIMITS.MAX_DIMENSIONS) {
-        throw new ApiError(
-          400,
+        throw new InvalidInput(
           'limit-exceeded',
           `${names.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
           {

@@ -9,10 +9,10 @@ import type { KpiIR } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import { sizeDiagnostic } from '../offload/size.ts';
 import type { DefinitionFormat, DefinitionStore, StoredDefinition } from '../store/definitions-store.ts';
-import type { Analysis, DefinitionSubmission, KpiLanguage, Registry } from './deps.ts';
-import { ApiError, invalidDefinition, notFound } from './errors.ts';
+import { Conflict, InvalidInput, invalidDefinition, notFound, Unprocessable } from './errors.ts';
+import type { Analysis, DefinitionSubmission, KpiLanguage, Registry } from './types.ts';
 
-export type { DefinitionSubmission } from './deps.ts';
+export type { DefinitionSubmission } from './types.ts';
 
 export interface LiveDefinition {
   readonly ir: KpiIR;
@@ -130,8 +130,7 @@ export class DefinitionsService {
     } catch (error) {
       if ((error as { code?: unknown }).code === 'busy') throw error;
       // The worker died on this input (e.g. its memory limit): the input's fault, not the service's.
-      throw new ApiError(
-        400,
+      throw new InvalidInput(
         'invalid-definition',
         `the definition could not be analyzed: ${(error as Error).message}`,
         { diagnostics: [] },
@@ -144,14 +143,9 @@ export class DefinitionsService {
     // All or nothing for several KPIs in one body: refuse before writing any.
     const existing = analysis.kpis.filter((k) => this.live.has(k.id)).map((k) => k.id);
     if (existing.length > 0) {
-      throw new ApiError(
-        409,
-        'exists',
-        `KPI(s) already exist: ${existing.join(', ')}; use PUT to change them`,
-        {
-          existing,
-        },
-      );
+      throw new Conflict('exists', `KPI(s) already exist: ${existing.join(', ')}; use PUT to change them`, {
+        existing,
+      });
     }
     const created: LiveDefinition[] = [];
     for (const [i, ir] of analysis.kpis.entries()) {
@@ -180,13 +174,13 @@ export class DefinitionsService {
     });
     const ir = analysis.kpis.find((k) => k.id === kpiId);
     if (!ir || analysis.kpis.length !== 1) {
-      throw new ApiError(422, 'id-mismatch', `the body must define exactly one KPI, "${kpiId}"`, {
+      throw new Unprocessable('id-mismatch', `the body must define exactly one KPI, "${kpiId}"`, {
         defined: analysis.kpis.map((k) => k.id),
       });
     }
     const cycle = this.dependentsOf(kpiId).filter((id) => ir.dependsOn.includes(id));
     if (cycle.length > 0) {
-      throw new ApiError(400, 'kpi-cycle', `"${kpiId}" would depend on KPIs derived from it`, {
+      throw new InvalidInput('kpi-cycle', `"${kpiId}" would depend on KPIs derived from it`, {
         diagnostics: [],
         cycle,
       });
@@ -238,15 +232,14 @@ export class DefinitionsService {
     const registry = snapshot();
     if (hasErrors(analysis.diagnostics)) throw invalidDefinition(analysis.diagnostics);
     if (analysis.kpis.length === 0) {
-      throw new ApiError(400, 'invalid-definition', 'the body defines no KPI', { diagnostics: [] });
+      throw new InvalidInput('invalid-definition', 'the body defines no KPI', { diagnostics: [] });
     }
     const all = new Map(registry);
     for (const k of analysis.kpis) all.set(k.id, k);
     for (const k of analysis.kpis) {
       // An id too long for a URL could be written but never read or deleted again (431).
       if (k.id.length > LIMITS.MAX_ID_CHARS) {
-        throw new ApiError(
-          400,
+        throw new InvalidInput(
           'limit-exceeded',
           `KPI id of ${k.id.length} characters; ${limitText('MAX_ID_CHARS')}`,
           {
@@ -255,8 +248,7 @@ export class DefinitionsService {
         );
       }
       if (k.name.length > LIMITS.MAX_NAME_CHARS) {
-        throw new ApiError(
-          400,
+        throw new InvalidInput(
           'limit-exceeded',
           `KPI "${k.id}" has a name of ${k.name.length} characters; ${limitText('MAX_NAME_CHARS')}`,
           { limit: 'MAX_NAME_CHARS' },
@@ -264,8 +256,7 @@ export class DefinitionsService {
       }
       const depth = derivationDepth(k.id, all);
       if (depth > LIMITS.MAX_DERIVATION_DEPTH) {
-        throw new ApiError(
-          400,
+        throw new InvalidInput(
           'limit-exceeded',
           `KPI "${k.id}" derives from KPIs ${depth} levels deep; ${limitText('MAX_DERIVATION_DEPTH')}`,
           { limit: 'MAX_DERIVATION_DEPTH' },

@@ -9,18 +9,33 @@ import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import type { EmbeddedSources } from '../embedded/sources-engine.ts';
-import { createEngine, createRuntime, type RunOptions } from '../exec/engine.ts';
+import {
+  type Compiled,
+  createEngine,
+  createRuntime,
+  type KpiEngine as ExecEngine,
+  type ExecuteOptions,
+} from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { trinoConnection, trinoHeaders } from '../exec/trino-connection.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
-import { LiveOptimizer, rollupsRead, rollupVersion, runChecked, tablesRead } from '../optimize/live.ts';
+import { LiveOptimizer, rollupsRead, rollupVersion, tablesRead } from '../optimize/live.ts';
+import type { Plan } from '../plan/nodes.ts';
 import { readStatesWith } from '../rollup/build.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import type { SqlClient } from '../store/sql-client.ts';
-import type { EngineFactory, HealthCheck, KpiEngine } from './deps.ts';
+import { runCompiledChecked } from './checked-run.ts';
+import type { DataStamp } from './data-stamp.ts';
+import type {
+  CompiledQuery,
+  EngineFactory,
+  HealthCheck,
+  KpiEngine,
+  RunOptions as ServiceRunOptions,
+} from './types.ts';
 
 export const EMBEDDED_ENV = 'KPI_EMBEDDED_DB_URL';
 
@@ -79,9 +94,14 @@ export async function engineFactoryFor(
   log: (line: string) => void = () => {},
   /** Pools made by the caller (the store already uses the metrics store's); closed with the engine. */
   pools?: PgPools,
-  /** Told of every run that read rollups: its answer kept, or void and answered raw. */
-  onRollupRun: (outcome: 'kept' | 'void') => void = () => {},
+  hooks: {
+    /** Told of every run that read rollups: its answer kept, or void and answered raw. */
+    readonly onRollupRun?: (outcome: 'kept' | 'void') => void;
+    /** Told of every compile and its duration. */
+    readonly onCompile?: (ms: number) => void;
+  } = {},
 ): Promise<EngineBinding> {
+  const onRollupRun = hooks.onRollupRun ?? (() => {});
   const closers: Array<() => Promise<void>> = [];
   let env: Record<string, string | undefined>;
   let engineCatalog = catalog;
@@ -123,71 +143,60 @@ export async function engineFactoryFor(
       env,
       timeoutMs: config.QUERY_TIMEOUT_MS,
       runtime,
+      ...(hooks.onCompile ? { onCompile: hooks.onCompile } : {}),
       ...(optimize && live ? { optimizer: optimizerFor(live.context) } : {}),
     });
   const factory: EngineFactory = (registry): KpiEngine => {
     const ctx = live?.context;
     const engine = engineOf(registry, true);
-    let raw: ReturnType<typeof createEngine> | null = null;
-    type Options = {
-      readonly signal?: AbortSignal;
-      readonly user?: string | null;
-      readonly exactValues?: boolean;
+    let raw: ExecEngine | null = null;
+    // What each CompiledQuery handed out was compiled into, so a run never compiles it again.
+    const compiledOf = new WeakMap<CompiledQuery, Compiled>();
+    const compile = (query: MetricQuery, options?: { readonly dialect?: 'trino' }): CompiledQuery => {
+      const c = engine.compile(query, options);
+      const out: CompiledQuery = {
+        query,
+        plan: c.plan,
+        planHash: c.planHash,
+        sql: c.sql,
+        params: c.params,
+        dialect: c.dialect,
+        reads: { rollups: rollupsRead(c.plan), tables: tablesRead(c.plan, live?.rollups ?? []) },
+      };
+      compiledOf.set(out, c);
+      return out;
     };
-    const optionsOf = (o?: Options): RunOptions => ({
-      ...(o?.signal ? { signal: o.signal } : {}),
-      ...(o?.user ? { user: o.user } : {}),
-      ...(o?.exactValues ? { exactValues: true } : {}),
-    });
-    /**
-     * A run that read rollups is checked afterwards: when a rollup was rebuilt or unpublished while it
-     * ran (or it failed because its rollup was being dropped), the raw plan answers instead.
-     */
-    const run = async (query: MetricQuery, o?: Options) => {
+    const run = async (compiled: CompiledQuery, o: ServiceRunOptions = {}) => {
+      const c = compiledOf.get(compiled) ?? engine.compile(compiled.query);
+      const options: ExecuteOptions = {
+        ...(o.signal ? { signal: o.signal } : {}),
+        ...(o.user ? { user: o.user } : {}),
+        ...(o.exactValues ? { exactValues: true } : {}),
+      };
       // Raw answers are as current as the moment the sources were read.
       const readAt = new Date().toISOString();
       if (!live || !ctx)
-        return { ...(await engine.run(query, optionsOf(o))), data: { asOf: readAt, rollups: {} } };
-      const plan = engine.compile(query).plan;
+        return { ...(await engine.execute(c, options)), data: { asOf: readAt, rollups: {} } };
       const t0 = performance.now();
-      const checked = await runChecked({
-        plan,
-        run: () => engine.run(query, optionsOf(o)),
-        runRaw: () => {
+      const checked = await runCompiledChecked({
+        engine,
+        raw: () => {
           raw ??= engineOf(registry, false);
-          return raw.run(query, optionsOf(o));
+          return raw;
         },
-        holds: () => live.holds(ctx, plan),
-        signal: o?.signal,
+        compiled: c,
+        holds: (plan) => live.holds(ctx, plan),
+        options,
       });
       if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
       // The runtime the plan's estimated reads took: keeps the optimizer's row cost fresh.
-      if (!checked.voided) live.observe(ctx, plan, performance.now() - t0);
+      if (!checked.voided) live.observe(ctx, c.plan, performance.now() - t0);
       if (checked.voided)
-        log(`optimizer: a rollup changed while ${query.kpi} ran; answered from the sources instead`);
-      const rollups: Record<string, string> = {};
-      let asOf = readAt;
-      if (checked.readRollups && !checked.voided) {
-        for (const name of rollupsRead(plan)) {
-          const state = live.stateOf(name);
-          const version = rollupVersion(state);
-          if (version) rollups[name] = version;
-          // The rollup is as current as its last comparison with its source (or its last load).
-          const checkedAt = state?.checkedAt ?? state?.builtAt;
-          if (checkedAt && Date.parse(checkedAt) < Date.parse(asOf)) asOf = checkedAt;
-        }
-      }
-      return { ...checked.result, data: { asOf, rollups } };
+        log(`optimizer: a rollup changed while ${c.query.kpi} ran; answered from the sources instead`);
+      return { ...checked.result, data: dataStampOf(live, c.plan, checked, readAt) };
     };
     return {
-      compile: (query, options) => {
-        const { plan, planHash, sql, params, dialect } = engine.compile(query, options);
-        const reads = {
-          rollups: rollupsRead(plan),
-          tables: tablesRead(plan, live?.rollups ?? []),
-        };
-        return { plan, planHash, sql, params, dialect, reads };
-      },
+      compile,
       run,
       ...(live && ctx
         ? {
@@ -195,6 +204,9 @@ export async function engineFactoryFor(
               explain({ catalog: engineCatalog, registry, context: ctx, env }, query).text,
           }
         : {}),
+      get load() {
+        return engine.load;
+      },
     };
   };
   const health: HealthCheck[] = config.TRINO_URL
@@ -224,4 +236,26 @@ export async function engineFactoryFor(
       for (const close of closers.reverse()) await close().catch(() => {});
     },
   };
+}
+
+/** What a checked answer rests on: as of when, and the versions of the rollups it read. */
+function dataStampOf(
+  live: LiveOptimizer,
+  plan: Plan,
+  checked: { readonly readRollups: boolean; readonly voided: boolean },
+  readAt: string,
+): DataStamp {
+  const rollups: Record<string, string> = {};
+  let asOf = readAt;
+  if (checked.readRollups && !checked.voided) {
+    for (const name of rollupsRead(plan)) {
+      const state = live.stateOf(name);
+      const version = rollupVersion(state);
+      if (version) rollups[name] = version;
+      // The rollup is as current as its last comparison with its source (or its last load).
+      const checkedAt = state?.checkedAt ?? state?.builtAt;
+      if (checkedAt && Date.parse(checkedAt) < Date.parse(asOf)) asOf = checkedAt;
+    }
+  }
+  return { asOf, rollups };
 }

@@ -10,10 +10,10 @@ import { type MaterializedValue, Scheduler, scheduleOf } from '../scheduler/sche
 import { JobStore } from '../store/job-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import type { DefinitionsService } from './definitions-service.ts';
-import type { JobsApi } from './deps.ts';
-import { ApiError } from './errors.ts';
+import { Conflict, InvalidInput } from './errors.ts';
 import type { QueryService } from './query-service.ts';
 import type { Telemetry } from './telemetry.ts';
+import type { JobsApi } from './types.ts';
 
 export function schedulerFor(
   config: ServiceConfig,
@@ -66,7 +66,9 @@ export function jobsApiFor(
       ? (kpiId, start, end) =>
           scheduler.backfills.request(kpiId, start, end).catch((error) => {
             if (!(error instanceof BackfillRefused)) throw error;
-            throw new ApiError(error.code === 'not-scheduled' ? 409 : 400, error.code, error.message);
+            throw error.code === 'not-scheduled'
+              ? new Conflict(error.code, error.message)
+              : new InvalidInput(error.code, error.message);
           })
       : null,
     scheduleTimezone,

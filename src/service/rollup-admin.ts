@@ -19,8 +19,8 @@ import {
 } from '../rollup/build.ts';
 import { latestCapture } from '../rollup/capture.ts';
 import { definitionText } from '../rollup/ddl.ts';
-import type { RollupAction, RollupAdmin, RollupInfo, RollupJob, RollupLoad } from './deps.ts';
-import { ApiError, toApiError } from './errors.ts';
+import { Conflict, NotFound, problemOf } from './errors.ts';
+import type { RollupAction, RollupAdmin, RollupInfo, RollupJob, RollupLoad } from './types.ts';
 
 function infoOf(r: RollupDef, state: RollupState | null | undefined): RollupInfo {
   const current = state && state.definition === definitionText(r) ? state : null;
@@ -71,7 +71,7 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
 
   const find = (name: string): RollupDef => {
     const r = live.rollups.find((x) => x.name === name);
-    if (!r) throw new ApiError(404, 'not-found', `rollup "${name}" is not defined`);
+    if (!r) throw new NotFound('not-found', `rollup "${name}" is not defined`);
     return r;
   };
 
@@ -80,8 +80,7 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
     const r = find(name);
     if (running.has(name)) {
       const current = jobs.get(name);
-      throw new ApiError(
-        409,
+      throw new Conflict(
         'rollup-busy',
         `rollup "${name}" has a ${current?.action ?? 'load'} running already`,
       );
@@ -104,8 +103,8 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
           : refreshRollup(catalog, r, rollupEnv);
     const done = work
       .then(loadOf, (error: unknown) => {
-        if (error instanceof RollupConflictError) throw new ApiError(409, 'rollup-conflict', error.message);
-        if (error instanceof RollupNotBuiltError) throw new ApiError(409, 'rollup-not-built', error.message);
+        if (error instanceof RollupConflictError) throw new Conflict('rollup-conflict', error.message);
+        if (error instanceof RollupNotBuiltError) throw new Conflict('rollup-not-built', error.message);
         throw error;
       })
       .then(
@@ -114,7 +113,7 @@ export function rollupAdmin(catalog: Catalog, live: LiveOptimizer, env: RollupEn
           return result;
         },
         (error: unknown) => {
-          const e = toApiError(error);
+          const e = problemOf(error);
           jobs.set(name, {
             ...job,
             state: 'failed',
