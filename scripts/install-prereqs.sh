@@ -3,8 +3,9 @@
 #   - PostgreSQL, Redis and chromium (the web app's browser tests) from Debian's packages (apt-get, only
 #     when missing);
 #   - a Java >= 24 runtime for Trino 476 (checked, not installed: Temurin 25 or JAVA_HOME);
-#   - Trino 476 (server core + postgresql, mongodb, memory plugins) and mongo-java-server with its H2
-#     backend, fetched with Maven into ~/.cache/kpi-engine (KPI_CACHE_DIR), so a second run is offline.
+#   - Trino 476 (server core + postgresql, mongodb, druid, memory plugins) and mongo-java-server with its
+#     H2 backend, fetched with Maven into ~/.cache/kpi-engine (KPI_CACHE_DIR), so a second run is offline;
+#   - Apache Druid 33 with ZooKeeper and Java 17 (scripts/install-druid.sh).
 # Run by `npm test` (scripts/test.sh) before every run and by `npm run stack:install`.
 set -euo pipefail
 
@@ -69,6 +70,29 @@ mvn_quiet() { # Maven's output only when it fails (its quiet mode still prints c
 }
 DEP_PLUGIN=org.apache.maven.plugins:maven-dependency-plugin:3.8.1
 
+# The postgresql, mongodb and druid plugin zips of 476 are not on Maven Central (only 356, 368, 449 are),
+# but the full server tarball of 476 carries them: unpack just those plugin folders into a cache of their
+# own, then drop the 800 MB tarball (a throwaway local repository keeps it out of ~/.m2). The marker
+# lists the plugins it holds: a cache from before the druid plugin is refilled once.
+TARBALL_PLUGINS=(postgresql mongodb druid)
+PLUGIN_CACHE="$CACHE/trino/plugins-$TRINO_VERSION"
+PLUGIN_MARKER="$PLUGIN_CACHE/.kpi-complete-$(IFS=-; echo "${TARBALL_PLUGINS[*]}")"
+if [[ ! -f $PLUGIN_MARKER ]]; then
+  say "fetching the ${TARBALL_PLUGINS[*]} plugins of Trino $TRINO_VERSION into $PLUGIN_CACHE"
+  scratch="$CACHE/trino/.scratch"
+  rm -rf "$scratch" && mkdir -p "$scratch"
+  mvn_quiet "$DEP_PLUGIN:copy" -Dmaven.repo.local="$scratch/m2" \
+    -Dartifact="io.trino:trino-server:$TRINO_VERSION:tar.gz" -DoutputDirectory="$scratch"
+  # Jars shared between plugins are hard links inside the tarball: extract it whole, copy the folders.
+  tar -xzf "$scratch/trino-server-$TRINO_VERSION.tar.gz" -C "$scratch"
+  rm -rf "$PLUGIN_CACHE" && mkdir -p "$PLUGIN_CACHE"
+  for plugin in "${TARBALL_PLUGINS[@]}"; do
+    cp -r "$scratch/trino-server-$TRINO_VERSION/plugin/$plugin" "$PLUGIN_CACHE/"
+  done
+  touch "$PLUGIN_MARKER"
+  rm -rf "$scratch"
+fi
+
 if [[ ! -f "$TRINO_HOME/.kpi-complete" ]]; then
   say "fetching Trino $TRINO_VERSION into $CACHE/trino"
   mkdir -p "$CACHE/trino"
@@ -80,27 +104,13 @@ if [[ ! -f "$TRINO_HOME/.kpi-complete" ]]; then
   tar -xzf "$CACHE/trino/trino-server-core-$TRINO_VERSION.tar.gz" -C "$TRINO_HOME.partial" --strip-components=1
   unzip -q "$CACHE/trino/trino-memory-$TRINO_VERSION.zip" -d "$TRINO_HOME.partial/plugin"
   mv "$TRINO_HOME.partial/plugin/trino-memory-$TRINO_VERSION" "$TRINO_HOME.partial/plugin/memory"
-  # The postgresql and mongodb plugin zips of 476 are not on Maven Central (only 356, 368, 449 are), but
-  # the full server tarball of 476 carries them: unpack just those two plugin folders, then drop the
-  # 800 MB tarball (a throwaway local repository keeps it out of ~/.m2).
-  if [[ ! -f "$CACHE/trino/plugins-$TRINO_VERSION/.kpi-complete" ]]; then
-    scratch="$CACHE/trino/.scratch"
-    rm -rf "$scratch" && mkdir -p "$scratch"
-    mvn_quiet "$DEP_PLUGIN:copy" -Dmaven.repo.local="$scratch/m2" \
-      -Dartifact="io.trino:trino-server:$TRINO_VERSION:tar.gz" -DoutputDirectory="$scratch"
-    # Jars shared between plugins are hard links inside the tarball: extract it whole, copy two folders.
-    tar -xzf "$scratch/trino-server-$TRINO_VERSION.tar.gz" -C "$scratch"
-    rm -rf "$CACHE/trino/plugins-$TRINO_VERSION" && mkdir -p "$CACHE/trino/plugins-$TRINO_VERSION"
-    cp -r "$scratch/trino-server-$TRINO_VERSION/plugin/postgresql" "$scratch/trino-server-$TRINO_VERSION/plugin/mongodb" \
-      "$CACHE/trino/plugins-$TRINO_VERSION/"
-    touch "$CACHE/trino/plugins-$TRINO_VERSION/.kpi-complete"
-    rm -rf "$scratch"
-  fi
-  cp -r "$CACHE/trino/plugins-$TRINO_VERSION/postgresql" "$CACHE/trino/plugins-$TRINO_VERSION/mongodb" \
-    "$TRINO_HOME.partial/plugin/"
   touch "$TRINO_HOME.partial/.kpi-complete"
   rm -rf "$TRINO_HOME" && mv "$TRINO_HOME.partial" "$TRINO_HOME"
 fi
+# A Trino installed before a plugin joined the list gets it added (a plugin folder is read at boot only).
+for plugin in "${TARBALL_PLUGINS[@]}"; do
+  [[ -d "$TRINO_HOME/plugin/$plugin" ]] || cp -r "$PLUGIN_CACHE/$plugin" "$TRINO_HOME/plugin/"
+done
 
 if [[ ! -f "$MONGO_LIB/.kpi-complete" ]]; then
   # de.bwaldvogel:mongo-java-server is an empty aggregator: take the core, the H2 (MVStore) backend for
@@ -155,5 +165,8 @@ if [[ ! -f "$PY_VENV/.kpi-complete" ]]; then
     say "warning: python3 with venv is missing: the Python client tests of the SQL endpoint will be skipped"
   fi
 fi
+
+# --- Apache Druid for the optional Druid part of the stack (`stack:up -- --with druid`, the Druid tests) ---
+bash "$(dirname "$0")/install-druid.sh"
 
 [[ -n ${KPI_INSTALL_QUIET:-} ]] || say "ok (java: $java_home, trino: $TRINO_HOME, mongo-java-server: $MONGO_LIB)"

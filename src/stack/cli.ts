@@ -1,6 +1,6 @@
 /**
  * `npm run stack:up | stack:down | stack:status` (tsx src/stack/cli.ts up|down|status [--scale S]
- * [--no-data]). Exit codes: 0 done / all servers up, 1 failure or some server down, 2 missing
+ * [--no-data] [--with druid]). Exit codes: 0 done / all servers up, 1 failure or some server down, 2 missing
  * prerequisite or bad usage.
  */
 import { rmSync } from 'node:fs';
@@ -21,7 +21,11 @@ async function main(argv: readonly string[]): Promise<number> {
       const scaleText = option(args, '--scale');
       const scale = scaleText === undefined ? 0.01 : Number(scaleText);
       if (!(scale > 0)) throw new UsageError(`--scale ${scaleText}: expected a positive number`);
-      await stackUp({ scale, skipData: args.includes('--no-data') });
+      const withOption = option(args, '--with');
+      if (withOption !== undefined && withOption !== 'druid') {
+        throw new UsageError(`--with ${withOption}: the only optional server is druid`);
+      }
+      await stackUp({ scale, skipData: args.includes('--no-data'), withDruid: withOption === 'druid' });
       // Asked for by hand: test runs must no longer stop it when they finish (test/integration/global-setup.ts).
       rmSync(join(loadStackConfig().stackDir, 'run', 'started-by-tests'), { force: true });
       return 0;
@@ -34,13 +38,15 @@ async function main(argv: readonly string[]): Promise<number> {
       for (const s of statuses) {
         const state = s.ready ? 'up' : s.pid === undefined ? 'down' : 'not answering';
         console.log(
-          `${s.name.padEnd(10)} ${state.padEnd(14)} port ${s.port}${s.pid ? `  pid ${s.pid}` : ''}`,
+          `${s.name.padEnd(26)} ${state.padEnd(14)} port ${s.port}${s.pid ? `  pid ${s.pid}` : ''}`,
         );
       }
       return statuses.every((s) => s.ready) ? 0 : 1;
     }
     default:
-      throw new UsageError(`usage: tsx src/stack/cli.ts up [--scale S] [--no-data] | down | status`);
+      throw new UsageError(
+        `usage: tsx src/stack/cli.ts up [--scale S] [--no-data] [--with druid] | down | status`,
+      );
   }
 }
 

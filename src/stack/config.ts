@@ -28,7 +28,12 @@ export interface StackConfig {
   readonly trinoHeap: string;
   /** Trino's HTTPS port with password authentication (src/stack/local/trino-tls.ts): KPI_TRINO_HTTPS_PORT, default the HTTP port + 1. */
   readonly trinoHttpsPort: number;
+  /** Druid's first port (KPI_DRUID_PORT_BASE): its router, then the other services (local/druid-conf.ts). */
+  readonly druidPortBase: number;
 }
+
+/** Clear of every other default above (58080/58081 are Trino's). */
+export const DEFAULT_DRUID_PORT_BASE = 58800;
 
 export const DEFAULT_PORTS: StackPorts = {
   postgres: 55432,
@@ -56,12 +61,13 @@ function port(env: NodeJS.ProcessEnv, name: keyof StackPorts): number {
   return value;
 }
 
-function httpsPort(env: NodeJS.ProcessEnv, trino: number): number {
-  const raw = env.KPI_TRINO_HTTPS_PORT;
-  if (raw === undefined || raw === '') return trino + 1;
+/** A port from `variable`, or `fallback`; `span` more ports after it must also fit. */
+function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number, span = 0): number {
+  const raw = env[variable];
+  if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new Error(`KPI_TRINO_HTTPS_PORT=${raw} is not a TCP port`);
+  if (!Number.isInteger(value) || value < 1 || value + span > 65535) {
+    throw new Error(`${variable}=${raw} is not a TCP port`);
   }
   return value;
 }
@@ -82,6 +88,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     cacheDir: resolve(env.KPI_CACHE_DIR || join(homedir(), '.cache', 'kpi-engine')),
     postgres: Object.freeze({ user: 'kpi', password: 'kpi' }),
     trinoHeap: env.KPI_TRINO_HEAP || '3G',
-    trinoHttpsPort: httpsPort(env, port(env, 'trino')),
+    trinoHttpsPort: portFrom(env, 'KPI_TRINO_HTTPS_PORT', port(env, 'trino') + 1),
+    druidPortBase: portFrom(env, 'KPI_DRUID_PORT_BASE', DEFAULT_DRUID_PORT_BASE, 6),
   });
 }

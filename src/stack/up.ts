@@ -19,6 +19,13 @@ export interface StackUpOptions {
   readonly skipData?: boolean;
   readonly log?: (line: string) => void;
   readonly env?: NodeJS.ProcessEnv;
+  /** Also run Apache Druid (src/stack/local/druid.ts); KPI_WITH_DRUID=1 says the same. */
+  readonly withDruid?: boolean;
+}
+
+/** `--with druid` or KPI_WITH_DRUID=1 (the test script sets it: the Druid tests run in the suite). */
+export function wantsDruid(options: Pick<StackUpOptions, 'withDruid'>, env: NodeJS.ProcessEnv): boolean {
+  return options.withDruid === true || env.KPI_WITH_DRUID === '1';
 }
 
 export function stackKind(env: NodeJS.ProcessEnv = process.env): StackKind {
@@ -70,10 +77,13 @@ export async function stackUp(options: StackUpOptions = {}): Promise<StackEnv> {
     const afterSources = (env: StackEnv) => loadData(env, options, log);
     let env: StackEnv;
     if (stackKind(processEnv) === 'containers') {
+      if (wantsDruid(options, processEnv)) {
+        throw new Error('Druid runs in the local stack or docker-compose, not with KPI_STACK=containers');
+      }
       const { containersUp } = await import('./containers/stack.ts');
       env = await containersUp(config, log, afterSources);
     } else {
-      env = await localUp(config, log, afterSources);
+      env = await localUp(config, log, afterSources, wantsDruid(options, processEnv));
     }
     const path = writeStackEnv(env, processEnv);
     log(`stack up in ${seconds(Date.now() - startedAt)}; settings in ${path}`);

@@ -14,6 +14,8 @@ import {
   stopProcessGroup,
   waitUntilReady,
 } from '../process.ts';
+import { DRUID_SERVICES } from './druid.ts';
+import { druidUrl } from './druid-conf.ts';
 import { mongoService } from './mongo.ts';
 import { ensureSourceDatabases, postgresService } from './postgres.ts';
 import { redisService } from './redis.ts';
@@ -30,7 +32,19 @@ export const LOCAL_SERVICES: readonly LocalService[] = [
   timescaleService,
 ];
 
-export function localStackEnv(config: StackConfig): StackEnv {
+/**
+ * Druid joins the stack when asked (`--with druid`, KPI_WITH_DRUID=1) and stays part of it while any of
+ * its processes runs, so a later plain `stack:up` (the test suite's) keeps DRUID_URL in .stack/env.
+ */
+export function druidRunning(config: StackConfig): boolean {
+  return DRUID_SERVICES.some((service) => runningPid(config.stackDir, service.name) !== undefined);
+}
+
+export function localServices(config: StackConfig, withDruid: boolean): readonly LocalService[] {
+  return withDruid || druidRunning(config) ? [...LOCAL_SERVICES, ...DRUID_SERVICES] : LOCAL_SERVICES;
+}
+
+export function localStackEnv(config: StackConfig, withDruid = false): StackEnv {
   const { host, ports, postgres } = config;
   const pgUrl = (db: string) =>
     `postgresql://${postgres.user}:${postgres.password}@${host}:${ports.postgres}/${db}`;
@@ -41,6 +55,7 @@ export function localStackEnv(config: StackConfig): StackEnv {
     ANALYTICS_DB_URL: `mongodb://${host}:${ports.mongo}/analytics?directConnection=true`,
     TIMESCALE_URL: timescaleUrl(config),
     REDIS_URL: `redis://${host}:${ports.redis}`,
+    ...(withDruid ? { DRUID_URL: druidUrl(config) } : {}),
   };
 }
 
@@ -91,15 +106,20 @@ export async function localUp(
   config: StackConfig,
   log: (line: string) => void,
   afterSources: (env: StackEnv) => Promise<void>,
+  withDruid = false,
 ): Promise<StackEnv> {
   const ctx: ServiceContext = { config, prereqs: findPrerequisites(config) };
+  const druid = withDruid || druidRunning(config);
   const starting: Starting[] = [];
   try {
     for (const service of LOCAL_SERVICES) starting.push(await startService(ctx, service, log));
     const sources = starting.filter((s) => s.service !== trinoService);
     await Promise.all(sources.map((s) => s.ready));
+    // Druid's six JVMs start once the sources answer: booting beside them on two cores would push the
+    // sources past their readiness limits. They boot while the data loads and Trino starts.
+    if (druid) for (const service of DRUID_SERVICES) starting.push(await startService(ctx, service, log));
     await ensureSourceDatabases(config);
-    const env = localStackEnv(config);
+    const env = localStackEnv(config, druid);
     await afterSources(env);
     await Promise.all(starting.map((s) => s.ready));
     return env;
@@ -110,17 +130,22 @@ export async function localUp(
 }
 
 export async function localDown(config: StackConfig, log: (line: string) => void): Promise<void> {
-  for (const service of [...LOCAL_SERVICES].reverse()) {
+  const stop = async (service: LocalService) => {
     const pid = runningPid(config.stackDir, service.name);
     if (pid === undefined) {
       removePidFile(config.stackDir, service.name);
-      continue;
+      return;
     }
     const startedAt = Date.now();
     await stopProcessGroup(pid, { signal: service.stopSignal, group: service.stopGroup });
     removePidFile(config.stackDir, service.name);
     log(`${service.name} stopped in ${seconds(Date.now() - startedAt)} (pid ${pid})`);
-  }
+  };
+  // Druid's JVMs together, then its ZooKeeper: one that loses ZooKeeper first hangs in its shutdown.
+  const [zookeeper, ...druidJvms] = DRUID_SERVICES;
+  await Promise.all(druidJvms.map(stop));
+  if (zookeeper) await stop(zookeeper);
+  for (const service of [...LOCAL_SERVICES].reverse()) await stop(service);
 }
 
 export interface ServiceStatus {
@@ -130,9 +155,9 @@ export interface ServiceStatus {
   readonly ready: boolean;
 }
 
-export async function localStatus(config: StackConfig): Promise<ServiceStatus[]> {
+export async function localStatus(config: StackConfig, withDruid = false): Promise<ServiceStatus[]> {
   return Promise.all(
-    LOCAL_SERVICES.map(async (service) => ({
+    localServices(config, withDruid).map(async (service) => ({
       name: service.name,
       port: service.port(config),
       pid: runningPid(config.stackDir, service.name),

@@ -5,6 +5,7 @@
  */
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   readdirSync,
   readFileSync,
@@ -15,13 +16,23 @@ import {
 import { join } from 'node:path';
 import { projectRoot, type StackConfig } from '../config.ts';
 import { spawnDetached } from '../process.ts';
+import { druidJdbcUrl } from './druid-conf.ts';
 import type { LocalService } from './service.ts';
+import { renderTemplate } from './template.ts';
 import { trinoTlsSettings } from './trino-tls.ts';
+
+export { renderTemplate };
 
 /** The plugins the catalogs use; a private plugin folder keeps the others from slowing the boot. */
 // geospatial provides the Geometry type the postgresql connector maps PostGIS columns to: it will not start without it.
 // password-authenticators: the HTTPS door's password file (trino-tls.ts).
 const PLUGINS = ['postgresql', 'mongodb', 'memory', 'geospatial', 'password-authenticators'] as const;
+/**
+ * The `druid` catalog (Druid rollups joined with other sources) is rendered only where Trino has the druid
+ * plugin (scripts/install-prereqs.sh adds it): a JDBC catalog connects lazily, so Trino starts whether
+ * or not Druid runs, and a query on it fails only while Druid is down.
+ */
+const OPTIONAL_CATALOGS: Readonly<Record<string, string>> = { 'druid.properties': 'druid' };
 
 export function trinoTemplateValues(config: StackConfig): Record<string, string> {
   const pg = (db: string) => `jdbc:postgresql://${config.host}:${config.ports.postgres}/${db}`;
@@ -40,12 +51,8 @@ export function trinoTemplateValues(config: StackConfig): Record<string, string>
     METRICS_JDBC_URL: `jdbc:postgresql://${config.host}:${config.ports.timescale}/postgres?prepareThreshold=0&sslmode=disable`,
     METRICS_PG_USER: 'postgres',
     METRICS_PG_PASSWORD: 'postgres',
+    DRUID_JDBC_URL: druidJdbcUrl(config),
   };
-}
-
-/** Replaces each `${ENV:NAME}` whose NAME has a value; leaves the others for Trino. */
-export function renderTemplate(text: string, values: Record<string, string>): string {
-  return text.replace(/\$\{ENV:([A-Z0-9_]+)\}/g, (whole, name: string) => values[name] ?? whole);
 }
 
 export function renderTrinoEtc(config: StackConfig, trinoHome: string, javaHome?: string): string {
@@ -57,6 +64,8 @@ export function renderTrinoEtc(config: StackConfig, trinoHome: string, javaHome?
   for (const dir of ['', 'catalog']) {
     for (const entry of readdirSync(join(source, dir), { withFileTypes: true })) {
       if (!entry.isFile()) continue;
+      const plugin = dir === 'catalog' ? OPTIONAL_CATALOGS[entry.name] : undefined;
+      if (plugin && !existsSync(join(trinoHome, 'plugin', plugin))) continue;
       const text = readFileSync(join(source, dir, entry.name), 'utf8');
       writeFileSync(join(target, dir, entry.name), renderTemplate(text, values));
     }
@@ -67,6 +76,10 @@ export function renderTrinoEtc(config: StackConfig, trinoHome: string, javaHome?
   rmSync(pluginDir, { recursive: true, force: true });
   mkdirSync(pluginDir, { recursive: true });
   for (const plugin of PLUGINS) symlinkSync(join(trinoHome, 'plugin', plugin), join(pluginDir, plugin));
+  for (const plugin of Object.values(OPTIONAL_CATALOGS)) {
+    const home = join(trinoHome, 'plugin', plugin);
+    if (existsSync(home)) symlinkSync(home, join(pluginDir, plugin));
+  }
   return target;
 }
 
