@@ -5,7 +5,8 @@
  */
 import type { Catalog, Connection } from '../catalog/types.ts';
 import { aggregatesOf, type Plan } from '../plan/nodes.ts';
-import type { Dialect } from './dialect.ts';
+import type { Dialect, DialectName } from './dialect.ts';
+import { druid } from './druid.ts';
 import { connectionsOf } from './measures.ts';
 import { postgres, timescale } from './postgres.ts';
 import { trino } from './trino.ts';
@@ -39,8 +40,9 @@ export function chooseDialect(plan: Plan, catalog: Catalog): DialectChoice {
   };
 }
 
-export const DIALECTS: Readonly<Record<'trino' | 'postgres' | 'timescale', Dialect>> = Object.freeze({
+export const DIALECTS: Readonly<Record<DialectName, Dialect>> = Object.freeze({
   trino,
   postgres,
   timescale,
+  druid,
 });

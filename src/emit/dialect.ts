@@ -6,7 +6,7 @@ import type { Catalog, TableRef } from '../catalog/types.ts';
 import type { Grain, ValueType } from '../ir/kpi.ts';
 import { CompileError } from '../plan/errors.ts';
 
-export type DialectName = 'trino' | 'postgres' | 'timescale';
+export type DialectName = 'trino' | 'postgres' | 'timescale' | 'druid';
 
 export interface Dialect {
   readonly name: DialectName;
@@ -49,6 +49,8 @@ export interface Dialect {
   /** `x LIKE p` with the same (no escape character) meaning everywhere. */
   like(operand: string, pattern: string, negated: boolean): string;
   round(value: string, digits: string | null): string;
+  /** An approximate distinct count of `x` (called only when `flags.approxDistinct`). */
+  approxDistinct(x: string): string;
   /** A NULL of a value type, for the branches of the key union (PostgreSQL types untyped NULL as text). */
   nullOf(type: ValueType): string;
 }

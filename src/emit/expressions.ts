@@ -160,7 +160,7 @@ export class Expressions {
         if (!this.d.flags.approxDistinct) {
           unsupported('approx_distinct', this.d.name, 'no sketch aggregate; run it through trino');
         }
-        return `approx_distinct(${x})`;
+        return this.d.approxDistinct(x);
       case 'percentile': {
         const f = sqlNumber(a.fraction ?? 0.5);
         if (this.d.flags.exactPercentile) return `percentile_cont(${f}) WITHIN GROUP (ORDER BY ${x})`;

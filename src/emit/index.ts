@@ -1,6 +1,7 @@
 /** emit — public surface: dialects, SQL emission, dialect choice, literals and parameters. */
 export { chooseDialect, DIALECTS, type DialectChoice } from './choose.ts';
 export { type Dialect, type DialectName, quoteIdentifier } from './dialect.ts';
+export { DRUID_PERIOD, druid } from './druid.ts';
 export { type EmittedSql, emitSql } from './emit.ts';
 export { sqlNumber, sqlString, trinoLiteral } from './literal.ts';
 export { connectionsOf } from './measures.ts';

@@ -81,6 +81,7 @@ function make(name: 'postgres' | 'timescale'): Dialect {
     like: (operand, pattern, negated) => `${operand}${negated ? ' NOT' : ''} LIKE ${pattern} ESCAPE ''`,
     round: (value, digits) =>
       digits === null ? `round(CAST(${value} AS numeric))` : `round(CAST(${value} AS numeric), ${digits})`,
+    approxDistinct: () => unsupported('approx_distinct', name, 'no sketch aggregate; run it through trino'),
     nullOf: (type) => `CAST(NULL AS ${PG_TYPES[type]})`,
   } satisfies Dialect);
 }

@@ -59,6 +59,7 @@ export const trino: Dialect = Object.freeze({
   epochMs: (ts) => `CAST(round(to_unixtime(${ts}) * 1000) AS bigint)`,
   like: (operand, pattern, negated) => `${operand}${negated ? ' NOT' : ''} LIKE ${pattern}`,
   round: (value, digits) => (digits === null ? `round(${value})` : `round(${value}, ${digits})`),
+  approxDistinct: (x) => `approx_distinct(${x})`,
   // Trino coerces an untyped NULL to the other branches' type.
   nullOf: () => 'NULL',
 } satisfies Dialect);

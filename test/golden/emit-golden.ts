@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Catalog } from '../../src/catalog/types.ts';
+import { druid } from '../../src/emit/druid.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres, timescale } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
@@ -23,9 +24,9 @@ import { manifest } from './golden-files.ts';
 
 export const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/golden/sql/', import.meta.url));
 /** `oracle` (hand-written SQL run beside the postgres SQL, see test/local/emit-sql-run.test.ts) is never generated. */
-export const SECTIONS = ['query', 'plan', 'trino', 'postgres', 'timescale', 'oracle'] as const;
+export const SECTIONS = ['query', 'plan', 'trino', 'postgres', 'timescale', 'druid', 'oracle'] as const;
 /** The dialect sections a golden pins (timescale: the metrics store's dialect, PostgreSQL's SQL today). */
-export const DIALECT_SECTIONS = ['trino', 'postgres', 'timescale'] as const;
+export const DIALECT_SECTIONS = ['trino', 'postgres', 'timescale', 'druid'] as const;
 /** A timescale section that equals the postgres one says so instead of repeating it. */
 export const SAME_AS_POSTGRES = '(same as postgres)';
 
@@ -134,7 +135,26 @@ export function render(c: GoldenCase, env: GoldenEnv): Record<string, string> {
     });
   }
   if (out.timescale === out.postgres) out.timescale = SAME_AS_POSTGRES;
+  // Druid SQL reads only Druid datasources (Druid-backed rollups): the same plan as if every table were one.
+  out.druid = attempt(() => {
+    const e = emitSql(planned, druid, asDruidDatasources(env.catalog));
+    return `${e.sql}\n-- params: ${JSON.stringify(e.params.map((p) => p.value))}`;
+  });
   return out;
+}
+
+/** The catalog with every source on one Druid (its tables as datasources), for the druid section of the goldens. */
+export function asDruidDatasources(catalog: Catalog): Catalog {
+  const sources = Object.fromEntries(
+    Object.entries(catalog.sources).map(([name, s]) => [
+      name,
+      { ...s, connection: 'druid', schema: 'druid' },
+    ]),
+  );
+  return {
+    connections: { druid: { name: 'druid', engine: 'druid', env: 'DRUID_URL', trinoCatalog: 'druid' } },
+    sources,
+  };
 }
 
 const failOn = (what: string, diagnostics: readonly Diagnostic[]) => {
