@@ -28,6 +28,11 @@ export interface Dialect {
      * would be expanded 2^n times inside the engine.
      */
     readonly materializedCte: boolean;
+    /**
+     * Measures joined as a UNION ALL of subqueries (emit.ts `joined`). Druid plans a UNION ALL only over
+     * plain table scans, so a formula over several measures is refused there.
+     */
+    readonly unionOfSubqueries: boolean;
   };
   readonly doubleType: string;
   readonly stringType: string;

@@ -48,6 +48,7 @@ export const druid: Dialect = Object.freeze({
     // No generate_series/sequence: `spine` refuses every grain (a single total bucket needs no series).
     maxSpineBuckets: Number.POSITIVE_INFINITY,
     materializedCte: false,
+    unionOfSubqueries: false,
   }),
   doubleType: 'DOUBLE',
   stringType: 'VARCHAR',

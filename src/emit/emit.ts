@@ -201,6 +201,13 @@ class Emitter {
     const keys = [...(j.timed ? ['bucket'] : []), ...j.dimensions.map((_, i) => `d${i}`)];
     const names = j.inputs.map((a) => q(a.name));
     if (j.inputs.length === 1 && !j.spine) return `SELECT * FROM ${names[0]}`;
+    if (!this.d.flags.unionOfSubqueries) {
+      unsupported(
+        `a formula over ${j.inputs.length} measures`,
+        this.d.name,
+        "its planner cannot union aggregated subqueries; run it through trino's druid catalog",
+      );
+    }
     const nulls = j.inputs.map((a, k) => `${this.d.nullOf(a.type)} AS ${names[k]}`);
     const branches = j.inputs.map(
       (a, i) =>

@@ -44,6 +44,7 @@ function make(name: 'postgres' | 'timescale'): Dialect {
       timeBucket: name === 'timescale',
       maxSpineBuckets: Number.POSITIVE_INFINITY,
       materializedCte: true,
+      unionOfSubqueries: true,
     }),
     doubleType: 'double precision',
     stringType: 'text',

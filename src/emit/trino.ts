@@ -28,6 +28,7 @@ export const trino: Dialect = Object.freeze({
     timeBucket: false,
     maxSpineBuckets: 10_000,
     materializedCte: false,
+    unionOfSubqueries: true,
   }),
   doubleType: 'double',
   stringType: 'varchar',
