@@ -13,7 +13,7 @@ import { selectRollups } from '../../src/optimize/rules/select-rollups.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { CompileError } from '../../src/plan/errors.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 import { runs } from '../property/hard-arbitraries.ts';
 
 const catalog = loadCatalog();
@@ -210,5 +210,51 @@ describe('select-rollups: cost, ties and a second pass', () => {
     const once = selectRollups.apply(plan, ctx);
     expect(once.plan.root.input.inputs.map((m) => m.kind)).toEqual(['stitch']);
     expect(selectRollups.apply(once.plan, ctx).plan).toBe(once.plan);
+  });
+});
+
+describe('select-rollups: what a rollup of the same table still cannot answer', () => {
+  const monthOf = (kpi: string, o: Partial<MetricQuery> = {}): MetricQuery => ({
+    kpi,
+    grain: 'month',
+    range: { start: '2025-01-01T00:00:00Z', end: '2025-03-01T00:00:00Z' },
+    timezone: 'UTC',
+    dimensions: [],
+    filters: [],
+    ...o,
+  });
+  const rejections = (kpi: string, r: RollupDef, o: Partial<MetricQuery> = {}) => {
+    const plan = planQuery(registry.get(kpi)!, monthOf(kpi, o), { catalog, registry });
+    const ctx: OptimizeContext = {
+      catalog,
+      rollups: [r],
+      facts: new Map([[r.name, { watermark: '2025-06-01T00:00:00.000Z', rows: 10, buildId: '1' }]]),
+    };
+    return selectRollups.apply(plan, ctx).choices!.flatMap((c) => (c.chosen ? [] : c.rejected));
+  };
+
+  it('a measure bucketed on another time column (cancellations on canceled_at)', () => {
+    const counts = Object.freeze<RollupDef>({
+      ...rollup('subscriptions_counts', 'month'),
+      measures: [{ fn: 'count', column: null }],
+    });
+    expect(rejections('churn_rate', counts)).toContain(
+      'rollup subscriptions_counts: measure `churn_rate.canceled` is bucketed on `canceled_at`, the rollup on its time column',
+    );
+  });
+
+  it('a dimension or filter column of a joined table, though the rollup has a column of that name', () => {
+    // channel is users.accounts.channel, reached through the join; the rollup's own `channel` is not it.
+    const byChannel = Object.freeze<RollupDef>({
+      ...rollup('subscriptions_by_channel', 'month'),
+      dimensions: ['channel'],
+    });
+    expect(rejections('revenue', byChannel, { dimensions: ['channel'] })).toContain(
+      'rollup subscriptions_by_channel: dimension `channel` is not in the rollup',
+    );
+    const filter = parseFilter("channel = 'ads'", { catalog, registry }).expr!;
+    expect(rejections('revenue', byChannel, { filters: [filter] })).toContain(
+      'rollup subscriptions_by_channel: filtered column `channel` is not in the rollup',
+    );
   });
 });
