@@ -1,7 +1,9 @@
--- Fallback when the store has no continuous aggregates (the embedded PGlite build lacks TimescaleDB's
--- TSL module): a plain table with the same columns, refreshed by the engine with 005_refresh_table.sql.
+-- Fallback when the store cannot create a continuous aggregate (a TimescaleDB without its TSL module:
+-- the Apache-licensed builds, or the embedded PGlite build once its data directory was reopened — it has
+-- them only in the session that created the extension): a plain table with the same columns, refreshed
+-- by the engine with 005_refresh_table.sql.
 CREATE TABLE IF NOT EXISTS {{schema}}.{{name}} AS
-SELECT time_bucket(INTERVAL '{{interval}}', ts, '{{timezone}}') AS bucket{{dimension_select}}{{measure_select}}
+SELECT time_bucket({{interval}}, ts, {{timezone}}) AS bucket{{dimension_select}}{{measure_select}}
 FROM {{schema}}.{{facts}}
-GROUP BY time_bucket(INTERVAL '{{interval}}', ts, '{{timezone}}'){{dimension_group}}
+GROUP BY time_bucket({{interval}}, ts, {{timezone}}){{dimension_group}}
 WITH NO DATA;

@@ -1,10 +1,12 @@
 /** `kpi rollup build|refresh|verify|status|ddl NAME|all`, `kpi rollup capture install|remove NAME|all`. */
 
 import { readStackEnv } from '../config/stack-env.ts';
-import { buildRollup, type LoadReport, refreshRollup, rollupStatus, verifyRollup } from '../rollup/build.ts';
+import { buildRollup } from '../rollup/build.ts';
 import { installCapture, removeCapture } from '../rollup/capture.ts';
 import { ddlPreview } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
+import { type LoadReport, refreshRollup, verifyRollup } from '../rollup/refresh.ts';
+import { rollupStatus } from '../rollup/status.ts';
 import { type CommandSpec, flag, parseCommandArgs, stringOption, suggest, UsageError } from './args.ts';
 import { loadCatalogOption } from './definitions.ts';
 

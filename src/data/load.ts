@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { MongoClient } from 'mongodb';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdentifier } from '../emit/literal.ts';
 import { assertNever } from '../ir/kpi.ts';
 import { ACCOUNTS, csvLine, EVENTS, EXPENSES, SESSIONS, SUBSCRIPTIONS, type TableLayout } from './columns.ts';
 import { batches, DemoDataSet } from './generate.ts';
@@ -62,7 +63,7 @@ async function copyRows<Row>(
   rows: Iterable<Row>,
   onProgress: (done: number) => void,
 ): Promise<number> {
-  const names = layout.columns.map(([name]) => `"${name}"`).join(', ');
+  const names = layout.columns.map(([name]) => quoteIdentifier(name)).join(', ');
   let count = 0;
   function* chunks(): Generator<string> {
     for (const batch of batches(rows, CSV_CHUNK)) {
@@ -413,7 +414,7 @@ export async function loadDemoDataIntoPglite(
   for (const { layout, table, rows, total } of tables) {
     const t0 = Date.now();
     let n = 0;
-    const columns = layout.columns.map(([name]) => `"${name}"`).join(', ');
+    const columns = layout.columns.map(([name]) => quoteIdentifier(name)).join(', ');
     const report = progress(table, total, log);
     for (const batch of batches(rows(), 10_000)) {
       const csv = `${batch.map((row) => csvLine(layout, row)).join('\n')}\n`;

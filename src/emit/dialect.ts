@@ -60,12 +60,6 @@ export interface Dialect {
   nullOf(type: ValueType): string;
 }
 
-export const quoteIdentifier = (name: string): string => {
-  if (name.includes('\u0000'))
-    throw new CompileError('invalid-query', 'an identifier contains a NUL character');
-  return `"${name.replaceAll('"', '""')}"`;
-};
-
 export function unsupported(construct: string, dialect: DialectName, hint: string): never {
   throw new CompileError(
     'unsupported',

@@ -9,8 +9,8 @@
  * `useApproximateCountDistinct: false` in the query context, so COUNT(DISTINCT x) stays exact.
  */
 import type { Grain, ValueType } from '../ir/kpi.ts';
-import { type Dialect, quoteIdentifier, unsupported } from './dialect.ts';
-import { sqlString } from './literal.ts';
+import { type Dialect, unsupported } from './dialect.ts';
+import { quoteIdentifier, sqlString } from './literal.ts';
 
 /** ISO 8601 periods: Druid's P1W buckets start on Monday, as the planner's weeks do. */
 export const DRUID_PERIOD: Readonly<Record<Grain, string>> = Object.freeze({

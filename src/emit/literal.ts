@@ -1,11 +1,23 @@
 /**
- * The one place values become SQL literal text (Trino has no bind protocol: the executor sends
- * `EXECUTE IMMEDIATE '<sql>' USING <literals>`). Strings: single quotes doubled — in Trino and in
- * standard-conforming PostgreSQL a backslash is an ordinary character, so nothing else needs escaping.
- * Numbers must be finite; timestamps must be canonical UTC ISO instants.
+ * The one place names and values become SQL text, for every SQL string of the project (the emitter's
+ * dialects, rollups, stores, loaders, the SQL endpoint): identifiers in double quotes, strings in single
+ * quotes, each with its quote doubled — in Trino and in standard-conforming PostgreSQL a backslash is an
+ * ordinary character, so nothing else needs escaping. Trino has no bind protocol: the executor sends
+ * `EXECUTE IMMEDIATE '<sql>' USING <literals>`. Numbers must be finite; timestamps must be canonical UTC
+ * ISO instants. Depends on nothing but plan/errors.ts, so any folder may import this file alone.
  */
 import { CompileError } from '../plan/errors.ts';
 import type { Param } from './params.ts';
+
+/** `"name"`, a double quote doubled: any text is a valid identifier except one holding NUL. */
+export const quoteIdentifier = (name: string): string => {
+  if (name.includes('\u0000'))
+    throw new CompileError('invalid-query', 'an identifier contains a NUL character');
+  return `"${name.replaceAll('"', '""')}"`;
+};
+
+/** `"schema"."table"` (or `"catalog"."schema"."table"`): each part quoted on its own. */
+export const quoteQualified = (...parts: readonly string[]): string => parts.map(quoteIdentifier).join('.');
 
 export function sqlString(value: string): string {
   if (value.includes('\u0000'))

@@ -3,8 +3,8 @@
  * `$n` parameters, `date_trunc(unit, ts, zone)` (PostgreSQL 12+), spines from `generate_series`.
  */
 import type { Grain, ValueType } from '../ir/kpi.ts';
-import { type Dialect, quoteIdentifier, unsupported } from './dialect.ts';
-import { sqlString } from './literal.ts';
+import { type Dialect, unsupported } from './dialect.ts';
+import { quoteIdentifier, sqlString } from './literal.ts';
 
 const interval: Record<Grain, [number, string]> = {
   minute: [1, 'minutes'],

@@ -5,8 +5,8 @@
  * so time columns without a zone (MongoDB dates) are read as UTC instants.
  */
 import type { Grain } from '../ir/kpi.ts';
-import { type Dialect, quoteIdentifier } from './dialect.ts';
-import { sqlString } from './literal.ts';
+import type { Dialect } from './dialect.ts';
+import { quoteIdentifier, sqlString } from './literal.ts';
 
 const step: Record<Grain, string> = {
   minute: "INTERVAL '1' MINUTE",

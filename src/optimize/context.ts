@@ -2,8 +2,7 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
-import { type RollupState, readStates } from '../rollup/build.ts';
-import { definitionText } from '../rollup/ddl.ts';
+import { definitionText, type RollupState, readStates } from '../rollup/state.ts';
 import { type Optimized, optimize } from './optimize.ts';
 import type { OptimizeContext, RollupFacts, RowCost } from './types.ts';
 

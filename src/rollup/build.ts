@@ -1,5 +1,6 @@
 /**
- * Cold builds and status of rollups. A cold build first gives the rollup a new `build_id` and
+ * Cold builds of rollups (orchestration only: the SQL text comes from ddl.ts and source-sql.ts, the
+ * state from state.ts, status from status.ts). A cold build first gives the rollup a new `build_id` and
  * unpublishes it, before it drops anything (see sql/rollups/001_state.sql and src/optimize/live.ts),
  * then loads everything through the refresh (refresh.ts): partial aggregates computed by Trino, appended
  * to the facts hypertable with the partitions' fingerprints and the new `loaded_to` in one transaction,
@@ -7,32 +8,15 @@
  */
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { need, type RollupEnv, sourceHigh, withClient, withStore } from './connect.ts';
-import { definitionText, type Materialization, pgIdent, rollupDdl, stateDdl } from './ddl.ts';
-import { sourceIdentity } from './identity.ts';
-import { factsTable, ROLLUP_SCHEMA } from './names.ts';
+import { need, type RollupEnv, withStore } from './connect.ts';
+import { type Materialization, rollupDdl, stateDdl } from './ddl.ts';
+import { factsTable, ROLLUP_SCHEMA, STORE_SCHEMA, storeTable } from './names.ts';
 import { type LoadReport, refreshRollup } from './refresh.ts';
-import { type RollupState, statesVia } from './state.ts';
+import { definitionText } from './state.ts';
 
-export type { RollupEnv } from './connect.ts';
-export {
-  DEFAULT_MUTABLE_WINDOW_DAYS,
-  type LoadReport,
-  type RefreshOptions,
-  RollupConflictError,
-  RollupNotBuiltError,
-  refreshRollup,
-  verifyRollup,
-} from './refresh.ts';
-export { type RollupState, readStatesWith, statesFrom, type TimeRange } from './state.ts';
-
-const S = pgIdent(ROLLUP_SCHEMA);
+const S = STORE_SCHEMA;
 /** Microseconds since the epoch: unique per build and never reused, even if the state table is recreated. */
 const NEW_BUILD_ID = `(extract(epoch FROM clock_timestamp()) * 1000000)::bigint`;
-
-export async function readStates(url: string): Promise<Map<string, RollupState>> {
-  return withClient(url, statesVia);
-}
 
 /** Drops and recreates the rollup's objects, then loads everything: the cold build. */
 export async function buildRollup(
@@ -64,11 +48,11 @@ export async function buildRollup(
     const relkind = kind.rows[0]?.relkind as string | undefined;
     // A continuous aggregate is a view to the catalog; the fallback is a table.
     if (relkind === 'v' || relkind === 'm') {
-      await c.query(`DROP MATERIALIZED VIEW IF EXISTS ${S}.${pgIdent(r.name)} CASCADE`);
+      await c.query(`DROP MATERIALIZED VIEW IF EXISTS ${storeTable(r.name)} CASCADE`);
     } else if (relkind) {
-      await c.query(`DROP TABLE IF EXISTS ${S}.${pgIdent(r.name)} CASCADE`);
+      await c.query(`DROP TABLE IF EXISTS ${storeTable(r.name)} CASCADE`);
     }
-    await c.query(`DROP TABLE IF EXISTS ${S}.${pgIdent(factsTable(r))} CASCADE`);
+    await c.query(`DROP TABLE IF EXISTS ${storeTable(factsTable(r))} CASCADE`);
     let materialization: Materialization = 'continuous';
     const ddl = rollupDdl(catalog, r, { policy: o.policy });
     await c.query(ddl.facts);
@@ -79,8 +63,9 @@ export async function buildRollup(
         policies.push(ddl.policy);
       }
     } catch (error) {
-      // TimescaleDB without its TSL module (the embedded PGlite build) has no continuous aggregates:
-      // keep the same columns in a table the engine refreshes itself.
+      // No continuous aggregates without TimescaleDB's TSL module: the Apache-licensed builds, and the
+      // embedded PGlite build once its data directory was reopened (it has them only in the session that
+      // created the extension). Keep the same columns in a table the engine refreshes itself.
       if ((error as { code?: string }).code !== '0A000') throw error;
       if (process.env.KPI_DEBUG_ROLLUP)
         console.error('rollup: no continuous aggregate:', (error as Error).message);
@@ -94,49 +79,4 @@ export async function buildRollup(
   });
   const ddlMs = performance.now() - t0;
   return { ...(await refreshRollup(catalog, r, env)), ddlMs, policies };
-}
-
-export interface RollupStatus {
-  readonly state: RollupState | null;
-  readonly sourceHigh: string | null;
-  /** The source's identity now (the demo data's seed, scale and load time), when it records one. */
-  readonly sourceIdentity: string | null;
-  /** May differ from the source: `reasons` says why. */
-  readonly stale: boolean;
-  readonly reasons: readonly string[];
-  readonly matchesDefinition: boolean;
-}
-
-/** Why a rollup may differ from its source now; empty when nothing is known to differ. */
-export function staleReasons(
-  state: RollupState | null,
-  sourceHighNow: string | null,
-  identityNow: string | null,
-): string[] {
-  if (!state?.watermark) return [state?.staleReason ?? 'not published'];
-  const reasons: string[] = [];
-  if (state.staleReason) reasons.push(state.staleReason);
-  if (sourceHighNow !== null && Date.parse(sourceHighNow) > Date.parse(state.watermark))
-    reasons.push(`source rows after the watermark (up to ${sourceHighNow})`);
-  if (state.dirty.length > 0) reasons.push(`${state.dirty.length} dirty partitions being re-loaded`);
-  if (state.sourceIdentity && identityNow && identityNow !== state.sourceIdentity)
-    reasons.push(`the source was reloaded (${state.sourceIdentity} → ${identityNow})`);
-  return reasons;
-}
-
-export async function rollupStatus(catalog: Catalog, r: RollupDef, env: RollupEnv): Promise<RollupStatus> {
-  const state = (await withStore(env, statesVia)).get(r.name) ?? null;
-  const [high, identity] = await Promise.all([
-    sourceHigh(catalog, r, need(env, 'TRINO_URL')),
-    sourceIdentity(catalog, r, env),
-  ]);
-  const reasons = staleReasons(state, high, identity);
-  return {
-    state,
-    sourceHigh: high,
-    sourceIdentity: identity,
-    stale: reasons.length > 0,
-    reasons,
-    matchesDefinition: state?.definition === definitionText(r),
-  };
 }

@@ -8,14 +8,15 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../catalog/types.ts';
+import { quoteQualified, sqlString } from '../emit/literal.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { directPostgres, type RollupEnv, withClient } from './connect.ts';
+import { type DirectPostgres, directPostgres, type RollupEnv, withClient } from './connect.ts';
 
 const SCHEMA = 'kpi_capture';
 /** Log ids re-read below the consumed position (see capturedChanges). */
 const LATE_MARGIN = 50;
 
-const INSTALL_SCHEMA = `CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
+export const INSTALL_SCHEMA = `CREATE SCHEMA IF NOT EXISTS ${SCHEMA};
 CREATE TABLE IF NOT EXISTS ${SCHEMA}.changes (
   id          bigserial PRIMARY KEY,
   table_name  text NOT NULL,
@@ -50,17 +51,18 @@ END $fn$;`;
 
 const TRIGGERS = ['kpi_capture_insert', 'kpi_capture_update', 'kpi_capture_delete', 'kpi_capture_truncate'];
 
-function installTriggers(table: string, time: string): string {
-  const t = `${table}`;
+/** The triggers on `t` (a quoted table name); `time`: the time column's name, passed as a text argument. */
+export function installTriggers(t: string, time: string): string {
+  const argument = sqlString(time);
   return `DROP TRIGGER IF EXISTS kpi_capture_insert ON ${t};
 CREATE TRIGGER kpi_capture_insert AFTER INSERT ON ${t} REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows('${time}');
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows(${argument});
 DROP TRIGGER IF EXISTS kpi_capture_update ON ${t};
 CREATE TRIGGER kpi_capture_update AFTER UPDATE ON ${t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows('${time}');
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows(${argument});
 DROP TRIGGER IF EXISTS kpi_capture_delete ON ${t};
 CREATE TRIGGER kpi_capture_delete AFTER DELETE ON ${t} REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows('${time}');
+  FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_rows(${argument});
 DROP TRIGGER IF EXISTS kpi_capture_truncate ON ${t};
 CREATE TRIGGER kpi_capture_truncate AFTER TRUNCATE ON ${t}
   FOR EACH STATEMENT EXECUTE FUNCTION ${SCHEMA}.record_truncate();`;
@@ -70,14 +72,22 @@ export class CaptureUnsupportedError extends Error {
   override readonly name = 'CaptureUnsupportedError';
 }
 
+/**
+ * The source table quoted for SQL, and its name as the log records it (`TG_TABLE_SCHEMA || '.' ||
+ * TG_TABLE_NAME`: unquoted).
+ */
+const tableNames = (d: DirectPostgres) => ({
+  table: quoteQualified(d.schema, d.table),
+  name: `${d.schema}.${d.table}`,
+});
+
 function target(catalog: Catalog, r: RollupDef, env: RollupEnv) {
   const direct = directPostgres(catalog, r, env);
   if (!direct)
     throw new CaptureUnsupportedError(
       `rollup ${r.name}: change capture needs a PostgreSQL source with its URL set (${r.table.source} is not one; its rollups use fingerprints)`,
     );
-  // The time column as plain text for the trigger argument (catalog names are identifiers).
-  return { ...direct, timeName: direct.time.slice(1, -1), name: direct.table.replaceAll('"', '') };
+  return { ...direct, ...tableNames(direct) };
 }
 
 /** Installs the log and the triggers on the rollup's source table (idempotent). Returns the table. */
@@ -87,7 +97,7 @@ export async function installCapture(catalog: Catalog, r: RollupDef, env: Rollup
     await c.query('BEGIN');
     try {
       await c.query(INSTALL_SCHEMA);
-      await c.query(installTriggers(t.table, t.timeName));
+      await c.query(installTriggers(t.table, t.timeColumn));
       await c.query('COMMIT');
     } catch (error) {
       await c.query('ROLLBACK');
@@ -134,9 +144,9 @@ export async function capturedChanges(
 ): Promise<CapturedChanges | null> {
   const direct = directPostgres(catalog, r, env);
   if (!direct) return null;
-  const name = direct.table.replaceAll('"', '');
+  const { table, name } = tableNames(direct);
   return withClient(direct.url, async (c) => {
-    if (!(await installedOn(c, direct.table))) return null;
+    if (!(await installedOn(c, table))) return null;
     if (since === null) {
       const res = await c.query(`SELECT max(id)::text AS id FROM ${SCHEMA}.changes WHERE table_name = $1`, [
         name,
@@ -167,10 +177,11 @@ export async function capturedChanges(
 export async function latestCapture(catalog: Catalog, r: RollupDef, env: RollupEnv): Promise<string | null> {
   const direct = directPostgres(catalog, r, env);
   if (!direct) return null;
+  const { table, name } = tableNames(direct);
   return withClient(direct.url, async (c) => {
-    if (!(await installedOn(c, direct.table))) return null;
+    if (!(await installedOn(c, table))) return null;
     const res = await c.query(`SELECT max(id)::text AS id FROM ${SCHEMA}.changes WHERE table_name = $1`, [
-      direct.table.replaceAll('"', ''),
+      name,
     ]);
     return res.rows[0]?.id ?? null;
   });

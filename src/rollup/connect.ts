@@ -4,10 +4,11 @@
  * is known. Small helpers every rollup step shares.
  */
 import pg from 'pg';
-import type { Catalog, Connection } from '../catalog/types.ts';
+import type { Catalog } from '../catalog/types.ts';
 import { runTrino } from '../exec/trino-http.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import { sourceTable } from './names.ts';
+import { sourceConnection, sourceHighSql } from './source-sql.ts';
 
 export interface RollupEnv {
   readonly TRINO_URL?: string | undefined;
@@ -80,39 +81,30 @@ export const toIso = (v: unknown): string | null => {
   return /[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`;
 };
 
-export function sourceConnection(catalog: Catalog, r: RollupDef): Connection {
-  const source = catalog.sources[r.table.source]!;
-  return catalog.connections[source.connection]!;
+/** A PostgreSQL source reached directly: its URL and the source table's names (unquoted). */
+export interface DirectPostgres {
+  readonly url: string;
+  readonly schema: string;
+  readonly table: string;
+  readonly timeColumn: string;
 }
 
-export function trinoTable(catalog: Catalog, r: RollupDef): string {
-  const source = catalog.sources[r.table.source]!;
-  return [sourceConnection(catalog, r).trinoCatalog, source.schema, r.table.table]
-    .map((n) => `"${n}"`)
-    .join('.');
-}
-
-/** The source table as PostgreSQL names it, and its URL — when the source is PostgreSQL and the URL known. */
-export function directPostgres(
-  catalog: Catalog,
-  r: RollupDef,
-  env: RollupEnv,
-): { readonly url: string; readonly table: string; readonly time: string } | null {
+/** The source's URL and names when the source is PostgreSQL and its URL is known; else null. */
+export function directPostgres(catalog: Catalog, r: RollupDef, env: RollupEnv): DirectPostgres | null {
   const connection = sourceConnection(catalog, r);
   const url = env[connection.env];
   if (connection.engine !== 'postgres' || typeof url !== 'string' || !url) return null;
-  const schema = catalog.sources[r.table.source]!.schema;
   return {
     url,
-    table: `"${schema}"."${r.table.table}"`,
-    time: `"${sourceTable(catalog, r).timeColumn}"`,
+    schema: catalog.sources[r.table.source]!.schema,
+    table: r.table.table,
+    timeColumn: sourceTable(catalog, r).timeColumn,
   };
 }
 
 /** The latest source time + 1 ms: an exclusive watermark covering every row there is now. */
 export async function sourceHigh(catalog: Catalog, r: RollupDef, trinoUrl: string): Promise<string | null> {
-  const time = `"${sourceTable(catalog, r).timeColumn}"`;
-  const res = await runTrino(`SELECT to_iso8601(max(${time})) FROM ${trinoTable(catalog, r)}`, [], {
+  const res = await runTrino(sourceHighSql(catalog, r), [], {
     url: trinoUrl,
     timeoutMs: 600_000,
   });

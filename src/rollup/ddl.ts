@@ -5,13 +5,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Catalog, ColumnType } from '../catalog/types.ts';
+import { quoteIdentifier, sqlString } from '../emit/literal.ts';
 import type { Grain } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { factsTable, measureColumn, ROLLUP_SCHEMA, rollupColumns } from './names.ts';
+import { factsTable, measureColumn, rollupColumns, STORE_SCHEMA, storeTable } from './names.ts';
 
 const SQL_DIR = fileURLToPath(new URL('../../sql/rollups/', import.meta.url));
 
-export const INTERVALS: Readonly<Record<Grain, string>> = {
+const INTERVALS: Readonly<Record<Grain, string>> = {
   minute: '1 minute',
   hour: '1 hour',
   day: '1 day',
@@ -31,8 +32,8 @@ const CHUNKS: Readonly<Record<Grain, string>> = {
   year: '3650 days',
 };
 
-export const pgIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-const pgString = (text: string): string => `'${text.replaceAll("'", "''")}'`;
+/** `INTERVAL '1 day'`: one bucket of the grain, in the metrics store's SQL. */
+export const intervalLiteral = (grain: Grain): string => `INTERVAL ${sqlString(INTERVALS[grain])}`;
 
 export function pgType(t: ColumnType): string {
   switch (t) {
@@ -62,27 +63,33 @@ function render(file: string, vars: Record<string, string>): string {
   });
 }
 
-export const stateDdl = (): string => render('001_state.sql', { schema: pgIdent(ROLLUP_SCHEMA) });
+export const stateDdl = (): string => render('001_state.sql', { schema: STORE_SCHEMA });
 
 function vars(catalog: Catalog, r: RollupDef): Record<string, string> {
   const cols = rollupColumns(catalog, r);
-  const dims = r.dimensions.map((d) => pgIdent(d));
+  const dims = r.dimensions.map(quoteIdentifier);
+  // Every name and value below is quoted here; the templates only place them.
   return {
-    schema: pgIdent(ROLLUP_SCHEMA),
-    name: pgIdent(r.name),
-    facts: pgIdent(factsTable(r)),
-    interval: INTERVALS[r.grain],
-    timezone: r.timezone.replaceAll("'", "''"),
-    chunk: CHUNKS[r.grain],
-    dimension_columns: r.dimensions.map((d) => `,\n  ${pgIdent(d)} ${pgType(cols[d] ?? 'string')}`).join(''),
+    schema: STORE_SCHEMA,
+    name: quoteIdentifier(r.name),
+    facts: quoteIdentifier(factsTable(r)),
+    /** The relation names as text literals, for functions taking a regclass. */
+    name_text: sqlString(storeTable(r.name)),
+    facts_text: sqlString(storeTable(factsTable(r))),
+    interval: intervalLiteral(r.grain),
+    timezone: sqlString(r.timezone),
+    chunk: `INTERVAL ${sqlString(CHUNKS[r.grain])}`,
+    dimension_columns: r.dimensions
+      .map((d) => `,\n  ${quoteIdentifier(d)} ${pgType(cols[d] ?? 'string')}`)
+      .join(''),
     measure_columns: r.measures
-      .map((m) => `,\n  ${pgIdent(measureColumn(m))} ${pgType(cols[measureColumn(m)] ?? 'decimal')}`)
+      .map((m) => `,\n  ${quoteIdentifier(measureColumn(m))} ${pgType(cols[measureColumn(m)] ?? 'decimal')}`)
       .join(''),
     dimension_select: dims.map((d) => `, ${d}`).join(''),
     dimension_group: dims.map((d) => `, ${d}`).join(''),
     measure_select: r.measures
       .map((m) => {
-        const c = pgIdent(measureColumn(m));
+        const c = quoteIdentifier(measureColumn(m));
         const type = pgType(cols[measureColumn(m)] ?? 'decimal');
         // Casts keep a precise type: Trino's PostgreSQL connector skips numeric columns without one.
         const combine = m.fn === 'count' || m.fn === 'sum' ? 'sum' : m.fn;
@@ -117,13 +124,6 @@ export function tableRefreshSql(catalog: Catalog, r: RollupDef): string[] {
     .filter((s) => s.length > 0)
     .map((s) => s.replace(/;$/, ''));
 }
-
-/** What a build holds: the definition without settings that only steer refreshes (the mutable window). */
-export const definitionText = (r: RollupDef): string => {
-  const { mutableWindowDays: _, ...held } = r;
-  return JSON.stringify(held);
-};
-export { pgString };
 
 /** Everything `build` would create, for reading (`kpi rollup ddl`). */
 export function ddlPreview(catalog: Catalog, r: RollupDef, o: { policy?: boolean } = {}): string {

@@ -5,9 +5,11 @@
  * different one means the source was reloaded underneath it and every partition must be checked.
  */
 import type { Catalog } from '../catalog/types.ts';
+import { quoteQualified, sqlString } from '../emit/literal.ts';
 import { runTrino } from '../exec/trino-http.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { directPostgres, type RollupEnv, sourceConnection, withClient } from './connect.ts';
+import { directPostgres, type RollupEnv, withClient } from './connect.ts';
+import { sourceConnection } from './source-sql.ts';
 
 const MARKER = '_kpi_engine_demo';
 
@@ -24,10 +26,10 @@ export async function sourceIdentity(catalog: Catalog, r: RollupDef, env: Rollup
   try {
     if (direct) {
       return await withClient(direct.url, async (c) => {
-        const exists = await c.query(`SELECT to_regclass('public.${MARKER}') AS t`);
+        const exists = await c.query(`SELECT to_regclass(${sqlString(`public.${MARKER}`)}) AS t`);
         if (!exists.rows[0]?.t) return null;
         const res = await c.query({
-          text: `SELECT scale, seed, to_char(loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') FROM public.${MARKER}
+          text: `SELECT scale, seed, to_char(loaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') FROM ${quoteQualified('public', MARKER)}
                  ORDER BY loaded_at DESC LIMIT 1`,
           rowMode: 'array',
         });
@@ -39,7 +41,7 @@ export async function sourceIdentity(catalog: Catalog, r: RollupDef, env: Rollup
     const trinoUrl = env.TRINO_URL;
     if (typeof trinoUrl !== 'string') return null;
     const res = await runTrino(
-      `SELECT scale, seed, format_datetime(loaded_at, 'yyyy-MM-dd''T''HH:mm:ss.SSS') FROM "${connection.trinoCatalog}"."${schema}"."${MARKER}"
+      `SELECT scale, seed, format_datetime(loaded_at, 'yyyy-MM-dd''T''HH:mm:ss.SSS') FROM ${quoteQualified(connection.trinoCatalog, schema, MARKER)}
        ORDER BY loaded_at DESC LIMIT 1`,
       [],
       { url: trinoUrl, timeoutMs: 60_000 },

@@ -6,17 +6,13 @@
  */
 import type pg from 'pg';
 import type { Catalog } from '../catalog/types.ts';
-import { sqlString } from '../emit/literal.ts';
+import { quoteIdentifier, sqlString } from '../emit/literal.ts';
 import { runTrino } from '../exec/trino-http.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { toIso, trinoTable } from './connect.ts';
-import { INTERVALS, type Materialization, pgIdent, pgType, tableRefreshSql } from './ddl.ts';
-import { factsTable, measureColumn, ROLLUP_SCHEMA, rollupColumns, sourceTable } from './names.ts';
-
-const S = pgIdent(ROLLUP_SCHEMA);
-
-/** A half-open range [from, to); from null: since the beginning. */
-export type LoadRange = readonly [from: string | null, to: string];
+import { toIso } from './connect.ts';
+import { intervalLiteral, type Materialization, pgType, tableRefreshSql } from './ddl.ts';
+import { factsTable, measureColumn, rollupColumns, storeTable } from './names.ts';
+import { type LoadRange, partialAggregateSql } from './source-sql.ts';
 
 /** Partial aggregates of the source rows in the ranges, at the rollup's grain, computed by Trino. */
 export async function loadRows(
@@ -26,16 +22,8 @@ export async function loadRows(
   ranges: readonly LoadRange[],
 ): Promise<readonly (readonly unknown[])[]> {
   if (ranges.length === 0) return [];
-  const time = `"${sourceTable(catalog, r).timeColumn}"`;
-  const dims = r.dimensions.map((d) => `"${d}"`);
-  const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : `"${m.column}"`})`);
-  const within = trinoWithin(time, ranges);
-  const select = `SELECT to_iso8601(date_trunc('${r.grain}', ${time} AT TIME ZONE ${sqlString(r.timezone)})) AS ts${dims
-    .map((d) => `, ${d}`)
-    .join('')}${measures.map((m) => `, ${m}`).join('')}
-FROM ${trinoTable(catalog, r)} WHERE ${within}
-GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
-  return (await runTrino(select, [], { url: trinoUrl, timeoutMs: 3_600_000 })).rows;
+  const sql = partialAggregateSql(catalog, r, ranges);
+  return (await runTrino(sql, [], { url: trinoUrl, timeoutMs: 3_600_000 })).rows;
 }
 
 /** Appends partial-aggregate rows to the facts (inside the caller's transaction). */
@@ -53,7 +41,7 @@ export async function writeFacts(
     const part = rows.slice(i, i + batch);
     const arrays = names.map((_, j) => part.map((row) => (j === 0 ? toIso(row[0]) : (row[j] ?? null))));
     await c.query(
-      `INSERT INTO ${S}.${pgIdent(factsTable(r))} (${names.map(pgIdent).join(', ')})
+      `INSERT INTO ${storeTable(factsTable(r))} (${names.map(quoteIdentifier).join(', ')})
        SELECT * FROM unnest(${types.map((t, j) => `$${j + 1}::${t}[]`).join(', ')})`,
       arrays,
     );
@@ -68,7 +56,7 @@ export async function deleteFacts(
   end: string,
 ): Promise<number> {
   const res = await c.query(
-    `DELETE FROM ${S}.${pgIdent(factsTable(r))} WHERE ts >= $1::timestamptz AND ts < $2::timestamptz`,
+    `DELETE FROM ${storeTable(factsTable(r))} WHERE ts >= $1::timestamptz AND ts < $2::timestamptz`,
     [start, end],
   );
   return res.rowCount ?? 0;
@@ -83,7 +71,7 @@ export async function refreshWindow(
   from: string | null,
   to: string,
 ): Promise<void> {
-  const step = `INTERVAL '${INTERVALS[r.grain]}'`;
+  const step = intervalLiteral(r.grain);
   const w = await c.query(
     `SELECT CASE WHEN $1::timestamptz IS NULL THEN '-infinity'::timestamptz ELSE $1::timestamptz - ${step} END AS lo,
             $2::timestamptz + ${step} AS hi,
@@ -95,7 +83,7 @@ export async function refreshWindow(
   if (materialization === 'continuous') {
     // refresh_continuous_aggregate refuses to run inside a transaction block: autocommit here.
     await c.query(
-      `CALL refresh_continuous_aggregate('${ROLLUP_SCHEMA}.${r.name}', ${loText ? `'${loText}'::timestamptz` : 'NULL'}, '${hiText}'::timestamptz)`,
+      `CALL refresh_continuous_aggregate(${sqlString(storeTable(r.name))}, ${loText ? `${sqlString(loText)}::timestamptz` : 'NULL'}, ${sqlString(hiText)}::timestamptz)`,
     );
     return;
   }
@@ -107,17 +95,4 @@ export async function refreshWindow(
     await c.query('ROLLBACK');
     throw error;
   }
-}
-
-/** Trino's predicate for rows of `time` inside any of `ranges` (half-open; no start = from the beginning). */
-export function trinoWithin(time: string, ranges: readonly LoadRange[]): string {
-  return ranges
-    .map(([from, to]) =>
-      [
-        ...(from ? [`${time} >= from_iso8601_timestamp(${sqlString(from)})`] : []),
-        `${time} < from_iso8601_timestamp(${sqlString(to)})`,
-      ].join(' AND '),
-    )
-    .map((b) => `(${b})`)
-    .join(' OR ');
 }

@@ -4,6 +4,7 @@
  * bucket start as time column, the dimensions, and one column per stored measure.
  */
 import type { Catalog, ColumnType, SourceDef, TableDef, TableRef } from '../catalog/types.ts';
+import { quoteIdentifier, quoteQualified } from '../emit/literal.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
 import { deepFreeze } from '../plan/nodes.ts';
 
@@ -11,6 +12,10 @@ export const ROLLUP_SOURCE = 'rollups';
 export const ROLLUP_SCHEMA = 'kpi_rollups';
 export const METRICS_CONNECTION = 'metrics';
 export const BUCKET_COLUMN = 'bucket';
+
+/** The rollup schema and a table in it, as metrics-store SQL names them. */
+export const STORE_SCHEMA = quoteIdentifier(ROLLUP_SCHEMA);
+export const storeTable = (table: string): string => quoteQualified(ROLLUP_SCHEMA, table);
 
 /** `sum_amount`, `count_all` (count(*)), `count_amount`, `min_amount`, `max_amount`. */
 export const measureColumn = (m: Pick<RollupMeasure, 'fn' | 'column'>): string =>

@@ -1,11 +1,10 @@
 /** The rollup_partitions rows of a rollup: stored fingerprints, and the dirty flags the optimizer reads. */
 import type pg from 'pg';
-import { pgIdent } from './ddl.ts';
-import { ROLLUP_SCHEMA } from './names.ts';
+import { STORE_SCHEMA } from './names.ts';
 import type { Fingerprint, Fingerprints } from './partitions.ts';
 import { isoOrNull } from './state.ts';
 
-const S = pgIdent(ROLLUP_SCHEMA);
+const S = STORE_SCHEMA;
 const BATCH = 200;
 
 export interface StoredPartitions {

@@ -7,16 +7,17 @@
  * The method is part of the checksum text, so fingerprints of two methods never compare equal.
  */
 import type { Catalog } from '../catalog/types.ts';
-import { sqlString } from '../emit/literal.ts';
 import { runTrino } from '../exec/trino-http.ts';
 import { assertNever, type Grain } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import { localParts, zonedMidnight } from '../plan/time.ts';
-import { directPostgres, type RollupEnv, toIso, trinoTable, withClient } from './connect.ts';
-import { type LoadRange, trinoWithin } from './load.ts';
-import { sourceTable } from './names.ts';
-
-export type PartitionUnit = 'day' | 'week' | 'month' | 'quarter' | 'year';
+import { directPostgres, type RollupEnv, toIso, withClient } from './connect.ts';
+import {
+  type LoadRange,
+  type PartitionUnit,
+  postgresFingerprintSql,
+  trinoFingerprintSql,
+} from './source-sql.ts';
 
 /** Days for minute, hour and day rollups; the rollup's own bucket when it is coarser. */
 export const partitionUnit = (grain: Grain): PartitionUnit =>
@@ -32,68 +33,6 @@ export interface Fingerprint {
 
 /** Fingerprints by partition start (epoch ms). */
 export type Fingerprints = ReadonlyMap<number, Fingerprint>;
-
-/** The columns a rollup's answers depend on: its time column, dimensions and measured columns. */
-export function fingerprintColumns(catalog: Catalog, r: RollupDef): string[] {
-  const columns = [sourceTable(catalog, r).timeColumn, ...r.dimensions];
-  for (const m of r.measures) if (m.column !== null) columns.push(m.column);
-  return [...new Set(columns)];
-}
-
-const TRINO_STEP: Readonly<Record<PartitionUnit, string>> = {
-  day: "INTERVAL '1' DAY",
-  week: "INTERVAL '7' DAY",
-  month: "INTERVAL '1' MONTH",
-  quarter: "INTERVAL '3' MONTH",
-  year: "INTERVAL '1' YEAR",
-};
-const PG_STEP: Readonly<Record<PartitionUnit, string>> = {
-  day: "interval '1 day'",
-  week: "interval '7 days'",
-  month: "interval '1 month'",
-  quarter: "interval '3 months'",
-  year: "interval '1 year'",
-};
-
-const q = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-function trinoSql(catalog: Catalog, r: RollupDef, ranges: readonly LoadRange[]): string {
-  const time = q(sourceTable(catalog, r).timeColumn);
-  const unit = partitionUnit(r.grain);
-  const part = `date_trunc('${unit}', ${time} AT TIME ZONE ${sqlString(r.timezone)})`;
-  const columns = fingerprintColumns(catalog, r).map(q);
-  const hashed = columns.length === 1 ? columns[0] : `ROW(${columns.join(', ')})`;
-  const within = trinoWithin(time, ranges);
-  return `SELECT to_iso8601(${part}) AS p, to_iso8601(${part} + ${TRINO_STEP[unit]}) AS e, count(*) AS n,
-  to_hex(checksum(${hashed})) AS c
-FROM ${trinoTable(catalog, r)} WHERE ${within} GROUP BY 1, 2`;
-}
-
-function postgresSql(
-  catalog: Catalog,
-  r: RollupDef,
-  table: string,
-  time: string,
-  ranges: readonly LoadRange[],
-): { text: string; values: unknown[] } {
-  const unit = partitionUnit(r.grain);
-  const values: unknown[] = [r.timezone];
-  const part = `date_trunc('${unit}', ${time}, $1)`;
-  const within = ranges
-    .map(([from, to]) => {
-      const lo = from === null ? '' : `${time} >= $${values.push(from)}::timestamptz AND `;
-      return `(${lo}${time} < $${values.push(to)}::timestamptz)`;
-    })
-    .join(' OR ');
-  // Epoch seconds keep the row text independent of the session's TimeZone.
-  const columns = fingerprintColumns(catalog, r).map((c) =>
-    q(c) === time ? `extract(epoch FROM ${time})` : q(c),
-  );
-  const text = `SELECT ${part} AS p, ((${part} AT TIME ZONE $1) + ${PG_STEP[unit]}) AT TIME ZONE $1 AS e,
-  count(*) AS n, sum(hashtextextended(ROW(${columns.join(', ')})::text, 0)::numeric)::text AS c
-FROM ${table} WHERE ${within} GROUP BY 1, 2`;
-  return { text, values };
-}
 
 export interface FingerprintScan {
   readonly parts: Fingerprints;
@@ -119,7 +58,7 @@ export async function sourceFingerprints(
   if (direct) {
     rows = await withClient(direct.url, async (c) => {
       const res = await c.query({
-        ...postgresSql(catalog, r, direct.table, direct.time, ranges),
+        ...postgresFingerprintSql(catalog, r, partitionUnit(r.grain), ranges),
         rowMode: 'array',
       });
       return res.rows as unknown[][];
@@ -128,7 +67,12 @@ export async function sourceFingerprints(
     const trinoUrl = env.TRINO_URL;
     if (typeof trinoUrl !== 'string')
       throw new Error('TRINO_URL is not set (run npm run stack:up, or set it)');
-    rows = (await runTrino(trinoSql(catalog, r, ranges), [], { url: trinoUrl, timeoutMs: 3_600_000 })).rows;
+    rows = (
+      await runTrino(trinoFingerprintSql(catalog, r, partitionUnit(r.grain), ranges), [], {
+        url: trinoUrl,
+        timeoutMs: 3_600_000,
+      })
+    ).rows;
   }
   const parts = new Map<number, Fingerprint>();
   let scanned = 0;

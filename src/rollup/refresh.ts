@@ -17,10 +17,10 @@ import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import { capturedChanges } from './capture.ts';
 import { inTransaction, need, type RollupEnv, sourceHigh, withStore } from './connect.ts';
-import { definitionText, type Materialization, pgIdent } from './ddl.ts';
+import type { Materialization } from './ddl.ts';
 import { sourceIdentity } from './identity.ts';
-import { deleteFacts, type LoadRange, loadRows, refreshWindow, writeFacts } from './load.ts';
-import { factsTable, ROLLUP_SCHEMA } from './names.ts';
+import { deleteFacts, loadRows, refreshWindow, writeFacts } from './load.ts';
+import { factsTable, STORE_SCHEMA, storeTable } from './names.ts';
 import { clearDirty, markDirty, replacePartitions, storedPartitions } from './partition-store.ts';
 import {
   changedPartitions,
@@ -31,9 +31,10 @@ import {
   partitionUnit,
   sourceFingerprints,
 } from './partitions.ts';
-import { statesVia, type TimeRange } from './state.ts';
+import type { LoadRange } from './source-sql.ts';
+import { definitionText, statesVia, type TimeRange } from './state.ts';
 
-const S = pgIdent(ROLLUP_SCHEMA);
+const S = STORE_SCHEMA;
 const DAY = 86_400_000;
 /**
  * SET clause recording what the published rollup summarizes — source rows and where its first
@@ -254,8 +255,8 @@ export async function refreshRollup(
     for (const [s, e] of windows)
       await refreshWindow(c, catalog, r, state.materialization, s === '-infinity' ? null : s, e);
     refreshMs = performance.now() - t2;
-    aggRows = Number((await c.query(`SELECT count(*) AS n FROM ${S}.${pgIdent(r.name)}`)).rows[0].n);
-    factRows = Number((await c.query(`SELECT count(*) AS n FROM ${S}.${pgIdent(factsTable(r))}`)).rows[0].n);
+    aggRows = Number((await c.query(`SELECT count(*) AS n FROM ${storeTable(r.name)}`)).rows[0].n);
+    factRows = Number((await c.query(`SELECT count(*) AS n FROM ${storeTable(factsTable(r))}`)).rows[0].n);
     // 4. Publish.
     await inTransaction(c, async () => {
       await clearDirty(c, r.name, repairs);

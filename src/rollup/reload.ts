@@ -9,10 +9,10 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import { withClient } from './connect.ts';
-import { pgIdent, stateDdl } from './ddl.ts';
-import { ROLLUP_SCHEMA } from './names.ts';
+import { stateDdl } from './ddl.ts';
+import { STORE_SCHEMA } from './names.ts';
 
-const S = pgIdent(ROLLUP_SCHEMA);
+const S = STORE_SCHEMA;
 
 /**
  * Unpublishes the rollups whose source table lives on a connection named by `connectionEnvs` (the

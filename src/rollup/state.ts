@@ -3,9 +3,10 @@
  * identity, why it may be stale) and the partitions that are dirty. Plain frozen data for the optimizer.
  */
 import type pg from 'pg';
-import type { Materialization } from './ddl.ts';
-import { pgIdent, stateDdl } from './ddl.ts';
-import { ROLLUP_SCHEMA } from './names.ts';
+import type { RollupDef } from '../ir/rollup.ts';
+import { withClient } from './connect.ts';
+import { type Materialization, stateDdl } from './ddl.ts';
+import { STORE_SCHEMA } from './names.ts';
 
 /** A time range [start, end), ISO instants. */
 export type TimeRange = readonly [start: string, end: string];
@@ -47,12 +48,18 @@ export interface RollupState {
   readonly captureSeen: string | null;
 }
 
-const S = pgIdent(ROLLUP_SCHEMA);
+const S = STORE_SCHEMA;
 
 const STATE_SELECT = `SELECT name, definition, watermark, loaded_to, build_id, revision, built_at, checked_at, verified_at,
   fact_rows, agg_rows, source_rows, source_start, materialization, source_identity, stale_reason, capture_seen FROM ${S}.rollup_state`;
 const DIRTY_SELECT = `SELECT name, part_start, part_end FROM ${S}.rollup_partitions WHERE dirty
   ORDER BY name, part_start`;
+
+/** What a build holds (`definition`): the definition without settings that only steer refreshes (the mutable window). */
+export const definitionText = (r: RollupDef): string => {
+  const { mutableWindowDays: _, ...held } = r;
+  return JSON.stringify(held);
+};
 
 export const isoOrNull = (v: unknown): string | null =>
   v === null || v === undefined ? null : new Date(v as Date | string).toISOString();
@@ -117,4 +124,9 @@ export async function readStatesWith(
 export async function statesVia(c: pg.ClientBase): Promise<Map<string, RollupState>> {
   await c.query(stateDdl());
   return readStatesWith(async (sql) => (await c.query(sql)).rows);
+}
+
+/** The states in the metrics store at `url`, on a client of their own (the CLI and the optimizer's context). */
+export async function readStates(url: string): Promise<Map<string, RollupState>> {
+  return withClient(url, statesVia);
 }

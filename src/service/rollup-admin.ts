@@ -6,19 +6,18 @@
 import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { LiveOptimizer } from '../optimize/live.ts';
+import { buildRollup } from '../rollup/build.ts';
+import { latestCapture } from '../rollup/capture.ts';
+import type { RollupEnv } from '../rollup/connect.ts';
 import {
-  buildRollup,
   type LoadReport,
   RollupConflictError,
-  type RollupEnv,
   RollupNotBuiltError,
-  type RollupState,
   refreshRollup,
-  rollupStatus,
   verifyRollup,
-} from '../rollup/build.ts';
-import { latestCapture } from '../rollup/capture.ts';
-import { definitionText } from '../rollup/ddl.ts';
+} from '../rollup/refresh.ts';
+import { definitionText, type RollupState } from '../rollup/state.ts';
+import { rollupStatus } from '../rollup/status.ts';
 import { Conflict, NotFound, problemOf } from './errors.ts';
 import type { RollupAction, RollupAdmin, RollupInfo, RollupJob, RollupLoad } from './types.ts';
 

@@ -13,12 +13,13 @@
  *   the statement); a range is required, as for every KPI query.
  * Aggregates over a KPI's `value` are refused where they would not equal the KPI (as in kpi-select.ts).
  */
+import { quoteIdentifier } from '../emit/literal.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import type { Expr, Select, SelectItem } from './ast.ts';
 import { SqlError, TrinoOnly } from './errors.ts';
 import { findKpiTable, KPI_CATALOG, KPI_SCHEMA, type KpiTable } from './kpi-catalog.ts';
 import { type KpiSelectPlan, mapKpiSelect, reaggregates } from './kpi-select.ts';
-import { kpiSubquerySql, quoteName } from './kpi-subquery.ts';
+import { kpiSubquerySql } from './kpi-subquery.ts';
 import { isName, isWord, type Token } from './lexer.ts';
 import { Cursor, expr, parseSelect, RESERVED } from './parser.ts';
 import type { RunContext } from './run-local.ts';
@@ -208,7 +209,7 @@ export async function federate(
     replacements.push({
       start: tokens[ref.from]!.start,
       end: tokens[ref.to - 1]!.end,
-      text: `(${kpiSubquerySql(derived.plan, compiled)})${ref.alias ? '' : ` AS ${quoteName(ref.table.name)}`}`,
+      text: `(${kpiSubquerySql(derived.plan, compiled)})${ref.alias ? '' : ` AS ${quoteIdentifier(ref.table.name)}`}`,
     });
     for (const r of derived.pushed) {
       replacements.push({ start: tokens[r.from]!.start, end: tokens[r.to - 1]!.end, text: 'TRUE' });

@@ -4,12 +4,9 @@
  * `timestamp(3) with time zone` in the query's zone, the dimensions, `value` — plus the query's own
  * DISTINCT, ORDER BY, OFFSET and LIMIT. Federated statements read it in place of the KPI table.
  */
+import { quoteIdentifier, sqlString } from '../emit/literal.ts';
 import { assertNever } from '../ir/kpi.ts';
 import type { KpiSelectPlan, OutputColumn } from './kpi-select.ts';
-
-/** A Trino identifier, quoted (a doubled quote inside). */
-export const quoteName = (name: string) => `"${name.replaceAll('"', '""')}"`;
-const quoteString = (text: string) => `'${text.replaceAll("'", "''")}'`;
 
 /**
  * The compiled statement's columns are positional (see exec/engine.ts shapeRows): the bucket start as
@@ -19,7 +16,7 @@ function projection(column: OutputColumn, plan: KpiSelectPlan): string {
   const source = column.source;
   switch (source.kind) {
     case 'time':
-      return `CAST(from_unixtime(k.t / 1e3, ${quoteString(plan.query.timezone)}) AS timestamp(3) with time zone)`;
+      return `CAST(from_unixtime(k.t / 1e3, ${sqlString(plan.query.timezone)}) AS timestamp(3) with time zone)`;
     case 'dimension':
       return `CAST(k.d${plan.query.dimensions.indexOf(source.name)} AS ${column.type})`;
     case 'value':
@@ -33,11 +30,11 @@ function projection(column: OutputColumn, plan: KpiSelectPlan): string {
 export function kpiSubquerySql(plan: KpiSelectPlan, compiledSql: string | null): string {
   const distinct = plan.distinct ? 'DISTINCT ' : '';
   if (compiledSql === null || plan.empty) {
-    const nulls = plan.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteName(c.name)}`);
+    const nulls = plan.columns.map((c) => `CAST(NULL AS ${c.type}) AS ${quoteIdentifier(c.name)}`);
     return `SELECT ${distinct}${nulls.join(', ')} WHERE false`;
   }
   const names = ['t', ...plan.query.dimensions.map((_, i) => `d${i}`), 'v'];
-  const items = plan.columns.map((c) => `${projection(c, plan)} AS ${quoteName(c.name)}`);
+  const items = plan.columns.map((c) => `${projection(c, plan)} AS ${quoteIdentifier(c.name)}`);
   const order =
     plan.orderBy.length > 0
       ? ` ORDER BY ${plan.orderBy

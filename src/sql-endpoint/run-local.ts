@@ -3,6 +3,7 @@
  * SELECTs on KPI tables (mapped to a MetricQuery and answered through the service's cached engine).
  */
 import type { Catalog } from '../catalog/types.ts';
+import { sqlString } from '../emit/literal.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { assertNever } from '../ir/kpi.ts';
 import type { Select } from './ast.ts';
@@ -191,7 +192,7 @@ export async function runLocal(
       let names: string[] = [];
       if (ctx.upstream) {
         const like = statement.like
-          ? ` LIKE '${statement.like.pattern.replaceAll("'", "''")}'${statement.like.escape !== null ? ` ESCAPE '${statement.like.escape.replaceAll("'", "''")}'` : ''}`
+          ? ` LIKE ${sqlString(statement.like.pattern)}${statement.like.escape !== null ? ` ESCAPE ${sqlString(statement.like.escape)}` : ''}`
           : '';
         const r = await ctx.upstream.collect(`SHOW CATALOGS${like}`, trinoHeaders);
         names = r.rows.map((row) => String(row[0]));

@@ -7,6 +7,7 @@
  * build does, licence `timescale`); a TimescaleDB without them (Apache-only licence) gets plain tables
  * with the same columns that `refreshAggregates` recomputes the way refresh_continuous_aggregate would.
  */
+import { sqlString } from '../emit/literal.ts';
 import type { SqlClient } from './sql-client.ts';
 
 export const HISTORY_AGGREGATES = [
@@ -26,12 +27,13 @@ export interface StoredHistoryRow extends HistoryRow {
   readonly time: Date;
 }
 
-const aggregateSelect = (interval: string) => `SELECT time_bucket(INTERVAL '${interval}', time) AS bucket,
+const every = (interval: string) => `INTERVAL ${sqlString(interval)}`;
+const aggregateSelect = (interval: string) => `SELECT time_bucket(${every(interval)}, time) AS bucket,
     kpi_id, grain, dimensions,
     avg(value) AS avg_value, max(value) AS max_value, min(value) AS min_value, count(*) AS count
   FROM public.kpi_metrics`;
 const aggregateGroup = (interval: string) =>
-  `GROUP BY time_bucket(INTERVAL '${interval}', time), kpi_id, grain, dimensions`;
+  `GROUP BY time_bucket(${every(interval)}, time), kpi_id, grain, dimensions`;
 
 export class HistoryStore {
   private kind: AggregateKind | null = null;
@@ -107,16 +109,17 @@ export class HistoryStore {
    */
   async refreshAggregates(from: Date, to: Date, tx: SqlClient = this.db): Promise<void> {
     for (const { name, interval } of HISTORY_AGGREGATES) {
+      const step = every(interval);
       const [w] = await tx.query<{ lo: Date; hi: Date; lo_text: string; hi_text: string }>(
-        `SELECT time_bucket(INTERVAL '${interval}', $1::timestamptz) AS lo,
-                time_bucket(INTERVAL '${interval}', $2::timestamptz - INTERVAL '1 microsecond') + INTERVAL '${interval}' AS hi,
-                time_bucket(INTERVAL '${interval}', $1::timestamptz)::text AS lo_text,
-                (time_bucket(INTERVAL '${interval}', $2::timestamptz - INTERVAL '1 microsecond') + INTERVAL '${interval}')::text AS hi_text`,
+        `SELECT time_bucket(${step}, $1::timestamptz) AS lo,
+                time_bucket(${step}, $2::timestamptz - INTERVAL '1 microsecond') + ${step} AS hi,
+                time_bucket(${step}, $1::timestamptz)::text AS lo_text,
+                (time_bucket(${step}, $2::timestamptz - INTERVAL '1 microsecond') + ${step})::text AS hi_text`,
         [from, to],
       );
       if (this.aggregates === 'continuous') {
         await tx.exec(
-          `CALL refresh_continuous_aggregate('public.${name}', '${w!.lo_text}'::timestamptz, '${w!.hi_text}'::timestamptz)`,
+          `CALL refresh_continuous_aggregate(${sqlString(`public.${name}`)}, ${sqlString(w!.lo_text)}::timestamptz, ${sqlString(w!.hi_text)}::timestamptz)`,
         );
         continue;
       }

@@ -16,9 +16,11 @@ import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { buildRollup, readStates, refreshRollup } from '../../src/rollup/build.ts';
+import { buildRollup } from '../../src/rollup/build.ts';
 import { installCapture, removeCapture } from '../../src/rollup/capture.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { refreshRollup } from '../../src/rollup/refresh.ts';
+import { readStates } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const env = inject('stackEnv') as Record<string, string>;

@@ -15,8 +15,9 @@ import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimiz
 import { optimize } from '../../src/optimize/optimize.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { buildRollup, refreshRollup } from '../../src/rollup/build.ts';
+import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { refreshRollup } from '../../src/rollup/refresh.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 
 const env = inject('stackEnv');

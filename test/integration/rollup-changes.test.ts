@@ -14,16 +14,13 @@ import { loadDemoData } from '../../src/data/load.ts';
 import { createEngine, createRuntime } from '../../src/exec/engine.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
-import {
-  buildRollup,
-  readStates,
-  refreshRollup,
-  rollupStatus,
-  verifyRollup,
-} from '../../src/rollup/build.ts';
+import { buildRollup } from '../../src/rollup/build.ts';
 import { installCapture, removeCapture } from '../../src/rollup/capture.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { refreshRollup, verifyRollup } from '../../src/rollup/refresh.ts';
 import { afterSourcesReloaded } from '../../src/rollup/reload.ts';
+import { readStates } from '../../src/rollup/state.ts';
+import { rollupStatus } from '../../src/rollup/status.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const env = inject('stackEnv') as Record<string, string>;

@@ -6,8 +6,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
-import { buildRollup, RollupConflictError, readStates, refreshRollup } from '../../src/rollup/build.ts';
+import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { RollupConflictError, refreshRollup } from '../../src/rollup/refresh.ts';
+import { readStates } from '../../src/rollup/state.ts';
 
 const env = inject('stackEnv');
 const catalog = loadCatalog();

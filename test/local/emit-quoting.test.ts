@@ -1,8 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { quoteIdentifier } from '../../src/emit/dialect.ts';
-import { sqlString, trinoLiteral } from '../../src/emit/literal.ts';
+import { quoteIdentifier, sqlString, trinoLiteral } from '../../src/emit/literal.ts';
 import { ParamSink } from '../../src/emit/params.ts';
 import { hasLoneSurrogate, hostileString } from '../property/hard-arbitraries.ts';
 

@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { memoryBackend } from '../../src/cache/memory-backend.ts';
 import { ResultCache } from '../../src/cache/result-cache.ts';
 import { changedRollups } from '../../src/optimize/live.ts';
-import type { RollupState } from '../../src/rollup/build.ts';
 import {
   changedPartitions,
   coalesce,
@@ -15,6 +14,7 @@ import {
   partitionStartOf,
   partitionsCovering,
 } from '../../src/rollup/partitions.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import {
   encodeStamp,
   mergeStamps,

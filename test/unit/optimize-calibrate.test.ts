@@ -10,9 +10,8 @@ import { contextFrom } from '../../src/optimize/context.ts';
 import { LiveOptimizer } from '../../src/optimize/live.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import type { RollupState } from '../../src/rollup/build.ts';
-import { definitionText } from '../../src/rollup/ddl.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { definitionText, type RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();

@@ -7,9 +7,8 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { contextFrom, optimizerFor } from '../../src/optimize/context.ts';
 import { answerHolds, LiveOptimizer, rollupsRead, runChecked } from '../../src/optimize/live.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import type { RollupState } from '../../src/rollup/build.ts';
-import { definitionText } from '../../src/rollup/ddl.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { definitionText, type RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();

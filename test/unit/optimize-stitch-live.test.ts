@@ -11,9 +11,8 @@ import { answerHolds, rollupsRead, runChecked, tablesRead } from '../../src/opti
 import { optimize } from '../../src/optimize/optimize.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { planHash } from '../../src/plan/print.ts';
-import type { RollupState } from '../../src/rollup/build.ts';
-import { definitionText } from '../../src/rollup/ddl.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { definitionText, type RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();

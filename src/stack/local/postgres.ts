@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { quoteIdentifier } from '../../emit/literal.ts';
 import type { StackConfig } from '../config.ts';
 import { MissingPrerequisiteError } from '../prereqs.ts';
 import { spawnDetached } from '../process.ts';
@@ -90,7 +91,7 @@ export async function ensureSourceDatabases(config: StackConfig): Promise<void> 
   const existing = await queryPostgres(config, 'postgres', 'SELECT datname FROM pg_database');
   const names = new Set(existing.rows.map((r) => r.datname as string));
   for (const db of ['payments', 'users']) {
-    if (!names.has(db)) await queryPostgres(config, 'postgres', `CREATE DATABASE ${db}`);
+    if (!names.has(db)) await queryPostgres(config, 'postgres', `CREATE DATABASE ${quoteIdentifier(db)}`);
   }
   await queryPostgres(config, 'payments', 'CREATE SCHEMA IF NOT EXISTS finance');
 }

@@ -6,10 +6,11 @@
  */
 import pg from 'pg';
 import type { Catalog } from '../../../src/catalog/types.ts';
+import { quoteIdentifier } from '../../../src/emit/literal.ts';
 import type { RollupDef } from '../../../src/ir/rollup.ts';
-import { readStates, refreshRollup } from '../../../src/rollup/build.ts';
 import { installCapture, latestCapture, removeCapture } from '../../../src/rollup/capture.ts';
-import { pgIdent } from '../../../src/rollup/ddl.ts';
+import { refreshRollup } from '../../../src/rollup/refresh.ts';
+import { readStates } from '../../../src/rollup/state.ts';
 
 const POLL_MS = 100;
 
@@ -35,7 +36,7 @@ export async function capturedChangeLatency(
       await c.connect();
       try {
         const res = await c.query(
-          `SELECT sum(sum_amount)::float8 AS v FROM kpi_rollups.${pgIdent(subs.name)} WHERE bucket = '2024-03-10T00:00:00Z'`,
+          `SELECT sum(sum_amount)::float8 AS v FROM kpi_rollups.${quoteIdentifier(subs.name)} WHERE bucket = '2024-03-10T00:00:00Z'`,
         );
         return Number(res.rows[0].v);
       } finally {
