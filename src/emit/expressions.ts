@@ -5,7 +5,7 @@
  * truncates. The relations around them (aggregates, stitches, the join, the final SELECT) are emit.ts.
  */
 import type { TableRef } from '../catalog/types.ts';
-import { assertNever, type RowExpr } from '../ir/kpi.ts';
+import { assertNever, type Composite, type RowExpr } from '../ir/kpi.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Aggregate, ValueExpr } from '../plan/nodes.ts';
 import { type Dialect, unsupported } from './dialect.ts';
@@ -60,6 +60,31 @@ export class Expressions {
         return `${alias(e.table)}.${this.d.quote(e.column)}`;
       case 'dimension':
         throw new CompileError('invalid-query', `dimension "${e.name}" was not resolved by the planner`);
+      default:
+        return this.composite(e, r);
+    }
+  }
+
+  value(e: ValueExpr): string {
+    const v = (x: ValueExpr) => this.value(x);
+    switch (e.kind) {
+      case 'literal':
+        return this.literal(e.value, 'value');
+      case 'col':
+        return `j.${this.d.quote(e.name)}`;
+      case 'zero_fill':
+        return `COALESCE(${v(e.operand)}, 0)`;
+      default:
+        return this.composite(e, v);
+    }
+  }
+
+  /**
+   * The shapes row and value expressions share, each child rendered by `r` — in source order, which
+   * is the order their literals are bound as parameters.
+   */
+  composite<E>(e: Composite<E>, r: (child: E) => string): string {
+    switch (e.kind) {
       case 'binary':
         return this.binary(e.op, r(e.left), r(e.right));
       case 'unary':
@@ -79,39 +104,7 @@ export class Expressions {
       case 'like':
         return `(${this.d.like(r(e.operand), r(e.pattern), e.negated)})`;
       default:
-        return assertNever(e, 'row expression');
-    }
-  }
-
-  value(e: ValueExpr): string {
-    const v = (x: ValueExpr) => this.value(x);
-    switch (e.kind) {
-      case 'literal':
-        return this.literal(e.value, 'value');
-      case 'col':
-        return `j.${this.d.quote(e.name)}`;
-      case 'zero_fill':
-        return `COALESCE(${v(e.operand)}, 0)`;
-      case 'binary':
-        return this.binary(e.op, v(e.left), v(e.right));
-      case 'unary':
-        return e.op === 'not' ? `(NOT ${v(e.operand)})` : `(-${v(e.operand)})`;
-      case 'call':
-        return this.call(e.fn, e.args.map(v));
-      case 'case':
-        return `CASE ${e.whens.map((w) => `WHEN ${v(w.when)} THEN ${v(w.then)}`).join(' ')}${
-          e.else ? ` ELSE ${v(e.else)}` : ''
-        } END`;
-      case 'in':
-        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} IN (${e.values.map(v).join(', ')}))`;
-      case 'between':
-        return `(${v(e.operand)}${e.negated ? ' NOT' : ''} BETWEEN ${v(e.low)} AND ${v(e.high)})`;
-      case 'is_null':
-        return `(${v(e.operand)} IS${e.negated ? ' NOT' : ''} NULL)`;
-      case 'like':
-        return `(${this.d.like(v(e.operand), v(e.pattern), e.negated)})`;
-      default:
-        return assertNever(e, 'value expression');
+        return assertNever(e, 'expression');
     }
   }
 

@@ -111,7 +111,10 @@ export interface Like<E> {
   readonly negated: boolean;
 }
 
-/** Shapes shared by row and formula expressions, parameterised by what they nest (for helpers). */
+/**
+ * Shapes shared by every expression language (row, formula, plan value), parameterised by what they
+ * nest; `composite.ts` walks them.
+ */
 export type Composite<E> =
   | Binary<E>
   | Unary<E>
@@ -122,6 +125,8 @@ export type Composite<E> =
   | IsNull<E>
   | Like<E>;
 
+// The expression unions list Composite<E>'s members one by one: a type alias cannot recurse through
+// another alias (TS2456), only through interfaces such as Binary<E>.
 export type RowExpr =
   | Literal
   | DurationLiteral

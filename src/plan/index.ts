@@ -5,4 +5,4 @@ export { joinPath, tableKey } from './paths.ts';
 export { normalizeQuery, type PlanContext, periodWindow, planQuery, type Registry } from './planner.ts';
 export { planHash, printExpr, printPlan, stableJson } from './print.ts';
 export { formatInZone, isTimeZone, parseInstant, zoneOffsetMs } from './time.ts';
-export { childrenOf, type PlanTransformer, transformNode, transformPlan, walkPlan } from './visit.ts';
+export { childrenOf, walkPlan } from './visit.ts';

@@ -7,7 +7,21 @@
  *   aggregate over a spine (generated buckets) when a measure is interval-valid or windowed.
  */
 import type { TableRef } from '../catalog/types.ts';
-import type { AggregateFn, BinaryOp, Grain, Literal, RowExpr, ScalarFunction, ValueType } from '../ir/kpi.ts';
+import type {
+  AggregateFn,
+  Between,
+  Binary,
+  Call,
+  Case,
+  Grain,
+  InList,
+  IsNull,
+  Like,
+  Literal,
+  RowExpr,
+  Unary,
+  ValueType,
+} from '../ir/kpi.ts';
 
 // ---------------------------------------------------------------- expressions over plan columns
 
@@ -17,40 +31,25 @@ export interface ColumnValue {
   readonly name: string;
 }
 
-/** Expressions evaluated on aggregated rows (the formula on top). */
+/** `COALESCE(expr, 0)`: a bare count KPI reads 0 in a bucket that exists but has no rows. */
+export interface ZeroFill {
+  readonly kind: 'zero_fill';
+  readonly operand: ValueExpr;
+}
+
+/** Expressions evaluated on aggregated rows (the formula on top): the shared shapes over plan columns. */
 export type ValueExpr =
   | Literal
   | ColumnValue
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: ValueExpr; readonly right: ValueExpr }
-  | { readonly kind: 'unary'; readonly op: '-' | 'not'; readonly operand: ValueExpr }
-  | { readonly kind: 'call'; readonly fn: ScalarFunction; readonly args: readonly ValueExpr[] }
-  | {
-      readonly kind: 'case';
-      readonly whens: readonly { readonly when: ValueExpr; readonly then: ValueExpr }[];
-      readonly else: ValueExpr | null;
-    }
-  | {
-      readonly kind: 'in';
-      readonly operand: ValueExpr;
-      readonly values: readonly ValueExpr[];
-      readonly negated: boolean;
-    }
-  | {
-      readonly kind: 'between';
-      readonly operand: ValueExpr;
-      readonly low: ValueExpr;
-      readonly high: ValueExpr;
-      readonly negated: boolean;
-    }
-  | { readonly kind: 'is_null'; readonly operand: ValueExpr; readonly negated: boolean }
-  | {
-      readonly kind: 'like';
-      readonly operand: ValueExpr;
-      readonly pattern: ValueExpr;
-      readonly negated: boolean;
-    }
-  /** `COALESCE(expr, 0)`: a bare count KPI reads 0 in a bucket that exists but has no rows. */
-  | { readonly kind: 'zero_fill'; readonly operand: ValueExpr };
+  | ZeroFill
+  | Binary<ValueExpr>
+  | Unary<ValueExpr>
+  | Call<ValueExpr>
+  | Case<ValueExpr>
+  | InList<ValueExpr>
+  | Between<ValueExpr>
+  | IsNull<ValueExpr>
+  | Like<ValueExpr>;
 
 // ---------------------------------------------------------------- time
 

@@ -1,48 +1,48 @@
-/** Structural helpers over RowExpr: rewrite leaves, collect the tables an expression reads. */
+/** Row expressions (RowExpr): their own leaves here, the shared shapes through ir/composite.ts. */
 import type { TableRef } from '../catalog/types.ts';
-import { assertNever, type RowExpr } from '../ir/kpi.ts';
+import { compositeChildren, mapComposite } from '../ir/composite.ts';
+import type { ColumnRef, DimensionRef, DurationLiteral, Literal, RowExpr } from '../ir/kpi.ts';
 
-/** Rewrites leaves (column, dimension) bottom-up; composite shapes are rebuilt around them. */
+/** What a row expression holds beneath its composite shapes. */
+export type RowLeaf = Literal | DurationLiteral | ColumnRef | DimensionRef;
+
+/** Rewrites leaves (literal, duration, column, dimension) bottom-up; composite shapes are rebuilt around them. */
 export function mapRowLeaves(e: RowExpr, leaf: (e: RowExpr) => RowExpr): RowExpr {
-  const m = (x: RowExpr) => mapRowLeaves(x, leaf);
   switch (e.kind) {
     case 'literal':
     case 'duration':
     case 'column':
     case 'dimension':
       return leaf(e);
-    case 'binary':
-      return { ...e, left: m(e.left), right: m(e.right) };
-    case 'unary':
-      return { ...e, operand: m(e.operand) };
-    case 'call':
-      return { ...e, args: e.args.map(m) };
-    case 'case':
-      return {
-        ...e,
-        // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-        whens: e.whens.map((w) => ({ when: m(w.when), then: m(w.then) })),
-        else: e.else ? m(e.else) : null,
-      };
-    case 'in':
-      return { ...e, operand: m(e.operand), values: e.values.map(m) };
-    case 'between':
-      return { ...e, operand: m(e.operand), low: m(e.low), high: m(e.high) };
-    case 'is_null':
-      return { ...e, operand: m(e.operand) };
-    case 'like':
-      return { ...e, operand: m(e.operand), pattern: m(e.pattern) };
     default:
-      return assertNever(e, 'row expression');
+      return mapComposite(e, (x) => mapRowLeaves(x, leaf));
+  }
+}
+
+/** Visits every leaf (literal, duration, column, dimension) left to right. */
+export function forEachRowLeaf(e: RowExpr, visit: (leaf: RowLeaf) => void): void {
+  switch (e.kind) {
+    case 'literal':
+    case 'duration':
+    case 'column':
+    case 'dimension':
+      visit(e);
+      return;
+    default:
+      for (const child of compositeChildren(e)) forEachRowLeaf(child, visit);
   }
 }
 
 /** Tables read by column references in `e`. */
 export function tablesOf(e: RowExpr): TableRef[] {
-  const out: TableRef[] = [];
-  mapRowLeaves(e, (x) => {
-    if (x.kind === 'column') out.push(x.table);
-    return x;
+  return columnRefsOf(e).map((c) => c.table);
+}
+
+/** Every column reference in `e`, left to right. */
+export function columnRefsOf(e: RowExpr): ColumnRef[] {
+  const out: ColumnRef[] = [];
+  forEachRowLeaf(e, (x) => {
+    if (x.kind === 'column') out.push(x);
   });
   return out;
 }

@@ -1,5 +1,5 @@
-/** The one walker over formula values (ValueExpr): visit or rebuild the direct children of a node. */
-import { assertNever } from '../ir/kpi.ts';
+/** Formula values (ValueExpr): their own leaves here, the shared shapes through ir/composite.ts. */
+import { compositeChildren, mapComposite } from '../ir/composite.ts';
 import type { ValueExpr } from './nodes.ts';
 
 /** The direct children of a value expression, in order. */
@@ -9,23 +9,9 @@ export function childrenOfValue(e: ValueExpr): readonly ValueExpr[] {
     case 'literal':
       return [];
     case 'zero_fill':
-    case 'unary':
-    case 'is_null':
       return [e.operand];
-    case 'binary':
-      return [e.left, e.right];
-    case 'call':
-      return e.args;
-    case 'case':
-      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
-    case 'in':
-      return [e.operand, ...e.values];
-    case 'between':
-      return [e.operand, e.low, e.high];
-    case 'like':
-      return [e.operand, e.pattern];
     default:
-      return assertNever(e, 'value expression');
+      return compositeChildren(e);
   }
 }
 
@@ -41,28 +27,12 @@ export function mapChildren(e: ValueExpr, f: (child: ValueExpr) => ValueExpr): V
       return e;
     case 'zero_fill':
       return { kind: 'zero_fill', operand: f(e.operand) };
-    case 'unary':
-      return { kind: 'unary', op: e.op, operand: f(e.operand) };
-    case 'is_null':
-      return { kind: 'is_null', operand: f(e.operand), negated: e.negated };
-    case 'binary':
-      return { kind: 'binary', op: e.op, left: f(e.left), right: f(e.right) };
-    case 'call':
-      return { kind: 'call', fn: e.fn, args: e.args.map(f) };
-    case 'case':
-      return {
-        kind: 'case',
-        // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-        whens: e.whens.map((w) => ({ when: f(w.when), then: f(w.then) })),
-        else: e.else ? f(e.else) : null,
-      };
-    case 'in':
-      return { kind: 'in', operand: f(e.operand), values: e.values.map(f), negated: e.negated };
-    case 'between':
-      return { kind: 'between', operand: f(e.operand), low: f(e.low), high: f(e.high), negated: e.negated };
-    case 'like':
-      return { kind: 'like', operand: f(e.operand), pattern: f(e.pattern), negated: e.negated };
     default:
-      return assertNever(e, 'value expression');
+      return mapComposite(e, f);
   }
+}
+
+/** Rewrites bottom-up: `f` sees each node with its children already rewritten. */
+export function mapValue(e: ValueExpr, f: (node: ValueExpr) => ValueExpr): ValueExpr {
+  return f(mapChildren(e, (child) => mapValue(child, f)));
 }

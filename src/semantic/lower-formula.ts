@@ -28,7 +28,7 @@ import {
   TIME_FUNCTIONS,
   type Typed,
 } from './lower-row.ts';
-import { lowerStructure } from './lower-structure.ts';
+import { astChildren, lowerStructure } from './lower-structure.ts';
 import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
 import { didYouMean } from './suggest.ts';
 import { isBoolean, isNumeric } from './types.ts';
@@ -435,7 +435,7 @@ export class FormulaLowering {
 
   private findFirstQualified(e: Expr): Expr | null {
     if (e.k === 'name') return e.parts.length > 1 || this.s.aliases.has(e.parts[0]!.text) ? e : null;
-    for (const child of children(e)) {
+    for (const child of astChildren(e)) {
       const f = this.findFirstQualified(child);
       if (f) return f;
     }
@@ -460,28 +460,5 @@ export class FormulaLowering {
     const r = resolveQualified(this.s.catalog, first.parts, this.s.diagnostics, this.s.prefix);
     if (!r) return null;
     return { ref: r.table, isTable: r.kind === 'table' && arg === first };
-  }
-}
-
-export function children(e: Expr): Expr[] {
-  switch (e.k) {
-    case 'binary':
-      return [e.left, e.right];
-    case 'unary':
-      return [e.operand];
-    case 'call':
-      return [...e.args, ...(e.where ? [e.where] : [])];
-    case 'case':
-      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
-    case 'in':
-      return [e.operand, ...e.values];
-    case 'between':
-      return [e.operand, e.low, e.high];
-    case 'is_null':
-      return [e.operand];
-    case 'like':
-      return [e.operand, e.pattern];
-    default:
-      return [];
   }
 }

@@ -3,7 +3,7 @@
  * is null, like — lowered and type-checked once for both. The caller lowers the children (a row
  * expression reads columns, a formula expression aggregates) and reports the problems at their spans.
  */
-import type { BinaryOp, Span } from '../ir/kpi.ts';
+import { assertNever, type Call, type Composite, type Span } from '../ir/kpi.ts';
 import type { Expr } from '../lang/ast.ts';
 import { binaryType, comparable, isBoolean, isNumeric, unify } from './types.ts';
 
@@ -14,25 +14,8 @@ export interface Typed<T> {
   readonly stringLiteral?: boolean;
 }
 
-/** The IR nodes of the shared forms, over children of type T. */
-export type Structural<T> =
-  | { readonly kind: 'binary'; readonly op: BinaryOp; readonly left: T; readonly right: T }
-  | { readonly kind: 'unary'; readonly op: '-' | 'not'; readonly operand: T }
-  | {
-      readonly kind: 'case';
-      readonly whens: readonly { readonly when: T; readonly then: T }[];
-      readonly else: T | null;
-    }
-  | { readonly kind: 'in'; readonly operand: T; readonly values: readonly T[]; readonly negated: boolean }
-  | {
-      readonly kind: 'between';
-      readonly operand: T;
-      readonly low: T;
-      readonly high: T;
-      readonly negated: boolean;
-    }
-  | { readonly kind: 'is_null'; readonly operand: T; readonly negated: boolean }
-  | { readonly kind: 'like'; readonly operand: T; readonly pattern: T; readonly negated: boolean };
+/** The IR nodes of the shared forms, over children of type T (calls are lowered by each language). */
+export type Structural<T> = Exclude<Composite<T>, Call<T>>;
 
 type Fail = (code: string, message: string, at: { span: Span }) => null;
 
@@ -137,5 +120,35 @@ export function lowerStructure<T>(
     }
     default:
       return undefined;
+  }
+}
+
+/** The direct children of an AST expression, in source order (an aggregate's `where` after its arguments). */
+export function astChildren(e: Expr): readonly Expr[] {
+  switch (e.k) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+    case 'null':
+    case 'duration':
+    case 'name':
+      return [];
+    case 'binary':
+      return [e.left, e.right];
+    case 'unary':
+    case 'is_null':
+      return [e.operand];
+    case 'call':
+      return [...e.args, ...(e.where ? [e.where] : [])];
+    case 'case':
+      return [...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
+    case 'in':
+      return [e.operand, ...e.values];
+    case 'between':
+      return [e.operand, e.low, e.high];
+    case 'like':
+      return [e.operand, e.pattern];
+    default:
+      return assertNever(e, 'expression');
   }
 }
