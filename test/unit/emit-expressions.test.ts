@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { chooseDialect } from '../../src/emit/choose.ts';
-import { quoteIdentifier } from '../../src/emit/dialect.ts';
 import { Expressions } from '../../src/emit/expressions.ts';
+import { quoteIdentifier } from '../../src/emit/literal.ts';
 import { ParamSink } from '../../src/emit/params.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
