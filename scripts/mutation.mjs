@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-const TIME = ['src/plan/time.ts', 'src/optimize/align.ts'];
+const TIME = ['src/shared/time.ts', 'src/optimize/align.ts'];
 /** Parts of each group, in order; a group's last part is the rest of its folder (FOLDERS). */
 export const PARTS = {
   emit: [

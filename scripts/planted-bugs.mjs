@@ -23,7 +23,7 @@ const BUGS = [
   },
   {
     bug: 'parseInstant reads a local time with one offset lookup (time.ts)',
-    file: 'src/plan/time.ts',
+    file: 'src/shared/time.ts',
     from: '  return wallToInstant(wall, zone);\n}',
     to: '  return wall - zoneOffsetMs(wall, zone);\n}',
     tests: ['test/property/time-zones.test.ts'],

@@ -10,4 +10,6 @@ bash scripts/install-prereqs.sh
 npx tsc -p tsconfig.json --noEmit
 npx tsc -p src/web/client/tsconfig.json --noEmit
 npx biome check . >/dev/null || { npx biome check . | tail -40; exit 1; }
+# The import rules of src/ (.dependency-cruiser.cjs): no cycle, every arrow where the folder READMEs say.
+npm run --silent lint:imports
 npx vitest run "$@"

@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { GRAINS } from '../ir/kpi.ts';
 import { LIMITS } from '../ir/limits.ts';
-import { isTimeZone } from '../plan/time.ts';
+import { isTimeZone } from '../shared/time.ts';
 import { strictObject } from './strict-params.ts';
 
 export const ErrorSchema = z

@@ -3,7 +3,7 @@
  * silently, so the caller got day buckets and never learnt why.
  */
 import { z } from '@hono/zod-openapi';
-import { editDistance } from '../semantic/suggest.ts';
+import { editDistance } from '../shared/suggest.ts';
 
 /** Words people use for a parameter under another name here. */
 const SYNONYMS: Readonly<Record<string, string>> = {

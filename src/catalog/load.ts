@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { deepFreeze } from '../shared/freeze.ts';
 import type { Catalog, ColumnType, DecimalType, SourceDef, TableDef } from './types.ts';
 
 const PLAIN_TYPES = ['bigint', 'double', 'decimal', 'string', 'boolean', 'timestamp', 'date'] as const;
@@ -71,14 +72,6 @@ const catalogFile = z.object({
 });
 
 export const DEMO_CATALOG_PATH = fileURLToPath(new URL('../../fixtures/demo-catalog.json', import.meta.url));
-
-const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-};
 
 /** Validates a parsed catalog file and checks that every reference in it points somewhere. */
 export function buildCatalog(input: unknown): Catalog {

@@ -4,7 +4,7 @@
  * unknown options or missing values refused with a did-you-mean — never silently ignored.
  */
 import { parseArgs as nodeParseArgs } from 'node:util';
-import { closest } from '../semantic/suggest.ts';
+import { closest } from '../shared/suggest.ts';
 
 export interface OptionSpec {
   readonly type: 'string' | 'boolean';

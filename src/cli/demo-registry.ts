@@ -14,6 +14,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { DEMO_KPI_FILES } from '../semantic/demo-files.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 
 export interface DemoRegistry {
   readonly registry: Map<string, KpiIR>;
@@ -34,14 +35,6 @@ function contentHash(text: string): string {
   };
   return one(0x811c9dc5) + one(0x01234567);
 }
-
-const deepFreeze = <T>(value: T): T => {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-};
 
 function cachePath(catalogText: string): string | null {
   const build = process.env.KPI_CLI_BUILD;

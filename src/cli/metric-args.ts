@@ -2,7 +2,7 @@
 import type { DialectPreference } from '../exec/engine.ts';
 import { GRAINS, type Grain } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
-import { dateProblem } from '../plan/time.ts';
+import { dateProblem } from '../shared/time.ts';
 import { type OptionSpecs, type ParsedArgs, stringOption, suggest, UsageError } from './args.ts';
 import { type Definitions, loadDefinitions } from './definitions.ts';
 

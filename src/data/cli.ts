@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { loadCatalog } from '../catalog/load.ts';
 import { readStackEnv } from '../config/stack-env.ts';
 import { afterSourcesReloaded } from '../rollup/reload.ts';
-import { closest } from '../semantic/suggest.ts';
+import { closest } from '../shared/suggest.ts';
 import { DEMO_SOURCE_ENV, DEMO_SOURCES, type DemoSource, loadDemoData } from './load.ts';
 import { DEMO_DATA, demoEnd } from './settings.ts';
 

@@ -3,7 +3,7 @@
  * sit exactly on bucket boundaries — UTC month/quarter/year starts, Monday week starts, and the local midnights, month starts
  * and DST changes of Europe/Berlin and America/New_York — so that bucketing bugs show in the numbers.
  */
-import { zoneOffsetMs } from '../plan/time.ts';
+import { zoneOffsetMs } from '../shared/time.ts';
 import type { Random } from './random.ts';
 
 const DAY = 86_400_000;

@@ -6,7 +6,7 @@ import { connectionOf } from '../catalog/resolve.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { Grain } from '../ir/kpi.ts';
 import { aggregatesOf, type Plan, type Stitch } from '../plan/nodes.ts';
-import { bucketsBound } from '../plan/time.ts';
+import { bucketsBound } from '../shared/time.ts';
 
 /** The connections a plan reads (fact tables and every joined table, every piece of a stitch). */
 export function connectionsOf(plan: Plan, catalog: Catalog): string[] {

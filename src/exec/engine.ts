@@ -11,7 +11,7 @@ import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
 import type { Registry } from '../plan/planner.ts';
-import { formatInZone, parseInstant } from '../plan/time.ts';
+import { formatInZone, parseInstant } from '../shared/time.ts';
 import {
   type Compiled,
   type CompileOptions,

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Catalog } from '../catalog/types.ts';
 import type { KpiIR } from '../ir/kpi.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 import type { LanguageAnswer, LanguageInit, LanguageTask, RegistryEntries } from './language-protocol.ts';
 import { WorkerPool } from './worker-pool.ts';
 
@@ -29,14 +30,6 @@ function workerScript(): URL {
   const dist = new URL('../../dist/', import.meta.url);
   const { dir } = JSON.parse(readFileSync(new URL('current.json', dist), 'utf8')) as { dir: string };
   return new URL(`${dir}/language-worker.mjs`, dist);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
 
 export class LanguagePool {

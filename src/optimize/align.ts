@@ -3,7 +3,7 @@
  * on a rollup bucket boundary (in the rollup's zone)? Where are the boundaries around an instant?
  */
 import type { Grain } from '../ir/kpi.ts';
-import { formatInZone, localParts, wallToInstant, zoneOffsetMs } from '../plan/time.ts';
+import { formatInZone, localParts, wallToInstant, zoneOffsetMs } from '../shared/time.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -10,7 +10,6 @@ import {
   type Aggregate,
   aggregate,
   type Combine,
-  deepFreeze,
   filter,
   scan,
   type TimeWindow,
@@ -18,6 +17,7 @@ import {
 } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
 import { BUCKET_COLUMN, measureColumn, rollupRef } from '../rollup/names.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 import { grainCovers, sameZone } from './align.ts';
 import { columnsOf, rebaseColumns, sameExpr } from './rewrite.ts';
 import type { OptimizeContext } from './types.ts';

@@ -1,10 +1,11 @@
 /** Small structural helpers for rules: find and replace inside expression trees, through the typed walkers. */
 import type { TableRef } from '../catalog/types.ts';
 import type { ColumnRef, RowExpr } from '../ir/kpi.ts';
-import { deepFreeze, type ValueExpr } from '../plan/nodes.ts';
+import type { ValueExpr } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
 import { forEachRowLeaf, mapRowLeaves } from '../plan/row-expr.ts';
 import { mapValue } from '../plan/value-expr.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 
 /** Every ColumnRef and DimensionRef in a row expression. */
 export function columnsOf(e: RowExpr): { columns: ColumnRef[]; dimensions: string[] } {

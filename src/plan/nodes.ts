@@ -238,12 +238,3 @@ export const stitch = (f: Omit<Stitch, 'kind'>): Stitch => freeze({ kind: 'stitc
 export const join = (f: Omit<Join, 'kind'>): Join => freeze({ kind: 'join', ...f });
 export const project = (f: Omit<Project, 'kind'>): Project => freeze({ kind: 'project', ...f });
 export const plan = (f: Omit<Plan, 'kind'>): Plan => freeze({ kind: 'plan', ...f });
-
-/** Recursively freezes plain data (expressions built by the planner). */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}

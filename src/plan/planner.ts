@@ -17,6 +17,8 @@ import {
 } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import { deepFreeze } from '../shared/freeze.ts';
+import { bucketsBound, dateProblem, isTimeZone, parseInstant } from '../shared/time.ts';
 import { checkComparisons } from './comparable.ts';
 import { CompileError } from './errors.ts';
 import { FormulaPlanner, type Registry } from './formula-planner.ts';
@@ -25,7 +27,6 @@ import {
   aggregate,
   type Bucketing,
   type Dimension,
-  deepFreeze,
   filter,
   type JoinStep,
   join,
@@ -41,7 +42,6 @@ import {
 } from './nodes.ts';
 import { joinPath, tableKey } from './paths.ts';
 import { mapRowLeaves, tablesOf } from './row-expr.ts';
-import { bucketsBound, dateProblem, isTimeZone, parseInstant } from './time.ts';
 
 export { periodWindow } from './formula-planner.ts';
 export type { Registry };

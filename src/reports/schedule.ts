@@ -6,8 +6,8 @@
  */
 import { Cron } from 'croner';
 import type { Grain } from '../ir/kpi.ts';
-import { formatInZone } from '../plan/time.ts';
 import { bucketStart } from '../scheduler/buckets.ts';
+import { formatInZone } from '../shared/time.ts';
 
 export interface ReportSchedule {
   readonly frequency: 'daily' | 'weekly' | 'monthly';

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { Catalog, TableDef } from '../catalog/types.ts';
 import { GRAINS, type Grain } from '../ir/kpi.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
-import { deepFreeze } from '../plan/nodes.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 
 export const DEMO_ROLLUPS_PATH = fileURLToPath(new URL('../../fixtures/demo-rollups.json', import.meta.url));
 

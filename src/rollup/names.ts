@@ -6,7 +6,7 @@
 import type { Catalog, ColumnType, SourceDef, TableDef, TableRef } from '../catalog/types.ts';
 import { quoteIdentifier, quoteQualified } from '../emit/literal.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
-import { deepFreeze } from '../plan/nodes.ts';
+import { deepFreeze } from '../shared/freeze.ts';
 
 export const ROLLUP_SOURCE = 'rollups';
 export const ROLLUP_SCHEMA = 'kpi_rollups';

@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/types.ts';
 import { runTrino } from '../exec/trino-http.ts';
 import { assertNever, type Grain } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
-import { localParts, zonedMidnight } from '../plan/time.ts';
+import { localParts, zonedMidnight } from '../shared/time.ts';
 import { directPostgres, type RollupEnv, toIso, withClient } from './connect.ts';
 import {
   type LoadRange,

@@ -9,7 +9,7 @@ import type { BackfillRecord, JobStore } from '../store/job-store.ts';
 import type { BucketRunner, RunCounts } from './bucket-runner.ts';
 import { bucketsIn } from './buckets.ts';
 import type { Clock } from './clock.ts';
-import type { Schedule } from './scheduler.ts';
+import type { Schedule } from './schedule.ts';
 
 /** More buckets than this in one back-fill is refused (split the range). */
 export const MAX_BACKFILL_BUCKETS = 50_000;

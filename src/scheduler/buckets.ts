@@ -6,7 +6,7 @@
  */
 import type { Grain } from '../ir/kpi.ts';
 import { assertNever } from '../ir/kpi.ts';
-import { localParts, wallToInstant } from '../plan/time.ts';
+import { localParts, wallToInstant } from '../shared/time.ts';
 
 export type Bucket = readonly [start: number, end: number];
 

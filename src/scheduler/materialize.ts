@@ -5,7 +5,7 @@
  */
 import type { Grain, KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
-import { formatInZone } from '../plan/time.ts';
+import { formatInZone } from '../shared/time.ts';
 import type { HistoryRow } from '../store/history-store.ts';
 import type { Bucket } from './buckets.ts';
 

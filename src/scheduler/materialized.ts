@@ -6,12 +6,12 @@
  */
 import type { KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
-import { formatInZone } from '../plan/time.ts';
+import { formatInZone } from '../shared/time.ts';
 import { HistoryStore } from '../store/history-store.ts';
 import { JobStore } from '../store/job-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { bucketsIn, isBucketStart } from './buckets.ts';
-import { scheduleOf } from './scheduler.ts';
+import { scheduleOf } from './schedule.ts';
 
 /** More buckets than this are not checked one by one: such a question is computed live. */
 const MAX_BUCKETS = 20_000;

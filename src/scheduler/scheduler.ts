@@ -10,7 +10,7 @@
 import { hostname } from 'node:os';
 import { Cron } from 'croner';
 import { Semaphore } from '../exec/limiter.ts';
-import type { Grain, KpiIR } from '../ir/kpi.ts';
+import type { KpiIR } from '../ir/kpi.ts';
 import { HistoryStore } from '../store/history-store.ts';
 import { JobStore, type RunRecord } from '../store/job-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
@@ -22,6 +22,7 @@ export type { MaterializedValue } from './bucket-runner.ts';
 import { cronPattern, dueBuckets } from './buckets.ts';
 import { type Clock, systemClock } from './clock.ts';
 import type { SchedulerQueries } from './materialize.ts';
+import { type Schedule, scheduleOf } from './schedule.ts';
 
 export interface SchedulerDefinitions {
   list(): readonly { readonly ir: KpiIR }[];
@@ -57,18 +58,7 @@ export interface SchedulerOptions {
   readonly onFire?: (kpiId: string, at: number) => void;
 }
 
-export interface Schedule {
-  readonly kpi: KpiIR;
-  readonly grain: Grain;
-  readonly timezone: string;
-}
-
-/** What a KPI's schedule materializes: realtime KPIs are stored per minute. */
-export function scheduleOf(kpi: KpiIR, defaultTimezone: string): Schedule | null {
-  if (!kpi.schedule) return null;
-  const grain: Grain = kpi.schedule.frequency === 'realtime' ? 'minute' : kpi.schedule.frequency;
-  return { kpi, grain, timezone: kpi.schedule.timezone ?? defaultTimezone };
-}
+export { type Schedule, scheduleOf } from './schedule.ts';
 
 export class Scheduler {
   readonly history: HistoryStore;

@@ -14,10 +14,10 @@ import {
   type Thresholds,
 } from '../ir/kpi.ts';
 import type { Expr, KpiDecl, Property } from '../lang/ast.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { error, warning } from './diagnostics.ts';
 import { FormulaLowering, type FormulaScope, type LetBinding } from './lower-formula.ts';
 import { type ColumnAlias, RowLowering } from './lower-row.ts';
-import { didYouMean } from './suggest.ts';
 import { isBoolean, isNumeric } from './types.ts';
 
 export const KPI_PROPERTIES = [

@@ -13,12 +13,3 @@ export function error(code: string, message: string, span: Span, extra: { hint?:
 export function warning(code: string, message: string, span: Span): Diagnostic {
   return { severity: 'warning', code, message, span };
 }
-
-/** Deeply freezes plain data (IR handed to other phases must not change under them). */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
-}

@@ -17,6 +17,7 @@ import type {
 } from '../ir/kpi.ts';
 import { GRAINS } from '../ir/kpi.ts';
 import type { CallExpr, Expr, LetDecl } from '../lang/ast.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { error } from './diagnostics.ts';
 import {
   AGGREGATES,
@@ -30,7 +31,6 @@ import {
 } from './lower-row.ts';
 import { astChildren, lowerStructure } from './lower-structure.ts';
 import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
-import { didYouMean } from './suggest.ts';
 import { isBoolean, isNumeric } from './types.ts';
 
 export interface LetBinding {

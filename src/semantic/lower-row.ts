@@ -7,6 +7,7 @@ import type { Catalog, ColumnType, TableRef } from '../catalog/types.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { RowExpr, ScalarFunction, ValueType } from '../ir/kpi.ts';
 import type { Expr } from '../lang/ast.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { error } from './diagnostics.ts';
 import { lowerStructure, type Typed } from './lower-structure.ts';
 import {
@@ -17,7 +18,6 @@ import {
   resolveBareColumn,
   resolveQualified,
 } from './resolve-names.ts';
-import { didYouMean } from './suggest.ts';
 import { isNumeric, mergeNumeric, unify } from './types.ts';
 
 export const AGGREGATES = new Set([

@@ -8,11 +8,12 @@ import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, Span } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
+import { deepFreeze } from '../shared/freeze.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { analyzeKpi, type KpiAnalysis, type KpiSource } from './analyze-kpi.ts';
-import { deepFreeze, error } from './diagnostics.ts';
+import { error } from './diagnostics.ts';
 import { catalogColumns, findDimension } from './resolve-names.ts';
 import { analyzeRollup } from './rollup.ts';
-import { didYouMean } from './suggest.ts';
 
 export interface AnalyzeContext {
   readonly catalog: Catalog;

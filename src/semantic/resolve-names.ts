@@ -4,8 +4,8 @@ import type { Catalog, ColumnType, TableDef, TableRef } from '../catalog/types.t
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
 import type { NamePart } from '../lang/ast.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { error } from './diagnostics.ts';
-import { didYouMean } from './suggest.ts';
 
 export type Resolved =
   | { readonly kind: 'table'; readonly table: TableRef }

@@ -4,10 +4,10 @@ import type { Diagnostic } from '../ir/diagnostic.ts';
 import { type AggregateFn, GRAINS, type Grain, type RowExpr } from '../ir/kpi.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
+import { didYouMean } from '../shared/suggest.ts';
 import { error } from './diagnostics.ts';
 import { RowLowering } from './lower-row.ts';
 import { findDimension, resolveQualified, unknownColumn } from './resolve-names.ts';
-import { didYouMean } from './suggest.ts';
 import { isBoolean } from './types.ts';
 
 const PROPERTIES = ['grain', 'timezone', 'dimensions', 'measures', 'filter'];

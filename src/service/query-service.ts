@@ -10,7 +10,7 @@ import { trendOf } from '../exec/engine.ts';
 import { GRAINS, type Grain, type KpiIR, type RowExpr } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
-import { isTimeZone } from '../plan/time.ts';
+import { isTimeZone } from '../shared/time.ts';
 import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
 import type { DefinitionsService } from './definitions-service.ts';
 import { InvalidInput } from './errors.ts';

@@ -1,5 +1,5 @@
 /** Turns the routes' `start`/`end`/`tz` parameters into a MetricQuery's half-open ISO range. */
-import { dateProblem, localDate, zonedMidnight } from '../plan/time.ts';
+import { dateProblem, localDate, zonedMidnight } from '../shared/time.ts';
 import { InvalidInput } from './errors.ts';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -1,17 +1,8 @@
-/**
- * Trino's client protocol at /v1/statement: POST a statement, follow `nextUri` for pages, DELETE to
- * cancel. Statements on the kpi catalog are answered here (see statement.ts for the split); all others
- * are forwarded to Trino untouched (pass-through.ts). Works on web Request/Response so the HTTP layer
- * only mounts it.
- */
-import type { Catalog } from '../catalog/types.ts';
-import type { KpiIR } from '../ir/kpi.ts';
-import type { MetricQuery } from '../ir/metric-query.ts';
-import { isTimeZone } from '../plan/time.ts';
+import { isTimeZone } from '../shared/time.ts';
+import type { SqlEndpointDeps } from './deps.ts';
 import { SqlError } from './errors.ts';
 import { federate, needsFederation } from './federate.ts';
 import { KPI_CATALOG } from './kpi-catalog.ts';
-import type { EngineRow } from './kpi-rows.ts';
 import { tokenize } from './lexer.ts';
 import { localPages } from './local-pages.ts';
 import { LocalQueries, type LocalResult } from './local-queries.ts';
@@ -22,37 +13,7 @@ import { answerKpi, mapKpiStatement, runLocal } from './run-local.ts';
 import { headersForTrino, readSession, type Session } from './session.ts';
 import { classify, type Statement, sessionStatement } from './statement.ts';
 
-export interface SqlEndpointDeps {
-  /** The live KPI registry: tables appear and change with the definitions, no restart. */
-  readonly registry: () => ReadonlyMap<string, KpiIR>;
-  /** Source catalog (dimension column types). */
-  readonly catalog: Catalog;
-  /**
-   * Answers one MetricQuery through the service's cached engine path, with exact values' text
-   * (`valueText`); `user`: the authenticated end user Trino runs it as (null: auth is off).
-   */
-  readonly answer: (
-    query: MetricQuery,
-    signal: AbortSignal,
-    user: string | null,
-  ) => Promise<readonly EngineRow[]>;
-  /** EXPLAIN text for a MetricQuery (optimizer steps and SQL). */
-  readonly explain: (query: MetricQuery) => Promise<string>;
-  /** A MetricQuery as Trino SQL with its values in place: KPI tables in federated statements. */
-  readonly compileForTrino?: (query: MetricQuery) => Promise<string>;
-  /** null: the embedded default — only the kpi catalog is served. */
-  readonly trinoUrl: string | null;
-  readonly defaultTimeZone: string;
-  readonly now?: () => Date;
-  /** A query nobody polls for this long is cancelled (default 5 min, Trino's query.client.timeout). */
-  readonly abandonAfterMs?: number;
-  readonly pageRows?: number;
-  /** How long a poll waits for a result before answering "still running" (default 1 s, as Trino). */
-  readonly maxWaitMs?: number;
-  readonly maxQueries?: number;
-  /** Mapped KPI statements remembered (plan-cache.ts); default 1,000. */
-  readonly planCacheSize?: number;
-}
+export type { SqlEndpointDeps } from './deps.ts';
 
 /** The request body's text, or null when it is longer than `maxBytes`. */
 export type BodyReader = (maxBytes: number) => Promise<string | null>;

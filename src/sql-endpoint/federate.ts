@@ -16,13 +16,13 @@
 import { quoteIdentifier } from '../emit/literal.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import type { Expr, Select, SelectItem } from './ast.ts';
+import type { RunContext } from './deps.ts';
 import { SqlError, TrinoOnly } from './errors.ts';
 import { findKpiTable, KPI_CATALOG, KPI_SCHEMA, type KpiTable } from './kpi-catalog.ts';
 import { type KpiSelectPlan, mapKpiSelect, reaggregates } from './kpi-select.ts';
 import { kpiSubquerySql } from './kpi-subquery.ts';
 import { isName, isWord, type Token } from './lexer.ts';
 import { Cursor, expr, parseSelect, RESERVED } from './parser.ts';
-import type { RunContext } from './run-local.ts';
 import {
   CLAUSE_END,
   clause,

@@ -3,7 +3,7 @@
  * projected onto the select list, encoded as Trino's JSON does, DISTINCT, ORDER BY (NULLs last unless
  * asked otherwise, as Trino), OFFSET and LIMIT.
  */
-import { zoneOffsetMs } from '../plan/time.ts';
+import { zoneOffsetMs } from '../shared/time.ts';
 import type { KpiSelectPlan, OutputColumn } from './kpi-select.ts';
 import { encodeDouble, formatTimestampTz } from './protocol.ts';
 import { compareForOrder } from './row-order.ts';

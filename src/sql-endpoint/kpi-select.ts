@@ -7,7 +7,7 @@
  */
 import { assertNever, type Grain, type KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
-import { formatInZone } from '../plan/time.ts';
+import { formatInZone } from '../shared/time.ts';
 import { type Expr, exprText, type Select } from './ast.ts';
 import { SqlError } from './errors.ts';
 import { grainsOf, KPI_CATALOG, KPI_SCHEMA, type KpiColumn, type KpiTable } from './kpi-catalog.ts';

@@ -2,12 +2,10 @@
  * Runs a statement the endpoint answers itself: metadata, USE, prepared statements, EXPLAIN and
  * SELECTs on KPI tables (mapped to a MetricQuery and answered through the service's cached engine).
  */
-import type { Catalog } from '../catalog/types.ts';
 import { sqlString } from '../emit/literal.ts';
-import type { KpiIR } from '../ir/kpi.ts';
 import { assertNever } from '../ir/kpi.ts';
 import type { Select } from './ast.ts';
-import type { SqlEndpointDeps } from './endpoint.ts';
+import type { RunContext } from './deps.ts';
 import { SqlError } from './errors.ts';
 import { federate, needsFederation } from './federate.ts';
 import { findKpiTable, KPI_CATALOG, KPI_SCHEMA } from './kpi-catalog.ts';
@@ -21,22 +19,12 @@ import type { TrinoUpstream } from './pass-through.ts';
 import { watchedClock } from './plan-cache.ts';
 import { type Column, column } from './protocol.ts';
 import { compareForOrder } from './row-order.ts';
-import { responseHeaders, type Session } from './session.ts';
+import { responseHeaders } from './session.ts';
 import { classify, type Statement } from './statement.ts';
 import type { TimeContext } from './time-values.ts';
 import { evaluate, type VirtualTable, virtualTable } from './virtual-tables.ts';
 
-export interface RunContext {
-  readonly session: Session;
-  readonly zone: string;
-  readonly now: Date;
-  readonly registry: ReadonlyMap<string, KpiIR>;
-  readonly catalog: Catalog;
-  readonly deps: SqlEndpointDeps;
-  readonly upstream: TrinoUpstream | null;
-  /** The authenticated end user KPI queries run for on Trino (null: auth is off). */
-  readonly user: string | null;
-}
+export type { RunContext } from './deps.ts';
 
 const done = (updateType: string, headers: LocalResult['headers'] = []): LocalResult => ({
   columns: [column('result', 'boolean')],

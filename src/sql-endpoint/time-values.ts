@@ -5,7 +5,7 @@
  * as Trino reads them when comparing with a `timestamp with time zone`.
  */
 import type { Grain } from '../ir/kpi.ts';
-import { isTimeZone, localParts, parseInstant } from '../plan/time.ts';
+import { isTimeZone, localParts, parseInstant } from '../shared/time.ts';
 import type { Expr, IntervalUnit } from './ast.ts';
 import { exprText } from './ast.ts';
 import { SqlError } from './errors.ts';

@@ -5,12 +5,12 @@
  * checked against SQL written by hand in the tests.
  */
 import type { PGlite } from '@electric-sql/pglite';
-import { formatInZone } from '../../src/plan/time.ts';
 import { ManualClock } from '../../src/scheduler/clock.ts';
 import { MaterializedReader } from '../../src/scheduler/materialized.ts';
 import { Scheduler, type SchedulerOptions } from '../../src/scheduler/scheduler.ts';
 import { jobsApiFor } from '../../src/service/scheduler-wiring.ts';
 import type { EngineFactory, JobsApi, KpiEngine, RunResult } from '../../src/service/types.ts';
+import { formatInZone } from '../../src/shared/time.ts';
 import { pgliteClient } from '../../src/store/pglite-client.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
 import { type Harness, harness, json } from './api-support.ts';

@@ -6,7 +6,7 @@
  *   Europe/Berlin, America/New_York, America/Santiago (its spring-forward skips midnight),
  *   Asia/Kolkata (+05:30, no DST), Australia/Lord_Howe (a 30-minute DST shift);
  * - calendar boundaries: year and quarter starts, ISO weeks 53, month ends.
- * Offsets come from Intl's `longOffset` names, not from src/plan/time.ts: the reference is independent.
+ * Offsets come from Intl's `longOffset` names, not from src/shared/time.ts: the reference is independent.
  */
 import fc from 'fast-check';
 

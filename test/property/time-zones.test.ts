@@ -1,5 +1,5 @@
 /**
- * The time helpers (src/plan/time.ts, src/optimize/align.ts) against an independent reference, over DST
+ * The time helpers (src/shared/time.ts, src/optimize/align.ts) against an independent reference, over DST
  * gaps and overlaps, half-hour zones and calendar boundaries (seeded; a failure prints its seed).
  */
 import fc from 'fast-check';
@@ -13,7 +13,7 @@ import {
   parseInstant,
   zonedMidnight,
   zoneOffsetMs,
-} from '../../src/plan/time.ts';
+} from '../../src/shared/time.ts';
 import {
   CALENDAR_EDGES,
   HARD_TRANSITIONS,

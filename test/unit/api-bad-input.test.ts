@@ -7,8 +7,8 @@ import { csvCell } from '../../src/api/routes/reports.ts';
 import { unknownKeyMessage } from '../../src/api/strict-params.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
 import { checkComparisons } from '../../src/plan/comparable.ts';
-import { dateProblem, parseInstant } from '../../src/plan/time.ts';
 import { resolveRange } from '../../src/service/time-range.ts';
+import { dateProblem, parseInstant } from '../../src/shared/time.ts';
 
 const errorOf = (
   f: () => unknown,

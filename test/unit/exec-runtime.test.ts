@@ -4,7 +4,7 @@ import { MAX_BOUND_PARAMETERS, ParamSink } from '../../src/emit/params.ts';
 import { trendOf } from '../../src/exec/engine.ts';
 import { Semaphore } from '../../src/exec/limiter.ts';
 import { trinoStatement } from '../../src/exec/trino-http.ts';
-import { formatInZone, isTimeZone, parseInstant } from '../../src/plan/time.ts';
+import { formatInZone, isTimeZone, parseInstant } from '../../src/shared/time.ts';
 
 describe('the one quoting function (Trino literals)', () => {
   it('doubles single quotes and leaves backslashes, comments and semicolons as data', () => {

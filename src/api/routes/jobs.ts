@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { LIMITS } from '../../ir/limits.ts';
-import { parseInstant } from '../../plan/time.ts';
+import { parseInstant } from '../../shared/time.ts';
 import type { App, AppDeps, JobsApi } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, KpiIdParam } from '../schemas.ts';
