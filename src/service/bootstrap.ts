@@ -14,9 +14,8 @@ import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import { DemoDataSet } from '../data/generate.ts';
 import { demoEnd } from '../data/settings.ts';
-import { openDataDir } from '../embedded/data-dir.ts';
 import { LiveDemo } from '../embedded/live-demo.ts';
-import { EmbeddedSources } from '../embedded/sources-engine.ts';
+import type { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { poolsFor } from '../exec/engine.ts';
 import type { PgPools } from '../exec/postgres-run.ts';
 import { rollupVersion } from '../optimize/live.ts';
@@ -32,12 +31,13 @@ import { DefinitionStore } from '../store/definitions-store.ts';
 import { HistoryStore } from '../store/history-store.ts';
 import { migrateStore } from '../store/migrate.ts';
 import { pgClientOnPool } from '../store/pg-client.ts';
-import { createEmbeddedDb, pgliteClient } from '../store/pglite-client.ts';
 import { ReportRunStore } from '../store/report-runs-store.ts';
 import { ReportStore } from '../store/reports-store.ts';
 import type { SqlClient } from '../store/sql-client.ts';
 import { DefinitionsService } from './definitions-service.ts';
+import { embeddedDatabases } from './embedded-databases.ts';
 import { engineFactoryFor } from './engine-binding.ts';
+import { storageChecks } from './health.ts';
 import { languageFor } from './language.ts';
 import { QueryService, rollupTag, tableTag } from './query-service.ts';
 import { rollupAdmin } from './rollup-admin.ts';
@@ -72,40 +72,6 @@ export interface Services {
   endStreams(): void;
   /** Closes pools, the cache connection and the embedded database. */
   close(): Promise<void>;
-}
-
-/**
- * The embedded default uses two PGlite databases: the metrics store (definitions, reports, kpi_metrics)
- * on disk in KPI_DATA_DIR, queried in-process, and the demo sources on a worker thread, served to the
- * engine over a local socket (src/embedded/). Separate because a socket client holds its PGlite
- * exclusively while connected, and because only the sources may be restarted to stop a query.
- */
-async function embeddedDatabases(
-  config: ServiceConfig,
-  log: (line: string) => void,
-): Promise<{ store: SqlClient; sources: EmbeddedSources; release: () => void }> {
-  const dir = openDataDir(config.KPI_DATA_DIR);
-  try {
-    const [store, sources] = await Promise.all([
-      createEmbeddedDb(dir.storeDir),
-      EmbeddedSources.start({
-        scale: config.DEMO_SCALE,
-        end: demoEnd({ DEMO_END: config.DEMO_END }),
-        snapshot: dir.snapshot,
-        log,
-      }),
-    ]);
-    await store.exec('CREATE EXTENSION IF NOT EXISTS timescaledb');
-    log(`metrics store: ${dir.storeDir} (KPI_DATA_DIR)`);
-    return {
-      store: pgliteClient(store, { durableDir: dir.storeDir }),
-      sources,
-      release: () => dir.release(),
-    };
-  } catch (error) {
-    dir.release();
-    throw error;
-  }
 }
 
 export async function buildServices(
@@ -221,30 +187,7 @@ export async function buildServices(
     materialized: new MaterializedReader(sql, config.SCHEDULER_TIMEZONE),
   });
 
-  const health: HealthCheck[] = [
-    {
-      name: 'timescale',
-      required: true,
-      check: async () => ((await sql.query('SELECT 1 AS ok')).length === 1 ? 'ok' : 'down'),
-    },
-    {
-      name: 'cache',
-      required: false,
-      check: () => cache.status(),
-    },
-    {
-      name: 'druid',
-      required: false,
-      check: async () => {
-        if (!config.DRUID_URL) return 'not_configured';
-        const res = await fetch(new URL('/status/health', config.DRUID_URL), {
-          signal: AbortSignal.timeout(1_500),
-        });
-        return res.ok ? 'ok' : 'down';
-      },
-    },
-    ...engine.health,
-  ];
+  const health = [...storageChecks(config, sql, cache), ...engine.health];
 
   const alerts = new AlertService(new AlertStore(sql), {
     band: config.ALERT_HYSTERESIS,

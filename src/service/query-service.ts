@@ -6,16 +6,23 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { CachedResult, Computed, ResultCache, StampCheck } from '../cache/result-cache.ts';
-import { trendOf } from '../exec/engine.ts';
-import { GRAINS, type Grain, type KpiIR, type RowExpr } from '../ir/kpi.ts';
-import { LIMITS, limitText } from '../ir/limits.ts';
+import type { Grain, KpiIR } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
 import { isTimeZone } from '../shared/time.ts';
 import { encodeStamp, mergeStamps, stampHolds } from './data-stamp.ts';
 import type { DefinitionsService } from './definitions-service.ts';
 import { InvalidInput } from './errors.ts';
+import {
+  dimensionsAnswer,
+  historyAnswer,
+  historyBody,
+  historyGrain,
+  type QueryOf,
+  valueAnswer,
+} from './metric-answers.ts';
+import { buildMetricQuery, type MetricParams } from './metric-query.ts';
 import type { Telemetry } from './telemetry.ts';
-import { previousRange, resolveRange, today } from './time-range.ts';
+import { today } from './time-range.ts';
 import type {
   CompiledQuery,
   EngineFactory,
@@ -25,23 +32,6 @@ import type {
   Registry,
   RunResult,
 } from './types.ts';
-
-export interface MetricParams {
-  readonly start?: string | undefined;
-  readonly end?: string | undefined;
-  readonly tz?: string | undefined;
-  readonly dimensions?: readonly string[] | undefined;
-  /** A JSON object `{"region":"eu","plan_type":["pro","team"]}` or DSL filter text `region = 'eu'`. */
-  readonly filters?: string | undefined;
-  readonly aggregation?: Grain | undefined;
-  /**
-   * The end user asking (a token's subject when auth is on): Trino runs the answer's queries as this
-   * user (X-Trino-User), so Trino's access control and query history see the person, and answers that
-   * run on Trino are cached per user (one user's answer is never served to another). Not part of the
-   * URL: the route adds it.
-   */
-  readonly user?: string | undefined;
-}
 
 export interface QueryServiceOptions {
   readonly definitions: DefinitionsService;
@@ -81,26 +71,7 @@ export const tableTag = (table: string) => `table:${table}`;
 
 const sha = (text: string) => createHash('sha256').update(text).digest('base64url').slice(0, 32);
 
-function literalOf(value: unknown): RowExpr {
-  if (typeof value === 'string') return { kind: 'literal', value, type: 'string' };
-  if (typeof value === 'boolean') return { kind: 'literal', value, type: 'boolean' };
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return { kind: 'literal', value, type: Number.isInteger(value) ? 'bigint' : 'double' };
-  }
-  if (value === null) return { kind: 'literal', value: null, type: 'null' };
-  throw new InvalidInput(
-    'invalid-request',
-    'filter values must be strings, numbers, booleans or lists of them',
-    {
-      value,
-    },
-  );
-}
-
-const finest = (grains: readonly Grain[]): Grain =>
-  [...grains].sort((a, b) => GRAINS.indexOf(a) - GRAINS.indexOf(b))[0]!;
-
-const numberOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+export type { MetricParams } from './metric-query.ts';
 
 export class QueryService {
   private engineCache: { generation: string; engine: KpiEngine } | null = null;
@@ -146,84 +117,11 @@ export class QueryService {
     grain: Grain | null,
     registry: Registry = this.o.definitions.registry(),
   ): MetricQuery {
-    const timezone = params.tz ?? this.o.defaultTimezone;
-    if (!isTimeZone(timezone)) {
-      throw new InvalidInput('invalid-request', `tz "${timezone}" is not an IANA time zone`, {
-        parameter: 'tz',
-      });
-    }
-    // `?dimensions=region` repeated 400 times is one dimension, and one engine query.
-    const dimensions = [...new Set(params.dimensions ?? [])];
-    if (dimensions.length > LIMITS.MAX_DIMENSIONS) {
-      throw new InvalidInput(
-        'limit-exceeded',
-        `${dimensions.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
-        { parameter: 'dimensions', limit: 'MAX_DIMENSIONS' },
-      );
-    }
-    for (const d of dimensions) this.checkDimension(kpi, d);
-    if (grain !== null && kpi.grains.length > 0 && !kpi.grains.includes(grain)) {
-      throw new InvalidInput(
-        'grain-not-allowed',
-        `KPI "${kpi.id}" declares grains ${kpi.grains.join(', ')}; ${grain} is not one of them`,
-        { parameter: 'grain', grain, allowed: kpi.grains },
-      );
-    }
-    return Object.freeze({
-      kpi: kpi.id,
-      grain,
-      range: resolveRange(params, timezone, this.now()),
-      timezone,
-      dimensions,
-      filters: this.parseFilters(kpi, params.filters, registry),
+    return buildMetricQuery(kpi, params, grain, registry, {
+      language: this.o.language,
+      defaultTimezone: this.o.defaultTimezone,
+      now: this.now(),
     });
-  }
-
-  private checkDimension(kpi: KpiIR, dimension: string): void {
-    if (!kpi.dimensions.includes(dimension)) {
-      throw new InvalidInput('unknown-dimension', `KPI "${kpi.id}" has no dimension "${dimension}"`, {
-        dimension,
-        allowed: kpi.dimensions,
-      });
-    }
-  }
-
-  private parseFilters(kpi: KpiIR, text: string | undefined, registry: Registry): RowExpr[] {
-    if (!text || text.trim() === '') return [];
-    const trimmed = text.trim();
-    if (trimmed.startsWith('{')) {
-      let record: unknown;
-      try {
-        record = JSON.parse(trimmed);
-      } catch {
-        throw new InvalidInput('invalid-request', 'filters is not valid JSON', { parameter: 'filters' });
-      }
-      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
-        throw new InvalidInput('invalid-request', 'filters must be a JSON object of dimension → value(s)');
-      }
-      return Object.entries(record as Record<string, unknown>).map(([name, value]): RowExpr => {
-        this.checkDimension(kpi, name);
-        const operand: RowExpr = { kind: 'dimension', name };
-        return Array.isArray(value)
-          ? { kind: 'in', operand, values: value.map(literalOf), negated: false }
-          : { kind: 'binary', op: '=', left: operand, right: literalOf(value) };
-      });
-    }
-    // Parsed on the event loop (route parameters build queries synchronously): bounded before lexing.
-    if (trimmed.length > LIMITS.MAX_FILTER_CHARS) {
-      throw new InvalidInput(
-        'limit-exceeded',
-        `a filter of ${trimmed.length} characters; ${limitText('MAX_FILTER_CHARS')} (JSON filters, {"dimension": value}, take larger values)`,
-        { parameter: 'filters', limit: 'MAX_FILTER_CHARS' },
-      );
-    }
-    const parsed = this.o.language.parseFilter(trimmed, registry);
-    if (parsed.diagnostics.some((d) => d.severity === 'error') || !parsed.expr) {
-      throw new InvalidInput('invalid-filter', parsed.diagnostics[0]?.message ?? 'invalid filter', {
-        diagnostics: parsed.diagnostics,
-      });
-    }
-    return [parsed.expr];
   }
 
   async compile(query: MetricQuery, engine: KpiEngine = this.engine()): Promise<CompiledQuery> {
@@ -406,37 +304,8 @@ export class QueryService {
       'value',
       kpiId,
       params,
-      (kpi) => {
-        const current = this.buildQuery(kpi, { ...params, dimensions: [] }, null);
-        const previous = { ...current, range: previousRange(current.range) };
-        return {
-          queries: [current, previous],
-          build: ([cur, prev]) => {
-            const value = numberOrNull(cur!.rows[0]?.value);
-            const before = numberOrNull(prev!.rows[0]?.value);
-            return {
-              kpiId: kpi.id,
-              name: kpi.name,
-              value,
-              trend: trendOf(value, before),
-              previousValue: before,
-              range: current.range,
-              timezone: current.timezone,
-              ...(kpi.format ? { format: kpi.format } : {}),
-              computedAt: this.now().toISOString(),
-            };
-          },
-        };
-      },
+      (kpi) => valueAnswer(kpi, params, this.queryOf(kpi), this.now),
       maxAgeMs,
-    );
-  }
-
-  /** Day unless the KPI declares grains without it: then its finest declared grain. */
-  private historyGrain(kpi: KpiIR, params: MetricParams): Grain {
-    return (
-      params.aggregation ??
-      (kpi.grains.length === 0 || kpi.grains.includes('day') ? 'day' : finest(kpi.grains))
     );
   }
 
@@ -447,85 +316,32 @@ export class QueryService {
       return materialized;
     }
     this.o.telemetry.historySource.inc({ source: 'live' });
-    const live = await this.cached('history', kpiId, params, (kpi) => {
-      const grain = this.historyGrain(kpi, params);
-      const query = this.buildQuery(kpi, params, grain);
-      return {
-        queries: [query],
-        build: ([result]) =>
-          this.historyBody(
-            kpi,
-            query,
-            result!.rows.map((row) => ({ ...row, value: numberOrNull(row.value) })),
-            'live',
-          ),
-      };
-    });
+    const live = await this.cached('history', kpiId, params, (kpi) =>
+      historyAnswer(kpi, params, this.queryOf(kpi), this.now),
+    );
     return { ...live, source: 'live' };
-  }
-
-  private historyBody(kpi: KpiIR, query: MetricQuery, history: readonly unknown[], source: string) {
-    return {
-      kpiId: kpi.id,
-      name: kpi.name,
-      aggregation: query.grain,
-      range: query.range,
-      timezone: query.timezone,
-      dimensions: query.dimensions,
-      history,
-      source,
-      computedAt: this.now().toISOString(),
-    };
   }
 
   /** The answer from materialized history when it covers the question exactly (src/scheduler). */
   private async fromMaterialized(kpiId: string, params: MetricParams): Promise<HistoryResult | null> {
     const kpi = this.o.definitions.get(kpiId).ir;
     if (!kpi.schedule) return null;
-    const query = this.buildQuery(kpi, params, this.historyGrain(kpi, params));
+    const query = this.buildQuery(kpi, params, historyGrain(kpi, params));
     const rows = await this.o.materialized!.lookup(query, kpi, this.o.definitions.versionVector(kpi.id));
     if (!rows) return null;
     const now = this.now().getTime();
-    const body = JSON.stringify(this.historyBody(kpi, query, rows, 'materialized'));
+    const body = JSON.stringify(historyBody(kpi, query, rows, 'materialized', this.now));
     return { body, outcome: 'bypass', storedAt: now, freshUntil: now, stamp: '', source: 'materialized' };
   }
 
   /** One breakdown per dimension (all of the KPI's, or those asked for), totals over the range. */
   dimensions(kpiId: string, params: MetricParams): Promise<CachedResult> {
-    return this.cached('dimensions', kpiId, params, (kpi) => {
-      // Deduplicated and capped: each name is one engine query.
-      const names = [
-        ...new Set(params.dimensions && params.dimensions.length > 0 ? params.dimensions : kpi.dimensions),
-      ];
-      if (names.length > LIMITS.MAX_DIMENSIONS) {
-        throw new InvalidInput(
-          'limit-exceeded',
-          `${names.length} dimensions asked for; ${limitText('MAX_DIMENSIONS')}`,
-          {
-            parameter: 'dimensions',
-            limit: 'MAX_DIMENSIONS',
-          },
-        );
-      }
-      const queries = names.map((d) => this.buildQuery(kpi, { ...params, dimensions: [d] }, null));
-      const range = queries[0]?.range ?? this.buildQuery(kpi, { ...params, dimensions: [] }, null).range;
-      return {
-        queries,
-        build: (results) => ({
-          kpiId: kpi.id,
-          name: kpi.name,
-          range,
-          timezone: params.tz ?? this.o.defaultTimezone,
-          dimensions: names.map((dimension, i) => ({
-            dimension,
-            values: results[i]!.rows.map((row) => ({
-              key: row[dimension] ?? null,
-              value: numberOrNull(row.value),
-            })),
-          })),
-          computedAt: this.now().toISOString(),
-        }),
-      };
-    });
+    return this.cached('dimensions', kpiId, params, (kpi) =>
+      dimensionsAnswer(kpi, params, this.queryOf(kpi), this.now, params.tz ?? this.o.defaultTimezone),
+    );
+  }
+
+  private queryOf(kpi: KpiIR): QueryOf {
+    return (params, grain) => this.buildQuery(kpi, params, grain);
   }
 }
