@@ -4,22 +4,24 @@
  * the local stack's metrics store (src/stack/timescale-server.ts) serves its PGlite the same way.
  * PGlite is one single-user backend: clients are served one at a time in arrival order, and the
  * session is reset between them so one client's SET or open transaction never leaks into the next.
+ * While others wait, a client may not hold the session idle for long: an idle session is ended after
+ * `idleSessionMs`, one left in a transaction (or mid extended-protocol batch) after
+ * `idleInTransactionMs`, with PostgreSQL's own FATAL codes (57P05, 25P03). Without that a pool's idle
+ * connection, or a client that stopped reading a cursor, blocked every other client for minutes.
  *
  * Connections are framed here (wire-framing.ts) rather than by pglite-socket's handler, which handed
  * PGlite raw TCP chunks: a message longer than one chunk crashed the WASM backend and the process.
  */
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
-import {
-  DEFAULT_MAX_MESSAGE_BYTES,
-  type FrontendFrame,
-  FrontendFramer,
-  fatalErrorResponse,
-} from './wire-framing.ts';
+import { WireSession } from './embedded-session.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './wire-framing.ts';
 
 export interface EmbeddedSocket {
   /** postgresql://postgres@127.0.0.1:PORT/postgres */
   readonly url: string;
+  /** Who holds the one session and how many wait (closed clients leave the queue at once). */
+  clients(): { readonly active: boolean; readonly waiting: number };
   close(): Promise<void>;
 }
 
@@ -36,9 +38,13 @@ export interface ServeOptions {
    * closed; the owner decides what to do with the database (the embedded engine's worker restarts).
    */
   readonly onBackendFailure?: (error: unknown) => void;
+  /** While another client waits: how long an idle session may stay open (default 2 s). */
+  readonly idleSessionMs?: number;
+  /** While another client waits: how long a session may sit in a transaction doing nothing (default 30 s). */
+  readonly idleInTransactionMs?: number;
 }
 
-const ENCRYPTION_REFUSED = new Uint8Array([0x4e]); // 'N': no SSL/GSS, continue in plain text
+const IDLE_CHECK_MS = 100;
 
 export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Promise<EmbeddedSocket> {
   const {
@@ -47,6 +53,8 @@ export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Pro
     log = () => {},
     maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES,
     onBackendFailure = () => {},
+    idleSessionMs = 2_000,
+    idleInTransactionMs = 30_000,
   } = options;
   // PGlite sets some parameters for its session at boot (search_path = public); DISCARD ALL would
   // reset them to the command-line values, so they are put back after it (as src/stack does).
@@ -68,17 +76,17 @@ export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Pro
       log('session reset failed', error);
     }
   };
-  const waiting: Socket[] = [];
-  let active: Socket | undefined;
+  const waiting: WireSession[] = [];
+  let active: WireSession | undefined;
 
   const serveNext = async (): Promise<void> => {
     if (active) return;
-    const socket = waiting.shift();
-    if (!socket) return;
-    if (socket.destroyed) return serveNext();
-    active = socket;
+    const session = waiting.shift();
+    if (!session) return;
+    if (session.closed) return serveNext();
+    active = session;
     try {
-      await serveConnection(db, socket, maxMessageBytes, (error) => {
+      await serveExclusively(db, session, (error) => {
         log('PGlite failed on a message', error);
         onBackendFailure(error);
       });
@@ -90,11 +98,31 @@ export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Pro
     void serveNext();
   };
 
+  // Ends the active session when it holds PGlite idle past its limit while somebody waits.
+  const idleCheck = setInterval(() => {
+    if (!active || !waiting.some((s) => !s.closed)) return;
+    const idle = active.waitingOnClient;
+    if (!idle) return;
+    const idleFor = performance.now() - idle.since;
+    if (idle.state === 'I' && idleFor >= idleSessionMs) {
+      void active.terminate(
+        '57P05',
+        `terminating connection due to idle-session timeout (${idleSessionMs} ms; the embedded server has one session and another client is waiting)`,
+      );
+    } else if (idle.state !== 'I' && idleFor >= idleInTransactionMs) {
+      void active.terminate(
+        '25P03',
+        `terminating connection due to idle-in-transaction timeout (${idleInTransactionMs} ms; the embedded server has one session and another client is waiting)`,
+      );
+    }
+  }, IDLE_CHECK_MS);
+  idleCheck.unref();
+
   const server = createServer((socket) => {
-    socket.setNoDelay(true);
-    waiting.push(socket);
-    socket.once('close', () => {
-      const index = waiting.indexOf(socket);
+    const session = new WireSession(socket, maxMessageBytes);
+    waiting.push(session);
+    session.onClose(() => {
+      const index = waiting.indexOf(session);
       if (index >= 0) waiting.splice(index, 1);
     });
     void serveNext();
@@ -103,22 +131,20 @@ export async function serveEmbedded(db: PGlite, options: ServeOptions = {}): Pro
   const { port } = server.address() as { port: number };
   return {
     url: `postgresql://postgres:postgres@${host}:${port}/postgres`,
+    clients: () => ({ active: active !== undefined, waiting: waiting.length }),
     async close() {
-      for (const socket of waiting) socket.destroy();
-      active?.destroy();
+      clearInterval(idleCheck);
+      for (const session of [...waiting]) session.close();
+      active?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
 
-/**
- * Serves one client while holding PGlite exclusively; resolves when the connection is gone. Frames are
- * executed strictly in order, one at a time, whatever the TCP chunking.
- */
-async function serveConnection(
+/** Serves one client while holding PGlite exclusively; resolves when the connection is gone. */
+async function serveExclusively(
   db: PGlite,
-  socket: Socket,
-  maxMessageBytes: number,
+  session: WireSession,
   onBackendFailure: (error: unknown) => void,
 ): Promise<void> {
   await db.waitReady;
@@ -133,75 +159,7 @@ async function serveConnection(
     }).catch(() => {});
   });
   try {
-    await new Promise<void>((done) => {
-      const framer = new FrontendFramer(maxMessageBytes);
-      const queue: FrontendFrame[] = [];
-      let busy = false;
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        socket.destroy();
-        done();
-      };
-      const write = (bytes: Uint8Array) =>
-        new Promise<void>((resolve) => {
-          if (!socket.writable) return resolve();
-          socket.write(bytes, () => resolve());
-        });
-      const refuse = async (code: string, message: string) => {
-        await write(fatalErrorResponse(code, message));
-        end();
-      };
-      const pump = async () => {
-        if (busy) return;
-        busy = true;
-        try {
-          while (queue.length > 0 && !ended) {
-            const frame = queue.shift()!;
-            switch (frame.kind) {
-              case 'messages': {
-                let reply: Uint8Array;
-                try {
-                  reply = await db.execProtocolRaw(frame.bytes);
-                } catch (error) {
-                  onBackendFailure(error);
-                  end();
-                  return;
-                }
-                if (reply.length > 0) await write(reply);
-                break;
-              }
-              case 'encryption-request':
-                await write(ENCRYPTION_REFUSED);
-                break;
-              case 'cancel-request':
-                end();
-                break;
-              case 'too-large':
-                await refuse(
-                  '54000',
-                  `message of ${frame.bytes} bytes exceeds the embedded server's limit of ${maxMessageBytes} bytes`,
-                );
-                break;
-              case 'malformed':
-                await refuse('08P01', `invalid message: ${frame.reason}`);
-                break;
-              default:
-                frame satisfies never;
-            }
-          }
-        } finally {
-          busy = false;
-        }
-      };
-      socket.on('data', (chunk: Buffer) => {
-        queue.push(...framer.push(chunk));
-        void pump();
-      });
-      socket.on('error', end);
-      socket.on('close', end);
-    });
+    await session.serve(db, onBackendFailure);
   } finally {
     release();
   }
