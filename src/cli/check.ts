@@ -4,7 +4,9 @@
  * a caret under the problem. Exit 1 on errors. The demo KPIs are known by default, so a file may derive
  * from them (`--no-demo`, or a `--catalog` of one's own, to start empty).
  */
+
 import { readFileSync } from 'node:fs';
+import { readCliEnv } from '../config/cli-env.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { analyzeDefinitions, analyzeDsl, printKpi, printRollup } from '../semantic/index.ts';
@@ -99,7 +101,7 @@ export async function checkCommand(argv: readonly string[]): Promise<number> {
     const files = reports.map(({ source: _, ...r }) => r);
     console.log(JSON.stringify({ ok: errors === 0, files }, null, 2));
   } else {
-    const style = styleFor(process.stdout);
+    const style = styleFor(process.stdout, readCliEnv().colour);
     let shownErrors = 0;
     for (const r of reports) {
       const { shown, note } = rootCauses(r.diagnostics);

@@ -7,10 +7,12 @@
  * hash; any edit of the code changes the build directory. Without KPI_CLI_BUILD (tests running the
  * sources) nothing is cached. A cache that cannot be written is only slower.
  */
+
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
+import { readCliEnv } from '../config/cli-env.ts';
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { DEMO_KPI_FILES } from '../semantic/demo-files.ts';
@@ -37,7 +39,7 @@ function contentHash(text: string): string {
 }
 
 function cachePath(catalogText: string): string | null {
-  const build = process.env.KPI_CLI_BUILD;
+  const build = readCliEnv().buildDir;
   if (!build) return null;
   const texts = DEMO_KPI_FILES.map((f) => `${f}\0${readFileSync(f, 'utf8')}`);
   return join(build, `demo-registry-${contentHash([catalogText, ...texts].join('\0\0'))}.json`);

@@ -7,10 +7,11 @@
  * snapshot in the cache directory (KPI_CACHE_DIR, default ~/.cache/kpi-engine) keyed by the data set's
  * settings, so only the first query pays for the load.
  */
+
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/types.ts';
+import { readCliEnv } from '../config/cli-env.ts';
 import { DEMO_DATA, demoEnd, GENERATOR_VERSION } from '../data/settings.ts';
 import { EmbeddedSources } from '../embedded/sources-engine.ts';
 import { EMBEDDED_ENV, embeddedCatalog } from '../service/engine-binding.ts';
@@ -28,7 +29,7 @@ export const HOW_TO_CONFIGURE =
   '(federated) and/or PAYMENTS_DB_URL, USERS_DB_URL, ANALYTICS_DB_URL, TIMESCALE_URL';
 
 export async function embeddedDemo(scale: number, log: (line: string) => void): Promise<EmbeddedDemo> {
-  const cacheDir = process.env.KPI_CACHE_DIR || join(homedir(), '.cache', 'kpi-engine');
+  const cacheDir = readCliEnv().cacheDir;
   const key = `demo-sources-s${scale}-seed${DEMO_DATA.seed}-g${GENERATOR_VERSION}-${DEMO_DATA.start}-${DEMO_DATA.end}`;
   mkdirSync(cacheDir, { recursive: true });
   const snapshot = { tarball: join(cacheDir, `${key}.tar`), key: join(cacheDir, `${key}.json`) };
@@ -38,7 +39,7 @@ export async function embeddedDemo(scale: number, log: (line: string) => void): 
   // The data ends today (DEMO_END pins it): the worker regenerates the snapshot when its key says another end.
   const sources = await EmbeddedSources.start({
     scale,
-    end: demoEnd(),
+    end: demoEnd({ DEMO_END: readCliEnv().demoEnd }),
     snapshot,
     log: (line) => log(`-- ${line}`),
   });

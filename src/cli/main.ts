@@ -3,7 +3,9 @@
  * loads no HTTP or database code). Every command parses its arguments with node:util parseArgs
  * (args.ts): `--help` prints its usage on stdout, unknown options are refused with a did-you-mean.
  */
+
 import { readFileSync } from 'node:fs';
+import { readCliEnv } from '../config/cli-env.ts';
 import { type CommandSpec, HelpRequested, suggest } from './args.ts';
 
 type Run = (argv: readonly string[]) => Promise<number>;
@@ -103,14 +105,16 @@ async function reportError(error: unknown): Promise<number> {
     console.log(e.usage);
     return 0;
   }
-  if (e.name === 'UsageError') {
+  if (e.name === 'UsageError' || e.name === 'CliEnvError') {
     console.error(e.message);
     return 2;
   }
   if (e.name === 'DiagnosticsError') {
     const { renderDiagnostics, styleFor } = await import('./render.ts');
     const d = e as Error & { file: string; diagnostics: never[]; source?: string };
-    console.error(renderDiagnostics(d.file, d.diagnostics, d.source, styleFor(process.stderr)));
+    console.error(
+      renderDiagnostics(d.file, d.diagnostics, d.source, styleFor(process.stderr, readCliEnv().colour)),
+    );
     return 2;
   }
   if (e.name === 'CompileError' || e.name === 'EngineError') {

@@ -1,4 +1,5 @@
 /** The options `compile`, `query` and `explain` share, turned into a MetricQuery. */
+import { readCliEnv } from '../config/cli-env.ts';
 import type { DialectPreference } from '../exec/engine.ts';
 import { GRAINS, type Grain } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
@@ -84,7 +85,7 @@ export async function metricArgs(args: ParsedArgs, defaultDialect: DialectPrefer
       kpi: definitions.kpi.id,
       grain: grainText === 'none' ? null : (grainText as Grain),
       range: { start: from, end: to },
-      timezone: stringOption(args, 'tz') ?? process.env.SCHEDULER_TIMEZONE ?? 'UTC',
+      timezone: stringOption(args, 'tz') ?? readCliEnv().defaultTimezone,
       dimensions,
       filters: where ? [definitions.parseFilter(where)] : [],
     },

@@ -1,5 +1,7 @@
 /** `kpi query …` runs a KPI query against the stack in `.stack/env` (or the seed's variables). */
+
 import type { Catalog } from '../catalog/types.ts';
+import { readCliEnv } from '../config/cli-env.ts';
 import { readStackEnv } from '../config/stack-env.ts';
 import { createEngine, createRuntime, type KpiEngine as ExecEngine } from '../exec/engine.ts';
 import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
@@ -43,7 +45,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
   if (format !== 'table' && format !== 'json')
     throw new UsageError(`--format ${format} is not one of table, json`);
   const { definitions, query, dialect } = await metricArgs(args, 'auto');
-  const configured = { ...readStackEnv(), ...pick(process.env) };
+  const configured = { ...readStackEnv(), ...readCliEnv().connections };
   // Nothing configured (no stack, no connection variables): the embedded demo, as `npm start` runs it.
   const demo =
     SOURCE_VARIABLES.some((k) => configured[k]) || stringOption(args, 'catalog')
@@ -55,7 +57,7 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     demo || flag(args, 'no-optimize') || dialect !== 'auto'
       ? undefined
       : await contextOrRaw(definitions.catalog, env.TIMESCALE_URL, stringOption(args, 'rollups'));
-  const timeoutMs = queryTimeoutMs();
+  const timeoutMs = readCliEnv().queryTimeoutMs();
   // The embedded demo cannot cancel a statement (no statement_timeout in PGlite): at the timeout its
   // worker is stopped, which stops the statement wherever it is.
   const runtime = createRuntime({
@@ -108,23 +110,11 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-/** QUERY_TIMEOUT_MS, as the service reads it: milliseconds, at least 1 (default 30,000). */
-function queryTimeoutMs(): number {
-  const text = process.env.QUERY_TIMEOUT_MS ?? '30000';
-  const ms = Number(text);
-  if (!Number.isInteger(ms) || ms < 1) {
-    throw new UsageError(`QUERY_TIMEOUT_MS must be a whole number of milliseconds ≥ 1, got "${text}"`);
-  }
-  return ms;
-}
-
 const SOURCE_VARIABLES = ['TRINO_URL', 'PAYMENTS_DB_URL', 'USERS_DB_URL', 'ANALYTICS_DB_URL'] as const;
 
 async function embedded(dialect: string) {
   if (dialect === 'trino') throw new UsageError(`--dialect trino needs TRINO_URL; ${HOW_TO_CONFIGURE}`);
-  const scale = Number(process.env.DEMO_SCALE ?? 0.01);
-  if (!(scale > 0 && scale <= 1))
-    throw new UsageError(`DEMO_SCALE must be a number in (0, 1], got "${process.env.DEMO_SCALE}"`);
+  const scale = readCliEnv().demoScale();
   console.error(`-- no sources configured: the embedded demo database (demo data at scale ${scale})`);
   console.error(`-- ${HOW_TO_CONFIGURE}`);
   return embeddedDemo(scale, (line) => console.error(line));
@@ -139,12 +129,4 @@ async function contextOrRaw(catalog: Catalog, timescaleUrl: string | undefined, 
     console.error(`-- optimizer off: ${(error as Error).message}`);
     return undefined;
   }
-}
-
-function pick(env: NodeJS.ProcessEnv): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of ['TRINO_URL', 'PAYMENTS_DB_URL', 'USERS_DB_URL', 'ANALYTICS_DB_URL', 'TIMESCALE_URL']) {
-    if (env[k]) out[k] = env[k]!;
-  }
-  return out;
 }

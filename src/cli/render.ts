@@ -3,6 +3,7 @@
  * words the API returns), then the source line with a caret span under the problem. Colour only when
  * the stream is a terminal and NO_COLOR is not set (https://no-color.org); FORCE_COLOR forces it.
  */
+import type { CliEnv } from '../config/cli-env.ts';
 import { type Diagnostic, formatDiagnostic } from '../ir/diagnostic.ts';
 
 export interface Style {
@@ -24,10 +25,10 @@ const ANSI: Style = {
   dim: wrap(2, 22),
 };
 
-/** Colour for a stream: FORCE_COLOR (not 0) forces it, NO_COLOR (any value) or a non-terminal turns it off. */
-export function styleFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Style {
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return ANSI;
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return PLAIN;
+/** Colour for a stream: as the environment says (CliEnv.colour: FORCE_COLOR, NO_COLOR), else if it is a terminal. */
+export function styleFor(stream: { isTTY?: boolean }, colour: CliEnv['colour']): Style {
+  if (colour === 'always') return ANSI;
+  if (colour === 'never') return PLAIN;
   return stream.isTTY ? ANSI : PLAIN;
 }
 

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadCatalog } from '../catalog/load.ts';
+import { processEnv } from '../config/process-env.ts';
 import { readStackEnv } from '../config/stack-env.ts';
 import { afterSourcesReloaded } from '../rollup/reload.ts';
 import { closest } from '../shared/suggest.ts';
@@ -66,7 +67,7 @@ if (unknown.length > 0) {
 let end: number;
 try {
   // --end, else DEMO_END, else the start of today (UTC).
-  end = demoEnd(values.end ? { DEMO_END: values.end } : process.env);
+  end = demoEnd(values.end ? { DEMO_END: values.end } : processEnv());
 } catch (error) {
   console.error(`data: ${(error as Error).message.replace('DEMO_END', values.end ? '--end' : 'DEMO_END')}`);
   process.exit(2);

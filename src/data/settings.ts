@@ -30,10 +30,7 @@ const DAY = 86_400_000;
  * service hold data, and the data set stays the same all day (snapshots and loaded sources are reused).
  * DEMO_LIVE rows continue it up to the present (src/data/live.ts).
  */
-export function demoEnd(
-  env: Readonly<Record<string, string | undefined>> = process.env,
-  now = Date.now(),
-): number {
+export function demoEnd(env: Readonly<Record<string, string | undefined>>, now = Date.now()): number {
   const pinned = env.DEMO_END?.trim();
   if (pinned) {
     const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(pinned) ? `${pinned}T00:00:00Z` : pinned);

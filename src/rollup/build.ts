@@ -67,8 +67,6 @@ export async function buildRollup(
       // embedded PGlite build once its data directory was reopened (it has them only in the session that
       // created the extension). Keep the same columns in a table the engine refreshes itself.
       if ((error as { code?: string }).code !== '0A000') throw error;
-      if (process.env.KPI_DEBUG_ROLLUP)
-        console.error('rollup: no continuous aggregate:', (error as Error).message);
       materialization = 'table';
       await c.query(rollupDdl(catalog, r, { materialization }).aggregate);
     }

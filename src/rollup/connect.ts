@@ -32,13 +32,6 @@ export function need(env: RollupEnv, key: 'TRINO_URL' | 'TIMESCALE_URL'): string
 
 export async function withClient<T>(url: string, f: (c: pg.ClientBase) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
-  if (process.env.KPI_DEBUG_ROLLUP) {
-    const query = client.query.bind(client) as (...a: unknown[]) => unknown;
-    (client as unknown as { query: unknown }).query = (...a: unknown[]) => {
-      console.error('rollup sql:', String(a[0]).slice(0, 200));
-      return query(...a);
-    };
-  }
   await client.connect();
   try {
     return await f(client);

@@ -16,7 +16,8 @@ import {
 import type { Expr, KpiDecl, Property } from '../lang/ast.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { error, warning } from './diagnostics.ts';
-import { FormulaLowering, type FormulaScope, type LetBinding } from './lower-formula.ts';
+import type { FormulaScope, LetBinding } from './formula-scope.ts';
+import { FormulaLowering } from './lower-formula.ts';
 import { type ColumnAlias, RowLowering } from './lower-row.ts';
 import { isBoolean, isNumeric } from './types.ts';
 

@@ -1,80 +1,28 @@
 /**
- * Formula expressions: aggregates become measures (one per aggregate, in first-use order), names
- * become measure references (`let` bindings, seed variables) or KPI references (derived KPIs).
+ * Formula expressions: aggregates become measures (one per aggregate, in first-use order, lowered by
+ * lower-aggregate.ts), names become measure references (`let` bindings, seed variables) or KPI
+ * references (derived KPIs).
  */
-import type { Catalog, TableRef } from '../catalog/types.ts';
-import type { Diagnostic } from '../ir/diagnostic.ts';
-import type {
-  AggregateFn,
-  Duration,
-  FormulaExpr,
-  Grain,
-  Measure,
-  RowExpr,
-  ScalarFunction,
-  Span,
-  ValueType,
-} from '../ir/kpi.ts';
+
+import type { Duration, FormulaExpr, Grain, Measure, ScalarFunction, Span } from '../ir/kpi.ts';
 import { GRAINS } from '../ir/kpi.ts';
-import type { CallExpr, Expr, LetDecl } from '../lang/ast.ts';
+import type { CallExpr, Expr } from '../lang/ast.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import { error } from './diagnostics.ts';
+import type { FormulaScope } from './formula-scope.ts';
+import { lowerAggregate } from './lower-aggregate.ts';
 import {
   AGGREGATES,
   ALL_FUNCTIONS,
-  type ColumnAlias,
   RowLowering,
   SCALARS,
   scalarCall,
   TIME_FUNCTIONS,
   type Typed,
 } from './lower-row.ts';
-import { astChildren, lowerStructure } from './lower-structure.ts';
-import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
-import { isBoolean, isNumeric } from './types.ts';
-
-export interface LetBinding {
-  readonly decl: LetDecl;
-  /** Message prefix for diagnostics of a seed variable (its JSON path). */
-  readonly prefix: string;
-  state: 'pending' | 'busy' | 'done';
-  measure: Measure | null;
-}
-
-export interface FormulaScope {
-  readonly catalog: Catalog;
-  readonly diagnostics: Diagnostic[];
-  readonly kpiIds: ReadonlySet<string>;
-  readonly lets: Map<string, LetBinding>;
-  readonly aliases: ReadonlyMap<string, ColumnAlias>;
-  readonly measures: Measure[];
-  readonly dependsOn: string[];
-  /** Where each KPI is first referenced (to point cycle diagnostics at it). */
-  readonly refSpans: Map<string, Span>;
-  readonly prefix: string;
-}
-
-/** sum over sum (or count), min over min, max over max give the variable itself. */
-const REAGGREGATES: Record<string, readonly AggregateFn[]> = {
-  sum: ['sum', 'count'],
-  min: ['min'],
-  max: ['max'],
-};
-
-function aggregateType(fn: AggregateFn, arg: ValueType | null): ValueType {
-  switch (fn) {
-    case 'count':
-    case 'count_distinct':
-    case 'approx_distinct':
-      return 'bigint';
-    case 'avg':
-      return arg === 'decimal' ? 'decimal' : 'double';
-    case 'percentile':
-      return arg === 'decimal' ? 'decimal' : 'double';
-    default:
-      return arg ?? 'bigint';
-  }
-}
+import { lowerStructure } from './lower-structure.ts';
+import { own, resolveQualified } from './resolve-names.ts';
+import { isNumeric } from './types.ts';
 
 export class FormulaLowering {
   private readonly row: RowLowering;
@@ -289,176 +237,16 @@ export class FormulaLowering {
 
   /** One aggregate → one measure; `name` is the `let` name when it has one. */
   aggregate(e: CallExpr, name: string | null): Typed<FormulaExpr> | null {
-    let fn = e.fn.text.toLowerCase() as AggregateFn;
-    if (e.distinct) {
-      if (fn === 'count') fn = 'count_distinct';
-      else if (fn !== 'count_distinct' && fn !== 'approx_distinct')
-        return this.fail('bad-arguments', `"distinct" only goes in count(distinct …)`, e);
-    }
-    const args = e.args;
-    if (e.star && fn !== 'count')
-      return this.fail('bad-arguments', `${fn}(*) is not an aggregate; only count(*) counts rows`, e);
-    if (e.star)
-      return this.fail(
-        'missing-table',
-        'count(*) needs a table: write count(source.table), e.g. count(users.accounts)',
-        e,
-      );
-    const wantArgs = fn === 'percentile' ? 2 : 1;
-    if (args.length !== wantArgs) {
-      return this.fail(
-        'bad-arguments',
-        fn === 'percentile'
-          ? 'percentile(…) takes a column and a fraction, e.g. percentile(x, 0.95)'
-          : `${fn}(…) takes one argument`,
-        e,
-      );
-    }
-    const arg = args[0]!;
-    // Re-aggregating a variable that is already this aggregate is the variable itself (the seed's
-    // `SUM(subscription_amount)` over a variable aggregated with sum).
-    if (arg.k === 'name' && arg.parts.length === 1 && this.s.lets.has(arg.parts[0]!.text)) {
-      const inner = this.letMeasure(arg.parts[0]!.text, arg);
-      if (!inner) return null;
-      if (
-        !e.where &&
-        !e.on &&
-        !e.active &&
-        !e.within &&
-        !e.distinct &&
-        own(REAGGREGATES, fn)?.includes(inner.fn)
-      ) {
-        return { ir: { kind: 'measure_ref', name: inner.name }, type: inner.type };
-      }
-      return this.fail(
-        'nested-aggregate',
-        `${fn}(${arg.parts[0]!.text}) aggregates "${arg.parts[0]!.text}", which is already an aggregate (${inner.fn})`,
-        e,
-      );
-    }
-    // The table: from the argument's first qualified name, or a seed variable standing for a column.
-    const table = this.tableOf(arg);
-    if (!table) {
-      if (!this.s.diagnostics.length || this.findFirstQualified(arg) === null) {
-        return this.fail(
-          'missing-table',
-          `${fn}(…) needs a qualified column such as payments.subscriptions.amount`,
-          arg,
-        );
-      }
-      return null;
-    }
-    let argIr: RowExpr | null = null;
-    let argType: ValueType | null = null;
-    if (!(table.isTable && fn === 'count')) {
-      if (table.isTable)
-        return this.fail(
-          'bad-arguments',
-          `${fn}(…) needs a column, not the table ${table.ref.source}.${table.ref.table}`,
-          arg,
-        );
-      const r = this.row.lower(arg, { mode: 'table', table: table.ref, aliases: this.s.aliases });
-      if (!r) return null;
-      argIr = r.ir;
-      argType = r.type;
-      if ((fn === 'sum' || fn === 'avg' || fn === 'percentile') && !isNumeric(r.type)) {
-        return this.fail('type-mismatch', `${fn}(…) needs numbers, but this is a ${r.type}`, arg);
-      }
-      if ((fn === 'min' || fn === 'max') && r.type === 'boolean')
-        return this.fail('type-mismatch', `${fn}(…) of true/false values is not defined`, arg);
-    }
-    let fraction: number | undefined;
-    if (fn === 'percentile') {
-      const f = args[1]!;
-      if (f.k !== 'number' || !(f.value > 0 && f.value < 1))
-        return this.fail(
-          'bad-arguments',
-          'the fraction of percentile(x, f) is a number between 0 and 1, e.g. 0.95',
-          f,
-        );
-      fraction = f.value;
-    }
-    let filter: RowExpr | null = null;
-    if (e.where) {
-      const w = this.row.lower(e.where, { mode: 'table', table: table.ref, aliases: this.s.aliases });
-      if (!w) return null;
-      if (!isBoolean(w.type))
-        return this.fail('type-mismatch', `"where" needs a true/false condition, not a ${w.type}`, e.where);
-      filter = w.ir;
-    }
-    const def = this.s.catalog.sources[table.ref.source]!.tables[table.ref.table]!;
-    let timeColumn = table.timeColumn ?? def.timeColumn;
-    const timeCheck = (part: { text: string; span: Span }): boolean => {
-      const r = resolveBareColumn(this.s.catalog, table.ref, part, this.s.diagnostics, this.s.prefix);
-      if (!r) return false;
-      if (r.table.source !== table.ref.source || r.table.table !== table.ref.table) {
-        this.fail(
-          'bad-time-column',
-          `"${part.text}" must be a column of ${table.ref.source}.${table.ref.table} itself`,
-          part,
-        );
-        return false;
-      }
-      if (r.type !== 'timestamp' && r.type !== 'date') {
-        this.fail('type-mismatch', `"${part.text}" is a ${r.type}, not a time`, part);
-        return false;
-      }
-      return true;
-    };
-    if (e.on) {
-      if (!timeCheck(e.on)) return null;
-      timeColumn = e.on.text;
-    }
-    let validity: Measure['validity'];
-    if (e.active) {
-      if (!timeCheck(e.active.start) || !timeCheck(e.active.end)) return null;
-      validity = { startColumn: e.active.start.text, endColumn: e.active.end.text };
-    }
-    const period = e.within ?? table.period;
-    const measureName = name ?? this.freshName();
-    const measure: Measure = {
-      kind: 'measure',
-      name: measureName,
-      fn,
-      table: table.ref,
-      arg: argIr,
-      filter,
-      ...(fraction !== undefined ? { fraction } : {}),
-      timeColumn,
-      ...(validity ? { validity } : {}),
-      ...(period !== undefined ? { period } : {}),
-      type: aggregateType(fn, argType),
-    };
-    this.s.measures.push(measure);
-    return { ir: { kind: 'measure_ref', name: measureName }, type: measure.type };
-  }
-
-  private findFirstQualified(e: Expr): Expr | null {
-    if (e.k === 'name') return e.parts.length > 1 || this.s.aliases.has(e.parts[0]!.text) ? e : null;
-    for (const child of astChildren(e)) {
-      const f = this.findFirstQualified(child);
-      if (f) return f;
-    }
-    return null;
-  }
-
-  private tableOf(
-    arg: Expr,
-  ): { ref: TableRef; isTable: boolean; timeColumn?: string; period?: string } | null {
-    const first = this.findFirstQualified(arg);
-    if (first?.k !== 'name') return null;
-    if (first.parts.length === 1) {
-      const alias = this.s.aliases.get(first.parts[0]!.text)!;
-      const a = alias as ColumnAlias & { timeColumn?: string; period?: string };
-      return {
-        ref: alias.table,
-        isTable: false,
-        ...(a.timeColumn ? { timeColumn: a.timeColumn } : {}),
-        ...(a.period ? { period: a.period } : {}),
-      };
-    }
-    const r = resolveQualified(this.s.catalog, first.parts, this.s.diagnostics, this.s.prefix);
-    if (!r) return null;
-    return { ref: r.table, isTable: r.kind === 'table' && arg === first };
+    return lowerAggregate(
+      {
+        s: this.s,
+        row: this.row,
+        fail: (code, message, at) => this.fail(code, message, at),
+        freshName: () => this.freshName(),
+        letMeasure: (letName, at) => this.letMeasure(letName, at),
+      },
+      e,
+      name,
+    );
   }
 }

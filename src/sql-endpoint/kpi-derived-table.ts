@@ -2,7 +2,8 @@ import type { Expr, Select, SelectItem } from './ast.ts';
 import type { RunContext } from './deps.ts';
 import { SqlError, TrinoOnly } from './errors.ts';
 import { KPI_CATALOG, KPI_SCHEMA, type KpiTable } from './kpi-catalog.ts';
-import { type KpiSelectPlan, mapKpiSelect, reaggregates } from './kpi-select.ts';
+import { type KpiSelectPlan, mapKpiSelect } from './kpi-select.ts';
+import { reaggregates } from './kpi-select-items.ts';
 import { isName, isWord, type Token } from './lexer.ts';
 import { Cursor, expr, parseSelect } from './parser.ts';
 import {

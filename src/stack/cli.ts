@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadStackConfig } from './config.ts';
+import { loadStackConfig } from '../config/stack-config.ts';
 import { MissingPrerequisiteError } from './prereqs.ts';
 import { stackDown, stackStatus, stackUp } from './up.ts';
 

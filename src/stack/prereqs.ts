@@ -4,7 +4,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { StackConfig } from './config.ts';
+import { loadStackConfig, type StackConfig } from '../config/stack-config.ts';
 
 export const TRINO_VERSION = '476';
 export const MONGO_JAVA_SERVER_VERSION = '1.47.0';
@@ -42,25 +42,44 @@ function listDir(dir: string): string[] {
   }
 }
 
-export function findJavaHome(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [
-    env.KPI_JAVA_HOME,
-    env.JAVA_HOME,
-    '/usr/lib/jvm/temurin-25-jdk-amd64',
-    ...listDir('/usr/lib/jvm').map((d) => join('/usr/lib/jvm', d)),
-  ].filter((c): c is string => Boolean(c));
-  const found = candidates.find((home) => (javaMajor(home) ?? 0) >= 24);
+type JavaSearch = Pick<StackConfig, 'javaHomes' | 'searchPath'>;
+
+/**
+ * The first JDK whose major version `accepts`: the homes the environment names first, then
+ * /usr/lib/jvm/*, then a `java` on PATH. Trino and Druid want different ones (24+, 17 or 21).
+ */
+export function findJava(
+  first: readonly string[],
+  search: JavaSearch,
+  accepts: (major: number) => boolean,
+): string | undefined {
+  const onPath = search.searchPath
+    .split(delimiter)
+    .filter((dir) => dir && existsSync(join(dir, 'java')))
+    .map((dir) => join(dir, '..'));
+  return [...first, ...listDir('/usr/lib/jvm').map((d) => join('/usr/lib/jvm', d)), ...onPath].find((home) =>
+    accepts(javaMajor(home) ?? 0),
+  );
+}
+
+/** A JDK Trino runs on (24 or newer). */
+export function findJavaHome(search: JavaSearch = loadStackConfig()): string {
+  const found = findJava(
+    [...search.javaHomes.trino, '/usr/lib/jvm/temurin-25-jdk-amd64'],
+    search,
+    (major) => major >= 24,
+  );
   if (!found) {
     throw new MissingPrerequisiteError(
       `Trino ${TRINO_VERSION} needs Java >= 24 and none was found (looked at KPI_JAVA_HOME, JAVA_HOME, ` +
-        '/usr/lib/jvm/*). Install Temurin 25 (https://adoptium.net) or set JAVA_HOME to a JDK >= 24.',
+        '/usr/lib/jvm/*, PATH). Install Temurin 25 (https://adoptium.net) or set JAVA_HOME to a JDK >= 24.',
     );
   }
   return found;
 }
 
-function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  return (env.PATH ?? '')
+function findOnPath(name: string, searchPath: string): string | undefined {
+  return searchPath
     .split(delimiter)
     .map((dir) => join(dir, name))
     .find((p) => existsSync(p));
@@ -79,8 +98,9 @@ export function findPostgresBin(): string {
   return join('/usr/lib/postgresql', majors[0]!, 'bin');
 }
 
-export function findPrerequisites(config: StackConfig, env: NodeJS.ProcessEnv = process.env): Prerequisites {
-  const redisServer = findOnPath('redis-server', env) ?? ['/usr/bin/redis-server'].find((p) => existsSync(p));
+export function findPrerequisites(config: StackConfig): Prerequisites {
+  const redisServer =
+    findOnPath('redis-server', config.searchPath) ?? ['/usr/bin/redis-server'].find((p) => existsSync(p));
   if (!redisServer) {
     throw new MissingPrerequisiteError(`redis-server not found (apt package redis-server): ${INSTALL_HINT}`);
   }
@@ -93,7 +113,7 @@ export function findPrerequisites(config: StackConfig, env: NodeJS.ProcessEnv = 
     throw new MissingPrerequisiteError(`mongo-java-server is not in ${mongoLib}: ${INSTALL_HINT}`);
   }
   return Object.freeze({
-    javaHome: findJavaHome(env),
+    javaHome: findJavaHome(config),
     postgresBin: findPostgresBin(),
     redisServer,
     trinoHome,

@@ -73,7 +73,7 @@ export function spawnDetached(
   const log = openSync(logFile(stackDir, name), 'a');
   const spawnOptions: SpawnOptions = {
     cwd: options.cwd,
-    env: options.env ?? process.env,
+    env: options.env, // undefined: the child inherits this process's environment
     detached: true,
     stdio: ['ignore', log, log],
   };

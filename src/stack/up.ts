@@ -4,12 +4,11 @@
  * sources and write `.stack/env`; tests, benchmarks and the CLI all come through here.
  */
 import { rmSync } from 'node:fs';
+import { type Env, processEnv } from '../config/process-env.ts';
+import { loadStackConfig, type StackConfig } from '../config/stack-config.ts';
 import { type StackEnv, stackEnvPath, writeStackEnv } from '../config/stack-env.ts';
-import { loadStackConfig, type StackConfig } from './config.ts';
 import { localDown, localStatus, localUp, type ServiceStatus } from './local/stack.ts';
 import { withStackLock } from './lock.ts';
-
-export type StackKind = 'local' | 'containers';
 
 export interface StackUpOptions {
   /** Demo data scale loaded into empty sources (0.01 for tests, 1 for benchmarks). */
@@ -18,22 +17,14 @@ export interface StackUpOptions {
   /** Skip the demo data load (the servers and databases only). */
   readonly skipData?: boolean;
   readonly log?: (line: string) => void;
-  readonly env?: NodeJS.ProcessEnv;
+  readonly env?: Env;
   /** Also run Apache Druid (src/stack/local/druid.ts); KPI_WITH_DRUID=1 says the same. */
   readonly withDruid?: boolean;
 }
 
-/** `--with druid` or KPI_WITH_DRUID=1 (the test script sets it: the Druid tests run in the suite). */
-export function wantsDruid(options: Pick<StackUpOptions, 'withDruid'>, env: NodeJS.ProcessEnv): boolean {
-  return options.withDruid === true || env.KPI_WITH_DRUID === '1';
-}
-
-export function stackKind(env: NodeJS.ProcessEnv = process.env): StackKind {
-  const kind = env.KPI_STACK || 'local';
-  if (kind !== 'local' && kind !== 'containers') {
-    throw new Error(`KPI_STACK=${kind}: expected "local" (default) or "containers"`);
-  }
-  return kind;
+/** `--with druid`, or KPI_WITH_DRUID=1 (the test script sets it: the Druid tests run in the suite). */
+export function wantsDruid(options: Pick<StackUpOptions, 'withDruid'>, config: StackConfig): boolean {
+  return options.withDruid === true || config.withDruid;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -48,7 +39,7 @@ async function loadData(env: StackEnv, options: StackUpOptions, log: (line: stri
   const loaded = await loadDemoData({
     scale,
     // Up to today (DEMO_END pins it; the test suite does): a source holding another end is reloaded.
-    end: demoEnd(),
+    end: demoEnd(processEnv()),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     env,
     onlyIfEmpty: true,
@@ -69,46 +60,46 @@ async function loadData(env: StackEnv, options: StackUpOptions, log: (line: stri
 
 /** Brings the whole stack up (idempotent) and returns its connection settings, also in `.stack/env`. */
 export async function stackUp(options: StackUpOptions = {}): Promise<StackEnv> {
-  const processEnv = options.env ?? process.env;
+  const env0 = options.env ?? processEnv();
   const log = options.log ?? ((line: string) => console.log(line));
-  const config = loadStackConfig(processEnv);
+  const config = loadStackConfig(env0);
   const startedAt = Date.now();
   return withStackLock(config.stackDir, log, async () => {
     const afterSources = (env: StackEnv) => loadData(env, options, log);
     let env: StackEnv;
-    if (stackKind(processEnv) === 'containers') {
-      if (wantsDruid(options, processEnv)) {
+    if (config.kind === 'containers') {
+      if (wantsDruid(options, config)) {
         throw new Error('Druid runs in the local stack or docker-compose, not with KPI_STACK=containers');
       }
       const { containersUp } = await import('./containers/stack.ts');
       env = await containersUp(config, log, afterSources);
     } else {
-      env = await localUp(config, log, afterSources, wantsDruid(options, processEnv));
+      env = await localUp(config, log, afterSources, wantsDruid(options, config));
     }
-    const path = writeStackEnv(env, processEnv);
+    const path = writeStackEnv(env, env0);
     log(`stack up in ${seconds(Date.now() - startedAt)}; settings in ${path}`);
     return env;
   });
 }
 
 export async function stackDown(options: Pick<StackUpOptions, 'log' | 'env'> = {}): Promise<void> {
-  const processEnv = options.env ?? process.env;
+  const env0 = options.env ?? processEnv();
   const log = options.log ?? ((line: string) => console.log(line));
-  const config: StackConfig = loadStackConfig(processEnv);
+  const config: StackConfig = loadStackConfig(env0);
   await withStackLock(config.stackDir, log, async () => {
-    if (stackKind(processEnv) === 'containers') {
+    if (config.kind === 'containers') {
       const { containersDown } = await import('./containers/stack.ts');
       await containersDown(config, log);
     } else {
       await localDown(config, log);
     }
-    rmSync(stackEnvPath(processEnv), { force: true });
+    rmSync(stackEnvPath(env0), { force: true });
   });
 }
 
-export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise<ServiceStatus[]> {
+export async function stackStatus(env: Env = processEnv()): Promise<ServiceStatus[]> {
   const config = loadStackConfig(env);
-  if (stackKind(env) === 'containers') {
+  if (config.kind === 'containers') {
     const { containersStatus } = await import('./containers/stack.ts');
     return containersStatus(config);
   }
@@ -116,7 +107,7 @@ export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise
 }
 
 /** True when every server of the stack answers (used to leave a stack running that tests did not start). */
-export async function stackIsUp(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function stackIsUp(env: Env = processEnv()): Promise<boolean> {
   const statuses = await stackStatus(env);
   return statuses.every((s) => s.ready);
 }

@@ -7,8 +7,8 @@
  * This test restarts the shared Trino (≈ 20 s) and always leaves it running for the tests after it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { readStackEnv } from '../../src/config/stack-env.ts';
-import { loadStackConfig } from '../../src/stack/config.ts';
 import { isAlive, runningPid } from '../../src/stack/process.ts';
 import { stackUp } from '../../src/stack/up.ts';
 import { cacDefinition, cacOracle, postJson, type RunningService, startService } from './api-support.ts';

@@ -12,7 +12,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadStackConfig } from '../../src/stack/config.ts';
+import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { isAlive } from '../../src/stack/process.ts';
 import { stackDown, stackIsUp, stackUp } from '../../src/stack/up.ts';
 

@@ -6,8 +6,8 @@
  * Skipped, with the reason, when the stack runs without Druid (KPI_WITH_DRUID=0).
  */
 import { describe, expect, inject, it } from 'vitest';
+import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { druidSql, submitDruidTask, waitForDruidTask } from '../../src/exec/druid-client.ts';
-import { loadStackConfig } from '../../src/stack/config.ts';
 import { DRUID_SERVICES, druidSqlAnswers } from '../../src/stack/local/druid.ts';
 import { trinoRows } from './support/trino.ts';
 

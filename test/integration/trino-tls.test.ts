@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { runTrino } from '../../src/exec/trino-http.ts';
-import { loadStackConfig } from '../../src/stack/config.ts';
 import { readTrinoTls } from '../../src/stack/local/trino-tls.ts';
 
 const env = inject('stackEnv');

@@ -68,3 +68,31 @@ describe('npm run lint holds the import rules', () => {
     expect(r.status).toBe(0);
   });
 });
+
+describe('npm run lint keeps process.env inside src/config', () => {
+  const biome = join(root, 'node_modules/.bin/biome');
+  const check = (path: string) => {
+    const dir = join(scratch, 'env', dirname(path));
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(root, 'biome.json'), join(scratch, 'env', 'biome.json'));
+    writeFileSync(join(scratch, 'env', path), 'export const port = process.env.PORT;\n');
+    const r = spawnSync(biome, ['lint', path], {
+      cwd: join(scratch, 'env'),
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return { status: r.status, output: `${r.stdout}${r.stderr}` };
+  };
+
+  it('fails on a read of process.env outside src/config', () => {
+    const r = check('src/exec/probe.ts');
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/noProcessEnv/);
+  });
+
+  it('allows it in src/config', () => {
+    const r = check('src/config/probe.ts');
+    expect(r.output).not.toMatch(/noProcessEnv/);
+    expect(r.status).toBe(0);
+  });
+});

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DRUID_PORT_BASE, DEFAULT_PORTS, loadStackConfig } from '../../src/stack/config.ts';
+import { DEFAULT_DRUID_PORT_BASE, DEFAULT_PORTS, loadStackConfig } from '../../src/config/stack-config.ts';
 import { DRUID_SERVICES } from '../../src/stack/local/druid.ts';
 import {
   DRUID_ROLES,

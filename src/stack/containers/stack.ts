@@ -12,8 +12,8 @@ import {
   type StartedTestContainer,
   Wait,
 } from 'testcontainers';
+import { projectRoot, type StackConfig } from '../../config/stack-config.ts';
 import type { StackEnv } from '../../config/stack-env.ts';
-import { projectRoot, type StackConfig } from '../config.ts';
 import { ensureSourceDatabases } from '../local/postgres.ts';
 import { LOCAL_SERVICES, localStackEnv, type ServiceStatus } from '../local/stack.ts';
 import { MissingPrerequisiteError } from '../prereqs.ts';

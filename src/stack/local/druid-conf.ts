@@ -5,9 +5,9 @@
  * druid/conf into .stack/druid/conf with this stack's ports and folders.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
-import { projectRoot, type StackConfig } from '../config.ts';
-import { MissingPrerequisiteError } from '../prereqs.ts';
+import { join } from 'node:path';
+import { projectRoot, type StackConfig } from '../../config/stack-config.ts';
+import { findJava, MissingPrerequisiteError } from '../prereqs.ts';
 import { renderTemplate } from './template.ts';
 
 export const DRUID_VERSION = '33.0.0';
@@ -67,43 +67,16 @@ export interface DruidPrerequisites {
   readonly lib: string;
 }
 
-function javaMajor(home: string): number | undefined {
-  try {
-    if (!existsSync(join(home, 'bin', 'java'))) return undefined;
-    const match = /^JAVA_VERSION="(\d+)/m.exec(readFileSync(join(home, 'release'), 'utf8'));
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 const SUPPORTED_JAVA = [17, 21];
 
-export function findDruidPrerequisites(
-  config: StackConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): DruidPrerequisites {
+export function findDruidPrerequisites(config: StackConfig): DruidPrerequisites {
   const lib = join(config.cacheDir, 'druid', `lib-${DRUID_VERSION}`);
   if (!existsSync(join(lib, '.kpi-complete'))) {
     throw new MissingPrerequisiteError(
       `Druid ${DRUID_VERSION} is not in ${lib}: run \`npm run stack:install\` (scripts/install-prereqs.sh)`,
     );
   }
-  const jvmDirs = (() => {
-    try {
-      return readdirSync('/usr/lib/jvm').map((d) => join('/usr/lib/jvm', d));
-    } catch {
-      return [];
-    }
-  })();
-  const fromPath = (env.PATH ?? '')
-    .split(delimiter)
-    .filter((dir) => existsSync(join(dir, 'java')))
-    .map((dir) => join(dir, '..'));
-  const candidates = [env.KPI_DRUID_JAVA_HOME, ...jvmDirs, ...fromPath].filter((c): c is string =>
-    Boolean(c),
-  );
-  const javaHome = candidates.find((home) => SUPPORTED_JAVA.includes(javaMajor(home) ?? 0));
+  const javaHome = findJava(config.javaHomes.druid, config, (major) => SUPPORTED_JAVA.includes(major));
   if (!javaHome) {
     throw new MissingPrerequisiteError(
       `Druid ${DRUID_VERSION} runs on Java 17 or 21 and none was found (looked at KPI_DRUID_JAVA_HOME, ` +

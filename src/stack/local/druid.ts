@@ -7,7 +7,7 @@
  */
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import type { StackConfig } from '../config.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 import { spawnDetached } from '../process.ts';
 import {
   DRUID_ROLES,

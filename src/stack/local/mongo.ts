@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
-import type { StackConfig } from '../config.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 import { spawnDetached } from '../process.ts';
 import type { LocalService } from './service.ts';
 

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import type { StackConfig } from '../config.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 import { spawnDetached } from '../process.ts';
 import type { LocalService } from './service.ts';
 

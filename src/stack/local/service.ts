@@ -1,5 +1,5 @@
 /** One server of the local stack: how to start it detached, probe it, stop it. */
-import type { StackConfig } from '../config.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 import type { Prerequisites } from '../prereqs.ts';
 
 export interface ServiceContext {

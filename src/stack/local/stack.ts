@@ -3,8 +3,8 @@
  * detached processes of this machine, with data, logs and pid files under .stack/.
  */
 
+import type { StackConfig } from '../../config/stack-config.ts';
 import type { StackEnv } from '../../config/stack-env.ts';
-import type { StackConfig } from '../config.ts';
 import { findPrerequisites } from '../prereqs.ts';
 import {
   logFile,

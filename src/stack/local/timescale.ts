@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { projectRoot, type StackConfig } from '../config.ts';
+import { projectRoot, type StackConfig } from '../../config/stack-config.ts';
 import { spawnDetached } from '../process.ts';
 import type { LocalService } from './service.ts';
 

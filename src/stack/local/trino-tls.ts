@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '../config.ts';
+import type { StackConfig } from '../../config/stack-config.ts';
 
 export interface TrinoTls {
   /** https://127.0.0.1:<KPI_TRINO_HTTPS_PORT>, without credentials. */

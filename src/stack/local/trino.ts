@@ -14,7 +14,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot, type StackConfig } from '../config.ts';
+import { processEnv } from '../../config/process-env.ts';
+import { projectRoot, type StackConfig } from '../../config/stack-config.ts';
 import { spawnDetached } from '../process.ts';
 import { druidJdbcUrl } from './druid-conf.ts';
 import type { LocalService } from './service.ts';
@@ -136,7 +137,7 @@ export const trinoService: LocalService = {
       'trino',
       join(prereqs.trinoHome, 'bin', 'launcher'),
       ['run', `--etc-dir=${etc}`, `--data-dir=${data}`, `--jvm-dir=${prereqs.javaHome}`],
-      { env: { ...process.env, JAVA_HOME: prereqs.javaHome } },
+      { env: { ...processEnv(), JAVA_HOME: prereqs.javaHome } },
     );
   },
   ready: (config: StackConfig) => trinoStarted(`http://${config.host}:${config.ports.trino}`),

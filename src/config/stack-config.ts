@@ -5,7 +5,8 @@
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { projectRoot, stackDirFrom } from '../config/stack-env.ts';
+import type { Env } from './process-env.ts';
+import { projectRoot, stackDirFrom } from './stack-env.ts';
 
 export interface StackPorts {
   readonly postgres: number;
@@ -30,7 +31,17 @@ export interface StackConfig {
   readonly trinoHttpsPort: number;
   /** Druid's first port (KPI_DRUID_PORT_BASE): its router, then the other services (local/druid-conf.ts). */
   readonly druidPortBase: number;
+  /** KPI_STACK: local processes (default) or testcontainers. */
+  readonly kind: StackKind;
+  /** KPI_WITH_DRUID=1: the stack runs Druid too (the test script sets it), as `--with druid` asks. */
+  readonly withDruid: boolean;
+  /** Java homes to try first, in order: for Trino KPI_JAVA_HOME and JAVA_HOME, for Druid KPI_DRUID_JAVA_HOME. */
+  readonly javaHomes: { readonly trino: readonly string[]; readonly druid: readonly string[] };
+  /** PATH, where redis-server and a java may be found. */
+  readonly searchPath: string;
 }
+
+export type StackKind = 'local' | 'containers';
 
 /** Clear of every other default above (58080/58081 are Trino's). */
 export const DEFAULT_DRUID_PORT_BASE = 58800;
@@ -51,7 +62,7 @@ const PORT_VARIABLES: Record<keyof StackPorts, string> = {
   timescale: 'KPI_TIMESCALE_PORT',
 };
 
-function port(env: NodeJS.ProcessEnv, name: keyof StackPorts): number {
+function port(env: Env, name: keyof StackPorts): number {
   const raw = env[PORT_VARIABLES[name]];
   if (raw === undefined || raw === '') return DEFAULT_PORTS[name];
   const value = Number(raw);
@@ -62,7 +73,7 @@ function port(env: NodeJS.ProcessEnv, name: keyof StackPorts): number {
 }
 
 /** A port from `variable`, or `fallback`; `span` more ports after it must also fit. */
-function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number, span = 0): number {
+function portFrom(env: Env, variable: string, fallback: number, span = 0): number {
   const raw = env[variable];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -74,7 +85,13 @@ function portFrom(env: NodeJS.ProcessEnv, variable: string, fallback: number, sp
 
 export { projectRoot, stackDirFrom };
 
-export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+export function loadStackConfig(env: Env = process.env): StackConfig {
+  const kind = env.KPI_STACK || 'local';
+  if (kind !== 'local' && kind !== 'containers') {
+    throw new Error(`KPI_STACK=${kind}: expected "local" (default) or "containers"`);
+  }
+  const given = (...values: (string | undefined)[]) =>
+    Object.freeze(values.filter((v): v is string => Boolean(v)));
   return Object.freeze({
     host: '127.0.0.1',
     ports: Object.freeze({
@@ -90,5 +107,12 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     trinoHeap: env.KPI_TRINO_HEAP || '3G',
     trinoHttpsPort: portFrom(env, 'KPI_TRINO_HTTPS_PORT', port(env, 'trino') + 1),
     druidPortBase: portFrom(env, 'KPI_DRUID_PORT_BASE', DEFAULT_DRUID_PORT_BASE, 6),
+    kind,
+    withDruid: env.KPI_WITH_DRUID === '1',
+    javaHomes: Object.freeze({
+      trino: given(env.KPI_JAVA_HOME, env.JAVA_HOME),
+      druid: given(env.KPI_DRUID_JAVA_HOME),
+    }),
+    searchPath: env.PATH ?? '',
   });
 }
