@@ -2,6 +2,8 @@
  * Formula expansion for the planner: a KPI formula and the derived KPIs it reads → one value
  * expression over aggregate instances (measure × filters × window), each shared sub-formula once.
  */
+
+import { mapComposite } from '../ir/composite.ts';
 import {
   assertNever,
   type Duration,
@@ -123,41 +125,17 @@ export class FormulaPlanner {
           ...c.window,
           e.period === null ? { op: 'cumulative' } : { op: 'to_date', period: e.period },
         ]);
-      // The shared shapes stay spelled out here rather than going through ir/composite.ts: planning
-      // recurses once per formula level up to MAX_EXPRESSION_DEPTH, and the walker's two extra frames
-      // per level overflowed the stack before the limit's own error (test/unit/plan-limits.test.ts).
       case 'binary':
-        return { kind: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
       case 'unary':
-        return { kind: 'unary', op: e.op, operand: rec(e.operand) };
       case 'call':
-        return { kind: 'call', fn: e.fn, args: e.args.map((a) => rec(a)) };
       case 'case':
-        return {
-          kind: 'case',
-          // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
-          whens: e.whens.map((w) => ({ when: rec(w.when), then: rec(w.then) })),
-          else: e.else ? rec(e.else) : null,
-        };
       case 'in':
-        return {
-          kind: 'in',
-          operand: rec(e.operand),
-          values: e.values.map((v) => rec(v)),
-          negated: e.negated,
-        };
       case 'between':
-        return {
-          kind: 'between',
-          operand: rec(e.operand),
-          low: rec(e.low),
-          high: rec(e.high),
-          negated: e.negated,
-        };
       case 'is_null':
-        return { kind: 'is_null', operand: rec(e.operand), negated: e.negated };
       case 'like':
-        return { kind: 'like', operand: rec(e.operand), pattern: rec(e.pattern), negated: e.negated };
+        // The shared shapes through the one walker; `rec` is handed over as is (no wrapping closure),
+        // so a formula level costs three frames and MAX_EXPRESSION_DEPTH is reached before the stack ends.
+        return mapComposite(e, rec);
       default:
         return assertNever(e, 'formula expression');
     }

@@ -80,9 +80,12 @@ describe('compile is linear', () => {
     const small = compile('e18', doublingRegistry(18, visits18));
     const visits36 = { n: 0 };
     const large = compile('e36', doublingRegistry(36, visits36));
-    // Each KPI's formula has 3 nodes; planning visits each once (the tree expansion would visit 2^n).
-    expect(visits18.n).toBe(18 * 3);
-    expect(visits36.n).toBe(36 * 3);
+    // Each KPI's formula has 3 nodes; planning looks at each a fixed number of times (at most twice:
+    // the planner's switch, then the composite walker's), so twice the KPIs cost exactly twice the
+    // visits. The tree expansion would visit 2^n.
+    expect(visits18.n).toBeGreaterThanOrEqual(18 * 3);
+    expect(visits18.n).toBeLessThanOrEqual(18 * 3 * 2);
+    expect(visits36.n).toBe(2 * visits18.n);
     expect(small.plan.root.input.inputs).toHaveLength(1);
     expect(small.plan.root.shared).toHaveLength(17);
     for (const d of ['trino', 'postgres'] as const) {
