@@ -167,7 +167,10 @@ export async function engineFactoryFor(
       return out;
     };
     const run = async (compiled: CompiledQuery, o: ServiceRunOptions = {}) => {
-      const c = compiledOf.get(compiled) ?? engine.compile(compiled.query);
+      // A CompiledQuery from elsewhere (another engine's) is compiled again, for the same dialect.
+      const c =
+        compiledOf.get(compiled) ??
+        engine.compile(compiled.query, compiled.dialect === 'trino' ? { dialect: 'trino' } : undefined);
       const options: ExecuteOptions = {
         ...(o.signal ? { signal: o.signal } : {}),
         ...(o.user ? { user: o.user } : {}),

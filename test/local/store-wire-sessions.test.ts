@@ -14,17 +14,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transactionStatus } from '../../src/store/embedded-session.ts';
 import { type EmbeddedSocket, serveEmbedded } from '../../src/store/embedded-socket.ts';
-
-const int32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-};
-const startupMessage = () => {
-  const body = Buffer.concat([int32(196608), Buffer.from('user\0postgres\0database\0postgres\0\0')]);
-  return Buffer.concat([int32(body.length + 4), body]);
-};
-const cancelRequest = () => Buffer.concat([int32(16), int32(80877102), int32(1), int32(2)]);
+import { cancelRequest, startupMessage } from '../support/wire-messages.ts';
 
 /** Resolves when `check` holds; polls the server's real state (no fixed sleeps). */
 async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
@@ -74,7 +64,7 @@ describe('embedded socket server: one session, a queue that keeps moving', () =>
     await holder.connect();
     await holder.query('BEGIN'); // holds the session; in a transaction, so it is not ended meanwhile
     const gaveUp = await Promise.all(Array.from({ length: 40 }, () => rawSocket(portOf(server!.url))));
-    for (const s of gaveUp) s.write(startupMessage());
+    for (const s of gaveUp) s.write(startupMessage('database\0postgres\0'));
     await until(() => server!.clients().waiting === 40, '40 clients wait');
     for (const s of gaveUp) s.end(); // FIN only: the server must read it to notice
     await until(() => server!.clients().waiting === 0, 'the queue is empty');

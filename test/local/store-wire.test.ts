@@ -10,18 +10,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EmbeddedSocket, serveEmbedded } from '../../src/store/embedded-socket.ts';
 import { FrontendFramer } from '../../src/store/wire-framing.ts';
+import { int32, startupMessage, typedMessage } from '../support/wire-messages.ts';
 
-const int32 = (n: number) => {
-  const b = Buffer.alloc(4);
-  b.writeInt32BE(n);
-  return b;
-};
-const startup = () => {
-  const body = Buffer.concat([int32(196608), Buffer.from('user\0postgres\0\0')]);
-  return Buffer.concat([int32(body.length + 4), body]);
-};
-const typed = (type: string, body: Uint8Array) =>
-  Buffer.concat([Buffer.from(type, 'latin1'), int32(body.length + 4), body]);
+const startup = () => startupMessage();
+const typed = typedMessage;
 
 describe('FrontendFramer (seeded property; a failure prints its seed)', () => {
   it('hands out exactly the stream it was given, in whole messages, however it is chunked', () => {
