@@ -14,6 +14,7 @@ import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
 import { CompileError } from '../../src/plan/errors.ts';
+import type { ValueExpr } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { analyzeFormula, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
@@ -57,6 +58,72 @@ describe('expression emitter refusals', () => {
     expect([true, false, null].map((v) => x().literal(v, 'row'))).toEqual(['TRUE', 'FALSE', 'NULL']);
     expect(x().literal(0.5, 'value')).toBe('CAST(0.5 AS double precision)');
     expect(x(trino).literal(2, 'value')).toBe('2');
+  });
+});
+
+describe('expression forms the planner rarely gives', () => {
+  const lit = (value: string | number) => ({
+    kind: 'literal',
+    value,
+    type: typeof value === 'string' ? 'string' : 'bigint',
+  });
+  const col = (name: string) => ({ kind: 'col', name });
+  const branch = (when: unknown, then: unknown) => ({ when, then });
+
+  it('casts a string bound in a formula value to text on PostgreSQL (a bare parameter has no type there)', () => {
+    const sink = new ParamSink();
+    const sql = new Expressions(postgres, sink).value(lit('eu') as ValueExpr);
+    expect(sink.finish(sql, 'dollar')).toEqual({
+      sql: 'CAST($1 AS text)',
+      params: [{ type: 'string', value: 'eu' }],
+    });
+    const rowSink = new ParamSink();
+    expect(
+      rowSink.finish(new Expressions(postgres, rowSink).row(lit('eu') as RowExpr, alias), 'dollar').sql,
+    ).toBe('$1');
+  });
+
+  it('prints every WHEN of a CASE, its ELSE, and LIKE in a formula value', () => {
+    const twoWhens = {
+      kind: 'case',
+      whens: [
+        branch({ kind: 'binary', op: '>', left: col('a'), right: lit(1) }, lit(1)),
+        branch({ kind: 'binary', op: '<', left: col('a'), right: lit(0) }, lit(2)),
+      ],
+      else: lit(3),
+    } as ValueExpr;
+    expect(x().value(twoWhens)).toBe('CASE WHEN (j."a" > 1) THEN 1 WHEN (j."a" < 0) THEN 2 ELSE 3 END');
+    const like = { kind: 'like', operand: col('a'), pattern: col('b'), negated: false } as ValueExpr;
+    expect(x().value(like)).toBe('(j."a" LIKE j."b" ESCAPE \'\')');
+  });
+
+  it('prints every WHEN of a CASE in a row expression', () => {
+    const column = {
+      kind: 'column',
+      table: { source: 'payments', table: 'subscriptions' },
+      column: 'amount',
+      type: 'decimal',
+    };
+    const rowCase = {
+      kind: 'case',
+      whens: [
+        branch({ kind: 'is_null', operand: column, negated: false }, lit(0)),
+        branch({ kind: 'binary', op: '<', left: column, right: lit(0) }, lit(1)),
+      ],
+      else: null,
+    } as unknown as RowExpr;
+    expect(x().row(rowCase, alias)).toBe(
+      'CASE WHEN (t0."amount" IS NULL) THEN 0 WHEN (t0."amount" < 0) THEN 1 END',
+    );
+  });
+
+  it('shifts a timestamp forward and backward in the zone on PostgreSQL', () => {
+    expect(postgres.shift('ts', 2, 'month', 'UTC')).toBe(
+      "((ts AT TIME ZONE 'UTC') + INTERVAL '2 months') AT TIME ZONE 'UTC'",
+    );
+    expect(postgres.shift('ts', -2, 'month', 'UTC')).toBe(
+      "((ts AT TIME ZONE 'UTC') - INTERVAL '2 months') AT TIME ZONE 'UTC'",
+    );
   });
 });
 

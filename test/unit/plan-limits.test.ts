@@ -165,6 +165,32 @@ describe('documented limits', () => {
     expect(e.code).toBe('limit-exceeded');
     expect(e.message).toContain(`MAX_SQL_CHARS = ${LIMITS.MAX_SQL_CHARS}`);
   });
+
+  it('allows a statement of exactly MAX_SQL_CHARS characters and refuses one of MAX_SQL_CHARS + 1', () => {
+    // A formula `m IN (1000000, 1000001, …)`: each value adds ", 1000xyz" (9 characters), and the row
+    // limit's digits fine-tune the length. The limit is checked on the text before its parameter markers
+    // (params.ts: NUL, index, NUL) become Trino's `?`, so a marker counts its index's digits plus one.
+    const wide = (n: number) => {
+      const values: FormulaExpr[] = Array.from({ length: n }, (_, i) => ({
+        kind: 'literal',
+        value: 1_000_000 + i,
+        type: 'bigint',
+      }));
+      const formula: FormulaExpr = { kind: 'in', operand: ref('m'), values, negated: false };
+      const k = kpi('wide', formula, [measure(catalog, 'm', 'sum', T.subscriptions, 'amount')]);
+      return planQuery(k, query('wide'), { catalog, registry: new Map([['wide', k]]) });
+    };
+    const checkedLength = (n: number, rowLimit: number) => {
+      const { sql, params } = emitSql(wide(n), trino, catalog, { rowLimit });
+      return sql.length + params.reduce((sum: number, _, i) => sum + String(i).length + 1, 0);
+    };
+    const t0 = checkedLength(10, 1);
+    const n = 10 + Math.floor((LIMITS.MAX_SQL_CHARS - t0) / 9);
+    const rest = LIMITS.MAX_SQL_CHARS - (t0 + 9 * (n - 10));
+    expect(checkedLength(n, 10 ** rest)).toBe(LIMITS.MAX_SQL_CHARS);
+    const e = limitError(() => emitSql(wide(n), trino, catalog, { rowLimit: 10 ** (rest + 1) }));
+    expect(e.message).toContain(`would be ${LIMITS.MAX_SQL_CHARS + 1} characters`);
+  });
 });
 
 describe('limits that keep the event loop and the engines bounded', () => {
