@@ -5,7 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { contextFrom, optimizerFor } from '../../src/optimize/context.ts';
-import { answerHolds, LiveOptimizer, rollupsRead, runChecked } from '../../src/optimize/live.ts';
+import {
+  answerHolds,
+  changedRollups,
+  LiveOptimizer,
+  rollupsRead,
+  runChecked,
+  tablesRead,
+} from '../../src/optimize/live.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { definitionText, type RollupState } from '../../src/rollup/state.ts';
@@ -63,6 +70,58 @@ describe('rollupsRead', () => {
   });
 });
 
+describe('tablesRead', () => {
+  it('names the source tables behind the rollups a plan reads, and those it scans raw with their joins', () => {
+    expect(tablesRead(revenuePlan(), rollups)).toEqual(['payments.subscriptions']);
+    const arpa = optimizerFor(contextFrom(catalog, rollups, new Map()))(
+      planQuery(
+        registry.get('arpa')!,
+        {
+          kpi: 'arpa',
+          grain: 'month',
+          range: { start: '2025-01-01', end: '2025-02-01' },
+          timezone: 'UTC',
+          dimensions: ['channel'],
+          filters: [],
+        },
+        { catalog, registry },
+      ),
+    ).plan;
+    expect(tablesRead(arpa, rollups)).toEqual(['payments.subscriptions', 'users.accounts']);
+    // A rollup the definitions no longer know names no table.
+    expect(tablesRead(revenuePlan(), [])).toEqual([]);
+  });
+});
+
+describe('changedRollups', () => {
+  const other = { ...state(), name: 'expenses_daily' };
+  const both = (a: RollupState) =>
+    new Map([
+      [a.name, a],
+      [other.name, other],
+    ]);
+  it('names a rollup rebuilt, revised, redefined, unpublished, moved back, added or gone, and no other', () => {
+    const before = both(state());
+    expect(changedRollups(before, both(state()))).toEqual([]);
+    expect(changedRollups(before, both(state({ watermark: '2026-08-01T00:00:00.000Z' })))).toEqual([]);
+    for (const over of [
+      { buildId: '101' },
+      { revision: '1' },
+      { definition: 'other' },
+      { watermark: null },
+      { watermark: '2026-06-30T23:59:59.999Z' },
+    ]) {
+      expect(changedRollups(before, both(state(over))), JSON.stringify(over)).toEqual([daily.name]);
+    }
+    expect(changedRollups(before, states(other))).toEqual([daily.name]);
+    expect(changedRollups(states(other), before)).toEqual([daily.name]);
+    // An unpublished rollup that stays unpublished has no answer to change; one published since has.
+    const unpublished = both(state({ watermark: null }));
+    expect(changedRollups(unpublished, both(state({ watermark: null })))).toEqual([]);
+    expect(changedRollups(unpublished, both(state()))).toEqual([]);
+  });
+});
+
 describe('answerHolds', () => {
   const read = ['subscriptions_daily'];
   it('holds for the same build, and when the watermark only moved on', () => {
@@ -104,6 +163,25 @@ describe('LiveOptimizer', () => {
     expect(await live.holds(before, plan)).toBe(false);
     expect(rollupsRead(revenuePlan(live.context))).toEqual([]);
     expect(planned).not.toBe(before);
+    live.close();
+  });
+
+  it('tells its listeners which rollups changed after the first reading, never on the first', async () => {
+    let current = states(state());
+    const live = await LiveOptimizer.start({ catalog, rollups, readStates: async () => current });
+    const heard: string[][] = [];
+    live.onRollupsChanged((names) => heard.push([...names]));
+    await live.reload();
+    expect(heard).toEqual([]);
+    expect(live.stateOf(daily.name)?.revision).toBe('0');
+    current = states(state({ revision: '1' }));
+    const generation = live.generation;
+    await live.reload();
+    expect(heard).toEqual([[daily.name]]);
+    expect(live.stateOf(daily.name)?.revision).toBe('1');
+    // A new revision voids answers planned on the old one, and the context follows it.
+    expect(live.generation).not.toBe(generation);
+    expect(answerHolds(ctx, [daily.name], current)).toBe(false);
     live.close();
   });
 
