@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { MIN_RUNS, RowCostCalibration, rowsRead } from '../../src/optimize/calibrate.ts';
+import {
+  MAX_FACTOR,
+  MIN_FACTOR,
+  MIN_RUNS,
+  RowCostCalibration,
+  rowsRead,
+} from '../../src/optimize/calibrate.ts';
 import { contextFrom } from '../../src/optimize/context.ts';
 import { LiveOptimizer } from '../../src/optimize/live.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
@@ -79,6 +85,31 @@ describe('rows a plan reads, by estimate', () => {
     expect(rows.rollup).toBeCloseTo(290, 6);
   });
 
+  it('cannot estimate a rollup read whose source span is unknown or empty', () => {
+    const stitched = optimize(planned, ctx).plan;
+    const state = states.get(daily.name)!;
+    const noStart = contextFrom(catalog, rollups, new Map([[daily.name, { ...state, sourceStart: null }]]));
+    expect(rowsRead(stitched, noStart)).toBeNull();
+    const empty = contextFrom(
+      catalog,
+      rollups,
+      new Map([[daily.name, { ...state, sourceStart: WATERMARK }]]),
+    );
+    expect(rowsRead(planned, empty)).toBeNull();
+    // The raw tail described by another rollup of the table, the rollup read by one with an empty span.
+    const other = { ...daily, name: 'subscriptions_other' };
+    const facts = ctx.facts.get(daily.name)!;
+    const split = {
+      ...ctx,
+      rollups: [other, ...ctx.rollups],
+      facts: new Map([
+        [other.name, facts],
+        [daily.name, { ...facts, sourceStart: WATERMARK }],
+      ]),
+    };
+    expect(rowsRead(stitched, split)).toBeNull();
+  });
+
   it('cannot estimate a table no rollup with recorded counts describes', () => {
     const unknown = contextFrom(
       catalog,
@@ -113,6 +144,60 @@ describe('the row cost fitted to observed runtimes', () => {
     const rawOnly = new RowCostCalibration();
     for (let i = 0; i < 20; i++) rawOnly.observe({ raw: 1_000 * (i + 1), rollup: 0 }, 800 + i);
     expect(rawOnly.current()).toBeNull();
+  });
+
+  const fitted = (perRollupRow: number, extra: (c: RowCostCalibration) => void = () => {}) => {
+    const c = new RowCostCalibration();
+    for (let i = 0; i < 4; i++) for (const rows of mix) c.observe(rows, runtime(rows, perRollupRow));
+    extra(c);
+    return c.current();
+  };
+
+  it('clamps the factor to [MIN_FACTOR, MAX_FACTOR], so one odd stretch of runs cannot flip every plan', () => {
+    expect(fitted(1_000)!.factor).toBe(MAX_FACTOR);
+    expect(fitted(0.01)!.factor).toBe(MIN_FACTOR);
+    expect(fitted(MAX_FACTOR - 1)!.factor).toBeCloseTo(MAX_FACTOR - 1, 6);
+  });
+
+  it('ignores a run with no time, a negative or infinite time, or nothing read', () => {
+    const c = fitted(7, (c) => {
+      c.observe({ raw: 1_000, rollup: 0 }, Number.NaN);
+      c.observe({ raw: 1_000, rollup: 0 }, Number.POSITIVE_INFINITY);
+      c.observe({ raw: 1_000, rollup: 0 }, -1);
+      c.observe({ raw: 0, rollup: 0 }, 900);
+    })!;
+    expect(c.basis).toBe('calibrated from 24 runs');
+    expect(c.factor).toBeCloseTo(7, 6);
+    // A run of 0 ms is a run.
+    expect(fitted(7, (c) => c.observe({ raw: 1, rollup: 0 }, 0))!.basis).toBe('calibrated from 25 runs');
+  });
+
+  it('says nothing before three runs read rollup rows, or from runs that cannot separate the two costs', () => {
+    const fewRollup = new RowCostCalibration();
+    for (let i = 0; i < 20; i++)
+      fewRollup.observe({ raw: 1_000 * (i + 1), rollup: 0 }, runtime({ raw: 1_000 * (i + 1), rollup: 0 }, 7));
+    for (const rows of [mix[1]!, mix[3]!]) fewRollup.observe(rows, runtime(rows, 7));
+    expect(fewRollup.current()).toBeNull();
+    fewRollup.observe(mix[4]!, runtime(mix[4]!, 7));
+    expect(fewRollup.current()!.factor).toBeCloseTo(7, 6);
+    // Two kinds of run only: three unknowns (fixed cost and two per-row costs) cannot be told apart.
+    const two = new RowCostCalibration();
+    for (let i = 0; i < 10; i++) {
+      two.observe({ raw: 1_000, rollup: 0 }, 801);
+      two.observe({ raw: 0, rollup: 1_000 }, 807);
+    }
+    expect(two.current()).toBeNull();
+  });
+
+  it('says nothing when reading more source rows seems to take less time', () => {
+    const c = new RowCostCalibration();
+    for (let i = 0; i < 4; i++)
+      for (const rows of mix) c.observe(rows, 5_000 - rows.raw / 100 + rows.rollup / 100);
+    expect(c.current()).toBeNull();
+    const d = new RowCostCalibration();
+    for (let i = 0; i < 4; i++)
+      for (const rows of mix) d.observe(rows, 5_000 + rows.raw / 100 - rows.rollup / 10);
+    expect(d.current()).toBeNull();
   });
 
   it('follows a change: recent runs outweigh old ones', () => {

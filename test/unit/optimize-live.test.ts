@@ -185,6 +185,26 @@ describe('LiveOptimizer', () => {
     live.close();
   });
 
+  it('re-reads rollup_state on its interval until closed', async () => {
+    let reads = 0;
+    let third: () => void = () => {};
+    const thirdRead = new Promise<void>((resolve) => {
+      third = resolve;
+    });
+    const live = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      intervalMs: 5,
+      readStates: async () => {
+        if (++reads === 3) third();
+        return states(state());
+      },
+    });
+    await thirdRead;
+    live.close();
+    expect(reads).toBeGreaterThanOrEqual(3);
+  });
+
   it('starts with no rollups when rollup_state cannot be read, and says so', async () => {
     const errors: unknown[] = [];
     const live = await LiveOptimizer.start({
@@ -242,6 +262,18 @@ describe('runChecked', () => {
     await expect(run({ holds: true, fails: true }).result).rejects.toThrow(/relation does not exist/);
     const aborted = AbortSignal.abort();
     await expect(run({ holds: false, fails: true, signal: aborted }).result).rejects.toThrow();
+  });
+
+  it('treats a check that cannot read rollup_state as void: the raw plan answers', async () => {
+    const r = await runChecked({
+      plan: rollupPlan,
+      run: async () => 'rollup answer',
+      runRaw: async () => 'raw answer',
+      holds: async () => {
+        throw new Error('store down');
+      },
+    });
+    expect(r).toEqual({ result: 'raw answer', readRollups: true, voided: true });
   });
 
   it('never checks a plan that reads no rollup', async () => {
