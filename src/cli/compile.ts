@@ -30,7 +30,10 @@ export async function compileCommand(argv: readonly string[]): Promise<number> {
   if (flag(args, 'plan')) console.log(`${printPlan(c.plan)}\n`);
   console.log(`-- dialect: ${c.dialect}${c.connection ? ` (connection ${c.connection.name})` : ''}`);
   if (flag(args, 'inline')) {
-    console.log(`${inlineParams(c.sql, c.params, DIALECTS[c.dialect].placeholders)};`);
+    // A split plan's text already holds its values (one statement per part).
+    console.log(
+      c.dialect === 'split' ? c.sql : `${inlineParams(c.sql, c.params, DIALECTS[c.dialect].placeholders)};`,
+    );
     return 0;
   }
   console.log(`${c.sql};`);

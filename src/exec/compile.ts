@@ -14,9 +14,16 @@ import { CompileError } from '../plan/errors.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { planQuery, type Registry } from '../plan/planner.ts';
 import { planHash } from '../plan/print.ts';
+import { compileSplit, type SplitPart, splitText } from './split-compile.ts';
 import { trinoStatement } from './trino-http.ts';
 
 export type DialectPreference = 'auto' | 'trino' | 'postgres' | 'timescale';
+
+/**
+ * What runs a compiled query: one statement in a dialect, or `split` — each aggregate and stitch piece
+ * directly on its own engine, combined in process (`parts`; the optimizer's choose-engine chose it).
+ */
+export type EngineName = Dialect['name'] | 'split';
 
 export interface CompileOptions {
   readonly dialect?: DialectPreference;
@@ -27,11 +34,14 @@ export interface Compiled {
   readonly query: MetricQuery;
   readonly plan: Plan;
   readonly planHash: string;
+  /** The statement; for a split plan its parts as text to read (what runs is `parts`). */
   readonly sql: string;
   readonly params: readonly Param[];
-  readonly dialect: Dialect['name'];
-  /** The connection a direct dialect runs on; null for Trino. */
+  readonly dialect: EngineName;
+  /** The connection a direct dialect runs on; null for Trino and split plans. */
   readonly connection: Connection | null;
+  /** A split plan's statements, one per aggregate or stitch piece, each on its own connection. */
+  readonly parts?: readonly SplitPart[];
   /** Time spent planning, optimizing and emitting. */
   readonly compileMs: number;
 }
@@ -62,8 +72,27 @@ export function compileQuery(o: CompileContext, query: MetricQuery, options: Com
   const optimized: Optimized = o.optimizer ? o.optimizer(planned) : { plan: planned, catalog: o.catalog };
   const { plan, catalog } = optimized;
   const preference = options.dialect ?? o.dialect ?? 'auto';
+  // A split plan runs where this process reaches every part's database; else through Trino, whole.
+  const split = optimized.engine?.dialect === 'split' && preference === 'auto';
+  const parts = split ? compileSplit(plan, catalog, o.env) : null;
+  if (parts) {
+    return {
+      query,
+      plan,
+      planHash: planHash(plan),
+      sql: splitText(parts),
+      params: [],
+      dialect: 'split',
+      connection: null,
+      parts,
+      compileMs: performance.now() - t0,
+    };
+  }
   // The optimizer's choose-engine rule decided already (over the catalog with its rollups): not again.
-  const choice = optimized.engine ? chosenBy(optimized.engine, catalog) : chooseDialect(plan, catalog);
+  const choice =
+    optimized.engine && optimized.engine.dialect !== 'split'
+      ? chosenBy(optimized.engine, catalog)
+      : chooseDialect(plan, catalog);
   const direct = choice.connection && (o.env[choice.connection.env] || !o.env.TRINO_URL);
   const dialect = preference === 'auto' ? (direct ? choice.dialect : DIALECTS.trino) : DIALECTS[preference];
   // One row past the limit: enough to refuse an answer that is too large, never the whole of it.

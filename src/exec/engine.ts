@@ -4,7 +4,6 @@
  * Documented in src/exec/README.md; keep its shape stable.
  */
 import type { Catalog } from '../catalog/types.ts';
-import type { Dialect } from '../emit/dialect.ts';
 import type { Param } from '../emit/params.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
@@ -17,14 +16,16 @@ import {
   type CompileOptions,
   compileQuery,
   type DialectPreference,
+  type EngineName,
   type Optimized,
 } from './compile.ts';
 import { EngineError } from './errors.ts';
 import { QueueFullError, Semaphore } from './limiter.ts';
 import { PgPools, runPostgres, SHARED_SERVER, SINGLE_CONNECTION_SERVER } from './postgres-run.ts';
+import { runSplit } from './split-run.ts';
 import { runTrino } from './trino-http.ts';
 
-export type { Compiled, CompileOptions, DialectPreference } from './compile.ts';
+export type { Compiled, CompileOptions, DialectPreference, EngineName } from './compile.ts';
 
 export interface EngineOptions {
   readonly catalog: Catalog;
@@ -98,7 +99,8 @@ export interface RunResult {
   readonly rows: readonly ResultRow[];
   readonly sql: string;
   readonly params: readonly Param[];
-  readonly dialect: Dialect['name'];
+  /** What ran it: a dialect's one statement, or `split` (parts on their engines, combined here). */
+  readonly dialect: EngineName;
   readonly planHash: string;
   readonly timings: { readonly compileMs: number; readonly engineMs: number; readonly transferMs: number };
 }
@@ -196,7 +198,18 @@ export function createEngine(o: EngineOptions): KpiEngine {
     return compiled;
   }
 
-  async function executeSql(c: Compiled, kpi: string, signal?: AbortSignal, user?: string | null) {
+  async function executeSql(c: Compiled, kpi: string, signal: AbortSignal, user?: string | null) {
+    if (c.parts) {
+      const interrupters = runtime.interrupters;
+      return runSplit(c.plan, c.parts, {
+        pools,
+        env: o.env,
+        kpi,
+        timeoutMs,
+        signal,
+        ...(interrupters ? { interrupters } : {}),
+      });
+    }
     if (c.dialect === 'trino') {
       const url = o.env.TRINO_URL;
       if (!url) throw new EngineError('engine-unavailable', 'trino', kpi, 'TRINO_URL is not set');

@@ -12,7 +12,7 @@
  * fit is used only once it rests on enough runs of both kinds and both slopes are positive; the factor
  * is clamped to [MIN_FACTOR, MAX_FACTOR] so one odd run cannot flip every plan.
  */
-import type { Plan, TimeWindow } from '../plan/nodes.ts';
+import { type Aggregate, aggregatesOf, type Plan, type TimeWindow } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
 import { ROLLUP_SOURCE } from '../rollup/names.ts';
 import type { OptimizeContext, RowCost } from './types.ts';
@@ -44,31 +44,41 @@ export function rowsRead(plan: Plan, ctx: OptimizeContext): RowsRead | null {
   let raw = 0;
   let rollup = 0;
   for (const m of plan.root.input.inputs) {
-    for (const a of m.kind === 'stitch' ? m.pieces : [m]) {
-      if (a.bucketing.kind !== 'truncate') return null;
-      const window = a.bucketing.range;
-      const table = a.input.input.table;
-      if (table.source === ROLLUP_SOURCE) {
-        const f = ctx.facts.get(table.table);
-        if (!f?.watermark || !f.sourceStart) return null;
-        const lo = Date.parse(f.sourceStart);
-        const hi = Date.parse(f.watermark);
-        if (!(hi > lo)) return null;
-        rollup += (f.rows * overlap(window, lo, hi)) / (hi - lo);
-        continue;
-      }
-      const described = ctx.rollups
-        .filter((r) => tableKey(r.table) === tableKey(table))
-        .map((r) => ctx.facts.get(r.name))
-        .find((f) => f?.watermark && f.sourceStart && f.sourceRows !== undefined);
-      if (!described) return null;
-      const lo = Date.parse(described.sourceStart!);
-      const hi = Date.parse(described.watermark!);
-      if (!(hi > lo)) return null;
-      raw += (described.sourceRows! * overlap(window, lo, Number.POSITIVE_INFINITY)) / (hi - lo);
+    for (const a of aggregatesOf(m)) {
+      const rows = aggregateRowsRead(a, ctx);
+      if (!rows) return null;
+      raw += rows.raw;
+      rollup += rows.rollup;
     }
   }
   return { raw, rollup };
+}
+
+/** The rows one aggregate (a plan's instance or a stitch piece) reads by estimate; see rowsRead. */
+export function aggregateRowsRead(a: Aggregate, ctx: OptimizeContext): RowsRead | null {
+  if (a.bucketing.kind !== 'truncate') return null;
+  const window = a.bucketing.range;
+  const table = a.input.input.table;
+  if (table.source === ROLLUP_SOURCE) {
+    const f = ctx.facts.get(table.table);
+    if (!f?.watermark || !f.sourceStart) return null;
+    const lo = Date.parse(f.sourceStart);
+    const hi = Date.parse(f.watermark);
+    if (!(hi > lo)) return null;
+    return { raw: 0, rollup: (f.rows * overlap(window, lo, hi)) / (hi - lo) };
+  }
+  const described = ctx.rollups
+    .filter((r) => tableKey(r.table) === tableKey(table))
+    .map((r) => ctx.facts.get(r.name))
+    .find((f) => f?.watermark && f.sourceStart && f.sourceRows !== undefined);
+  if (!described) return null;
+  const lo = Date.parse(described.sourceStart!);
+  const hi = Date.parse(described.watermark!);
+  if (!(hi > lo)) return null;
+  return {
+    raw: (described.sourceRows! * overlap(window, lo, Number.POSITIVE_INFINITY)) / (hi - lo),
+    rollup: 0,
+  };
 }
 
 /** Solves the 3×3 system m·x = v (Cramer's rule); null when singular. */
