@@ -51,6 +51,9 @@ export class PgPools {
   }
 }
 
+/** The statement_timeout each pooled connection's session has now. */
+const TIMEOUT_OF = new WeakMap<pg.PoolClient, number>();
+
 export interface PgRunOptions {
   readonly engine: string;
   readonly kpi?: string | null;
@@ -112,7 +115,12 @@ export async function runPostgres(
   const started = performance.now();
   try {
     const timeout = o.timeoutMs && o.timeoutMs > 0 ? Math.ceil(o.timeoutMs) : 0;
-    await client.query(`SET statement_timeout = ${timeout}`);
+    // A session keeps its setting: set it only when this connection has another one (one round trip
+    // less per query; a split plan's parts each pay it).
+    if (TIMEOUT_OF.get(client) !== timeout) {
+      await client.query(`SET statement_timeout = ${timeout}`);
+      TIMEOUT_OF.set(client, timeout);
+    }
     const res = await client.query({ text: sql, values: params.map((p) => p.value), rowMode: 'array' });
     const engineMs = performance.now() - started;
     return { columns: res.fields.map((f) => f.name), rows: res.rows as unknown[][], engineMs, transferMs: 0 };
