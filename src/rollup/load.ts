@@ -22,8 +22,8 @@ export async function loadRows(
   ranges: readonly LoadRange[],
 ): Promise<readonly (readonly unknown[])[]> {
   if (ranges.length === 0) return [];
-  const sql = partialAggregateSql(catalog, r, ranges);
-  return (await runTrino(sql, [], { url: trinoUrl, timeoutMs: 3_600_000 })).rows;
+  const { sql, params } = partialAggregateSql(catalog, r, ranges);
+  return (await runTrino(sql, params, { url: trinoUrl, timeoutMs: 3_600_000 })).rows;
 }
 
 /** Appends partial-aggregate rows to the facts (inside the caller's transaction). */

@@ -4,8 +4,13 @@
  * quoting module (emit/literal.ts), so a catalog name holding a quote stays one name.
  */
 import type { Catalog, Connection } from '../catalog/types.ts';
+import { Expressions } from '../emit/expressions.ts';
 import { quoteIdentifier, quoteQualified, sqlString } from '../emit/literal.ts';
+import { type Param, ParamSink } from '../emit/params.ts';
+import { trino } from '../emit/trino.ts';
+import type { RowExpr } from '../ir/kpi.ts';
 import type { RollupDef } from '../ir/rollup.ts';
+import { columnRefsOf } from '../plan/row-expr.ts';
 import { sourceTable } from './names.ts';
 
 /** A half-open range [from, to); from null: since the beginning. */
@@ -45,17 +50,42 @@ export function trinoWithin(time: string, ranges: readonly LoadRange[]): string 
     .join(' OR ');
 }
 
-/** Partial aggregates of the source rows in the ranges at the rollup's grain and zone (Trino). */
-export function partialAggregateSql(catalog: Catalog, r: RollupDef, ranges: readonly LoadRange[]): string {
+/**
+ * Partial aggregates of the source rows in the ranges at the rollup's grain and zone (Trino), of the
+ * rows its `filter` keeps: the optimizer answers a query from a filtered rollup only when the query
+ * filters the same way, so the rollup must hold exactly those rows. The filter's values are bound.
+ */
+export function partialAggregateSql(
+  catalog: Catalog,
+  r: RollupDef,
+  ranges: readonly LoadRange[],
+): { readonly sql: string; readonly params: readonly Param[] } {
   const time = sourceTime(catalog, r);
   const dims = r.dimensions.map(quoteIdentifier);
   const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : quoteIdentifier(m.column)})`);
   const bucket = `date_trunc(${sqlString(r.grain)}, ${time} AT TIME ZONE ${sqlString(r.timezone)})`;
-  return `SELECT to_iso8601(${bucket}) AS ts${dims.map((d) => `, ${d}`).join('')}${measures
+  const sink = new ParamSink();
+  const kept = r.filter ? ` AND (${rollupFilterSql(r, r.filter, sink)})` : '';
+  const text = `SELECT to_iso8601(${bucket}) AS ts${dims.map((d) => `, ${d}`).join('')}${measures
     .map((m) => `, ${m}`)
     .join('')}
-FROM ${trinoTable(catalog, r)} WHERE ${trinoWithin(time, ranges)}
+FROM ${trinoTable(catalog, r)} AS ${ROW_ALIAS} WHERE (${trinoWithin(time, ranges)})${kept}
 GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
+  return sink.finish(text, 'question');
+}
+
+const ROW_ALIAS = quoteIdentifier('r');
+
+/** The rollup's filter in Trino SQL over its own table's columns (a rollup reads no joined table). */
+function rollupFilterSql(r: RollupDef, filter: RowExpr, sink: ParamSink): string {
+  for (const c of columnRefsOf(filter)) {
+    if (c.table.source !== r.table.source || c.table.table !== r.table.table) {
+      throw new Error(
+        `rollup ${r.name}: its filter reads ${c.table.source}.${c.table.table}.${c.column}; a rollup filter may use only columns of ${r.table.source}.${r.table.table}`,
+      );
+    }
+  }
+  return new Expressions(trino, sink).row(filter, () => ROW_ALIAS);
 }
 
 /** The columns a rollup's answers depend on: its time column, dimensions and measured columns. */

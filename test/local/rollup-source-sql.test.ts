@@ -63,8 +63,9 @@ const RANGES = [['2025-01-01T00:00:00.000Z', '2025-01-03T00:00:00.000Z']] as con
 describe('rollup SQL over sources whose names hold quotes', () => {
   it('quotes every name of the Trino statements as one identifier, each quote doubled', () => {
     const table = '"pay""ments"."fi""n\'ance"."ex""pen\'ses"';
-    const load = partialAggregateSql(catalog, rollup, RANGES);
-    expect(load).toContain(`FROM ${table} WHERE`);
+    const { sql: load, params } = partialAggregateSql(catalog, rollup, RANGES);
+    expect(params).toEqual([]);
+    expect(load).toContain(`FROM ${table} AS "r" WHERE`);
     expect(load).toContain(`date_trunc('day', "spent ""at""" AT TIME ZONE 'Europe/Berlin')`);
     expect(load).toContain(`, "cate""gory", count(*), sum("it's ""amount""")`);
     expect(load).toContain(`"spent ""at""" < from_iso8601_timestamp('2025-01-03T00:00:00.000Z')`);
@@ -72,6 +73,28 @@ describe('rollup SQL over sources whose names hold quotes', () => {
     const fingerprint = trinoFingerprintSql(catalog, rollup, 'day', RANGES);
     expect(fingerprint).toContain(`checksum(ROW("spent ""at""", "cate""gory", "it's ""amount"""))`);
     expect(fingerprint).toContain(`FROM ${table} WHERE`);
+  });
+
+  it('loads only the rows a filtered rollup keeps, its values bound', () => {
+    const filter = {
+      kind: 'binary',
+      op: '=',
+      left: { kind: 'column', table: rollup.table, column: DIMENSION, type: 'string' },
+      right: { kind: 'literal', value: "it's ads", type: 'string' },
+    } as const;
+    const { sql, params } = partialAggregateSql(catalog, { ...rollup, filter }, RANGES);
+    expect(sql).toContain(
+      `< from_iso8601_timestamp('2025-01-03T00:00:00.000Z'))) AND (("r"."cate""gory" = ?))\nGROUP BY`,
+    );
+    expect(params).toEqual([{ type: 'string', value: "it's ads" }]);
+    // A filter on another table's column cannot be loaded from this table alone.
+    const elsewhere = {
+      ...filter,
+      left: { ...filter.left, table: { source: 'finance', table: 'other' } },
+    } as const;
+    expect(() => partialAggregateSql(catalog, { ...rollup, filter: elsewhere }, RANGES)).toThrow(
+      /a rollup filter may use only columns of finance/,
+    );
   });
 
   it('renders the metrics-store DDL with the dimension quoted', () => {
