@@ -84,6 +84,8 @@ describe('cancelling shared KPI statements (real Trino)', () => {
     service = await startService({
       ...(env as Record<string, string>),
       ENABLE_SCHEDULER: 'false',
+      // The optimizer off: a split plan would read the two databases directly, never through Trino.
+      ENABLE_OPTIMIZER: 'false',
       // Far from the test's reach: only the client timeout below may cancel.
       QUERY_TIMEOUT_MS: '900000',
       SQL_CLIENT_TIMEOUT_SECONDS: '20',
