@@ -19,6 +19,7 @@ import {
   type EngineName,
   type Optimized,
 } from './compile.ts';
+import { druidParameters, druidSql } from './druid-client.ts';
 import { EngineError } from './errors.ts';
 import { QueueFullError, Semaphore } from './limiter.ts';
 import { PgPools, runPostgres, SHARED_SERVER, SINGLE_CONNECTION_SERVER } from './postgres-run.ts';
@@ -226,6 +227,7 @@ export function createEngine(o: EngineOptions): KpiEngine {
         `${connection?.env ?? 'a connection URL'} is not set`,
       );
     }
+    if (c.dialect === 'druid') return runDruid(c, url, kpi, signal);
     const r = await runPostgres(pools, url, c.sql, c.params, {
       engine: `${c.dialect} (${connection.name})`,
       kpi,
@@ -235,6 +237,25 @@ export function createEngine(o: EngineOptions): KpiEngine {
       interrupt: runtime.interrupters?.get(url),
     });
     return { rows: r.rows, engineMs: r.engineMs, transferMs: r.transferMs };
+  }
+
+  /**
+   * Druid SQL at /druid/v2/sql: the query context carries the timeout and the query id, and the
+   * caller's signal cancels it by id. Rows come back as objects; the emitter's column order is
+   * time, dimensions, value.
+   */
+  async function runDruid(c: Compiled, url: string, kpi: string, signal?: AbortSignal) {
+    const t0 = performance.now();
+    const objects = await druidSql(url, c.sql, {
+      parameters: druidParameters(c.params),
+      ...(timeoutMs > 0 ? { timeoutMs } : {}),
+      ...(signal ? { signal } : {}),
+      kpi,
+    });
+    const engineMs = performance.now() - t0;
+    const columns = ['time', ...c.plan.dimensions, 'value'];
+    const rows = objects.map((o) => columns.map((k) => o[k] ?? null));
+    return { rows, engineMs, transferMs: 0 };
   }
 
   async function execute(c: Compiled, options: ExecuteOptions = {}): Promise<RunResult> {

@@ -11,6 +11,9 @@ export interface RollupMeasure {
   readonly column: string | null;
 }
 
+/** Where a rollup is stored: the metrics store (TimescaleDB) or an Apache Druid datasource. */
+export type RollupTarget = 'timescale' | 'druid';
+
 export interface RollupDef {
   readonly name: string;
   readonly table: TableRef;
@@ -25,4 +28,12 @@ export interface RollupDef {
    * `updateWindow`); absent: 7. Not part of what the rollup holds, so changing it needs no rebuild.
    */
   readonly mutableWindowDays?: number;
+  /**
+   * `druid`: the rollup is a Druid datasource of the same name, loaded by native batch ingestion with
+   * Druid's own rollup at the grain; absent: the metrics store (TimescaleDB). Part of what the rollup
+   * holds (a build on another target is another build).
+   */
+  readonly target?: 'druid';
 }
+
+export const rollupTarget = (r: Pick<RollupDef, 'target'>): RollupTarget => r.target ?? 'timescale';

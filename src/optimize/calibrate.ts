@@ -14,7 +14,7 @@
  */
 import { type Aggregate, aggregatesOf, type Plan, type TimeWindow } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
-import { ROLLUP_SOURCE } from '../rollup/names.ts';
+import { isRollupSource } from '../rollup/names.ts';
 import type { OptimizeContext, RowCost } from './types.ts';
 
 export const FORGET = 0.97;
@@ -59,7 +59,7 @@ export function aggregateRowsRead(a: Aggregate, ctx: OptimizeContext): RowsRead 
   if (a.bucketing.kind !== 'truncate') return null;
   const window = a.bucketing.range;
   const table = a.input.input.table;
-  if (table.source === ROLLUP_SOURCE) {
+  if (isRollupSource(table.source)) {
     const f = ctx.facts.get(table.table);
     if (!f?.watermark || !f.sourceStart) return null;
     const lo = Date.parse(f.sourceStart);

@@ -10,7 +10,7 @@ import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { walkPlan } from '../plan/visit.ts';
-import { ROLLUP_SOURCE } from '../rollup/names.ts';
+import { DRUID_ROLLUP_SOURCE, isRollupSource } from '../rollup/names.ts';
 import { definitionText, type RollupState } from '../rollup/state.ts';
 import { RowCostCalibration, rowsRead } from './calibrate.ts';
 import { contextFrom } from './context.ts';
@@ -37,10 +37,27 @@ export const ROW_COST_STEP = 1.2;
 export function rollupsRead(plan: Plan): string[] {
   const names = new Set<string>();
   walkPlan(plan.root, (node) => {
-    if (node.kind === 'scan' && node.table.source === ROLLUP_SOURCE) names.add(node.table.table);
+    if (node.kind === 'scan' && isRollupSource(node.table.source)) names.add(node.table.table);
   });
   return [...names];
 }
+
+/** Whether a plan reads a Druid-backed rollup (Druid is an optional part: its failure falls back). */
+export function readsDruid(plan: Plan): boolean {
+  let found = false;
+  walkPlan(plan.root, (node) => {
+    if (node.kind === 'scan' && node.table.source === DRUID_ROLLUP_SOURCE) found = true;
+  });
+  return found;
+}
+
+/**
+ * Druid failing (stopped, its broker down, a query failing there or in Trino's druid catalog) while a
+ * plan read a Druid rollup: the sources still hold the answer. Not a timeout, a cancel or a limit.
+ */
+const druidFailure = (plan: Plan, error: unknown): boolean =>
+  readsDruid(plan) &&
+  ['engine-unavailable', 'engine-error'].includes(String((error as { code?: unknown }).code));
 
 /**
  * The source tables a plan reads (`source.table`): those it scans raw and those behind the rollups it
@@ -50,7 +67,7 @@ export function tablesRead(plan: Plan, rollups: readonly RollupDef[]): string[] 
   const tables = new Set<string>();
   walkPlan(plan.root, (node) => {
     if (node.kind !== 'scan') return;
-    if (node.table.source !== ROLLUP_SOURCE) tables.add(`${node.table.source}.${node.table.table}`);
+    if (!isRollupSource(node.table.source)) tables.add(`${node.table.source}.${node.table.table}`);
     else {
       const r = rollups.find((x) => x.name === node.table.table);
       if (r) tables.add(`${r.table.source}.${r.table.table}`);
@@ -99,7 +116,8 @@ export interface CheckedRun<R> {
 
 /**
  * Runs a plan that may read rollups, then checks its answer (`holds`, read after the run); a void answer
- * — or a failure while its rollup changed — is replaced by the raw plan's. An abort is never retried.
+ * — or a failure while its rollup changed, or a failure of Druid under a Druid-backed rollup — is
+ * replaced by the raw plan's. An abort is never retried.
  */
 export async function runChecked<R>(o: {
   readonly plan: Plan;
@@ -114,7 +132,8 @@ export async function runChecked<R>(o: {
     const result = await o.run();
     if (await holds()) return { result, readRollups: true, voided: false };
   } catch (error) {
-    if (o.signal?.aborted || (await holds())) throw error;
+    if (o.signal?.aborted) throw error;
+    if (!druidFailure(o.plan, error) && (await holds())) throw error;
   }
   return { result: await o.runRaw(), readRollups: true, voided: true };
 }

@@ -16,7 +16,7 @@ import {
   type ValueExpr,
 } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
-import { BUCKET_COLUMN, measureColumn, rollupRef } from '../rollup/names.ts';
+import { measureColumn, rollupRef, rollupTimeColumn } from '../rollup/names.ts';
 import { deepFreeze } from '../shared/freeze.ts';
 import { grainCovers, sameZone } from './align.ts';
 import { columnsOf, rebaseColumns, sameExpr } from './rewrite.ts';
@@ -140,7 +140,7 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
         ...a,
         input,
         dimensions,
-        bucketing: deepFreeze({ ...b, time: { table: to, column: BUCKET_COLUMN }, range: w }),
+        bucketing: deepFreeze({ ...b, time: { table: to, column: rollupTimeColumn(r) }, range: w }),
         ...fields,
       });
   const onRaw =

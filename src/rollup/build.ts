@@ -7,9 +7,10 @@
  * the continuous aggregate refreshed, and only then the watermark the optimizer reads published.
  */
 import type { Catalog } from '../catalog/types.ts';
-import type { RollupDef } from '../ir/rollup.ts';
+import { type RollupDef, rollupTarget } from '../ir/rollup.ts';
 import { need, type RollupEnv, withStore } from './connect.ts';
 import { type Materialization, rollupDdl, stateDdl } from './ddl.ts';
+import { buildDruidRollup } from './druid-load.ts';
 import { factsTable, ROLLUP_SCHEMA, STORE_SCHEMA, storeTable } from './names.ts';
 import { type LoadReport, refreshRollup } from './refresh.ts';
 import { definitionText } from './state.ts';
@@ -26,6 +27,7 @@ export async function buildRollup(
   o: { policy?: boolean } = {},
 ): Promise<LoadReport & { readonly policies: readonly string[] }> {
   need(env, 'TIMESCALE_URL');
+  if (rollupTarget(r) === 'druid') return buildDruidRollup(catalog, r, env);
   const t0 = performance.now();
   const policies: string[] = [];
   await withStore(env, async (c) => {

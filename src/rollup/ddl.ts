@@ -99,7 +99,8 @@ function vars(catalog: Catalog, r: RollupDef): Record<string, string> {
   };
 }
 
-export type Materialization = 'continuous' | 'table';
+/** How a rollup is kept: a continuous aggregate, a table refreshed by kpi-engine, or a Druid datasource. */
+export type Materialization = 'continuous' | 'table' | 'druid';
 
 /** Facts table + hypertable, and the aggregate: a continuous aggregate, or the plain-table fallback. */
 export function rollupDdl(

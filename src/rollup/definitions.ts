@@ -27,6 +27,8 @@ const RollupJson = z.object({
   measures: z.array(z.string().regex(MEASURE, 'sum(col), count(*), count(col), min(col) or max(col)')).min(1),
   /** Days before the load watermark a refresh re-checks for source changes (default 7). */
   mutableWindowDays: z.number().int().min(0).max(36_600).optional(),
+  /** Where the rollup is stored: the metrics store (default) or a Druid datasource. */
+  target: z.enum(['timescale', 'druid']).default('timescale'),
 });
 const RollupsJson = z.object({ rollups: z.array(RollupJson) });
 
@@ -74,6 +76,7 @@ export function parseRollups(json: unknown, catalog: Catalog): readonly RollupDe
         measures,
         filter: null,
         ...(r.mutableWindowDays === undefined ? {} : { mutableWindowDays: r.mutableWindowDays }),
+        ...(r.target === 'druid' ? { target: 'druid' as const } : {}),
       });
     }),
   );

@@ -14,12 +14,20 @@
  * 4. the flags are cleared and the watermark published.
  */
 import type { Catalog } from '../catalog/types.ts';
-import type { RollupDef } from '../ir/rollup.ts';
+import { type RollupDef, rollupTarget } from '../ir/rollup.ts';
 import { capturedChanges } from './capture.ts';
 import { inTransaction, need, type RollupEnv, sourceHigh, withStore } from './connect.ts';
 import type { Materialization } from './ddl.ts';
+import { refreshDruidRollup } from './druid-load.ts';
 import { sourceIdentity } from './identity.ts';
 import { deleteFacts, loadRows, refreshWindow, writeFacts } from './load.ts';
+import {
+  DEFAULT_MUTABLE_WINDOW_DAYS,
+  type LoadReport,
+  type RefreshOptions,
+  RollupConflictError,
+  RollupNotBuiltError,
+} from './load-report.ts';
 import { factsTable, STORE_SCHEMA, storeTable } from './names.ts';
 import { clearDirty, markDirty, replacePartitions, storedPartitions } from './partition-store.ts';
 import {
@@ -42,49 +50,14 @@ const DAY = 86_400_000;
  */
 const RECORD_SOURCE_ROWS = `(source_rows, source_start) = (SELECT sum(source_rows), min(part_start)
   FROM ${S}.rollup_partitions WHERE name = $1 AND source_rows >= 0)`;
-/** Cube's `updateWindow`: how far back a refresh re-checks the source unless the rollup says otherwise. */
-export const DEFAULT_MUTABLE_WINDOW_DAYS = 7;
 
-/** Another build or refresh of the same rollup won: nothing was written; run again if still needed. */
-export class RollupConflictError extends Error {
-  override readonly name = 'RollupConflictError';
-}
-
-/** A refresh of a rollup that was never built with its current definition. */
-export class RollupNotBuiltError extends Error {
-  override readonly name = 'RollupNotBuiltError';
-}
-
-export interface LoadReport {
-  readonly name: string;
-  readonly from: string | null;
-  readonly to: string | null;
-  readonly factRows: number;
-  readonly aggRows: number;
-  readonly loadMs: number;
-  readonly refreshMs: number;
-  readonly ddlMs: number;
-  readonly materialization: Materialization;
-  /** What was compared with the source: partitions, source rows read, and how long it took. */
-  readonly checked: {
-    readonly mode: 'window' | 'capture' | 'full';
-    readonly from: string | null;
-    readonly partitions: number;
-    readonly rowsScanned: number;
-    readonly ms: number;
-  };
-  /** Published partitions whose source had changed, re-loaded. */
-  readonly repaired: readonly TimeRange[];
-  /** Why every partition was checked although a window was asked for (a reload, a failed verification). */
-  readonly reason: string | null;
-}
-
-export interface RefreshOptions {
-  /** Check every partition: a full verification. */
-  readonly full?: boolean;
-  /** Days before the load watermark whose partitions are re-checked (default: the rollup's, else 7). */
-  readonly mutableWindowDays?: number;
-}
+export {
+  DEFAULT_MUTABLE_WINDOW_DAYS,
+  type LoadReport,
+  type RefreshOptions,
+  RollupConflictError,
+  RollupNotBuiltError,
+} from './load-report.ts';
 
 /**
  * Loads the source rows after the load watermark, re-checks the mutable window (or everything, with
@@ -98,6 +71,7 @@ export async function refreshRollup(
   o: RefreshOptions = {},
 ): Promise<LoadReport> {
   need(env, 'TIMESCALE_URL');
+  if (rollupTarget(r) === 'druid') return refreshDruidRollup(catalog, r, env, o);
   const trinoUrl = need(env, 'TRINO_URL');
   const state = (await withStore(env, statesVia)).get(r.name);
   if (!state || state.definition !== definitionText(r)) {

@@ -93,7 +93,10 @@ export function statesFrom(
         sourceRows:
           row.source_rows === null || row.source_rows === undefined ? null : Number(row.source_rows),
         sourceStart: isoOrNull(row.source_start),
-        materialization: row.materialization === 'table' ? 'table' : 'continuous',
+        materialization:
+          row.materialization === 'table' || row.materialization === 'druid'
+            ? row.materialization
+            : 'continuous',
         sourceIdentity: (row.source_identity as string | null | undefined) ?? null,
         staleReason: (row.stale_reason as string | null | undefined) ?? null,
         dirty: Object.freeze(dirty.get(row.name as string) ?? []),

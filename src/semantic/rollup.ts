@@ -10,7 +10,8 @@ import { RowLowering } from './lower-row.ts';
 import { findDimension, resolveQualified, unknownColumn } from './resolve-names.ts';
 import { isBoolean } from './types.ts';
 
-const PROPERTIES = ['grain', 'timezone', 'dimensions', 'measures', 'filter'];
+const PROPERTIES = ['grain', 'timezone', 'dimensions', 'measures', 'filter', 'target'];
+const TARGETS = ['timescale', 'druid'];
 const FUNCTIONS: readonly AggregateFn[] = [
   'sum',
   'count',
@@ -36,6 +37,7 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
   const dimensions: string[] = [];
   const measures: RollupMeasure[] = [];
   let filter: RowExpr | null = null;
+  let druid = false;
   for (const p of r.properties) {
     const k = p.key.text.toLowerCase();
     const first = p.values[0]!;
@@ -112,6 +114,20 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
           else measures.push({ fn, column: col.text });
         }
         break;
+      case 'target': {
+        const w = first.k === 'name' && first.parts.length === 1 ? first.parts[0]!.text.toLowerCase() : '';
+        if (TARGETS.includes(w)) druid = w === 'druid';
+        else
+          out.push(
+            error(
+              'bad-property',
+              `a rollup target is ${TARGETS.join(' or ')}`,
+              first.span,
+              didYouMean(w, TARGETS),
+            ),
+          );
+        break;
+      }
       case 'filter': {
         const f = new RowLowering(catalog, out).lower(first, { mode: 'table', table });
         if (f && !isBoolean(f.type))
@@ -133,5 +149,14 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
   if (!grain && out.length === before)
     out.push(error('missing-grain', `rollup ${r.name.text} needs a grain, e.g. grain: day`, r.name.span));
   if (out.length > before || !grain) return null;
-  return { name: r.name.text, table, grain, timezone, dimensions, measures, filter };
+  return {
+    name: r.name.text,
+    table,
+    grain,
+    timezone,
+    dimensions,
+    measures,
+    filter,
+    ...(druid ? { target: 'druid' as const } : {}),
+  };
 }

@@ -2,7 +2,26 @@
 import type { ResultCache } from '../cache/result-cache.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import type { SqlClient } from '../store/sql-client.ts';
-import type { HealthCheck } from './types.ts';
+import type { CheckStatus, HealthCheck } from './types.ts';
+
+/**
+ * Druid's real state: the router answers (`/status/health`) and a query goes through it to a broker
+ * (`SELECT 1` on /druid/v2/sql) — `ok`; the router answers but no query runs (a broker or historical
+ * down) — `degraded`; nothing answers — `down`.
+ */
+async function druidState(url: string): Promise<CheckStatus> {
+  const router = await fetch(new URL('/status/health', url), { signal: AbortSignal.timeout(1_500) }).catch(
+    () => null,
+  );
+  if (!router?.ok) return 'down';
+  const sql = await fetch(new URL('/druid/v2/sql', url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'SELECT 1 AS ok', context: { timeout: 1_000 } }),
+    signal: AbortSignal.timeout(1_500),
+  }).catch(() => null);
+  return sql?.ok ? 'ok' : 'degraded';
+}
 
 export function storageChecks(config: ServiceConfig, sql: SqlClient, cache: ResultCache): HealthCheck[] {
   return [
@@ -19,13 +38,7 @@ export function storageChecks(config: ServiceConfig, sql: SqlClient, cache: Resu
     {
       name: 'druid',
       required: false,
-      check: async () => {
-        if (!config.DRUID_URL) return 'not_configured';
-        const res = await fetch(new URL('/status/health', config.DRUID_URL), {
-          signal: AbortSignal.timeout(1_500),
-        });
-        return res.ok ? 'ok' : 'down';
-      },
+      check: () => (config.DRUID_URL ? druidState(config.DRUID_URL) : Promise.resolve('not_configured')),
     },
   ];
 }

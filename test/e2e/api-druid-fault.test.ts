@@ -1,0 +1,146 @@
+/**
+ * Druid stopped mid-query, on the real stack: the service (`npm start`, federated, a Druid-backed rollup
+ * of the subscriptions) answers revenue from Druid; then Druid's broker is frozen with a query in
+ * flight and killed — that query, and the next ones while the broker is gone, are answered from the
+ * sources with the right numbers (never a wrong or partial one, never an error), and /health says
+ * `degraded` with Druid's real state. This test restarts the shared broker and leaves it serving.
+ * Skipped when the stack runs without Druid (KPI_WITH_DRUID=0).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { loadCatalog } from '../../src/catalog/load.ts';
+import { loadStackConfig } from '../../src/config/stack-config.ts';
+import { readStackEnv } from '../../src/config/stack-env.ts';
+import { druidSql } from '../../src/exec/druid-client.ts';
+import { buildRollup } from '../../src/rollup/build.ts';
+import { loadRollups } from '../../src/rollup/definitions.ts';
+import { isAlive, runningPid } from '../../src/stack/process.ts';
+import { stackUp } from '../../src/stack/up.ts';
+import { postJson, type RunningService, startService } from './api-support.ts';
+
+const stack = { ...readStackEnv(), ...(inject('stackEnv') ?? {}) } as Record<string, string>;
+const ROLLUP = 'subscriptions_fault_druid';
+
+async function waitUntil(what: () => boolean | Promise<boolean>, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The oracle: monthly revenue in UTC for [start, end), straight from PostgreSQL. */
+async function oracle(start: string, end: string): Promise<Map<string, number>> {
+  const client = new pg.Client({ connectionString: stack.PAYMENTS_DB_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT to_char(date_trunc('month', started_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS m, sum(amount)::float8 AS v
+       FROM public.subscriptions WHERE started_at >= $1::timestamptz AND started_at < $2::timestamptz GROUP BY 1`,
+      [start, end],
+    );
+    return new Map(rows.map((r) => [r.m as string, Number(r.v)]));
+  } finally {
+    await client.end();
+  }
+}
+
+describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
+  let service: RunningService;
+  let dir: string;
+  let brokerPid: number | undefined;
+  const history = (start: string, end: string) =>
+    fetch(`${service.url}/api/metrics/revenue/history?aggregation=month&start=${start}&end=${end}`);
+  const expectAsSource = async (res: Response, start: string, end: string) => {
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { history: { time: string; value: number | null }[] };
+    const got = new Map(
+      body.history.filter((r) => r.value !== null).map((r) => [r.time.slice(0, 7), r.value as number]),
+    );
+    const want = await oracle(start, end);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [m, v] of want) expect(Math.abs(got.get(m)! - v)).toBeLessThan(0.005);
+    return res.headers.get('x-data-rollups');
+  };
+  const health = async () =>
+    (await (await fetch(`${service.url}/health`)).json()) as {
+      service: string;
+      storage: Record<string, string>;
+      activeCalculations: number;
+    };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'kpi-druid-fault-'));
+    const file = join(dir, 'rollups.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        rollups: [
+          {
+            name: ROLLUP,
+            on: 'payments.subscriptions',
+            grain: 'day',
+            target: 'druid',
+            dimensions: ['region'],
+            measures: ['sum(amount)', 'count(*)'],
+          },
+        ],
+      }),
+    );
+    const catalog = loadCatalog();
+    await buildRollup(catalog, loadRollups(catalog, file)[0]!, stack);
+    const { REDIS_URL: _ownCache, ...federated } = stack;
+    // Row cost 0: the Druid rollup wins on the small test data.
+    service = await startService({ ...federated, ROLLUPS_FILE: file, OPTIMIZER_ROW_COST: '0' });
+    brokerPid = runningPid(loadStackConfig().stackDir, 'druid-broker');
+  }, 600_000);
+
+  afterAll(async () => {
+    // Whatever happened: the broker serving again for the tests after this one.
+    if (brokerPid !== undefined && isAlive(brokerPid)) process.kill(brokerPid, 'SIGCONT');
+    else await stackUp({ scale: 0.01, log: () => {} });
+    await waitUntil(
+      () =>
+        druidSql(stack.DRUID_URL!, 'SELECT 1 AS ok').then(
+          () => true,
+          () => false,
+        ),
+      300_000,
+    );
+    await service?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 600_000);
+
+  it('answers from the sources with the right numbers while Druid is gone, and says degraded', async () => {
+    // Druid answers first (the rollup's version in X-Data-Rollups).
+    expect(
+      await expectAsSource(await history('2025-01-01', '2025-07-01'), '2025-01-01', '2025-07-01'),
+    ).toMatch(new RegExp(`${ROLLUP}=`));
+    expect(await health()).toMatchObject({ service: 'ok', storage: { druid: 'ok' } });
+    // The service refreshes it like any rollup (what the scheduler's refresher calls): its window re-loaded.
+    const refreshed = await postJson(`${service.url}/api/rollups/${ROLLUP}/refresh`, {});
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).toMatchObject({ name: ROLLUP, materialization: 'druid' });
+
+    // Frozen with a query in flight, then killed: the query falls back to the sources.
+    expect(brokerPid).toBeDefined();
+    process.kill(brokerPid!, 'SIGSTOP');
+    const inFlight = history('2024-01-01', '2024-07-01');
+    await waitUntil(async () => (await health()).activeCalculations > 0, 60_000);
+    process.kill(brokerPid!, 'SIGKILL');
+    await waitUntil(() => !isAlive(brokerPid!), 30_000);
+    expect(await expectAsSource(await inFlight, '2024-01-01', '2024-07-01')).toBeNull();
+
+    // Gone: answered from the sources; /health shows the router up but no query running there.
+    expect(
+      await expectAsSource(await history('2025-07-01', '2026-01-01'), '2025-07-01', '2026-01-01'),
+    ).toBeNull();
+    const h = await health();
+    expect(h.service).toBe('degraded');
+    expect(h.storage.druid).toBe('degraded');
+    expect(h.storage.timescale).toBe('ok');
+  }, 300_000);
+});
