@@ -9,6 +9,7 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
+import { depthDiagnostic, nestingDiagnostic, treeDepth } from '../../src/lang/limits.ts';
 import { parseExpression, parseProgram } from '../../src/lang/parse.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { analyzeFormula, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
@@ -104,5 +105,66 @@ describe('expression depth limit', () => {
     expect(parsed.value).toBeNull();
     expect(parsed.diagnostics[0]!.code).toBe('too-deep');
     expect(parsed.diagnostics[0]!.message).toContain('MAX_EXPRESSION_DEPTH');
+  });
+});
+
+// The bounds of src/lang/limits.ts on their own, each exactly at its limit and one past it.
+const tokens = (text: string) => KpiLexer.tokenize(text).tokens;
+const AT = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 2, offset: 1 } };
+
+/** A chain of `n` tagged nodes, each holding the next under `operand`. */
+function chain(n: number): unknown {
+  let node: unknown = { k: 'lit' };
+  for (let i = 1; i < n; i++) node = { k: 'unary', operand: node };
+  return node;
+}
+
+describe('treeDepth', () => {
+  it('counts tagged nodes (k or kind) along the deepest path, whatever order the walk meets them', () => {
+    expect(treeDepth({ kind: 'a', c: { kind: 'b' } })).toBe(2);
+    expect(treeDepth({ k: 'a', shallow: { k: 'd' }, deep: { k: 'b', x: { k: 'c' } } })).toBe(3);
+    expect(treeDepth({ k: 'a', items: [{ k: 'b' }, { k: 'c', z: { k: 'd' } }] })).toBe(3);
+  });
+
+  it('does not count arrays or untagged objects as levels', () => {
+    expect(treeDepth({ k: 'a', meta: { note: { k: 'b' } } })).toBe(2);
+    expect(treeDepth([[{ k: 'a' }]])).toBe(1);
+  });
+
+  it('skips source spans, `span` and any `…Span`', () => {
+    expect(
+      treeDepth({ k: 'a', span: { k: 'x', a: { k: 'y' } }, nameSpan: { kind: 'z', b: { kind: 'w' } } }),
+    ).toBe(1);
+  });
+
+  it('is 0 for a value that is not an object', () => {
+    for (const v of [null, undefined, 0, 7, '', 'text', true]) expect(treeDepth(v)).toBe(0);
+  });
+});
+
+describe('depthDiagnostic', () => {
+  it('accepts a tree exactly MAX_EXPRESSION_DEPTH deep and refuses one level more, as an error', () => {
+    expect(depthDiagnostic(chain(LIMITS.MAX_EXPRESSION_DEPTH), AT)).toBeNull();
+    const d = depthDiagnostic(chain(LIMITS.MAX_EXPRESSION_DEPTH + 1), AT)!;
+    expect([d.severity, d.code, d.span]).toEqual(['error', 'too-deep', AT]);
+    expect(d.message).toContain(`${LIMITS.MAX_EXPRESSION_DEPTH + 1} levels deep`);
+  });
+});
+
+describe('nestingDiagnostic', () => {
+  it('accepts exactly MAX_TOKENS tokens and refuses one more, as an error', () => {
+    const ones = (n: number) => tokens('1 '.repeat(n));
+    expect(ones(LIMITS.MAX_TOKENS)).toHaveLength(LIMITS.MAX_TOKENS);
+    expect(nestingDiagnostic(ones(LIMITS.MAX_TOKENS))).toBeNull();
+    const d = nestingDiagnostic(ones(LIMITS.MAX_TOKENS + 1))!;
+    expect([d.severity, d.code]).toEqual(['error', 'too-large']);
+  });
+
+  it('counts parentheses from zero again after stray closers', () => {
+    // Closers before any opener cannot make room for deeper nesting afterwards.
+    const text = `${')'.repeat(5)}${'('.repeat(LIMITS.MAX_NESTING + 1)}1`;
+    const d = nestingDiagnostic(tokens(text))!;
+    expect([d.severity, d.code]).toEqual(['error', 'too-deep']);
+    expect(nestingDiagnostic(tokens(`${')'.repeat(5)}${'('.repeat(LIMITS.MAX_NESTING)}1`))).toBeNull();
   });
 });
