@@ -54,6 +54,7 @@ export async function buildService(config: ServiceConfig, options: BuildOptions 
     scheduler: services.scheduler,
     jobs: services.jobs,
     serviceName: config.SERVICE_NAME,
+    webhookHosts: config.webhookHosts,
     cacheTtlSeconds: config.CACHE_TTL_SECONDS,
     cors: config.corsOrigins,
     ...(config.AUTH0_DOMAIN && config.AUTH0_SPA_CLIENT_ID

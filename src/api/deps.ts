@@ -12,6 +12,7 @@ import type { DefinitionsService } from '../service/definitions-service.ts';
 import type { QueryService } from '../service/query-service.ts';
 import type { Telemetry } from '../service/telemetry.ts';
 import type { EngineFactory, HealthCheck, JobsApi, KpiLanguage, RollupAdmin } from '../service/types.ts';
+import type { HostAllowList } from '../shared/host-allow-list.ts';
 import type { SqlEndpoint } from '../sql-endpoint/endpoint.ts';
 import type { DashboardStore } from '../store/dashboards-store.ts';
 import type { ReportStore } from '../store/reports-store.ts';
@@ -57,6 +58,8 @@ export interface AppDeps {
   readonly reportDelivery?: Pick<ReportScheduler, 'sendNow' | 'runs'> | null;
   /** Threshold alerts (GET /api/alerts, `alert` events on the streams); absent: /api/alerts is 404. */
   readonly alerts?: AlertService | null;
+  /** WEBHOOK_HOSTS: report recipient URLs outside it are refused (422); null or absent: any host. */
+  readonly webhookHosts?: HostAllowList;
   readonly serviceName: string;
   readonly cacheTtlSeconds: number;
   /** Called once for every 5xx error, with its request id, so operators see it; the client never does. */

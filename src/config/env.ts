@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { trinoConnection, trinoUrlWithCredentials } from '../exec/trino-connection.ts';
+import { type HostAllowList, hostRefusal, parseHostAllowList } from '../shared/host-allow-list.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -122,6 +123,11 @@ export const envSchema = z.object({
   ALERT_HYSTERESIS: z.coerce.number().min(0).max(1).default(0.02),
   /** Extra: scheduled reports are also written to this directory (one file per run, under the report's id). */
   REPORTS_DIR: z.string().min(1).max(4096).optional(),
+  /**
+   * Extra: the only hosts webhooks go to (ALERT_WEBHOOK_URL, report recipients): comma-separated host
+   * names or addresses, `*.example.com` for any subdomain, each optionally with `:port`; unset: any host.
+   */
+  WEBHOOK_HOSTS: z.string().max(10_000).optional(),
   /** Extra: HMAC-SHA256 secret signing report webhooks (X-KPI-Signature); unset: unsigned. */
   REPORT_WEBHOOK_SECRET: z.string().max(1024).optional(),
   /** Extra: after downtime, the latest scheduled report missed within this many hours is still sent. */
@@ -200,6 +206,8 @@ export interface ServiceConfig extends ServiceEnv {
   readonly logFormat: 'json' | 'pretty';
   /** DEMO_LIVE resolved: on by default in the embedded default, never federated (its sources are yours). */
   readonly demoLive: boolean;
+  /** WEBHOOK_HOSTS parsed; null: not set, any host. */
+  readonly webhookHosts: HostAllowList;
 }
 
 export class ConfigError extends Error {
@@ -245,6 +253,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (e.AUTH0_DOMAIN && !e.AUTH0_AUDIENCE) {
     problems.push({ variable: 'AUTH0_AUDIENCE', message: 'is required when AUTH0_DOMAIN is set' });
   }
+  const webhookHosts = allowListOf(e, problems);
   const federated = Boolean(e.TIMESCALE_URL);
   if (problems.length > 0) throw new ConfigError(problems);
   const authEnabled = Boolean(e.AUTH0_DOMAIN);
@@ -265,5 +274,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
             : 'localhost',
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     demoLive: !federated && (e.DEMO_LIVE ?? true),
+    webhookHosts,
   });
+}
+
+/** WEBHOOK_HOSTS parsed, with ALERT_WEBHOOK_URL checked against it (a refusal is found at start-up). */
+function allowListOf(e: ServiceEnv, problems: { variable: string; message: string }[]): HostAllowList {
+  if (e.WEBHOOK_HOSTS === undefined) return null;
+  try {
+    const list = parseHostAllowList(e.WEBHOOK_HOSTS);
+    const refusal = e.ALERT_WEBHOOK_URL ? hostRefusal(e.ALERT_WEBHOOK_URL, list) : null;
+    if (refusal) problems.push({ variable: 'ALERT_WEBHOOK_URL', message: refusal });
+    return list;
+  } catch (error) {
+    problems.push({ variable: 'WEBHOOK_HOSTS', message: (error as Error).message });
+    return null;
+  }
 }

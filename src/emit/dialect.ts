@@ -18,8 +18,6 @@ export interface Dialect {
     readonly approxDistinct: boolean;
     /** An exact percentile aggregate exists (percentile_cont). */
     readonly exactPercentile: boolean;
-    /** TimescaleDB's time_bucket exists. */
-    readonly timeBucket: boolean;
     /** Most buckets a generated spine may have (Trino's sequence stops at 10,000). */
     readonly maxSpineBuckets: number;
     /**

@@ -44,7 +44,6 @@ export const druid: Dialect = Object.freeze({
     federated: false,
     approxDistinct: true,
     exactPercentile: false,
-    timeBucket: false,
     // No generate_series/sequence: `spine` refuses every grain (a single total bucket needs no series).
     maxSpineBuckets: Number.POSITIVE_INFINITY,
     materializedCte: false,

@@ -41,7 +41,6 @@ function make(name: 'postgres' | 'timescale'): Dialect {
       federated: false,
       approxDistinct: false,
       exactPercentile: true,
-      timeBucket: name === 'timescale',
       maxSpineBuckets: Number.POSITIVE_INFINITY,
       materializedCte: true,
       unionOfSubqueries: true,

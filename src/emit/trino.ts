@@ -25,7 +25,6 @@ export const trino: Dialect = Object.freeze({
     federated: true,
     approxDistinct: true,
     exactPercentile: false,
-    timeBucket: false,
     maxSpineBuckets: 10_000,
     materializedCte: false,
     unionOfSubqueries: true,

@@ -5,16 +5,6 @@
  */
 import type { Grain, KpiIR } from '../ir/kpi.ts';
 
-/** The metric routes' parameters a report passes on (the query service's MetricParams accepts them). */
-export interface ReportQueryParams {
-  readonly start?: string | undefined;
-  readonly end?: string | undefined;
-  readonly tz?: string | undefined;
-  /** JSON object of dimension → value(s). */
-  readonly filters?: string | undefined;
-  readonly aggregation?: Grain | undefined;
-}
-
 export interface ReportDoc {
   readonly id: string;
   readonly name: string;
@@ -28,6 +18,12 @@ export interface ReportParams {
   readonly end?: string | undefined;
   readonly tz?: string | undefined;
   readonly aggregation?: Grain | undefined;
+}
+
+/** The metric routes' parameters a report passes on (the query service's MetricParams accepts them). */
+export interface ReportQueryParams extends ReportParams {
+  /** JSON object of dimension → value(s). */
+  readonly filters?: string | undefined;
 }
 
 export interface ReportRow {

@@ -6,6 +6,7 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { backoffMs, postSigned } from '../alerts/webhook.ts';
+import { type HostAllowList, hostRefusal } from '../shared/host-allow-list.ts';
 import type { DeliveryRecord } from '../store/report-runs-store.ts';
 import type { Rendered } from './render.ts';
 
@@ -16,6 +17,9 @@ export interface SinkOptions {
   readonly timeoutMs: number;
   readonly attempts: number;
   readonly backoffMs: number;
+  /** WEBHOOK_HOSTS: a recipient URL outside it is not called (checked again here: the list may have
+   * changed since the report was saved). */
+  readonly allowedHosts: HostAllowList;
 }
 
 export interface Delivery {
@@ -25,7 +29,7 @@ export interface Delivery {
   readonly recipients: readonly string[];
 }
 
-const isUrl = (r: string) => /^https?:\/\//i.test(r);
+export const isUrl = (r: string) => /^https?:\/\//i.test(r);
 /** A file name from an instant: no characters a file system refuses. */
 const stamp = (iso: string) => iso.replace(/[:.]/g, '-');
 
@@ -44,6 +48,8 @@ export async function deliver(d: Delivery, o: SinkOptions): Promise<DeliveryReco
           bytes: 0,
         };
       }
+      const refusal = hostRefusal(recipient, o.allowedHosts);
+      if (refusal) return { sink: 'webhook', target: recipient, outcome: 'failed', error: refusal, bytes: 0 };
       let error: string | null = null;
       for (let attempt = 1; attempt <= o.attempts; attempt++) {
         if (attempt > 1) await new Promise((r) => setTimeout(r, backoffMs(attempt, o.backoffMs, 60_000)));

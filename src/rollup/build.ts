@@ -11,8 +11,9 @@ import { type RollupDef, rollupTarget } from '../ir/rollup.ts';
 import { need, type RollupEnv, withStore } from './connect.ts';
 import { type Materialization, rollupDdl, stateDdl } from './ddl.ts';
 import { buildDruidRollup } from './druid-load.ts';
+import type { LoadReport } from './load-report.ts';
 import { factsTable, ROLLUP_SCHEMA, STORE_SCHEMA, storeTable } from './names.ts';
-import { type LoadReport, refreshRollup } from './refresh.ts';
+import { refreshRollup } from './refresh.ts';
 import { definitionText } from './state.ts';
 
 const S = STORE_SCHEMA;

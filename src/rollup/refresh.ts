@@ -51,14 +51,6 @@ const DAY = 86_400_000;
 const RECORD_SOURCE_ROWS = `(source_rows, source_start) = (SELECT sum(source_rows), min(part_start)
   FROM ${S}.rollup_partitions WHERE name = $1 AND source_rows >= 0)`;
 
-export {
-  DEFAULT_MUTABLE_WINDOW_DAYS,
-  type LoadReport,
-  type RefreshOptions,
-  RollupConflictError,
-  RollupNotBuiltError,
-} from './load-report.ts';
-
 /**
  * Loads the source rows after the load watermark, re-checks the mutable window (or everything, with
  * `full`), re-loads every partition that differs, refreshes the aggregate and publishes. A load

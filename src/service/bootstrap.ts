@@ -263,6 +263,7 @@ export async function buildServices(
       timeoutMs: config.ALERT_WEBHOOK_TIMEOUT_MS,
       attempts: 3,
       backoffMs: config.ALERT_WEBHOOK_BACKOFF_MS,
+      allowedHosts: config.webhookHosts,
     },
     catchUpMs: config.REPORT_CATCHUP_HOURS * 3_600_000,
     log,

@@ -9,13 +9,8 @@ import type { LiveOptimizer } from '../optimize/live.ts';
 import { buildRollup } from '../rollup/build.ts';
 import { latestCapture } from '../rollup/capture.ts';
 import type { RollupEnv } from '../rollup/connect.ts';
-import {
-  type LoadReport,
-  RollupConflictError,
-  RollupNotBuiltError,
-  refreshRollup,
-  verifyRollup,
-} from '../rollup/refresh.ts';
+import { type LoadReport, RollupConflictError, RollupNotBuiltError } from '../rollup/load-report.ts';
+import { refreshRollup, verifyRollup } from '../rollup/refresh.ts';
 import { definitionText, type RollupState } from '../rollup/state.ts';
 import { rollupStatus } from '../rollup/status.ts';
 import { Conflict, NotFound, problemOf } from './errors.ts';

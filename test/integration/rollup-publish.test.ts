@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { RollupConflictError, refreshRollup } from '../../src/rollup/refresh.ts';
+import { RollupConflictError } from '../../src/rollup/load-report.ts';
+import { refreshRollup } from '../../src/rollup/refresh.ts';
 import { readStates } from '../../src/rollup/state.ts';
 
 const env = inject('stackEnv');

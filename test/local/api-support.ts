@@ -360,6 +360,7 @@ export async function harness(
       { name: 'cache', required: false, check: () => cache.status() },
     ],
     serviceName: 'kpi-engine-test',
+    webhookHosts: options.reportSinks?.allowedHosts ?? null,
     cacheTtlSeconds: options.ttlSeconds ?? 60,
     ...(options.cors ? { cors: options.cors } : {}),
     ...(options.logError ? { logError: options.logError } : {}),

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ReportScheduler } from '../../src/reports/report-scheduler.ts';
+import type { SinkOptions } from '../../src/reports/sinks.ts';
+import { parseHostAllowList } from '../../src/shared/host-allow-list.ts';
 import { pgliteClient } from '../../src/store/pglite-client.ts';
 import { ReportRunStore } from '../../src/store/report-runs-store.ts';
 import { ReportStore } from '../../src/store/reports-store.ts';
@@ -31,13 +33,14 @@ describe('scheduled reports', () => {
     timeoutMs: 5_000,
     attempts: 2,
     backoffMs: 10,
+    allowedHosts: null,
   });
-  const scheduler = (catchUpMs = 86_400_000) =>
+  const scheduler = (catchUpMs = 86_400_000, options: SinkOptions = sinks()) =>
     new ReportScheduler({
       reports: new ReportStore(pgliteClient(h.db)),
       runs: new ReportRunStore(pgliteClient(h.db)),
       deps: { definitions: h.definitions, queries: h.queries },
-      sinks: sinks(),
+      sinks: options,
       catchUpMs,
       now: () => now,
     });
@@ -48,7 +51,7 @@ describe('scheduled reports', () => {
     hook = await webhookReceiver(1);
     now = DUE;
     h = await harness({
-      reportSinks: { directory: dir, webhookSecret: SECRET, timeoutMs: 5_000, attempts: 2, backoffMs: 10 },
+      reportSinks: sinks(),
       now: () => now,
     });
     expect((await h.app.request('/api/definitions', json(revenueDef))).status).toBe(201);
@@ -138,4 +141,61 @@ describe('scheduled reports', () => {
     expect((await h.app.request('/api/reports/nosuch/deliver', { method: 'POST' })).status).toBe(404);
     expect((await h.app.request('/api/reports/daily-revenue/deliveries?limit=0')).status).toBe(400);
   });
+
+  it('WEBHOOK_HOSTS: a delivery to a host outside the list is not sent, and says why', async () => {
+    // The list changed after the report was saved: the delivery checks it again.
+    const onlyElsewhere = { ...sinks(), allowedHosts: parseHostAllowList('hooks.example.com') };
+    expect(await scheduler(86_400_000, onlyElsewhere).tick()).toBe(1);
+    expect(hook.received).toHaveLength(0);
+    const { runs } = await (await h.app.request('/api/reports/daily-revenue/deliveries')).json();
+    const webhook = runs[0].deliveries.find((d: { sink: string }) => d.sink === 'webhook');
+    expect(webhook).toMatchObject({ outcome: 'failed', bytes: 0 });
+    expect(webhook.error).toBe(`host ${new URL(hook.url).host} is not in WEBHOOK_HOSTS`);
+  });
+});
+
+describe('WEBHOOK_HOSTS at the API', () => {
+  it('refuses a report whose recipient URL is outside the list (422 naming the recipient), accepts one inside', async () => {
+    const allowed = parseHostAllowList('*.example.com,127.0.0.1:9');
+    const dir = mkdtempSync(join(tmpdir(), 'kpi-reports-'));
+    const h = await harness({
+      reportSinks: {
+        directory: dir,
+        webhookSecret: '',
+        timeoutMs: 1_000,
+        attempts: 1,
+        backoffMs: 10,
+        allowedHosts: allowed,
+      },
+    });
+    try {
+      expect((await h.app.request('/api/definitions', json(revenueDef))).status).toBe(201);
+      const report = (id: string, recipients: string[]) => ({
+        id,
+        name: id,
+        kpis: ['revenue'],
+        format: 'csv',
+        schedule: { frequency: 'daily', time: '06:00', timezone: 'UTC', recipients },
+      });
+      // The cloud metadata address, spelled as a decimal number: URL normalizes it, the list still refuses.
+      const refused = await h.app.request(
+        '/api/reports',
+        json(report('sneaky', ['cfo@example.com', 'http://2852039166/latest/meta-data/'])),
+      );
+      expect(refused.status).toBe(422);
+      const problem = await refused.json();
+      expect(problem.error.code).toBe('recipient-not-allowed');
+      expect(JSON.stringify(problem)).toContain('169.254.169.254');
+      expect(JSON.stringify(problem)).toContain('schedule.recipients.1');
+      expect((await h.app.request('/api/reports/sneaky')).status).toBe(404);
+      const accepted = await h.app.request(
+        '/api/reports',
+        json(report('fine', ['https://hooks.example.com/kpi', 'http://127.0.0.1:9/x', 'cfo@example.com'])),
+      );
+      expect(accepted.status).toBe(201);
+    } finally {
+      await h.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

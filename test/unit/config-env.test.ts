@@ -65,6 +65,7 @@ describe('service configuration from the environment', () => {
     ['TIMESCALE_POOL_SIZE', '0'],
     ['ROLLUP_REFRESH_SECONDS', 'often'],
     ['ENABLE_OPTIMIZER', 'perhaps'],
+    ['WEBHOOK_HOSTS', 'hooks.example.com, http://evil.com/'],
   ])('names the bad variable %s=%s', (variable, value) => {
     try {
       loadConfig({ [variable]: value });
@@ -78,5 +79,20 @@ describe('service configuration from the environment', () => {
 
   it('needs AUTH0_AUDIENCE when AUTH0_DOMAIN is set', () => {
     expect(() => loadConfig({ AUTH0_DOMAIN: 'tenant.auth0.com' })).toThrow(/AUTH0_AUDIENCE/);
+  });
+
+  it('WEBHOOK_HOSTS: parsed into a list, and an ALERT_WEBHOOK_URL outside it is refused at start-up', () => {
+    expect(loadConfig({}).webhookHosts).toBeNull();
+    expect(loadConfig({ WEBHOOK_HOSTS: ' *.Example.com , 10.0.0.7:8080 ' }).webhookHosts).toEqual([
+      '*.example.com',
+      '10.0.0.7:8080',
+    ]);
+    expect(
+      loadConfig({ WEBHOOK_HOSTS: '*.example.com', ALERT_WEBHOOK_URL: 'https://ops.example.com/hook' })
+        .ALERT_WEBHOOK_URL,
+    ).toBe('https://ops.example.com/hook');
+    expect(() =>
+      loadConfig({ WEBHOOK_HOSTS: '*.example.com', ALERT_WEBHOOK_URL: 'http://169.254.169.254/' }),
+    ).toThrow(/ALERT_WEBHOOK_URL: host 169\.254\.169\.254 is not in WEBHOOK_HOSTS/);
   });
 });

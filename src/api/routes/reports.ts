@@ -3,6 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { stream } from 'hono/streaming';
 import { LIMITS } from '../../ir/limits.ts';
 import { CSV_HEADER, csvError, csvLine, evaluateKpi, type ReportRow } from '../../reports/render.ts';
+import { isUrl } from '../../reports/sinks.ts';
+import { hostRefusal } from '../../shared/host-allow-list.ts';
 import type { App, AppDeps } from '../deps.ts';
 import { ApiError } from '../errors.ts';
 import { errorResponses, ReportBody, ReportIdParam } from '../schemas.ts';
@@ -22,6 +24,18 @@ export { csvCell } from '../../reports/render.ts';
 
 export function reportRoutes(app: App, deps: AppDeps): void {
   const { reports, definitions, queries } = deps;
+
+  /** A recipient URL outside WEBHOOK_HOSTS is refused now, not at its first delivery. */
+  const checkRecipients = (report: Report): void => {
+    for (const [i, recipient] of (report.schedule?.recipients ?? []).entries()) {
+      const refusal = isUrl(recipient) ? hostRefusal(recipient, deps.webhookHosts ?? null) : null;
+      if (refusal) {
+        throw new ApiError(422, 'recipient-not-allowed', refusal, {
+          parameter: `schedule.recipients.${i}`,
+        });
+      }
+    }
+  };
 
   const load = async (id: string): Promise<Report> => {
     const report = await reports.get(id);
@@ -85,6 +99,7 @@ export function reportRoutes(app: App, deps: AppDeps): void {
         throw new ApiError(422, 'unknown-kpi', `unknown KPI(s): ${unknown.join(', ')}`, { unknown });
       }
       checkReportFilters(report);
+      checkRecipients(report);
       await reports.create(report);
       c.header('Location', `/api/reports/${report.id}`);
       return c.json(report, 201) as never;
