@@ -1,7 +1,7 @@
 // Mutation testing of the engine core (docs/development.md "Mutation testing"). `npm run mutation`
-// (scripts/mutation.mjs) runs one group at a time with its tests and an incremental file in a cache folder
-// outside the clone, which remembers each mutant's result and the tests that covered it, so a rerun only
-// tests mutants in changed code or covered by changed tests. One test process by default: the machine's
+// (scripts/mutation.mjs) runs one group at a time with its tests and an incremental file kept in git
+// (mutation/incremental/), which remembers each mutant's result and the tests that covered it, so a
+// rerun only tests mutants in changed code or covered by changed tests. One test process by default: the machine's
 // cores are shared (`-- --concurrency 2` when they are not).
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -22,14 +22,14 @@ export default {
   ignoreStatic: true,
   concurrency: 1,
   incremental: true,
-  incrementalFile: `${process.env.HOME}/.cache/kpi-engine/stryker/incremental-all.json`,
+  incrementalFile: 'mutation/incremental/all.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: `reports/mutation/${process.env.STRYKER_GROUP ?? 'all'}.html` },
   jsonReporter: { fileName: `reports/mutation/${process.env.STRYKER_GROUP ?? 'all'}.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
   tempDirName: '.stryker-tmp',
   // The sandbox needs the code and fixtures, not the local stack's data or earlier reports.
-  ignorePatterns: ['.stack', '.bench', 'reports', 'dist', 'coverage', '.tmp-*'],
+  ignorePatterns: ['.stack', '.bench', 'reports', 'mutation', 'dist', 'coverage', '.tmp-*', '.stryker-tmp*'],
   cleanTempDir: 'always',
   timeoutMS: 60_000,
   thresholds: { high: 85, low: 75, break: null },

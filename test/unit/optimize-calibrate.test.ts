@@ -13,8 +13,9 @@ import {
   rowsRead,
 } from '../../src/optimize/calibrate.ts';
 import { contextFrom } from '../../src/optimize/context.ts';
-import { LiveOptimizer } from '../../src/optimize/live.ts';
+import { LiveOptimizer, ROW_COST_STEP } from '../../src/optimize/live.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
+import type { RollupFacts } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { definitionText, type RollupState } from '../../src/rollup/state.ts';
@@ -110,6 +111,43 @@ describe('rows a plan reads, by estimate', () => {
     expect(rowsRead(stitched, split)).toBeNull();
   });
 
+  it('cannot estimate a windowed read, nor a rollup read without facts or a watermark', () => {
+    const windowed = planQuery(
+      registry.get('mrr_active')!,
+      { ...query, kpi: 'mrr_active' },
+      { catalog, registry },
+    );
+    expect(rowsRead(windowed, ctx)).toBeNull();
+    const stitched = optimize(planned, ctx).plan;
+    expect(rowsRead(stitched, { ...ctx, facts: new Map() })).toBeNull();
+    const facts = ctx.facts.get(daily.name)!;
+    expect(
+      rowsRead(stitched, { ...ctx, facts: new Map([[daily.name, { ...facts, watermark: null }]]) }),
+    ).toBeNull();
+  });
+
+  it('takes the source density from the first rollup of the table that recorded all it needs', () => {
+    const facts = ctx.facts.get(daily.name)!;
+    const { sourceRows: _, ...noRows } = facts;
+    const { sourceStart: __, ...noStart } = facts;
+    const incompletes: RollupFacts[] = [{ ...facts, watermark: null }, noStart, noRows];
+    for (const incomplete of incompletes) {
+      const other = { ...daily, name: 'subscriptions_other' };
+      const two = {
+        ...ctx,
+        rollups: [other, ...ctx.rollups],
+        facts: new Map([
+          [other.name, incomplete],
+          [daily.name, facts],
+        ]),
+      };
+      expect(rowsRead(planned, two), JSON.stringify(incomplete)).toEqual({
+        raw: 30_000,
+        rollup: 0,
+      });
+    }
+  });
+
   it('cannot estimate a table no rollup with recorded counts describes', () => {
     const unknown = contextFrom(
       catalog,
@@ -189,6 +227,17 @@ describe('the row cost fitted to observed runtimes', () => {
     expect(two.current()).toBeNull();
   });
 
+  it('says nothing before three runs read source rows only, and fits from the third', () => {
+    const c = new RowCostCalibration();
+    for (const rows of [mix[0]!, mix[2]!]) c.observe(rows, runtime(rows, 7));
+    for (let i = 0; i < 2; i++)
+      for (const rows of [mix[1]!, mix[3]!, mix[4]!, mix[5]!]) c.observe(rows, runtime(rows, 7));
+    expect(c.current()).toBeNull();
+    const third = { raw: 200_000, rollup: 0 };
+    c.observe(third, runtime(third, 7));
+    expect(c.current()!.factor).toBeCloseTo(7, 6);
+  });
+
   it('says nothing when reading more source rows seems to take less time', () => {
     const c = new RowCostCalibration();
     for (let i = 0; i < 4; i++)
@@ -250,6 +299,68 @@ describe('the row cost fitted to observed runtimes', () => {
     expect(pinned.generation).toBe(pinnedGen);
     expect(kinds(pinned.context)).toEqual(['stitch']);
     live.close();
+    pinned.close();
+  });
+
+  it('moves to a new fitted row cost only when it differs by more than ROW_COST_STEP, up or down', async () => {
+    const live = await LiveOptimizer.start({ catalog, rollups, readStates: async () => states });
+    // Plans chosen once at the default row cost: raw and stitched reads of three ranges.
+    const at = live.context;
+    const plans = ['2026-06-01T00:00:00Z', '2026-03-01T00:00:00Z', '2025-07-01T00:00:00Z'].flatMap(
+      (start) => {
+        const raw = planQuery(
+          registry.get('revenue')!,
+          { ...query, range: { ...query.range, start } },
+          { catalog, registry },
+        );
+        return [raw, optimize(raw, at).plan];
+      },
+    );
+    const runs = (perRollupRow: number, rounds: number) => {
+      for (let i = 0; i < rounds; i++)
+        for (const plan of plans) live.observe(at, plan, runtime(rowsRead(plan, at)!, perRollupRow));
+    };
+    const start = live.generation;
+    runs(10, 2);
+    expect(live.context.rowCost!.factor).toBeCloseTo(10, 6);
+    const adopted = live.generation;
+    expect(adopted).toBeGreaterThan(start);
+    // Runs at 11 (a move of 10 %, inside the step) leave plans as they were chosen.
+    runs(11, 30);
+    expect(live.generation).toBe(adopted);
+    expect(live.context.rowCost!.factor).toBeCloseTo(10, 6);
+    // Runs at 20: once the fit passes 10 × ROW_COST_STEP, plans are chosen with it.
+    runs(20, 30);
+    const up = live.context.rowCost!.factor;
+    expect(live.generation).toBeGreaterThan(adopted);
+    expect(up).toBeGreaterThan(10 * ROW_COST_STEP);
+    // Down again: runs at 2 move it below its last value divided by the step.
+    const upGeneration = live.generation;
+    runs(2, 30);
+    expect(live.generation).toBeGreaterThan(upGeneration);
+    expect(live.context.rowCost!.factor).toBeLessThan(up / ROW_COST_STEP);
+    // An unestimable run (a windowed plan) is no observation.
+    const generation = live.generation;
+    const windowed = planQuery(
+      registry.get('mrr_active')!,
+      { ...query, kpi: 'mrr_active' },
+      { catalog, registry },
+    );
+    for (let i = 0; i < 20; i++) live.observe(at, windowed, 1_000_000 * (i + 1));
+    expect(live.generation).toBe(generation);
+    live.close();
+    // A pinned row cost stays whatever the runs say.
+    const pinned = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      readStates: async () => states,
+      rowCost: { factor: 3, basis: 'pinned' },
+    });
+    const pinnedGeneration = pinned.generation;
+    for (let i = 0; i < 5; i++)
+      for (const plan of plans) pinned.observe(at, plan, runtime(rowsRead(plan, at)!, 20));
+    expect(pinned.generation).toBe(pinnedGeneration);
+    expect(pinned.context.rowCost).toEqual({ factor: 3, basis: 'pinned' });
     pinned.close();
   });
 });

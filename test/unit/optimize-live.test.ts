@@ -9,14 +9,17 @@ import {
   answerHolds,
   changedRollups,
   LiveOptimizer,
+  readsDruid,
   rollupsRead,
+  rollupVersion,
   runChecked,
   tablesRead,
 } from '../../src/optimize/live.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
+import { DRUID_ROLLUP_SOURCE, ROLLUP_SOURCE } from '../../src/rollup/names.ts';
 import { definitionText, type RollupState } from '../../src/rollup/state.ts';
-import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { analyzeDsl, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog);
@@ -93,6 +96,33 @@ describe('tablesRead', () => {
   });
 });
 
+describe('tablesRead, more rollups', () => {
+  it('maps a rollup to its own table, whatever other rollups come first, and sorts the tables', () => {
+    const expenses = rollups.find((r) => r.name === 'expenses_daily')!;
+    expect(tablesRead(revenuePlan(), [expenses, daily])).toEqual(['payments.subscriptions']);
+    const extra = analyzeDsl(
+      'kpi users_per_cost "u" { formula: count(users.accounts.id) / sum(finance.expenses.amount) grains: day }',
+      {
+        catalog,
+        registry,
+      },
+    ).kpis[0]!;
+    const plan = planQuery(
+      extra,
+      {
+        kpi: extra.id,
+        grain: 'day',
+        range: { start: '2025-01-01', end: '2025-02-01' },
+        timezone: 'UTC',
+        dimensions: [],
+        filters: [],
+      },
+      { catalog, registry },
+    );
+    expect(tablesRead(plan, rollups)).toEqual(['finance.expenses', 'users.accounts']);
+  });
+});
+
 describe('changedRollups', () => {
   const other = { ...state(), name: 'expenses_daily' };
   const both = (a: RollupState) =>
@@ -119,6 +149,14 @@ describe('changedRollups', () => {
     const unpublished = both(state({ watermark: null }));
     expect(changedRollups(unpublished, both(state({ watermark: null })))).toEqual([]);
     expect(changedRollups(unpublished, both(state()))).toEqual([]);
+  });
+});
+
+describe('rollupVersion', () => {
+  it('is build.revision for a published rollup, and null for an unpublished or unknown one', () => {
+    expect(rollupVersion(state({ buildId: '7', revision: '3' }))).toBe('7.3');
+    expect(rollupVersion(state({ watermark: null }))).toBeNull();
+    expect(rollupVersion(undefined)).toBeNull();
   });
 });
 
@@ -205,6 +243,56 @@ describe('LiveOptimizer', () => {
     expect(reads).toBeGreaterThanOrEqual(3);
   });
 
+  it('reports a failed re-read on its interval, starts without a listener for errors, and keeps its rollups', async () => {
+    let reads = 0;
+    let failed: (e: unknown) => void = () => {};
+    const reported = new Promise<unknown>((resolve) => {
+      failed = resolve;
+    });
+    const live = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      intervalMs: 5,
+      readStates: async () => {
+        if (++reads > 1) throw new Error('store gone');
+        return states(state());
+      },
+      onError: (e) => failed(e),
+    });
+    expect(((await reported) as Error).message).toBe('store gone');
+    live.close();
+    expect(live.rollups).toBe(rollups);
+    const quiet = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      readStates: async () => {
+        throw new Error('store down');
+      },
+    });
+    expect(quiet.context.facts.size).toBe(0);
+  });
+
+  it('checks a plan that reads no rollup without reading rollup_state; a publish moves the generation forward', async () => {
+    let reads = 0;
+    let current = states(state({ watermark: null, loadedTo: null }));
+    const live = await LiveOptimizer.start({
+      catalog,
+      rollups,
+      readStates: async () => {
+        reads++;
+        return current;
+      },
+    });
+    const raw = revenuePlan(live.context);
+    expect(await live.holds(live.context, raw)).toBe(true);
+    expect(reads).toBe(1);
+    const before = live.generation;
+    current = states(state());
+    await live.reload();
+    expect(live.generation).toBeGreaterThan(before);
+    live.close();
+  });
+
   it('starts with no rollups when rollup_state cannot be read, and says so', async () => {
     const errors: unknown[] = [];
     const live = await LiveOptimizer.start({
@@ -280,5 +368,40 @@ describe('runChecked', () => {
     const r = run({ holds: false, plan: rawPlan });
     expect(await r.result).toEqual({ result: 'rollup answer', readRollups: false, voided: false });
     expect(r.calls).toEqual(['run']);
+  });
+
+  // The same plan with its rollup served by Druid (plans are plain data).
+  const druidPlan = JSON.parse(
+    JSON.stringify(rollupPlan).replaceAll(`"source":"${ROLLUP_SOURCE}"`, `"source":"${DRUID_ROLLUP_SOURCE}"`),
+  ) as typeof rollupPlan;
+  const failing = (plan: typeof rollupPlan, code: string) =>
+    runChecked({
+      plan,
+      run: async () => {
+        throw Object.assign(new Error(`druid: ${code}`), { code });
+      },
+      runRaw: async () => 'raw answer',
+      holds: async () => true,
+    });
+
+  it('knows which plans read a Druid rollup', () => {
+    expect(JSON.stringify(druidPlan)).toContain(DRUID_ROLLUP_SOURCE);
+    expect(readsDruid(druidPlan)).toBe(true);
+    expect(rollupsRead(druidPlan)).toEqual(['subscriptions_daily']);
+    expect(readsDruid(rollupPlan)).toBe(false);
+    expect(readsDruid(rawPlan)).toBe(false);
+  });
+
+  it('answers raw when Druid fails under a Druid rollup, and rethrows a timeout or a failure elsewhere', async () => {
+    for (const code of ['engine-unavailable', 'engine-error']) {
+      expect(await failing(druidPlan, code)).toEqual({
+        result: 'raw answer',
+        readRollups: true,
+        voided: true,
+      });
+      // The same failure of the metrics store is not Druid's: the rollup still holds, so it is the answer.
+      await expect(failing(rollupPlan, code)).rejects.toThrow(`druid: ${code}`);
+    }
+    await expect(failing(druidPlan, 'query-timeout')).rejects.toThrow('druid: query-timeout');
   });
 });
