@@ -14,7 +14,7 @@
  */
 import { type Aggregate, aggregatesOf, type Plan, type TimeWindow } from '../plan/nodes.ts';
 import { tableKey } from '../plan/paths.ts';
-import { isRollupSource } from '../rollup/names.ts';
+import { DRUID_ROLLUP_SOURCE, isRollupSource } from '../rollup/names.ts';
 import type { OptimizeContext, RowCost } from './types.ts';
 
 export const FORGET = 0.97;
@@ -45,6 +45,8 @@ export function rowsRead(plan: Plan, ctx: OptimizeContext): RowsRead | null {
   let rollup = 0;
   for (const m of plan.root.input.inputs) {
     for (const a of aggregatesOf(m)) {
+      // Druid rollup rows have their own price (cost.ts's druidEstimate): their runtimes would skew the fit.
+      if (a.input.input.table.source === DRUID_ROLLUP_SOURCE) return null;
       const rows = aggregateRowsRead(a, ctx);
       if (!rows) return null;
       raw += rows.raw;

@@ -46,7 +46,11 @@ export async function loadOptimizeContext(
  * the rollup's size. For tests of the rollup machinery on small data, where rollups are nearly as large
  * as their sources and the estimate would rightly read the sources.
  */
-export const ANY_ROLLUP: RowCost = Object.freeze({ factor: 0, basis: 'pinned: any exact rollup plan wins' });
+export const ANY_ROLLUP: RowCost = Object.freeze({
+  factor: 0,
+  basis: 'pinned: any exact rollup plan wins',
+  pinned: true,
+});
 
 /** The engine facade's `optimizer` hook over a fixed context. */
 export const optimizerFor =

@@ -10,6 +10,7 @@ import type { MetricQuery } from '../ir/metric-query.ts';
 import { CompileError } from '../plan/errors.ts';
 import { planQuery, type Registry } from '../plan/planner.ts';
 import { printPlan } from '../plan/print.ts';
+import { approximationsOf, describeApproximation } from './approximations.ts';
 import { optimizerFor } from './context.ts';
 import { type Optimized, optimize } from './optimize.ts';
 import type { OptimizeContext } from './types.ts';
@@ -68,10 +69,11 @@ export function explain(o: ExplainOptions, query: MetricQuery): Explained {
   out.push(
     '',
     `== engine ${c.dialect}${c.connection ? ` on ${c.connection.name}` : ''}${r.engine ? ` (${r.engine.reason})` : ''}`,
-    '',
-    `== SQL (${c.dialect})`,
-    `${c.sql};`,
   );
+  const approximate = approximationsOf(r.plan);
+  if (approximate.length > 0)
+    out.push('', '== approximate', ...approximate.map((x) => `  ${describeApproximation(x)}`));
+  out.push('', `== SQL (${c.dialect})`, `${c.sql};`);
   if (c.params.length > 0) out.push(`-- params: ${JSON.stringify(c.params.map((p) => p.value))}`);
   return {
     ...r,

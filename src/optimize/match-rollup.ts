@@ -5,7 +5,7 @@
  * both re-aggregate (the outputs line up by name, so a stitch combines them).
  */
 import type { AggregateFn, ColumnRef, RowExpr } from '../ir/kpi.ts';
-import type { RollupDef } from '../ir/rollup.ts';
+import { type RollupDef, rollupTarget } from '../ir/rollup.ts';
 import {
   type Aggregate,
   aggregate,
@@ -32,6 +32,12 @@ export interface Output {
 
 export interface Rewrite {
   readonly rollup: RollupDef;
+  /**
+   * Read from an HLL sketch (approx_distinct from a Druid rollup): approximate, merged only by Druid SQL
+   * (Trino's druid catalog cannot read sketch columns) and never stitched with raw pieces (distinct
+   * counts of pieces do not add up).
+   */
+  readonly sketch?: true;
   /** One output, or two for avg (`_sum`, `_n`). */
   readonly outputs: readonly Output[];
   /** Replacement for `col(instance)` in the formula, when the value is not one column any more. */
@@ -40,9 +46,17 @@ export interface Rewrite {
 
 const NEVER: Partial<Record<AggregateFn, string>> = {
   count_distinct: 'count distinct cannot be re-aggregated from a rollup',
-  approx_distinct: 'approximate distinct needs a sketch, which no rollup stores',
   percentile: 'a percentile cannot be re-aggregated from a rollup',
 };
+
+/** Why `r` holds no sketch for approx_distinct(column), or null when it does. */
+function sketchRefusal(r: RollupDef, column: string | null): string | null {
+  if (rollupTarget(r) !== 'druid')
+    return 'approximate distinct needs an HLL sketch, which only a Druid rollup stores';
+  if (!r.measures.some((m) => m.fn === 'approx_distinct' && m.column === column))
+    return `measure approx_distinct(${column ?? '*'}) is not in the rollup (no sketch of it)`;
+  return null;
+}
 
 const col = (name: string): ValueExpr => deepFreeze({ kind: 'col', name }) as ValueExpr;
 
@@ -92,8 +106,13 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
             ['count', c],
           ]
         : [[a.fn, c]];
-    for (const [fn, column] of needed) {
-      if (!has(fn, column)) reasons.push(`measure ${fn}(${column ?? '*'}) is not in the rollup`);
+    if (a.fn === 'approx_distinct') {
+      const why = sketchRefusal(r, c);
+      if (why) reasons.push(why);
+    } else {
+      for (const [fn, column] of needed) {
+        if (!has(fn, column)) reasons.push(`measure ${fn}(${column ?? '*'}) is not in the rollup`);
+      }
     }
   }
   for (const d of a.dimensions) {
@@ -167,6 +186,22 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
         },
       ],
       value: deepFreeze({ kind: 'binary', op: '/', left: col(sum.name), right: col(n.name) }) as ValueExpr,
+    };
+  }
+  if (a.fn === 'approx_distinct') {
+    // The sketch column is merged by the same aggregate: APPROX_COUNT_DISTINCT_DS_HLL over the buckets.
+    return {
+      rollup: r,
+      sketch: true,
+      outputs: [
+        {
+          name: a.name,
+          combine: 'sum',
+          rollup: onRollup({ arg: stored('approx_distinct', c) }),
+          raw: onRaw({}),
+        },
+      ],
+      value: null,
     };
   }
   // count → sum of counts; a total with no bucket and no dimension still reads 0 when nothing matched.

@@ -39,6 +39,11 @@ export interface RowCost {
   readonly factor: number;
   /** `calibrated from N runs` or `default`. */
   readonly basis: string;
+  /**
+   * Pinned by the caller (OPTIMIZER_ROW_COST, tests' ANY_ROLLUP): then it prices Druid rollup rows too;
+   * otherwise a Druid rollup is priced by cost.ts's druidEstimate.
+   */
+  readonly pinned?: true;
 }
 
 /** The choice made for one measure instance (a variable of the KPI). */

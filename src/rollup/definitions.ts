@@ -15,8 +15,12 @@ export const DEMO_ROLLUPS_PATH = fileURLToPath(new URL('../../fixtures/demo-roll
 /** Measures a rollup can store and re-aggregate exactly. */
 export const ROLLUP_FNS = ['sum', 'count', 'min', 'max'] as const;
 
+/** approx_distinct(col) in a rollup is an HLL sketch per bucket, which only Druid stores. */
+export const SKETCH_ONLY_IN_DRUID =
+  'approx_distinct(col) is stored as an HLL sketch per bucket, which only a Druid rollup holds (target: druid)';
+
 const NAME = /^[a-z][a-z0-9_]{0,40}$/;
-const MEASURE = /^(sum|count|min|max)\((\*|[a-z_][a-z0-9_]*)\)$/i;
+const MEASURE = /^(sum|count|min|max|approx_distinct)\((\*|[a-z_][a-z0-9_]*)\)$/i;
 
 const RollupJson = z.object({
   name: z.string().regex(NAME, 'lower-case identifier, at most 41 characters'),
@@ -24,7 +28,16 @@ const RollupJson = z.object({
   grain: z.enum(GRAINS as unknown as [Grain, ...Grain[]]),
   timezone: z.string().default('UTC'),
   dimensions: z.array(z.string()).default([]),
-  measures: z.array(z.string().regex(MEASURE, 'sum(col), count(*), count(col), min(col) or max(col)')).min(1),
+  measures: z
+    .array(
+      z
+        .string()
+        .regex(
+          MEASURE,
+          'sum(col), count(*), count(col), min(col), max(col) or approx_distinct(col) (Druid only)',
+        ),
+    )
+    .min(1),
   /** Days before the load watermark a refresh re-checks for source changes (default 7). */
   mutableWindowDays: z.number().int().min(0).max(36_600).optional(),
   /** Where the rollup is stored: the metrics store (default) or a Druid datasource. */
@@ -64,6 +77,9 @@ export function parseRollups(json: unknown, catalog: Catalog): readonly RollupDe
         }
         if (column === null && fn.toLowerCase() !== 'count') {
           throw new RollupDefinitionError(`rollup ${r.name}: only count takes *`);
+        }
+        if (fn.toLowerCase() === 'approx_distinct' && r.target !== 'druid') {
+          throw new RollupDefinitionError(`rollup ${r.name}: ${SKETCH_ONLY_IN_DRUID}`);
         }
         return { fn: fn.toLowerCase() as RollupMeasure['fn'], column };
       });

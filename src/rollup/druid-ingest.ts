@@ -12,6 +12,7 @@ import { DRUID_PERIOD } from '../emit/druid.ts';
 import type { Grain } from '../ir/kpi.ts';
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
 import { DRUID_TIME_COLUMN, measureColumn, sourceTable } from './names.ts';
+import { HLL_LG_K, HLL_TYPE } from './sketch.ts';
 import type { PartitionUnit } from './source-sql.ts';
 
 /**
@@ -47,7 +48,7 @@ export function loadedMeasures(r: RollupDef): readonly RollupMeasure[] {
 export const druidDataSource = (r: RollupDef): string => r.name;
 
 /** Sums in Druid are doubles (exact to the cent for sums below 2^53 cents); counts are longs. */
-function metricOf(catalog: Catalog, r: RollupDef, m: RollupMeasure): Record<string, string> {
+function metricOf(catalog: Catalog, r: RollupDef, m: RollupMeasure): Record<string, string | number> {
   const name = measureColumn(m);
   const columnType: ColumnType | undefined =
     m.column === null ? undefined : sourceTable(catalog, r).columns[m.column];
@@ -61,6 +62,9 @@ function metricOf(catalog: Catalog, r: RollupDef, m: RollupMeasure): Record<stri
       return { type: whole ? 'longMin' : 'doubleMin', name, fieldName: name };
     case 'max':
       return { type: whole ? 'longMax' : 'doubleMax', name, fieldName: name };
+    case 'approx_distinct':
+      // Built from the column's values (one per loaded row, see partialAggregateSql); merged by rollup.
+      return { type: 'HLLSketchBuild', name, fieldName: name, lgK: HLL_LG_K, tgtHllType: HLL_TYPE };
     default:
       throw new Error(`rollup ${r.name}: ${m.fn} cannot be stored in Druid`);
   }
@@ -86,7 +90,9 @@ export function inlineRows(r: RollupDef, rows: readonly (readonly unknown[])[]):
       });
       measures.forEach((m, i) => {
         const v = row[r.dimensions.length + 1 + i];
-        o[measureColumn(m)] = v === null || v === undefined ? null : Number(v);
+        // A sketch's input is the value itself (a number or a string), every other measure a number.
+        o[measureColumn(m)] =
+          v === null || v === undefined ? null : m.fn === 'approx_distinct' ? v : Number(v);
       });
       return JSON.stringify(o);
     })

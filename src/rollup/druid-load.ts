@@ -157,15 +157,17 @@ async function loadDruidRollup(
 
   // The interval replaced: the load range, widened to whole partitions and to whatever the datasource
   // holds past it (a full load: all it holds), so rows gone from the source go from Druid too.
+  // (Loops, not Math.min(...times): a sketch rollup's load has a row per value, too many to spread.)
   const times = rows.map((row) => Date.parse(toIso(row[0])!));
-  const lows = [
-    from === null ? null : Date.parse(from),
-    full ? before.lo : null,
-    ...(from === null ? times : []),
-  ];
-  const highs = [to === null ? null : Date.parse(to) - 1, before.hi, ...times];
-  const lo = Math.min(...lows.filter((x): x is number => x !== null));
-  const hi = Math.max(...highs.filter((x): x is number => x !== null));
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const t of [from === null ? null : Date.parse(from), full ? before.lo : null])
+    if (t !== null) lo = Math.min(lo, t);
+  for (const t of [to === null ? null : Date.parse(to) - 1, before.hi]) if (t !== null) hi = Math.max(hi, t);
+  for (const t of times) {
+    if (from === null) lo = Math.min(lo, t);
+    hi = Math.max(hi, t);
+  }
   const partitions =
     Number.isFinite(lo) && Number.isFinite(hi) && lo <= hi
       ? partitionsCovering(lo, hi, unit, r.timezone)
@@ -258,7 +260,7 @@ function* tasksOf(
     for (; i < partitions.length; i++) {
       const inside = byPartition.get(i) ?? [];
       if (part.length > 0 && part.length + inside.length > ROWS_PER_TASK) break;
-      part.push(...inside);
+      for (const row of inside) part.push(row);
       end = partitions[i]![1];
     }
     yield [start, end, part];

@@ -62,15 +62,26 @@ export function partialAggregateSql(
 ): { readonly sql: string; readonly params: readonly Param[] } {
   const time = sourceTime(catalog, r);
   const dims = r.dimensions.map(quoteIdentifier);
-  const measures = r.measures.map((m) => `${m.fn}(${m.column === null ? '*' : quoteIdentifier(m.column)})`);
+  // A sketch measure (approx_distinct, Druid only) is built by Druid from the values themselves: each
+  // row carries one value of its column, grouped by it too, so the other measures are partial
+  // aggregates of finer groups, which Druid's rollup adds up (sum, count), or takes min/max of, exactly.
+  const measures = r.measures.map((m) =>
+    m.fn === 'approx_distinct'
+      ? quoteIdentifier(m.column!)
+      : `${m.fn}(${m.column === null ? '*' : quoteIdentifier(m.column)})`,
+  );
   const bucket = `date_trunc(${sqlString(r.grain)}, ${time} AT TIME ZONE ${sqlString(r.timezone)})`;
   const sink = new ParamSink();
   const kept = r.filter ? ` AND (${rollupFilterSql(r, r.filter, sink)})` : '';
+  const groups = [1, ...dims.map((_, i) => i + 2)];
+  r.measures.forEach((m, i) => {
+    if (m.fn === 'approx_distinct') groups.push(dims.length + 2 + i);
+  });
   const text = `SELECT to_iso8601(${bucket}) AS ts${dims.map((d) => `, ${d}`).join('')}${measures
     .map((m) => `, ${m}`)
     .join('')}
 FROM ${trinoTable(catalog, r)} AS ${ROW_ALIAS} WHERE (${trinoWithin(time, ranges)})${kept}
-GROUP BY ${[1, ...dims.map((_, i) => i + 2)].join(', ')}`;
+GROUP BY ${groups.join(', ')}`;
   return sink.finish(text, 'question');
 }
 

@@ -146,6 +146,14 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
         );
     }
   }
+  if (!druid && measures.some((m) => m.fn === 'approx_distinct'))
+    out.push(
+      error(
+        'bad-property',
+        'approx_distinct(col) is stored as an HLL sketch per bucket, which only a Druid rollup holds (target: druid)',
+        r.name.span,
+      ),
+    );
   if (!grain && out.length === before)
     out.push(error('missing-grain', `rollup ${r.name.text} needs a grain, e.g. grain: day`, r.name.span));
   if (out.length > before || !grain) return null;

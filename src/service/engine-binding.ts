@@ -19,6 +19,7 @@ import {
 import type { PgPools } from '../exec/postgres-run.ts';
 import { trinoConnection, trinoHeaders } from '../exec/trino-connection.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import { approximationsOf } from '../optimize/approximations.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
 import { LiveOptimizer, rollupsRead, rollupVersion, tablesRead } from '../optimize/live.ts';
@@ -79,7 +80,9 @@ async function liveOptimizer(
     readStates: () => readStatesWith((sql) => store.query(sql)),
     intervalMs: config.ROLLUP_STATE_POLL_MS,
     ...(config.OPTIMIZER_ROW_COST !== undefined
-      ? { rowCost: { factor: config.OPTIMIZER_ROW_COST, basis: 'pinned by OPTIMIZER_ROW_COST' } }
+      ? {
+          rowCost: { factor: config.OPTIMIZER_ROW_COST, basis: 'pinned by OPTIMIZER_ROW_COST', pinned: true },
+        }
       : {}),
     onError: (error) => log(`optimizer: cannot read rollup state: ${(error as Error).message}`),
   });
@@ -163,6 +166,8 @@ export async function engineFactoryFor(
         dialect: c.dialect,
         reads: { rollups: rollupsRead(c.plan), tables: tablesRead(c.plan, live?.rollups ?? []) },
       };
+      const approximate = approximationsOf(c.plan);
+      if (approximate.length > 0) Object.assign(out, { approximate });
       compiledOf.set(out, c);
       return out;
     };
@@ -179,7 +184,11 @@ export async function engineFactoryFor(
       // Raw answers are as current as the moment the sources were read.
       const readAt = new Date().toISOString();
       if (!live || !ctx)
-        return { ...(await engine.execute(c, options)), data: { asOf: readAt, rollups: {} } };
+        return {
+          ...(await engine.execute(c, options)),
+          data: { asOf: readAt, rollups: {} },
+          ...approximateOf(c.plan, false),
+        };
       const t0 = performance.now();
       const checked = await runCompiledChecked({
         engine,
@@ -196,7 +205,12 @@ export async function engineFactoryFor(
       if (!checked.voided) live.observe(ctx, c.plan, performance.now() - t0);
       if (checked.voided)
         log(`optimizer: a rollup changed while ${c.query.kpi} ran; answered from the sources instead`);
-      return { ...checked.result, data: dataStampOf(live, c.plan, checked, readAt) };
+      return {
+        ...checked.result,
+        data: dataStampOf(live, c.plan, checked, readAt),
+        // A voided or failed rollup answer was answered by the raw plan: its approximations are Trino's.
+        ...approximateOf(c.plan, checked.voided),
+      };
     };
     return {
       compile,
@@ -242,6 +256,11 @@ export async function engineFactoryFor(
 }
 
 /** What a checked answer rests on: as of when, and the versions of the rollups it read. */
+function approximateOf(plan: Plan, raw: boolean): { approximate?: ReturnType<typeof approximationsOf> } {
+  const approximate = approximationsOf(plan, { raw });
+  return approximate.length > 0 ? { approximate } : {};
+}
+
 function dataStampOf(
   live: LiveOptimizer,
   plan: Plan,

@@ -136,3 +136,10 @@ export function dimensionsAnswer(
     }),
   };
 }
+
+/** A metric route's body says which of its values are approximate, and how much (absent: all exact). */
+export function withApproximations(body: unknown, results: readonly RunResult[]): unknown {
+  const approximate = new Map(results.flatMap((r) => r.approximate ?? []).map((x) => [x.measure, x]));
+  if (approximate.size === 0 || body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  return { ...body, approximate: [...approximate.values()] };
+}

@@ -19,6 +19,7 @@ import {
   historyGrain,
   type QueryOf,
   valueAnswer,
+  withApproximations,
 } from './metric-answers.ts';
 import { buildMetricQuery, type MetricParams } from './metric-query.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -247,7 +248,8 @@ export class QueryService {
           results.map((r) => r.data),
           startedAt,
         );
-        return { body: JSON.stringify(build(results)), stamp: encodeStamp(stamp) };
+        const body = JSON.stringify(withApproximations(build(results), results));
+        return { body, stamp: encodeStamp(stamp) };
       },
     };
   }

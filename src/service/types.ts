@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR, RowExpr } from '../ir/kpi.ts';
 import type { MetricQuery } from '../ir/metric-query.ts';
+import type { Approximation } from '../optimize/approximations.ts';
 import type { BackfillRecord, RunFilter } from '../store/job-store.ts';
 import type { DataStamp } from './data-stamp.ts';
 
@@ -49,6 +50,8 @@ export interface CompiledQuery {
   readonly plan: unknown;
   /** What the plan reads: rollups by name and source tables (`source.table`, those behind rollups too). */
   readonly reads?: { readonly rollups: readonly string[]; readonly tables: readonly string[] };
+  /** Its approximate variables (approx_distinct), each with how and its error bound; absent: all exact. */
+  readonly approximate?: readonly Approximation[];
 }
 
 export interface ResultRow {
@@ -63,6 +66,8 @@ export interface RunResult {
   readonly timings?: Readonly<Record<string, number>>;
   /** The data it rests on: as of when, and the rollup versions it read (none when answered raw). */
   readonly data?: DataStamp;
+  /** Approximate variables of the plan that answered (approx_distinct), with error bounds; absent: exact. */
+  readonly approximate?: readonly Approximation[];
 }
 
 /** How a compiled query runs for one caller. */

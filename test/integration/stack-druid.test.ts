@@ -7,8 +7,9 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { loadStackConfig } from '../../src/config/stack-config.ts';
-import { druidSql, submitDruidTask, waitForDruidTask } from '../../src/exec/druid-client.ts';
+import { druidSql } from '../../src/exec/druid-client.ts';
 import { DRUID_SERVICES, druidSqlAnswers } from '../../src/stack/local/druid.ts';
+import { ingestAndWait } from './support/druid.ts';
 import { trinoRows } from './support/trino.ts';
 
 const env = inject('stackEnv');
@@ -104,17 +105,14 @@ const BY_REGION = `SELECT region, SUM(row_count) AS n, SUM(amount_cents) AS cent
   GROUP BY region ORDER BY region`;
 
 async function loadAndWait(data: readonly Row[]): Promise<Array<Record<string, unknown>>> {
-  const taskId = await submitDruidTask(druidUrl!, ingestionTask(data));
-  await waitForDruidTask(druidUrl!, taskId, { timeoutMs: 300_000 });
   // The broker's view follows the historical's announcement: wait for the loaded total, not a time.
   const total = data.length;
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const answer = await druidSql(druidUrl!, BY_REGION);
-    if (answer.reduce((sum, r) => sum + Number(r.n), 0) === total) return answer;
-    if (Date.now() > deadline) throw new Error(`the broker still answers ${JSON.stringify(answer)}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  return ingestAndWait(
+    druidUrl!,
+    ingestionTask(data),
+    BY_REGION,
+    (answer) => answer.reduce((sum, r) => sum + Number(r.n), 0) === total,
+  );
 }
 
 function expectFigures(answer: Array<Record<string, unknown>>, expected: Map<string, Figures>): void {

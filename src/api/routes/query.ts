@@ -69,6 +69,20 @@ export function queryRoutes(app: App, deps: AppDeps): void {
                 query: z.unknown(),
                 rows: z.array(z.unknown()),
                 sql: z.string(),
+                approximate: z
+                  .array(
+                    z.object({
+                      measure: z.string(),
+                      method: z.string(),
+                      relativeError: z.number(),
+                      confidence: z.number(),
+                    }),
+                  )
+                  .optional()
+                  .openapi({
+                    description:
+                      'present when values are approximate (approx_distinct): per variable, how it was computed and the bound on its relative error at the given confidence',
+                  }),
               }),
             },
           },
@@ -80,7 +94,14 @@ export function queryRoutes(app: App, deps: AppDeps): void {
       const { kpi, query, engine } = await target(deps, c.req.valid('json'));
       const result = await deps.queries.run(query, engine);
       return c.json(
-        { kpiId: kpi.id, query, rows: result.rows, sql: result.sql, timings: result.timings ?? {} },
+        {
+          kpiId: kpi.id,
+          query,
+          rows: result.rows,
+          sql: result.sql,
+          timings: result.timings ?? {},
+          ...(result.approximate ? { approximate: result.approximate } : {}),
+        },
         200,
       ) as never;
     },

@@ -2,7 +2,9 @@
  * select-rollups: answer each measure instance (each variable of a KPI, matched on its own) from a
  * rollup where that provably gives the same answer, else leave it raw. Stricter than Calcite/Looker:
  * - every aggregate re-aggregates exactly: sum→sum of sums, count→sum of counts, min→min, max→max,
- *   avg→sum of sums / sum of counts; count distinct, approximate distinct, percentiles never;
+ *   avg→sum of sums / sum of counts; count distinct and percentiles never; approximate distinct
+ *   only from a Druid rollup's HLL sketch, over a range the rollup covers whole (never stitched), and
+ *   only when the whole plan then runs on Druid SQL (which merges sketches; Trino cannot read them);
  * - the instance is bucketed by truncation (windowed and interval-valid measures stay raw);
  * - same time zone; the query grain is a union of rollup buckets (or a total);
  * - query dimensions and every filtered column are rollup dimensions on the fact table itself;
@@ -14,6 +16,8 @@
  * rollup alone, as before. Among several matching rollups, and against the raw plan, the estimated
  * cheapest wins (cost.ts).
  */
+import { chooseDialect } from '../../emit/choose.ts';
+import { type RollupDef, rollupTarget } from '../../ir/rollup.ts';
 import {
   type Aggregate,
   join,
@@ -22,10 +26,12 @@ import {
   plan as planNode,
   project,
   stitch,
+  type TimeWindow,
   type ValueExpr,
 } from '../../plan/nodes.ts';
 import { tableKey } from '../../plan/paths.ts';
-import { type Estimate, estimate } from '../cost.ts';
+import { withRollups } from '../../rollup/names.ts';
+import { druidEstimate, type Estimate, estimate } from '../cost.ts';
 import { matchRollup, type Rewrite } from '../match-rollup.ts';
 import { replaceColumns } from '../rewrite.ts';
 import { type Tile, tileRange } from '../tiles.ts';
@@ -37,8 +43,22 @@ interface Candidate {
   readonly cost: Estimate;
 }
 
+/** A Druid rollup is priced by Druid's own costs, unless the caller pinned a row cost for every rollup. */
+const costOf = (r: RollupDef, range: TimeWindow, tiles: readonly Tile[], ctx: OptimizeContext): Estimate => {
+  const facts = ctx.facts.get(r.name);
+  return rollupTarget(r) === 'druid' && !ctx.rowCost?.pinned
+    ? druidEstimate(range, tiles, facts)
+    : estimate(range, tiles, facts, ctx.rowCost);
+};
+
+const span = (t: Tile) => `${t.from} [${t.start}, ${t.end})`;
+
 /** Candidates for instance `a`, with every rejection reason of the others. */
-function candidates(a: Aggregate, ctx: OptimizeContext): { found: Candidate[]; rejected: string[] } {
+function candidates(
+  a: Aggregate,
+  ctx: OptimizeContext,
+  sketches: Sketches,
+): { found: Candidate[]; rejected: string[] } {
   const found: Candidate[] = [];
   const rejected: string[] = [];
   for (const r of ctx.rollups) {
@@ -59,7 +79,12 @@ function candidates(a: Aggregate, ctx: OptimizeContext): { found: Candidate[]; r
       dirty: facts?.dirty ?? [],
     });
     if ('reason' in t) rejected.push(`rollup ${r.name}: ${t.reason}`);
-    else found.push({ rewrite: m, tiles: t.tiles, cost: estimate(b.range, t.tiles, facts, ctx.rowCost) });
+    else if (m.sketch && !(t.tiles.length === 1 && t.tiles[0]!.from === 'rollup'))
+      rejected.push(
+        `rollup ${r.name}: its sketch answers only a range it covers whole (${t.tiles.map(span).join(', ')}): distinct counts of pieces do not add up`,
+      );
+    else if (m.sketch && sketches !== 'allowed') rejected.push(`rollup ${r.name}: ${sketches}`);
+    else found.push({ rewrite: m, tiles: t.tiles, cost: costOf(r, b.range, t.tiles, ctx) });
   }
   found.sort(
     (x, y) =>
@@ -87,73 +112,93 @@ function rewriteWith(a: Aggregate, c: Candidate): Measure[] {
   });
 }
 
-const span = (t: Tile) => `${t.from} [${t.start}, ${t.end})`;
+/** Whether sketch rewrites may be chosen: 'allowed', or why not. */
+type Sketches = 'allowed' | string;
 
 export const selectRollups: Rule = {
   name: 'select-rollups',
   apply(p: Plan, ctx: OptimizeContext): RuleResult {
-    const choices: RollupChoice[] = [];
-    const notes: string[] = [];
-    const measures: Measure[] = [];
-    const values = new Map<string, ValueExpr>();
-    for (const m of p.root.input.inputs) {
-      if (m.kind === 'stitch') {
-        measures.push(m); // already stitched (the rule ran before): nothing left to choose
-        continue;
-      }
-      const a = m;
-      const { found, rejected } = candidates(a, ctx);
-      const best = found[0];
-      for (const c of found.slice(1)) {
-        const other = best!.rewrite.rollup.name;
-        rejected.push(
-          `rollup ${c.rewrite.rollup.name}: matches, but ${
-            c.cost.relative > best!.cost.relative
-              ? `${c.cost.text} > ${best!.cost.relative.toFixed(3)} of ${other}`
-              : `${c.cost.rollupRows} rows > ${best!.cost.rollupRows} of ${other}`
-          }`,
-        );
-      }
-      if (best && best.cost.relative >= 1) {
-        rejected.push(
-          `rollup ${best.rewrite.rollup.name}: matches, but ${best.cost.text} is no cheaper than raw (1.00)`,
-        );
-      }
-      const use = best && best.cost.relative < 1 ? best : undefined;
-      const stitched = use !== undefined && !(use.tiles.length === 1 && use.tiles[0]!.from === 'rollup');
-      choices.push({
-        instance: a.name,
-        source: a.source,
-        chosen: use?.rewrite.rollup.name ?? null,
-        rejected,
-        ...(use ? { pieces: use.tiles, estimate: use.cost.text } : {}),
-      });
-      if (!use) {
-        measures.push(a);
-        notes.push(`${a.name} (${a.source}): raw ${tableKey(a.input.input.table)}`);
-        continue;
-      }
-      measures.push(...rewriteWith(a, use));
-      if (use.rewrite.value) values.set(a.name, use.rewrite.value);
-      notes.push(
-        stitched
-          ? `${a.name} (${a.source}): stitched, rollup ${use.rewrite.rollup.name} + raw ${tableKey(a.input.input.table)}: ${use.tiles.map(span).join(', ')}; ${use.cost.text}`
-          : `${a.name} (${a.source}): rollup ${use.rewrite.rollup.name}; ${use.cost.text}`,
-      );
-    }
-    const inputs = p.root.input.inputs;
-    if (measures.length === inputs.length && measures.every((x, i) => x === inputs[i])) {
-      return { plan: p, notes, choices };
-    }
-    const j = join({ ...p.root.input, inputs: Object.freeze(measures) });
-    const value = values.size > 0 ? replaceColumns(p.root.value, values) : p.root.value;
-    const shared =
-      values.size > 0 && p.root.shared
-        ? Object.freeze(
-            p.root.shared.map((s) => Object.freeze({ ...s, value: replaceColumns(s.value, values) })),
-          )
-        : p.root.shared;
-    const root = project({ ...p.root, input: j, value, ...(shared ? { shared } : {}) });
-    return { plan: planNode({ ...p, root }), notes, choices };
+    const first = choose(p, ctx, 'allowed');
+    if (!first.sketched) return first.result;
+    // A sketch is merged by Druid SQL only: the whole plan must run there, or no instance reads one.
+    const dialect = chooseDialect(first.result.plan, withRollups(ctx.catalog, ctx.rollups));
+    if (dialect.dialect.name === 'druid') return first.result;
+    return choose(
+      p,
+      ctx,
+      `its sketch is read by Druid SQL only, and this plan cannot run there (${dialect.reason})`,
+    ).result;
   },
 };
+
+function choose(
+  p: Plan,
+  ctx: OptimizeContext,
+  sketches: Sketches,
+): { result: RuleResult; sketched: boolean } {
+  let sketched = false;
+  const choices: RollupChoice[] = [];
+  const notes: string[] = [];
+  const measures: Measure[] = [];
+  const values = new Map<string, ValueExpr>();
+  for (const m of p.root.input.inputs) {
+    if (m.kind === 'stitch') {
+      measures.push(m); // already stitched (the rule ran before): nothing left to choose
+      continue;
+    }
+    const a = m;
+    const { found, rejected } = candidates(a, ctx, sketches);
+    const best = found[0];
+    for (const c of found.slice(1)) {
+      const other = best!.rewrite.rollup.name;
+      rejected.push(
+        `rollup ${c.rewrite.rollup.name}: matches, but ${
+          c.cost.relative > best!.cost.relative
+            ? `${c.cost.text} > ${best!.cost.relative.toFixed(3)} of ${other}`
+            : `${c.cost.rollupRows} rows > ${best!.cost.rollupRows} of ${other}`
+        }`,
+      );
+    }
+    if (best && best.cost.relative >= 1) {
+      rejected.push(
+        `rollup ${best.rewrite.rollup.name}: matches, but ${best.cost.text} is no cheaper than raw (1.00)`,
+      );
+    }
+    const use = best && best.cost.relative < 1 ? best : undefined;
+    const stitched = use !== undefined && !(use.tiles.length === 1 && use.tiles[0]!.from === 'rollup');
+    choices.push({
+      instance: a.name,
+      source: a.source,
+      chosen: use?.rewrite.rollup.name ?? null,
+      rejected,
+      ...(use ? { pieces: use.tiles, estimate: use.cost.text } : {}),
+    });
+    if (!use) {
+      measures.push(a);
+      notes.push(`${a.name} (${a.source}): raw ${tableKey(a.input.input.table)}`);
+      continue;
+    }
+    if (use.rewrite.sketch) sketched = true;
+    measures.push(...rewriteWith(a, use));
+    if (use.rewrite.value) values.set(a.name, use.rewrite.value);
+    notes.push(
+      stitched
+        ? `${a.name} (${a.source}): stitched, rollup ${use.rewrite.rollup.name} + raw ${tableKey(a.input.input.table)}: ${use.tiles.map(span).join(', ')}; ${use.cost.text}`
+        : `${a.name} (${a.source}): rollup ${use.rewrite.rollup.name}; ${use.cost.text}`,
+    );
+  }
+  const inputs = p.root.input.inputs;
+  if (measures.length === inputs.length && measures.every((x, i) => x === inputs[i])) {
+    return { result: { plan: p, notes, choices }, sketched };
+  }
+  const j = join({ ...p.root.input, inputs: Object.freeze(measures) });
+  const value = values.size > 0 ? replaceColumns(p.root.value, values) : p.root.value;
+  const shared =
+    values.size > 0 && p.root.shared
+      ? Object.freeze(
+          p.root.shared.map((s) => Object.freeze({ ...s, value: replaceColumns(s.value, values) })),
+        )
+      : p.root.shared;
+  const root = project({ ...p.root, input: j, value, ...(shared ? { shared } : {}) });
+  return { result: { plan: planNode({ ...p, root }), notes, choices }, sketched };
+}

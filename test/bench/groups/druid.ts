@@ -2,18 +2,20 @@
  * Druid benchmark: revenue's day history over the whole data range, side by side in one run — from a
  * Druid-backed rollup (Druid SQL on /druid/v2/sql), from the same rollup in the metrics store
  * (TimescaleDB, direct), and raw through Trino — plus the cold build and an empty refresh of the Druid
- * rollup. Brings the stack up with Druid and loads the payments source at KPI_BENCH_SCALE (default 1)
+ * rollup; and distinct paying accounts by month over the whole range from a Druid rollup's HLL sketches
+ * vs the exact count distinct raw through Trino, side by side, with the sketch's worst relative error
+ * against the exact answer. Brings the stack up with Druid and loads the payments source at KPI_BENCH_SCALE (default 1)
  * when it is empty; a stack already holding data is measured at the scale it holds (printed).
  */
 import { loadCatalog } from '../../../src/catalog/load.ts';
 import { loadDemoData } from '../../../src/data/load.ts';
 import { createEngine, createRuntime, type KpiEngine } from '../../../src/exec/engine.ts';
 import type { MetricQuery } from '../../../src/ir/metric-query.ts';
-import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../../src/optimize/context.ts';
+import { loadOptimizeContext, optimizerFor } from '../../../src/optimize/context.ts';
 import { buildRollup } from '../../../src/rollup/build.ts';
 import { parseRollups } from '../../../src/rollup/definitions.ts';
 import { refreshRollup } from '../../../src/rollup/refresh.ts';
-import { DEMO_KPI_FILES, loadRegistry } from '../../../src/semantic/index.ts';
+import { analyzeDsl, DEMO_KPI_FILES, loadRegistry } from '../../../src/semantic/index.ts';
 import { stackUp } from '../../../src/stack/up.ts';
 import { type BenchResult, percentile } from '../types.ts';
 
@@ -43,7 +45,14 @@ export async function run(): Promise<BenchResult> {
   if (!env.DRUID_URL) throw new Error('the stack runs without Druid');
   await loadDemoData({ scale: scaleFactor, env, sources: ['payments'], onlyIfEmpty: true, log });
   const catalog = loadCatalog();
-  const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+  const base = loadRegistry(DEMO_KPI_FILES, catalog).registry;
+  const registry = new Map(base);
+  const distinct = analyzeDsl(
+    `kpi bench_paying_accounts = approx_distinct(payments.subscriptions.account_id)
+     kpi bench_paying_accounts_exact = count(distinct payments.subscriptions.account_id)`,
+    { catalog, registry: base },
+  );
+  for (const k of distinct.kpis ?? []) registry.set(k.id, k);
   const def = (name: string, target: 'druid' | 'timescale') => ({
     name,
     on: 'payments.subscriptions',
@@ -52,14 +61,24 @@ export async function run(): Promise<BenchResult> {
     dimensions: ['plan_type', 'region'],
     measures: MEASURES,
   });
-  const [druidRollup, storeRollup] = parseRollups(
-    { rollups: [def('bench_subscriptions_druid', 'druid'), def('bench_subscriptions_store', 'timescale')] },
+  const [druidRollup, storeRollup, sketchRollup] = parseRollups(
+    {
+      rollups: [
+        def('bench_subscriptions_druid', 'druid'),
+        def('bench_subscriptions_store', 'timescale'),
+        {
+          ...def('bench_subscriptions_sketch_druid', 'druid'),
+          measures: ['count(*)', 'approx_distinct(account_id)'],
+        },
+      ],
+    },
     catalog,
   );
   const table: Record<string, string | number>[] = [];
   const build = await buildRollup(catalog, druidRollup!, env);
   const refresh = await refreshRollup(catalog, druidRollup!, env);
   await buildRollup(catalog, storeRollup!, env);
+  const sketchBuild = await buildRollup(catalog, sketchRollup!, env);
   table.push(
     {
       case: 'build the Druid rollup (cold, native batch)',
@@ -80,7 +99,7 @@ export async function run(): Promise<BenchResult> {
   const runtime = createRuntime({ env, maxConcurrent: 2 });
   const engineWith = async (rollups: (typeof druidRollup)[]) => {
     const list = rollups.filter((r) => r !== undefined);
-    const ctx = await loadOptimizeContext(catalog, list, env.TIMESCALE_URL, ANY_ROLLUP);
+    const ctx = await loadOptimizeContext(catalog, list, env.TIMESCALE_URL);
     return createEngine({
       catalog,
       registry,
@@ -93,6 +112,7 @@ export async function run(): Promise<BenchResult> {
   const raw = createEngine({ catalog, registry, env, dialect: 'trino', runtime, timeoutMs: 600_000 });
   const druid = await engineWith([druidRollup]);
   const store = await engineWith([storeRollup]);
+  const sketch = await engineWith([sketchRollup]);
   const end = `${(build.to ?? '2026-07-01T00:00:00Z').slice(0, 10)}T00:00:00Z`;
   const q: MetricQuery = {
     kpi: 'revenue',
@@ -114,8 +134,58 @@ export async function run(): Promise<BenchResult> {
       engine: `${x.dialect}, ${(r.p50 / x.p50).toFixed(1)}x of raw`,
     });
     table.push(row('raw via Trino', r), row('Druid rollup', d), row('TimescaleDB rollup', s));
-    const headline = `druid: ${(r.p50 / d.p50).toFixed(1)}x faster than raw Trino (revenue day history, ${d.rows} days from the Druid rollup on ${d.dialect}: ${d.p50.toFixed(0)} ms vs ${r.p50.toFixed(0)} ms p50; TimescaleDB rollup ${s.p50.toFixed(0)} ms, ${(r.p50 / s.p50).toFixed(1)}x; ${build.checked.rowsScanned} source rows, KPI_BENCH_SCALE ${scaleFactor} unless the stack held data)`;
-    return { group: 'druid', table, headline, results: { build, refresh, raw: r, druid: d, store: s } };
+
+    // Distinct paying accounts by month: HLL sketches on Druid vs the exact count distinct raw on Trino.
+    const m: MetricQuery = { ...q, kpi: 'bench_paying_accounts', grain: 'month' };
+    const exactQ: MetricQuery = { ...m, kpi: 'bench_paying_accounts_exact' };
+    const ex = await time(raw, exactQ);
+    const sk = await time(sketch, m);
+    const exactRows = new Map((await raw.run(exactQ)).rows.map((x) => [x.time, x.value]));
+    let worst = 0;
+    for (const x of (await sketch.run(m)).rows) {
+      const want = exactRows.get(x.time) ?? null;
+      if (want && x.value !== null) worst = Math.max(worst, Math.abs(x.value - want) / want);
+    }
+    table.push(
+      {
+        case: 'build the Druid sketch rollup (cold)',
+        p50_ms: Math.round(sketchBuild.ddlMs + sketchBuild.loadMs + sketchBuild.refreshMs),
+        p90_ms: '',
+        rows: sketchBuild.aggRows,
+        engine: `${sketchBuild.factRows} rows loaded (one per bucket, dimensions and account)`,
+      },
+      {
+        case: 'distinct accounts by month: exact count distinct raw via Trino',
+        p50_ms: +ex.p50.toFixed(1),
+        p90_ms: +ex.p90.toFixed(1),
+        rows: ex.rows,
+        engine: ex.dialect,
+      },
+      {
+        case: 'distinct accounts by month: approx_distinct from Druid HLL sketches',
+        p50_ms: +sk.p50.toFixed(1),
+        p90_ms: +sk.p90.toFixed(1),
+        rows: sk.rows,
+        engine: `${sk.dialect}, ${(ex.p50 / sk.p50).toFixed(1)}x of exact raw, worst error ${(worst * 100).toFixed(2)}% (bound ±4.875%)`,
+      },
+    );
+    const headline = `druid: ${(r.p50 / d.p50).toFixed(1)}x faster than raw Trino (revenue day history, ${d.rows} days from the Druid rollup on ${d.dialect}: ${d.p50.toFixed(0)} ms vs ${r.p50.toFixed(0)} ms p50; TimescaleDB rollup ${s.p50.toFixed(0)} ms, ${(r.p50 / s.p50).toFixed(1)}x; distinct accounts by month from sketches ${sk.p50.toFixed(0)} ms vs exact raw ${ex.p50.toFixed(0)} ms, ${(ex.p50 / sk.p50).toFixed(1)}x, worst error ${(worst * 100).toFixed(2)}%; ${build.checked.rowsScanned} source rows, KPI_BENCH_SCALE ${scaleFactor} unless the stack held data)`;
+    return {
+      group: 'druid',
+      table,
+      headline,
+      results: {
+        build,
+        refresh,
+        raw: r,
+        druid: d,
+        store: s,
+        sketchBuild,
+        exactDistinct: ex,
+        sketch: sk,
+        worst,
+      },
+    };
   } finally {
     await runtime.close();
   }
