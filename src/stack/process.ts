@@ -133,12 +133,50 @@ export function portOpen(host: string, port: number, timeoutMs = 1000): Promise<
  * Polls `probe` until it returns true; fails after `timeoutMs`, or as soon as `pid` dies (with the tail
  * of the log, which is where the reason is).
  */
+/**
+ * CPU time a process has used so far, in clock ticks (Linux /proc), or undefined where it cannot be read.
+ * A process whose CPU time still grows is working (a JVM compiling, a database replaying its log), not hung.
+ */
+export function cpuTicks(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After "(comm)" the fields start at field 3 (state): utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** How many times its readiness limit a server that keeps working may take before it is given up. */
+export const BUSY_LIMIT_FACTOR = 3;
+
+/**
+ * Waits until `probe` answers true. `timeoutMs` is the limit on a machine that gives the server its
+ * share: past it, a server whose CPU time still grew in the last `timeoutMs` is still starting — slower
+ * because the machine is loaded — and is waited for, up to BUSY_LIMIT_FACTOR × `timeoutMs`; one that
+ * did no work for `timeoutMs` is stuck and fails at once. A server that exits fails at once too.
+ */
 export async function waitUntilReady(
   what: string,
   probe: () => Promise<boolean>,
-  { timeoutMs, pid, log }: { timeoutMs: number; pid?: number; log?: string },
+  {
+    timeoutMs,
+    pid,
+    log,
+    ticksOf = cpuTicks,
+  }: {
+    timeoutMs: number;
+    pid?: number;
+    log?: string;
+    /** The CPU-time reading (tests replace it). */
+    ticksOf?: (pid: number) => number | undefined;
+  },
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let ticks = pid === undefined ? undefined : ticksOf(pid);
+  let lastWork = started;
   for (;;) {
     if (await probe().catch(() => false)) return;
     if (pid !== undefined && !isAlive(pid)) {
@@ -146,9 +184,20 @@ export async function waitUntilReady(
         `${what} exited before it was ready${log ? `; last lines of ${log}:\n${tail(log)}` : ''}`,
       );
     }
-    if (Date.now() > deadline) {
+    const now = Date.now();
+    const current = pid === undefined ? undefined : ticksOf(pid);
+    if (current !== undefined && current !== ticks) {
+      ticks = current;
+      lastWork = now;
+    }
+    const idle = now - lastWork >= timeoutMs;
+    if (now - started > timeoutMs && (idle || now - started > BUSY_LIMIT_FACTOR * timeoutMs)) {
+      const why = idle
+        ? `, ${Math.round((now - lastWork) / 1000)}s without using the CPU`
+        : ', busy throughout';
       throw new Error(
-        `${what} not ready after ${timeoutMs / 1000}s${log ? `; see ${log}:\n${tail(log)}` : ''}`,
+        `${what} not ready after ${Math.round((now - started) / 1000)}s${pid === undefined ? '' : why}` +
+          `${log ? `; see ${log}:\n${tail(log)}` : ''}`,
       );
     }
     await sleep(250);
