@@ -16,6 +16,7 @@ import {
   type Join,
   type Measure,
   type Plan,
+  type Stitch,
   type TimeWindow,
   type ValueExpr,
   type WindowOp,
@@ -176,12 +177,39 @@ class Emitter {
     }
   }
 
+  /**
+   * A windowed instance over its stitched base series: every piece's rows at the rollup's grain, each
+   * keyed by its start (the bucket, clipped to the piece's window: a raw piece may begin mid-bucket),
+   * matched to the spine buckets whose window holds that start and re-aggregated there — the raw spine
+   * aggregate's range join, over pre-aggregated rows instead of source rows. Exact because the pieces
+   * are cut at every window edge (optimize/window-tiles.ts), so no base row straddles one.
+   */
+  private windowedStitch(m: Stitch, over: NonNullable<Stitch['over']>, timed: boolean): string {
+    const q = this.d.quote;
+    const dims = m.dimensions.map((_, i) => `d${i}`);
+    const base = m.pieces.map((piece) => {
+      const b = piece.bucketing;
+      if (b.kind !== 'truncate')
+        throw new CompileError('invalid-query', `a windowed stitch piece of ${m.source} is not truncated`);
+      const from = this.boundParam(b.range.start);
+      const start = `CASE WHEN p.bucket < ${from} THEN ${this.boundParam(b.range.start)} ELSE p.bucket END`;
+      return `SELECT ${[`${start} AS ts`, ...dims.map((d) => `p.${d} AS ${d}`), `p.${q(piece.name)} AS arg`].join(', ')} FROM (${this.aggregate(piece, true)}) p`;
+    });
+    const { lo, hi } = this.membership(over.window);
+    const keys = [...(timed ? ['s.bucket AS bucket'] : []), ...dims.map((d) => `f.${d} AS ${d}`)];
+    const groupBy = keys.length ? ` GROUP BY ${keys.map((_, i) => i + 1).join(', ')}` : '';
+    const fn = m.combine === 'sum' ? 'SUM' : m.combine === 'min' ? 'MIN' : 'MAX';
+    const union = base.map((x) => `(${x})`).join(' UNION ALL ');
+    return `SELECT ${[...keys, `${fn}(f.arg) AS ${q(m.name)}`].join(', ')} FROM spine s JOIN (${union}) f ON f.ts >= ${lo} AND f.ts < ${hi}${groupBy}`;
+  }
+
   /** One measure instance's relation: its aggregate, or its stitched pieces re-aggregated. */
   measure(m: Measure, timed: boolean): string {
     switch (m.kind) {
       case 'aggregate':
         return this.aggregate(m, timed);
       case 'stitch': {
+        if (m.over) return this.windowedStitch(m, m.over, timed);
         const keys = [...(timed ? ['bucket'] : []), ...m.dimensions.map((_, i) => `d${i}`)];
         const pieces = m.pieces.map((piece) => this.aggregate(piece, timed));
         return stitchSql(m, pieces, keys, this.d.quote(m.name));
@@ -254,6 +282,7 @@ class Emitter {
     const j = p.root.input;
     const ctes: string[] = [];
     let theSpine = j.spine;
+    for (const m of j.inputs) if (!theSpine && m.kind === 'stitch' && m.over) theSpine = m.over.spine;
     for (const a of j.inputs.flatMap(aggregatesOf)) {
       if (!theSpine && a.bucketing.kind === 'spine') theSpine = a.bucketing.spine;
     }

@@ -54,9 +54,9 @@ export function explain(o: ExplainOptions, query: MetricQuery): Explained {
   }
   out.push('', '== rollups per variable');
   for (const ch of r.choices) {
-    const stitched = (ch.pieces?.length ?? 0) > 1;
+    const stitched = (ch.pieces?.length ?? 0) > 1 || ch.windowed === true;
     out.push(
-      `  ${ch.instance} ${ch.source}: ${ch.chosen ? `${stitched ? 'stitched, ' : ''}rollup ${ch.chosen}` : 'raw'}${ch.estimate ? ` (${ch.estimate})` : ''}`,
+      `  ${ch.instance} ${ch.source}: ${ch.chosen ? `${stitched ? `stitched${ch.windowed ? ' base series, windows applied over it' : ''}, ` : ''}rollup ${ch.chosen}` : 'raw'}${ch.estimate ? ` (${ch.estimate})` : ''}`,
     );
     if (stitched) {
       for (const t of ch.pieces ?? []) {

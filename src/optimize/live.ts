@@ -10,11 +10,13 @@ import type { Catalog } from '../catalog/types.ts';
 import type { RollupDef } from '../ir/rollup.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { walkPlan } from '../plan/visit.ts';
-import { DRUID_ROLLUP_SOURCE, isRollupSource } from '../rollup/names.ts';
+import { DRUID_ROLLUP_SOURCE, isRollupSource, withRollups } from '../rollup/names.ts';
 import { definitionText, type RollupState } from '../rollup/state.ts';
 import { RowCostCalibration, rowsRead } from './calibrate.ts';
 import { contextFrom } from './context.ts';
-import type { OptimizeContext, RowCost } from './types.ts';
+import { costsMoved, EngineCostCalibration } from './engine-calibrate.ts';
+import { DEFAULT_ENGINE_COSTS, engineEstimate, SPLIT_ENGINE } from './split.ts';
+import type { FittedEngineCosts, OptimizeContext, RowCost } from './types.ts';
 
 export type StateReader = () => Promise<ReadonlyMap<string, RollupState>>;
 
@@ -170,6 +172,8 @@ export class LiveOptimizer {
   private readonly listeners: Array<(rollups: readonly string[]) => void> = [];
   private readonly calibration = new RowCostCalibration();
   private rowCost: RowCost | undefined;
+  private readonly engines = new EngineCostCalibration();
+  private engineCosts: FittedEngineCosts | undefined;
 
   private constructor(private readonly o: LiveOptimizerOptions) {
     this.rowCost = o.rowCost;
@@ -237,8 +241,11 @@ export class LiveOptimizer {
    * fitted cost has moved by more than ROW_COST_STEP since plans were last chosen with it, the context
    * takes it and the generation moves (engines and memoized plans are rebuilt; cached answers stay).
    */
-  observe(ctx: OptimizeContext, plan: Plan, ms: number): void {
-    if (this.o.rowCost) return;
+  observe(ctx: OptimizeContext, plan: Plan, ms: number, ranOn?: string): void {
+    this.observeEngine(ctx, plan, ms, ranOn);
+    // A split run's wall time is the slowest of several engines' parts, not one engine reading these
+    // rows: it says nothing of what a rollup row costs against a source row.
+    if (this.o.rowCost || ranOn === SPLIT_ENGINE) return;
     const rows = rowsRead(plan, ctx);
     if (!rows) return;
     this.calibration.observe(rows, ms);
@@ -248,6 +255,25 @@ export class LiveOptimizer {
     if (was !== undefined && Math.abs(Math.log(next.factor / was)) <= Math.log(ROW_COST_STEP)) return;
     this.rowCost = next;
     this.ctx = Object.freeze({ ...this.ctx, rowCost: next });
+    this.gen++;
+  }
+
+  /** The engine costs (split vs one Trino statement) follow what runs on each engine take. */
+  private observeEngine(ctx: OptimizeContext, plan: Plan, ms: number, ranOn: string | undefined): void {
+    if (ranOn === undefined || ranOn === 'druid') return;
+    if (ranOn === 'trino') {
+      const rows = rowsRead(plan, ctx);
+      if (rows) this.engines.observeTrino(rows.raw + rows.rollup, ms);
+    } else {
+      const e = engineEstimate(plan, withRollups(ctx.catalog, ctx.rollups), ctx, DEFAULT_ENGINE_COSTS);
+      if (e.unknown === 0) this.engines.observeDirect(e.splitMs, ms);
+    }
+    const next = this.engines.current();
+    if (!next) return;
+    const was = this.engineCosts?.costs;
+    if (was && !costsMoved(was, next.costs, ROW_COST_STEP)) return;
+    this.engineCosts = next;
+    this.ctx = Object.freeze({ ...this.ctx, engineCosts: next });
     this.gen++;
   }
 
@@ -261,7 +287,8 @@ export class LiveOptimizer {
     this.read = true;
     this.states = states;
     if (changed.length > 0) for (const listener of this.listeners) listener(changed);
-    const next = contextFrom(this.o.catalog, this.o.rollups, states, this.rowCost);
+    const read = contextFrom(this.o.catalog, this.o.rollups, states, this.rowCost);
+    const next = this.engineCosts ? { ...read, engineCosts: this.engineCosts } : read;
     if (factsKey(next) !== factsKey(this.ctx)) {
       this.ctx = next;
       this.gen++;

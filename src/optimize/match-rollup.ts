@@ -9,6 +9,7 @@ import { type RollupDef, rollupTarget } from '../ir/rollup.ts';
 import {
   type Aggregate,
   aggregate,
+  type Bucketing,
   type Combine,
   filter,
   scan,
@@ -76,21 +77,21 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
   if (tableKey(s.table) !== tableKey(r.table))
     return [`reads ${tableKey(s.table)}, not ${tableKey(r.table)}`];
   const b = a.bucketing;
-  if (b.kind !== 'truncate') {
+  if (b.kind === 'spine' && b.validity) {
     reasons.push(
-      `measure \`${a.source}\` is windowed or interval-valid (evaluated over a spine: each bucket reads a window of source rows, which stitched plans do not split into rollup and raw pieces)`,
+      `measure \`${a.source}\` is interval-valid (a row counts in every bucket its validity overlaps; a rollup keeps rows by one time, not by interval)`,
     );
-  } else {
-    if (tableKey(b.time.table) !== tableKey(s.table) || b.time.column !== sourceTimeColumn(ctx, r)) {
-      reasons.push(
-        `measure \`${a.source}\` is bucketed on \`${b.time.column}\`, the rollup on its time column`,
-      );
-    }
-    if (!sameZone(b.timezone, r.timezone)) {
-      reasons.push(`query time zone ${b.timezone} is not the rollup's ${r.timezone}`);
-    }
-    if (!grainCovers(r.grain, b.grain))
-      reasons.push(`query grain ${b.grain} is not a union of ${r.grain} buckets`);
+  }
+  // A windowed measure's base rows are bucketed at the rollup's grain (window-tiles.ts cuts them
+  // where the windows start and end), so no query grain condition; the zone and time column still hold.
+  const time = b.time;
+  const zone = b.kind === 'truncate' ? b.timezone : b.spine.timezone;
+  if (tableKey(time.table) !== tableKey(s.table) || time.column !== sourceTimeColumn(ctx, r)) {
+    reasons.push(`measure \`${a.source}\` is bucketed on \`${time.column}\`, the rollup on its time column`);
+  }
+  if (!sameZone(zone, r.timezone)) reasons.push(`query time zone ${zone} is not the rollup's ${r.timezone}`);
+  if (b.kind === 'truncate' && !grainCovers(r.grain, b.grain)) {
+    reasons.push(`query grain ${b.grain} is not a union of ${r.grain} buckets`);
   }
   if (a.fraction !== null || NEVER[a.fn]) reasons.push(NEVER[a.fn] ?? `${a.fn} cannot be re-aggregated`);
   const arg = plainColumn(a);
@@ -135,7 +136,12 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
       }
     }
   }
-  if (reasons.length > 0 || b.kind !== 'truncate' || arg === 'expr') return [...new Set(reasons)];
+  if (reasons.length > 0 || arg === 'expr') return [...new Set(reasons)];
+  // The pieces' bucketing: the instance's own, or for a windowed one its base series at the rollup's grain.
+  const base: Extract<Bucketing, { kind: 'truncate' }> =
+    b.kind === 'truncate'
+      ? b
+      : { kind: 'truncate', time: b.time, grain: r.grain, timezone: zone, range: b.spine.range };
 
   // The rollup side: scan the rollup, every column of the fact table rebased onto it.
   const to = rollupRef(r);
@@ -159,13 +165,13 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
         ...a,
         input,
         dimensions,
-        bucketing: deepFreeze({ ...b, time: { table: to, column: rollupTimeColumn(r) }, range: w }),
+        bucketing: deepFreeze({ ...base, time: { table: to, column: rollupTimeColumn(r) }, range: w }),
         ...fields,
       });
   const onRaw =
     (fields: Partial<Aggregate>) =>
     (w: TimeWindow): Aggregate =>
-      aggregate({ ...a, bucketing: deepFreeze({ ...b, range: w }), ...fields });
+      aggregate({ ...a, bucketing: deepFreeze({ ...base, range: w }), ...fields });
   if (a.fn === 'avg') {
     const sum = { name: `${a.name}_sum`, fn: 'sum', type: 'decimal' } as const;
     const n = { name: `${a.name}_n`, type: 'bigint' } as const;
@@ -205,7 +211,7 @@ export function matchRollup(a: Aggregate, r: RollupDef, ctx: OptimizeContext): R
     };
   }
   // count → sum of counts; a total with no bucket and no dimension still reads 0 when nothing matched.
-  const total = a.fn === 'count' && b.grain === null && a.dimensions.length === 0;
+  const total = a.fn === 'count' && b.kind === 'truncate' && b.grain === null && a.dimensions.length === 0;
   const combine: Combine = a.fn === 'min' ? 'min' : a.fn === 'max' ? 'max' : 'sum';
   return {
     rollup: r,

@@ -11,7 +11,9 @@ import type { Catalog, EngineKind } from '../catalog/types.ts';
 import { inProcessRefusal } from '../plan/evaluate.ts';
 import { type Aggregate, aggregatesOf, type Plan } from '../plan/nodes.ts';
 import { aggregateRowsRead } from './calibrate.ts';
-import type { OptimizeContext } from './types.ts';
+import type { EngineCosts, OptimizeContext } from './types.ts';
+
+export type { EngineCosts } from './types.ts';
 
 /** Engines a split part runs on directly (one SQL statement each, through pg). */
 const DIRECT: readonly EngineKind[] = ['postgres', 'timescale'];
@@ -32,6 +34,9 @@ function directConnection(a: Aggregate, catalog: Catalog): { connection: string 
 export function splitRefusal(plan: Plan, catalog: Catalog): string | null {
   const j = plan.root.input;
   if (j.spine) return 'a spine of buckets (windowed or interval-valid measure) is generated in SQL';
+  // A windowed stitch applies its windows over a spine in SQL; the in-process combine has no spine.
+  const windowed = j.inputs.find((m) => m.kind === 'stitch' && m.over);
+  if (windowed) return `${windowed.source} is windowed (its windows are applied over a spine in SQL)`;
   for (const a of j.inputs.flatMap(aggregatesOf)) {
     if (a.bucketing.kind !== 'truncate') return `${a.source} is windowed or interval-valid`;
     if (a.fn === 'approx_distinct') return `${a.source} uses approx_distinct`;
@@ -54,12 +59,6 @@ export function splitRefusal(plan: Plan, catalog: Catalog): string | null {
  * (revenue day history, 911 days): raw via Trino 1,176 ms and direct on PostgreSQL 426 ms for 1M
  * subscriptions; the rollup via Trino 315 ms and direct on the metrics store 24 ms for 12,937 rows.
  */
-export interface EngineCosts {
-  readonly trinoFixedMs: number;
-  readonly trinoRowMs: number;
-  readonly directFixedMs: number;
-  readonly directRowMs: Readonly<Record<'postgres' | 'timescale', number>>;
-}
 
 export const DEFAULT_ENGINE_COSTS: EngineCosts = Object.freeze({
   trinoFixedMs: 300,
@@ -72,6 +71,8 @@ export interface EngineEstimate {
   readonly trinoMs: number;
   readonly splitMs: number;
   readonly parts: number;
+  /** Reads whose rows could not be estimated (counted as 0 rows both ways). */
+  readonly unknown: number;
   /** For EXPLAIN. */
   readonly text: string;
 }
@@ -109,6 +110,7 @@ export function engineEstimate(
     trinoMs,
     splitMs,
     parts,
+    unknown,
     text: `split ${splitMs.toFixed(1)} ms vs one trino statement ${trinoMs.toFixed(1)} ms by estimate (${parts} parts on ${[...perConnection.keys()].sort().join(', ')}; ${rows})`,
   };
 }

@@ -32,6 +32,8 @@ export interface OptimizeContext {
   readonly facts: ReadonlyMap<string, RollupFacts>;
   /** What a rollup row costs relative to a source row; absent: cost.ts's measured default. */
   readonly rowCost?: RowCost;
+  /** Engine costs fitted to observed runs (engine-calibrate.ts); absent: split.ts's defaults. */
+  readonly engineCosts?: FittedEngineCosts;
 }
 
 /** The cost of reading one rollup row in source rows, and where the figure comes from (for EXPLAIN). */
@@ -58,6 +60,8 @@ export interface RollupChoice {
   readonly pieces?: readonly Tile[];
   /** With a chosen rollup: its cost estimate against the raw plan. */
   readonly estimate?: string;
+  /** A windowed instance stitched as a base series (its pieces tile the range its windows read). */
+  readonly windowed?: boolean;
 }
 
 export interface RuleResult {
@@ -71,4 +75,22 @@ export interface RuleResult {
 export interface Rule {
   readonly name: string;
   apply(plan: Plan, ctx: OptimizeContext): RuleResult;
+}
+
+/**
+ * Milliseconds per engine, for choosing a split plan or one Trino statement (split.ts's estimate):
+ * Trino's fixed cost and cost per row, a direct statement's fixed cost and per row on each engine.
+ */
+export interface EngineCosts {
+  readonly trinoFixedMs: number;
+  readonly trinoRowMs: number;
+  readonly directFixedMs: number;
+  readonly directRowMs: Readonly<Record<'postgres' | 'timescale', number>>;
+}
+
+/** Engine costs and where they come from (engine-calibrate.ts), for EXPLAIN. */
+export interface FittedEngineCosts {
+  readonly costs: EngineCosts;
+  /** `default`, or what the figures were fitted from. */
+  readonly basis: string;
 }

@@ -174,6 +174,14 @@ export interface Stitch {
   readonly pieces: readonly Aggregate[];
   readonly dimensions: readonly Dimension[];
   readonly type: ValueType;
+  /**
+   * A windowed instance (rolling, to-date, cumulative, shifted): the pieces are its *base series* at
+   * the rollup's grain over the range its windows read, cut at every window edge
+   * (optimize/window-tiles.ts); each spine bucket's value is `combine` over the base rows whose start
+   * (a piece's bucket, clipped to the piece's window) lies in the bucket's window. Absent otherwise,
+   * so plain stitches print and hash as before.
+   */
+  readonly over?: { readonly spine: Spine; readonly window: readonly WindowOp[] };
 }
 
 /** What the join reads per measure instance: one aggregate, or a stitch of pieces. */

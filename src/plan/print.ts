@@ -111,6 +111,11 @@ function printNode(node: PlanNode, depth: number, out: string[]): void {
       out.push(
         `${pad}stitch ${node.name} = ${node.combine} of ${node.pieces.length} pieces [${node.source}]${printDims(node.dimensions)}`,
       );
+      if (node.over) {
+        out.push(
+          `${pad}  over spine, window ${node.over.window.map(printWindow).join(' ∘ ')} over the pieces' rows`,
+        );
+      }
       for (const piece of node.pieces) {
         const b = piece.bucketing;
         const range = b.kind === 'truncate' ? ` [${b.range.start}, ${b.range.end})` : '';

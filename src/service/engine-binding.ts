@@ -202,7 +202,7 @@ export async function engineFactoryFor(
       });
       if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
       // The runtime the plan's estimated reads took: keeps the optimizer's row cost fresh.
-      if (!checked.voided) live.observe(ctx, c.plan, performance.now() - t0);
+      if (!checked.voided) live.observe(ctx, c.plan, performance.now() - t0, checked.result.dialect);
       if (checked.voided)
         log(`optimizer: a rollup changed while ${c.query.kpi} ran; answered from the sources instead`);
       return {

@@ -21,7 +21,9 @@ kpi opt_amount_spread = max(payments.subscriptions.amount) - min(payments.subscr
 kpi opt_double_amount = sum(payments.subscriptions.amount * 2)
 kpi opt_accounts = count(users.accounts)
 kpi opt_avg_doubled = opt_avg_amount * 2
-kpi opt_avg_shared = opt_avg_doubled / (opt_avg_doubled + 1)`,
+kpi opt_avg_shared = opt_avg_doubled / (opt_avg_doubled + 1)
+kpi opt_revenue_growth = growth(sum(payments.subscriptions.amount), 1 month)
+kpi opt_signups_rolling_hours = rolling(count(users.accounts), 36 hours)`,
   { catalog, registry },
 );
 for (const k of extra.kpis ?? []) (registry as Map<string, KpiIR>).set(k.id, k);
@@ -260,5 +262,30 @@ export const CASES: [string, MetricQuery, OptimizeContext?][] = [
     // An avg read twice is a shared value; the rollup decomposes it, so the shared value is rewritten too.
     '32-shared-avg-decomposed',
     q('opt_avg_shared', 'month', '2025-01-01T00:00:00Z', '2025-04-01T00:00:00Z'),
+  ],
+  [
+    // Rolling 7 days over the default route range (today until 10:00): the base series reads from 7
+    // days before the range, the rollup to its watermark, today raw; the windows apply over it.
+    '33-window-rolling-default-route-range',
+    q('revenue_rolling_7d', 'day', '2026-06-01T00:00:00Z', '2026-06-30T10:00:00Z', { dims: ['region'] }),
+    withWatermark('2026-06-30T00:00:00.000Z'),
+  ],
+  [
+    // Cumulative from a start at 06:00: its first day is cut at the start (raw), the rest from the rollup.
+    '34-window-cumulative-unaligned-start',
+    q('cumulative_signups', 'day', '2026-06-03T06:00:00Z', '2026-06-10T00:00:00Z'),
+    withWatermark('2026-06-30T00:00:00.000Z'),
+  ],
+  [
+    // growth reads the month before each month: the base series spans both, from the daily rollup.
+    '35-window-growth-month',
+    q('opt_revenue_growth', 'month', '2026-03-01T00:00:00Z', '2026-06-15T00:00:00Z'),
+    withWatermark('2026-06-01T00:00:00.000Z'),
+  ],
+  [
+    // A window that moves by hours stays raw: engines shift hours differently across DST.
+    '36-window-in-hours-stays-raw',
+    q('opt_signups_rolling_hours', 'day', '2026-06-01T00:00:00Z', '2026-06-05T00:00:00Z'),
+    withWatermark('2026-06-30T00:00:00.000Z'),
   ],
 ];

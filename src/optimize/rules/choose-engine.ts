@@ -20,7 +20,12 @@ export const chooseEngine: Rule = {
     const choice = chooseDialect(p, catalog);
     if (connectionsOf(p, catalog).length > 1) {
       const refused = splitRefusal(p, catalog);
-      const cost = refused ? null : engineEstimate(p, catalog, ctx);
+      const fitted = ctx.engineCosts;
+      const estimated = refused ? null : engineEstimate(p, catalog, ctx, fitted?.costs);
+      const cost =
+        estimated && fitted
+          ? { ...estimated, text: `${estimated.text}; engine costs ${fitted.basis}` }
+          : estimated;
       if (cost && cost.splitMs < cost.trinoMs) {
         const reason = `${choice.reason}: ${cost.text}`;
         return {

@@ -5,7 +5,9 @@
  *   avg→sum of sums / sum of counts; count distinct and percentiles never; approximate distinct
  *   only from a Druid rollup's HLL sketch, over a range the rollup covers whole (never stitched), and
  *   only when the whole plan then runs on Druid SQL (which merges sketches; Trino cannot read them);
- * - the instance is bucketed by truncation (windowed and interval-valid measures stay raw);
+ * - interval-valid measures stay raw; a windowed one (rolling, to-date, cumulative, shifted) is stitched
+ *   as a base series at the rollup's grain over the range its windows read, cut at every window edge
+ *   (window-tiles.ts), its windows applied over the pieces' rows (`stitch.over`);
  * - same time zone; the query grain is a union of rollup buckets (or a total);
  * - query dimensions and every filtered column are rollup dimensions on the fact table itself;
  * - the rollup's own filter appears among the query's conditions.
@@ -31,11 +33,13 @@ import {
 } from '../../plan/nodes.ts';
 import { tableKey } from '../../plan/paths.ts';
 import { withRollups } from '../../rollup/names.ts';
+import { deepFreeze } from '../../shared/freeze.ts';
 import { druidEstimate, type Estimate, estimate } from '../cost.ts';
 import { matchRollup, type Rewrite } from '../match-rollup.ts';
 import { replaceColumns } from '../rewrite.ts';
 import { type Tile, tileRange } from '../tiles.ts';
 import type { OptimizeContext, RollupChoice, Rule, RuleResult } from '../types.ts';
+import { cutTiles, windowReads } from '../window-tiles.ts';
 
 interface Candidate {
   readonly rewrite: Rewrite;
@@ -69,22 +73,33 @@ function candidates(
       continue;
     }
     const b = a.bucketing;
-    if (b.kind !== 'truncate') continue; // matchRollup refuses these
+    // A windowed instance reads the range of its windows, cut at their edges (window-tiles.ts).
+    const reads = b.kind === 'truncate' ? { range: b.range, cuts: null } : windowReads(b.spine, b.window);
+    if ('reason' in reads) {
+      rejected.push(`rollup ${r.name}: measure \`${a.source}\` is windowed and ${reads.reason}`);
+      continue;
+    }
+    if (m.sketch && b.kind !== 'truncate') {
+      rejected.push(`rollup ${r.name}: a windowed distinct count cannot add up sketches over its windows`);
+      continue;
+    }
     const facts = ctx.facts.get(r.name);
-    const t = tileRange({
-      range: b.range,
+    const tiled = tileRange({
+      range: reads.range,
       grain: r.grain,
       timezone: r.timezone,
       watermark: facts?.watermark ?? null,
       dirty: facts?.dirty ?? [],
     });
+    const t =
+      reads.cuts && !('reason' in tiled) ? cutTiles(tiled.tiles, reads.cuts, r.grain, r.timezone) : tiled;
     if ('reason' in t) rejected.push(`rollup ${r.name}: ${t.reason}`);
     else if (m.sketch && !(t.tiles.length === 1 && t.tiles[0]!.from === 'rollup'))
       rejected.push(
         `rollup ${r.name}: its sketch answers only a range it covers whole (${t.tiles.map(span).join(', ')}): distinct counts of pieces do not add up`,
       );
     else if (m.sketch && sketches !== 'allowed') rejected.push(`rollup ${r.name}: ${sketches}`);
-    else found.push({ rewrite: m, tiles: t.tiles, cost: costOf(r, b.range, t.tiles, ctx) });
+    else found.push({ rewrite: m, tiles: t.tiles, cost: costOf(r, reads.range, t.tiles, ctx) });
   }
   found.sort(
     (x, y) =>
@@ -98,7 +113,12 @@ function candidates(
 /** The instance's replacement: the rollup's aggregates, or one stitch per output. */
 function rewriteWith(a: Aggregate, c: Candidate): Measure[] {
   const [only] = c.tiles;
-  if (c.tiles.length === 1 && only?.from === 'rollup') return c.rewrite.outputs.map((o) => o.rollup(only));
+  const b = a.bucketing;
+  // A windowed instance is always a stitch: its windows are applied over the pieces' base rows.
+  const over = b.kind === 'spine' ? deepFreeze({ spine: b.spine, window: b.window }) : null;
+  if (!over && c.tiles.length === 1 && only?.from === 'rollup') {
+    return c.rewrite.outputs.map((o) => o.rollup(only));
+  }
   return c.rewrite.outputs.map((o) => {
     const pieces = Object.freeze(c.tiles.map((t) => (t.from === 'rollup' ? o.rollup(t) : o.raw(t))));
     return stitch({
@@ -108,6 +128,7 @@ function rewriteWith(a: Aggregate, c: Candidate): Measure[] {
       pieces,
       dimensions: a.dimensions,
       type: pieces[0]!.type,
+      ...(over ? { over } : {}),
     });
   });
 }
@@ -165,13 +186,16 @@ function choose(
       );
     }
     const use = best && best.cost.relative < 1 ? best : undefined;
-    const stitched = use !== undefined && !(use.tiles.length === 1 && use.tiles[0]!.from === 'rollup');
+    const stitched =
+      use !== undefined &&
+      (a.bucketing.kind === 'spine' || !(use.tiles.length === 1 && use.tiles[0]!.from === 'rollup'));
     choices.push({
       instance: a.name,
       source: a.source,
       chosen: use?.rewrite.rollup.name ?? null,
       rejected,
       ...(use ? { pieces: use.tiles, estimate: use.cost.text } : {}),
+      ...(use && a.bucketing.kind === 'spine' ? { windowed: true } : {}),
     });
     if (!use) {
       measures.push(a);
