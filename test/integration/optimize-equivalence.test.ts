@@ -192,7 +192,10 @@ describe('optimizer equivalence on the real engines', () => {
         if (b.dialect === 'split') stats.split++;
         else if (b.dialect !== 'trino') stats.direct++;
         const diff = compareAnswers(q, want[i]!, b.rows);
-        if (diff) throw new Error(`seed ${seed}, case ${at + i}: ${JSON.stringify(q)}\n${diff}\nraw ${JSON.stringify(want[i]!.slice(0, 3))}\noptimized ${JSON.stringify(b.rows.slice(0, 3))}\n${b.sql}`);
+        if (diff)
+          throw new Error(
+            `seed ${seed}, case ${at + i}: ${JSON.stringify(q)}\n${diff}\nraw ${JSON.stringify(want[i]!.slice(0, 3))}\noptimized ${JSON.stringify(b.rows.slice(0, 3))}\n${b.sql}`,
+          );
       }
     }
     console.log(
