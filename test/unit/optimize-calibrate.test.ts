@@ -18,8 +18,9 @@ import { optimize } from '../../src/optimize/optimize.ts';
 import type { RollupFacts } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState, thousandDays } from '../support/rollup-state.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog).filter((r) => r.name === 'subscriptions_daily');
@@ -31,29 +32,7 @@ const DAY = 86_400_000;
 const WATERMARK = '2026-06-30T00:00:00.000Z';
 const START = new Date(Date.parse(WATERMARK) - 1_000 * DAY).toISOString();
 const states = new Map<string, RollupState>([
-  [
-    daily.name,
-    {
-      name: daily.name,
-      definition: definitionText(daily),
-      watermark: WATERMARK,
-      loadedTo: WATERMARK,
-      buildId: '1',
-      revision: '0',
-      builtAt: WATERMARK,
-      checkedAt: null,
-      verifiedAt: null,
-      factRows: 10_000,
-      aggRows: 10_000,
-      sourceRows: 1_000_000,
-      sourceStart: START,
-      materialization: 'table',
-      sourceIdentity: null,
-      staleReason: null,
-      dirty: [],
-      captureSeen: null,
-    },
-  ],
+  [daily.name, publishedState(daily, WATERMARK, { ...thousandDays(WATERMARK), sourceStart: START })],
 ]);
 const query: MetricQuery = {
   kpi: 'revenue',

@@ -13,8 +13,9 @@ import { selectRollups } from '../../src/optimize/rules/select-rollups.ts';
 import { CompileError } from '../../src/plan/errors.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState } from '../support/rollup-state.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog).filter((r) =>
@@ -23,27 +24,15 @@ const rollups = loadRollups(catalog).filter((r) =>
 const [daily, accounts] = rollups as [(typeof rollups)[0], (typeof rollups)[0]];
 const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
 const WATERMARK = '2026-06-30T00:00:00.000Z';
-const state = (over: Partial<RollupState> = {}): RollupState => ({
-  name: daily.name,
-  definition: definitionText(daily),
-  watermark: WATERMARK,
-  loadedTo: WATERMARK,
-  buildId: '4',
-  revision: '2',
-  builtAt: WATERMARK,
-  checkedAt: null,
-  verifiedAt: null,
-  factRows: 10,
-  aggRows: 12,
-  sourceRows: 1_000,
-  sourceStart: '2026-01-01T00:00:00.000Z',
-  materialization: 'table',
-  sourceIdentity: null,
-  staleReason: null,
-  dirty: [],
-  captureSeen: null,
-  ...over,
-});
+const state = (over: Partial<RollupState> = {}): RollupState =>
+  publishedState(daily, WATERMARK, {
+    buildId: '4',
+    revision: '2',
+    aggRows: 12,
+    sourceRows: 1_000,
+    sourceStart: '2026-01-01T00:00:00.000Z',
+    ...over,
+  });
 const query = {
   kpi: 'revenue',
   grain: 'day' as const,

@@ -18,8 +18,9 @@ import { optimize } from '../../src/optimize/optimize.ts';
 import { DEFAULT_ENGINE_COSTS } from '../../src/optimize/split.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState, thousandDays } from '../support/rollup-state.ts';
 
 describe('engine costs fitted to observed runs', () => {
   it('recovers Trino fixed and per-row costs from one-statement runs', () => {
@@ -67,26 +68,7 @@ const rollups = loadRollups(catalog).filter((r) => r.name === 'subscriptions_dai
 const daily = rollups[0]!;
 const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
 const WATERMARK = '2026-06-30T00:00:00.000Z';
-const state: RollupState = {
-  name: daily.name,
-  definition: definitionText(daily),
-  watermark: WATERMARK,
-  loadedTo: WATERMARK,
-  buildId: '1',
-  revision: '0',
-  builtAt: WATERMARK,
-  checkedAt: null,
-  verifiedAt: null,
-  factRows: 10_000,
-  aggRows: 10_000,
-  sourceRows: 1_000_000,
-  sourceStart: new Date(Date.parse(WATERMARK) - 1_000 * 86_400_000).toISOString(),
-  materialization: 'table',
-  sourceIdentity: null,
-  staleReason: null,
-  dirty: [],
-  captureSeen: null,
-};
+const state: RollupState = publishedState(daily, WATERMARK, thousandDays(WATERMARK));
 const query: MetricQuery = {
   kpi: 'revenue',
   grain: 'day',

@@ -18,35 +18,17 @@ import {
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { DRUID_ROLLUP_SOURCE, ROLLUP_SOURCE } from '../../src/rollup/names.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState } from '../support/rollup-state.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog);
 const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
 const daily = rollups.find((r) => r.name === 'subscriptions_daily')!;
 
-const state = (over: Partial<RollupState> = {}): RollupState => ({
-  name: daily.name,
-  definition: definitionText(daily),
-  watermark: '2026-07-01T00:00:00.000Z',
-  loadedTo: '2026-07-01T00:00:00.000Z',
-  buildId: '100',
-  revision: '0',
-  builtAt: '2026-07-01T00:00:00.000Z',
-  checkedAt: null,
-  verifiedAt: null,
-  factRows: 10,
-  aggRows: 10,
-  sourceRows: null,
-  sourceStart: null,
-  materialization: 'table',
-  sourceIdentity: null,
-  staleReason: null,
-  dirty: [],
-  captureSeen: null,
-  ...over,
-});
+const state = (over: Partial<RollupState> = {}): RollupState =>
+  publishedState(daily, '2026-07-01T00:00:00.000Z', { buildId: '100', ...over });
 const states = (s: RollupState) => new Map([[s.name, s]]);
 const ctx = contextFrom(catalog, rollups, states(state()));
 

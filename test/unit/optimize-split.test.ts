@@ -18,8 +18,9 @@ import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { withRollups } from '../../src/rollup/names.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState, thousandDays } from '../support/rollup-state.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog).filter((r) =>
@@ -42,30 +43,11 @@ kpi split_joined "joined" { formula: sum(payments.subscriptions.amount where use
   { catalog, registry },
 );
 const all = new Map([...registry, ...extra.kpis.map((k) => [k.id, k] as const)]);
-const DAY = 86_400_000;
+const _DAY = 86_400_000;
 const WATERMARK = '2026-06-30T00:00:00.000Z';
 // 1,000 source rows a day before the watermark, 10 rollup rows a day (10,000 for 1,000 days).
-const state = (name: string, over: Partial<RollupState> = {}): RollupState => ({
-  name,
-  definition: definitionText(rollups.find((r) => r.name === name)!),
-  watermark: WATERMARK,
-  loadedTo: WATERMARK,
-  buildId: '1',
-  revision: '0',
-  builtAt: WATERMARK,
-  checkedAt: null,
-  verifiedAt: null,
-  factRows: 10_000,
-  aggRows: 10_000,
-  sourceRows: 1_000_000,
-  sourceStart: new Date(Date.parse(WATERMARK) - 1_000 * DAY).toISOString(),
-  materialization: 'table',
-  sourceIdentity: null,
-  staleReason: null,
-  dirty: [],
-  captureSeen: null,
-  ...over,
-});
+const state = (name: string, over: Partial<RollupState> = {}): RollupState =>
+  publishedState(rollups.find((r) => r.name === name)!, WATERMARK, { ...thousandDays(WATERMARK), ...over });
 const ctxOf = (...states: RollupState[]) =>
   contextFrom(catalog, rollups, new Map(states.map((s) => [s.name, s])), { factor: 0, basis: 'test' });
 const known = ctxOf(state('subscriptions_daily'), state('accounts_daily'));

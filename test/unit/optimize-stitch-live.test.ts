@@ -12,8 +12,9 @@ import { optimize } from '../../src/optimize/optimize.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { planHash } from '../../src/plan/print.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
-import { definitionText, type RollupState } from '../../src/rollup/state.ts';
+import type { RollupState } from '../../src/rollup/state.ts';
 import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { publishedState } from '../support/rollup-state.ts';
 
 const catalog = loadCatalog();
 const rollups = loadRollups(catalog).filter((r) => r.name === 'subscriptions_daily');
@@ -21,32 +22,7 @@ const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
 const daily = rollups[0]!;
 
 const state = (watermark: string, over: Partial<RollupState> = {}): Map<string, RollupState> =>
-  new Map([
-    [
-      daily.name,
-      {
-        name: daily.name,
-        definition: definitionText(daily),
-        watermark,
-        loadedTo: watermark,
-        buildId: '7',
-        revision: '0',
-        builtAt: watermark,
-        checkedAt: null,
-        verifiedAt: null,
-        factRows: 10,
-        aggRows: 10,
-        sourceRows: null,
-        sourceStart: null,
-        materialization: 'table',
-        sourceIdentity: null,
-        staleReason: null,
-        dirty: [],
-        captureSeen: null,
-        ...over,
-      },
-    ],
-  ]);
+  new Map([[daily.name, publishedState(daily, watermark, { buildId: '7', ...over })]]);
 
 // The default route range on 2026-06-30: the last 30 days including today.
 const query: MetricQuery = {
