@@ -8,7 +8,12 @@ import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { KpiIR } from '../ir/kpi.ts';
 import { LIMITS, limitText } from '../ir/limits.ts';
 import { sizeDiagnostic } from '../offload/size.ts';
-import type { DefinitionFormat, DefinitionStore, StoredDefinition } from '../store/definitions-store.ts';
+import type {
+  DefinitionFormat,
+  DefinitionStore,
+  StoredDefinition,
+  StoreFingerprint,
+} from '../store/definitions-store.ts';
 import { Conflict, InvalidInput, invalidDefinition, notFound, Unprocessable } from './errors.ts';
 import type { Analysis, DefinitionSubmission, KpiLanguage, Registry } from './types.ts';
 
@@ -35,7 +40,11 @@ export class DefinitionsService {
     private readonly language: KpiLanguage,
   ) {}
 
-  private fingerprint = '';
+  /**
+   * The store as this process knows it: its fingerprint at the last load, moved on by this process's
+   * own writes since (which `live` already holds), so they alone never make sync reload.
+   */
+  private seen: StoreFingerprint | null = null;
 
   /**
    * Reloads when another process changed the store (several service instances share one store);
@@ -43,9 +52,23 @@ export class DefinitionsService {
    */
   async sync(): Promise<boolean> {
     const now = await this.store.fingerprint();
-    if (now === this.fingerprint) return false;
+    if (this.seen && now.versions === this.seen.versions && now.latest === this.seen.latest) return false;
     await this.load();
     return true;
+  }
+
+  /**
+   * One version this process wrote. Another process's write in between leaves the count short of the
+   * store's, so the next sync still reloads; a reload reads the fingerprint before the definitions,
+   * so what it saw is never newer than what it loaded.
+   */
+  private wrote(stored: StoredDefinition): void {
+    if (!this.seen) return;
+    const latest = this.seen.latest;
+    this.seen = {
+      versions: this.seen.versions + 1,
+      latest: latest !== null && latest > stored.createdAt ? latest : stored.createdAt,
+    };
   }
 
   /** Loads every current definition, dependencies first. */
@@ -71,7 +94,7 @@ export class DefinitionsService {
     this.broken.clear();
     for (const def of all) visit(def);
     this.live = next;
-    this.fingerprint = fingerprint;
+    this.seen = fingerprint;
     this.changed();
   }
 
@@ -156,6 +179,7 @@ export class DefinitionsService {
       });
       created.push({ ir, stored });
       this.live.set(ir.id, { ir, stored });
+      this.wrote(stored);
     }
     await this.notify(created.map((d) => d.ir.id));
     return created;
@@ -191,6 +215,7 @@ export class DefinitionsService {
     );
     const live = { ir, stored };
     this.live.set(kpiId, live);
+    this.wrote(stored);
     await this.notify([kpiId]);
     return live;
   }
@@ -199,6 +224,7 @@ export class DefinitionsService {
     this.get(kpiId);
     const tombstone = await this.store.delete(kpiId, expectedVersion);
     this.live.delete(kpiId);
+    this.wrote(tombstone);
     await this.notify([kpiId]);
     return tombstone;
   }

@@ -20,6 +20,13 @@ export interface StoredDefinition {
   readonly createdAt: string;
 }
 
+/** The store's state as far as writes go: equal fingerprints, no write in between. */
+export interface StoreFingerprint {
+  readonly versions: number;
+  /** created_at of the latest version, as StoredDefinition.createdAt gives it; null when empty. */
+  readonly latest: string | null;
+}
+
 export interface DefinitionInput {
   readonly kpiId: string;
   readonly format: DefinitionFormat;
@@ -85,12 +92,15 @@ export class DefinitionStore {
     return rows.map(toDefinition);
   }
 
-  /** Changes whenever any process writes a definition: count of versions and the latest write. */
-  async fingerprint(): Promise<string> {
-    const [row] = await this.db.query<{ n: number; t: string | null }>(
-      'SELECT count(*)::int AS n, max(created_at)::text AS t FROM kpi_store.definitions',
+  /**
+   * Changes whenever any process writes a definition: how many versions there are (rows are only ever
+   * added) and when the latest was written.
+   */
+  async fingerprint(): Promise<StoreFingerprint> {
+    const [row] = await this.db.query<{ n: number; t: Date | string | null }>(
+      'SELECT count(*)::int AS n, max(created_at) AS t FROM kpi_store.definitions',
     );
-    return `${row?.n ?? 0}@${row?.t ?? ''}`;
+    return { versions: row?.n ?? 0, latest: row?.t ? new Date(row.t).toISOString() : null };
   }
 
   /** Current KPIs whose formula references `kpiId` directly. */

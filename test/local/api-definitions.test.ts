@@ -128,4 +128,33 @@ describe('several service instances on one store', () => {
     expect(await b.definitions.sync()).toBe(false);
     await a.close();
   });
+
+  // A reload re-analyzes every KPI and moves the generation, which throws away every memoized plan
+  // (the next hit of every metric route compiles again): an instance's own writes must not cause one.
+  it('does not reload for its own writes, and still does for a write of another in between', async () => {
+    const a = await harness();
+    const b = await harness({ db: a.db });
+    const put = (h: Harness, body: unknown, version: number) =>
+      h.app.request('/api/definitions/revenue', {
+        ...json(body),
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'if-match': `"${version}"` },
+      });
+    expect((await a.app.request('/api/definitions', json(revenueDef))).status).toBe(201);
+    expect((await a.app.request('/api/definitions', json(derived('revenue_x2', 'revenue * 2')))).status).toBe(
+      201,
+    );
+    expect((await put(a, { ...revenueDef, name: 'Revenue (gross)' }, 1)).status).toBe(200);
+    expect((await a.app.request('/api/definitions/revenue_x2', { method: 'DELETE' })).status).toBe(204);
+    const generation = a.definitions.generation;
+    expect(await a.definitions.sync()).toBe(false);
+    expect(a.definitions.generation).toBe(generation);
+
+    expect(await b.definitions.sync()).toBe(true);
+    expect((await put(b, { ...revenueDef, name: 'Revenue (net)' }, 2)).status).toBe(200);
+    expect((await put(a, { ...revenueDef, name: 'Revenue (stale)' }, 2)).status).toBe(412);
+    expect(await a.definitions.sync()).toBe(true);
+    expect((await (await a.app.request('/api/definitions/revenue')).json()).name).toBe('Revenue (net)');
+    await a.close();
+  });
 });
