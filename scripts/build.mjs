@@ -180,13 +180,22 @@ async function checkGrammar(esbuild, tmp) {
  * a content hash, under `dist/<stamp>/web/` — everything from node_modules, nothing from a CDN. The
  * service serves it at `/` and `/app/` (src/web/serve.ts).
  */
-async function buildWebApp(tmp) {
+export async function buildWebApp(tmp) {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({
-    configFile: join(root, 'src/web/client/vite.config.mjs'),
-    logLevel: 'error',
-    build: { outDir: join(tmp, 'web'), emptyOutDir: true },
-  });
+  // Vite's build sets NODE_ENV=production in the process it runs in when it is unset. `npm start` builds
+  // in the process that then runs the service: left so, the first start after an edit ran in production
+  // mode (JSON logs, no local CORS origins) and the next one in development.
+  const nodeEnv = process.env.NODE_ENV;
+  try {
+    await viteBuild({
+      configFile: join(root, 'src/web/client/vite.config.mjs'),
+      logLevel: 'error',
+      build: { outDir: join(tmp, 'web'), emptyOutDir: true },
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 /**
