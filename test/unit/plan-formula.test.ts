@@ -128,6 +128,41 @@ describe('derived KPIs', () => {
     ]);
     expect(shared(p)).toEqual([]);
     expect(formula(p)).toBe('(m0 + (m0 + 1))');
+    const twice = planOf([
+      kpi('k', bin('+', ref('amount'), bin('*', kpiRef('one'), kpiRef('one'))), [amount]),
+      kpi('one', num(1), []),
+    ]);
+    expect(shared(twice)).toEqual([]);
+    expect(formula(twice)).toBe('(m0 + (1 * 1))');
+  });
+
+  it('keeps the growths of two operands apart, and shares an operand nested growths read twice', () => {
+    const n = measure(catalog, 'n', 'count', T.subscriptions, null);
+    const growth = (expr: FormulaExpr): FormulaExpr => ({ kind: 'growth', offset: month(1), expr });
+    const apart = planOf([
+      kpi('k', bin('-', growth(bin('+', ref('amount'), num(1))), growth(bin('+', ref('n'), num(1)))), [
+        amount,
+        n,
+      ]),
+    ]);
+    expect(instances(apart)).toEqual([
+      'm0 k.amount []',
+      'm1 k.amount [] shift 1 month',
+      'm2 k.n []',
+      'm3 k.n [] shift 1 month',
+    ]);
+    expect(formula(apart)).toBe('((((m0 + 1) - v1) / v1) - (((m2 + 1) - v3) / v3))');
+    // growth(growth(x)) reads x under no shift, one shift (twice) and two shifts: x + 1 one month back
+    // is planned once and read through its name.
+    const nested = planOf([kpi('k', growth(growth(bin('+', ref('amount'), num(1)))), [amount])]);
+    expect(instances(nested).map((i) => i.replace(/^m\d /, ''))).toEqual([
+      'k.amount []',
+      'k.amount [] shift 1 month',
+      'k.amount [] shift 1 month ∘ shift 1 month',
+    ]);
+    const text = [...shared(nested), formula(nested)].join('\n');
+    expect(text.match(/\(m1 \+ 1\)/g)).toEqual(['(m1 + 1)']);
+    expect(shared(nested)).toContainEqual('v1 = (m1 + 1)');
   });
 
   it('refuses a cycle, naming its path, and a chain deeper than MAX_DERIVATION_DEPTH', () => {
@@ -282,7 +317,9 @@ describe('formula shapes and limits', () => {
     expect(instances(planOf([kpi('k', sumOf(atLimit), atLimit)]))).toHaveLength(LIMITS.MAX_MEASURES);
     const over = measures(LIMITS.MAX_MEASURES + 1);
     expect(refusal(() => planOf([kpi('k', sumOf(over), over)]))).toMatch(
-      new RegExp(`^limit-exceeded: the formula needs more than ${LIMITS.MAX_MEASURES} distinct aggregates; `),
+      new RegExp(
+        `^limit-exceeded: the formula needs more than ${LIMITS.MAX_MEASURES} distinct aggregates; the limit is MAX_MEASURES = ${LIMITS.MAX_MEASURES}$`,
+      ),
     );
   });
 
@@ -295,8 +332,25 @@ describe('formula shapes and limits', () => {
     expect(instances(k(nested(LIMITS.MAX_EXPRESSION_DEPTH)))).toEqual(['m0 k.amount []']);
     expect(refusal(() => k(nested(LIMITS.MAX_EXPRESSION_DEPTH + 1)))).toMatch(
       new RegExp(
-        `^limit-exceeded: KPI "k" expands to a formula nested more than ${LIMITS.MAX_EXPRESSION_DEPTH} deep; `,
+        `^limit-exceeded: KPI "k" expands to a formula nested more than ${LIMITS.MAX_EXPRESSION_DEPTH} deep; the limit is MAX_EXPRESSION_DEPTH = ${LIMITS.MAX_EXPRESSION_DEPTH}$`,
       ),
+    );
+    // The depth counts on through derived KPIs: n levels around a KPI whose formula is m levels deep.
+    const around = (n: number, m: number) => {
+      let outer: FormulaExpr = kpiRef('inner');
+      for (let i = 0; i < n; i++) outer = { kind: 'unary', op: '-', operand: outer };
+      return planOf([kpi('outer', outer, []), kpi('inner', nested(m), [amount])]);
+    };
+    const half = LIMITS.MAX_EXPRESSION_DEPTH / 2;
+    expect(instances(around(half, half - 1))).toEqual(['m0 inner.amount []']);
+    expect(refusal(() => around(half, half))).toMatch(
+      /^limit-exceeded: KPI "outer" expands to a formula nested more than/,
+    );
+  });
+
+  it('fails loudly on a formula node kind it does not know', () => {
+    expect(() => k({ kind: 'window' } as unknown as FormulaExpr)).toThrow(
+      'unhandled formula expression: {"kind":"window"}',
     );
   });
 });

@@ -11,9 +11,11 @@ import { CompileError } from '../../src/plan/errors.ts';
 import {
   type Aggregate,
   aggregate,
+  aggregatesOf,
   filter,
   join,
   type PlanNode,
+  plan,
   project,
   scan,
   spine,
@@ -83,6 +85,8 @@ describe('checkComparisons', () => {
     expect(refusal(cmp('=', at, lit(5, 'bigint')))).toMatch(/^type-mismatch: at is a timestamp column/);
     expect(refusal(cmp('=', column('flag', 'boolean'), lit('yes', 'string')))).toMatch(/^type-mismatch/);
     expect(refusal(cmp('=', region, lit(true, 'boolean')))).toMatch(/boolean value true$/);
+    // A literal typed only as a number (a formula's ratio, say) is still a number.
+    expect(refusal(cmp('=', region, lit(0.5, 'number')))).toMatch(/number value 0.5$/);
     expect(refusal(cmp('=', region, lit('2025-01-01', 'date')))).toMatch(/time value '2025-01-01'$/);
   });
 
@@ -133,7 +137,8 @@ describe('checkComparisons', () => {
   });
 });
 
-// A hand-made catalog: a → b → c → d, a → x (dead end), d → a (a cycle back), e alone.
+// A hand-made catalog: a → b → c → d, a → x (dead end), a → ghost (not declared), d → a (a cycle
+// back), e alone.
 function table(name: string, joins: [string, string][]) {
   return {
     source: 's',
@@ -155,6 +160,7 @@ const catalog = {
         a: table('a', [
           ['x_id', 'x'],
           ['b_id', 'b'],
+          ['g_id', 'ghost'],
         ]),
         b: table('b', [['c_id', 'c']]),
         c: table('c', [
@@ -185,6 +191,9 @@ describe('joinPath', () => {
   it('is undefined for an unreachable table, an unknown table and an unknown source, cycles ending', () => {
     expect(hops('a', 'e')).toBeUndefined();
     expect(hops('x', 'a')).toBeUndefined();
+    // A join to a table the catalog does not declare leads nowhere (and does not throw).
+    expect(hops('a', 'ghost')).toEqual(['g_id→ghost']);
+    expect(hops('d', 'e')).toBeUndefined();
     expect(hops('b', 'x')).toEqual(['c_id→c', 'd_id→d', 'a_id→a', 'x_id→x']);
     expect(hops('nope', 'a')).toBeUndefined();
     expect(joinPath(catalog, { source: 'other', table: 'a' }, t('b'))).toBeUndefined();
@@ -249,6 +258,50 @@ describe('row and value expression walkers', () => {
     });
     expect(order).toEqual(['col', 'zero_fill', 'literal', 'binary']);
     expect(out).toEqual({ ...sum, left: { kind: 'zero_fill', operand: v("m0'") } });
+  });
+});
+
+describe('node constructors and errors', () => {
+  it('tag plans, list a stitch by its pieces, and name compile errors', () => {
+    const range = { start: '2026-01-01T00:00:00.000Z', end: '2026-02-01T00:00:00.000Z' };
+    const filtered = filter({ input: scan({ table: T, alias: 't0', joins: [] }), conditions: [] });
+    const piece = aggregate({
+      input: filtered,
+      name: 'm0',
+      source: 'k.m',
+      fn: 'sum',
+      arg: null,
+      fraction: null,
+      bucketing: { kind: 'truncate', time: { table: T, column: 'at' }, grain: 'day', timezone: 'UTC', range },
+      dimensions: [],
+      type: 'bigint',
+    });
+    const two = stitch({
+      name: 'm0',
+      source: 'k.m',
+      combine: 'sum',
+      pieces: [piece, piece],
+      dimensions: [],
+      type: 'bigint',
+    });
+    expect(aggregatesOf(two)).toBe(two.pieces);
+    expect(aggregatesOf(piece)).toEqual([piece]);
+    const root = project({
+      input: join({ inputs: [two], spine: null, timed: true, dimensions: [] }),
+      value: { kind: 'col', name: 'm0' },
+      type: 'bigint',
+    });
+    const p = plan({ kpi: 'k', grain: 'day', timezone: 'UTC', range, dimensions: [], root });
+    expect(p.kind).toBe('plan');
+    expect(Object.isFrozen(p)).toBe(true);
+    const e = new CompileError('unknown-kpi', 'no such KPI');
+    expect([e.name, e.code, e.message, e instanceof Error]).toEqual([
+      'CompileError',
+      'unknown-kpi',
+      'no such KPI',
+      true,
+    ]);
+    expect(String(e)).toBe('CompileError: no such KPI');
   });
 });
 
