@@ -1,6 +1,7 @@
 /**
  * Apache Druid over HTTP (its router, DRUID_URL): Druid SQL at /druid/v2/sql with a query id and the
- * query context's timeout, cancelled by id (DELETE /druid/v2/sql/{id}) when the caller's signal aborts;
+ * query context's timeout, cancelled by id (DELETE /druid/v2/sql/{id}) when the caller's signal aborts
+ * (asked again until Druid knows the id, and its answer awaited a few seconds as the confirmation);
  * native batch tasks at /druid/indexer/v1/task and their status. Failures are EngineErrors (engine
  * 'druid'), never a raw HTTP body.
  */
@@ -55,7 +56,10 @@ interface DruidErrorBody {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-function describeError(status: number, text: string): { timeout: boolean; message: string } {
+function describeError(
+  status: number,
+  text: string,
+): { timeout: boolean; cancelled: boolean; message: string } {
   let body: DruidErrorBody = {};
   try {
     body = JSON.parse(text) as DruidErrorBody;
@@ -64,15 +68,42 @@ function describeError(status: number, text: string): { timeout: boolean; messag
   }
   const message = body.errorMessage ?? body.error ?? `HTTP ${status}`;
   const timeout = status === 504 || body.errorCode === 'timeout' || body.category === 'TIMEOUT';
-  return { timeout, message: message.split('\n')[0]!.slice(0, 500) };
+  const cancelled = body.category === 'CANCELED';
+  return { timeout, cancelled, message: message.split('\n')[0]!.slice(0, 500) };
 }
 
-/** Asks Druid to stop a running SQL query; a query that already ended answers 404, which is fine. */
-export async function cancelDruidQuery(url: string, queryId: string): Promise<void> {
-  await fetch(`${url}/druid/v2/sql/${encodeURIComponent(queryId)}`, {
+/**
+ * Asks Druid to stop a running SQL query: `cancelled` when Druid found and stopped it (202), `unknown`
+ * when Druid does not know the id (404: it has ended, or has not reached the broker yet), `unreachable`.
+ */
+export async function cancelDruidQuery(
+  url: string,
+  queryId: string,
+): Promise<'cancelled' | 'unknown' | 'unreachable'> {
+  const response = await fetch(`${url}/druid/v2/sql/${encodeURIComponent(queryId)}`, {
     method: 'DELETE',
     signal: AbortSignal.timeout(5000),
-  }).catch(() => undefined);
+  }).catch(() => null);
+  await response?.body?.cancel().catch(() => undefined);
+  if (!response) return 'unreachable';
+  return response.status === 202 ? 'cancelled' : 'unknown';
+}
+
+/** How long a caller who went away keeps the query's request open for Druid to confirm the cancel. */
+const CANCEL_GRACE_MS = 5000;
+
+/**
+ * Cancels by id until Druid has it stopped: a caller can go away before the query reaches the broker
+ * (Druid answers 404 then), so an unknown id is asked again while the query's request is still open —
+ * a query that reached Druid is registered under its id before it runs, and then stopped.
+ */
+async function cancelUntilStopped(url: string, queryId: string, answered: () => boolean): Promise<void> {
+  const deadline = Date.now() + CANCEL_GRACE_MS;
+  for (;;) {
+    const outcome = await cancelDruidQuery(url, queryId);
+    if (outcome !== 'unknown' || answered() || Date.now() > deadline) return;
+    await sleep(100);
+  }
 }
 
 /** Runs Druid SQL and returns its rows as objects (column name → value). */
@@ -89,9 +120,13 @@ export async function druidSql(
   // Druid enforces `timeout` itself; the client's own limit is a backstop for a Druid that stops answering.
   const local = new AbortController();
   const backstop = setTimeout(() => local.abort(), timeoutMs + 5000);
+  let answered = false;
+  let grace: NodeJS.Timeout | undefined;
+  // The caller went away: the query is cancelled by id and its request kept open for Druid's answer
+  // (the cancel's confirmation) for a few seconds, then let go.
   const onAbort = () => {
-    local.abort();
-    void cancelDruidQuery(url, queryId);
+    void cancelUntilStopped(url, queryId, () => answered);
+    grace = setTimeout(() => local.abort(), CANCEL_GRACE_MS);
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -113,15 +148,34 @@ export async function druidSql(
       signal: local.signal,
     });
     const text = await response.text();
+    answered = true;
+    if (options.signal?.aborted) {
+      const confirmed = !response.ok && describeError(response.status, text).cancelled;
+      throw new EngineError(
+        'engine-canceled',
+        'druid',
+        kpi,
+        confirmed
+          ? `query ${queryId} canceled on Druid`
+          : `query ${queryId} canceled (Druid had answered it)`,
+      );
+    }
     if (!response.ok) {
       const { timeout, message } = describeError(response.status, text);
       throw new EngineError(timeout ? 'engine-timeout' : 'engine-error', 'druid', kpi, message);
     }
     return JSON.parse(text) as Array<Record<string, unknown>>;
   } catch (error) {
+    answered = true;
     if (error instanceof EngineError) throw error;
     if (options.signal?.aborted) {
-      throw new EngineError('engine-canceled', 'druid', kpi, `query ${queryId} canceled`, { cause: error });
+      throw new EngineError(
+        'engine-canceled',
+        'druid',
+        kpi,
+        `query ${queryId} canceled (Druid did not confirm within ${CANCEL_GRACE_MS} ms)`,
+        { cause: error },
+      );
     }
     if (local.signal.aborted) {
       void cancelDruidQuery(url, queryId);
@@ -137,6 +191,7 @@ export async function druidSql(
     throw new EngineError('engine-error', 'druid', kpi, (error as Error).message, { cause: error });
   } finally {
     clearTimeout(backstop);
+    clearTimeout(grace);
     options.signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -3,7 +3,9 @@
  * of the subscriptions) answers revenue from Druid; then Druid's broker is frozen with a query in
  * flight and killed — that query, and the next ones while the broker is gone, are answered from the
  * sources with the right numbers (never a wrong or partial one, never an error), and /health says
- * `degraded` with Druid's real state. This test restarts the shared broker and leaves it serving.
+ * `degraded` with Druid's real state. Before that, with the historical frozen (the broker holds the
+ * query), a client of /api/query that goes away has the service's Druid query cancelled by its id.
+ * This test restarts the shared broker and leaves it serving.
  * Skipped when the stack runs without Druid (KPI_WITH_DRUID=0).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { readStackEnv } from '../../src/config/stack-env.ts';
-import { druidSql } from '../../src/exec/druid-client.ts';
+import { cancelDruidQuery, druidSql } from '../../src/exec/druid-client.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
 import { isAlive, runningPid } from '../../src/stack/process.ts';
@@ -113,6 +115,32 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
     await service?.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
+
+  it('cancels the Druid query by its id when the client of /api/query goes away', async () => {
+    // The historical frozen: the broker holds the query, which can end only by a cancel.
+    const historical = runningPid(loadStackConfig().stackDir, 'druid-historical');
+    expect(historical).toBeDefined();
+    process.kill(historical!, 'SIGSTOP');
+    try {
+      const client = new AbortController();
+      const asked = fetch(`${service.url}/api/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ kpi: 'revenue', grain: 'month', start: '2025-01-01', end: '2025-07-01' }),
+        signal: client.signal,
+      }).catch(() => null);
+      await waitUntil(async () => (await health()).activeCalculations > 0, 60_000);
+      client.abort();
+      expect(await asked).toBeNull();
+      // The calculation ends although the historical is still frozen: Druid stopped the query.
+      await waitUntil(async () => (await health()).activeCalculations === 0, 60_000);
+      const canceled = /query (kpi-[\w-]+) canceled on Druid/.exec(service.output());
+      expect(canceled, service.output().slice(-2000)).not.toBeNull();
+      expect(await cancelDruidQuery(stack.DRUID_URL!, canceled![1]!)).toBe('unknown');
+    } finally {
+      process.kill(historical!, 'SIGCONT');
+    }
+  }, 300_000);
 
   it('answers from the sources with the right numbers while Druid is gone, and says degraded', async () => {
     // Druid answers first (the rollup's version in X-Data-Rollups).

@@ -9,7 +9,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
-import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
+import { createEngine, createRuntime } from '../../src/exec/engine.ts';
 import type { Grain, KpiIR } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { approximationsOf } from '../../src/optimize/approximations.ts';
@@ -20,6 +20,7 @@ import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
 import { parseRollups } from '../../src/rollup/definitions.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+import { rowKey } from './support/equivalence.ts';
 
 const env = inject('stackEnv');
 const druidUrl = env.DRUID_URL;
@@ -93,19 +94,18 @@ async function exact(q: MetricQuery, planType: string | null): Promise<Map<strin
        GROUP BY 1, 2`,
       [q.range.start, q.range.end, q.timezone, planType],
     );
+    // Keyed as the engine's rows are (support/equivalence.ts's rowKey).
+    const byRegion = q.dimensions.includes('region');
     return new Map(
-      res.rows.map((r) => [JSON.stringify([r.b === null ? null : Number(r.b), r.region]), Number(r.n)]),
+      res.rows.map((r) => [
+        JSON.stringify([r.b === null ? null : Number(r.b), ...(byRegion ? [r.region] : [])]),
+        Number(r.n),
+      ]),
     );
   } finally {
     await c.end();
   }
 }
-
-const keyOf = (r: ResultRow, q: MetricQuery) =>
-  JSON.stringify([
-    r.time ? Date.parse(r.time) : null,
-    q.dimensions.includes('region') ? (r.region ?? null) : null,
-  ]);
 
 // Ranges aligned to the zone's midnights, across DST changes (New York: 2024-11-03, 2025-03-09).
 const CASES: readonly { zone: string; start: string; end: string; grains: readonly (Grain | null)[] }[] = [
@@ -161,7 +161,7 @@ describe.skipIf(!druidUrl)('sketch-backed distinct counts on the real Druid', ()
           const [bound] = approximationsOf(compiled.plan);
           expect(bound?.method, label).toMatch(/HLL sketches/);
           const want = await exact(q, planType);
-          const got = new Map(result.rows.map((r) => [keyOf(r, q), r.value]));
+          const got = new Map(result.rows.map((r) => [rowKey(r, q.dimensions), r.value]));
           expect([...got.keys()].sort(), label).toEqual([...want.keys()].sort());
           for (const [key, n] of want) {
             const v = got.get(key)!;

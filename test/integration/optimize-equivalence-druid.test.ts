@@ -13,11 +13,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { druidSql } from '../../src/exec/druid-client.ts';
-import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
+import { createEngine, createRuntime } from '../../src/exec/engine.ts';
 import type { Grain, KpiIR, RowExpr } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import { approximationsOf } from '../../src/optimize/approximations.ts';
 import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
+import { explain } from '../../src/optimize/explain.ts';
 import { rollupsRead } from '../../src/optimize/live.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
@@ -25,6 +26,7 @@ import { parseRollups } from '../../src/rollup/definitions.ts';
 import { refreshRollup } from '../../src/rollup/refresh.ts';
 import { readStates } from '../../src/rollup/state.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+import { compareAnswers } from './support/equivalence.ts';
 import { trinoRows } from './support/trino.ts';
 
 const env = inject('stackEnv');
@@ -95,6 +97,7 @@ kpi druid_avg_amount = avg(payments.subscriptions.amount)
 kpi druid_amount_spread = max(payments.subscriptions.amount) - min(payments.subscriptions.amount)
 kpi druid_events_per_account = count(analytics.events) / count(users.accounts)
 kpi druid_paying_accounts = approx_distinct(payments.subscriptions.account_id)
+kpi druid_revenue_per_session = sum(payments.subscriptions.amount) / count(analytics.sessions)
 `;
 
 function registryOf(): Map<string, KpiIR> {
@@ -207,37 +210,6 @@ const queryArb = fc
     };
   });
 
-const key = (r: ResultRow, dims: readonly string[]) =>
-  JSON.stringify([r.time, ...dims.map((d) => r[d] ?? null)]);
-
-/**
- * Counts exact; sums (Druid keeps doubles) to the cent and ratios to 1e-9 relative; approximate values
- * (approx_distinct: Trino's HyperLogLog raw, Druid's HLL sketch optimized) within the sum of both
- * answers' stated relative bounds, not equal.
- */
-function sameValue(a: number | null, b: number | null, bound = 0): boolean {
-  if (a === null || b === null) return a === b;
-  if (bound > 0) return Math.abs(a - b) <= bound * Math.max(Math.abs(a), Math.abs(b));
-  if (Number.isInteger(a) && Number.isInteger(b) && Math.abs(a) < 2 ** 53) return a === b;
-  return Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b)) + 1e-6;
-}
-
-function compare(
-  q: MetricQuery,
-  want: readonly ResultRow[],
-  got: readonly ResultRow[],
-  bound = 0,
-): string | null {
-  const w = new Map(want.map((r) => [key(r, q.dimensions), r.value]));
-  const g = new Map(got.map((r) => [key(r, q.dimensions), r.value]));
-  for (const [k, v] of w) {
-    if (!g.has(k)) return `row ${k} missing (raw ${v})`;
-    if (!sameValue(v, g.get(k) ?? null, bound)) return `row ${k}: raw ${v}, optimized ${g.get(k)}`;
-  }
-  for (const k of g.keys()) if (!w.has(k)) return `extra row ${k}`;
-  return null;
-}
-
 describe.skipIf(!druidUrl)('optimizer equivalence with Druid-backed rollups on the real Druid', () => {
   it('answers from Druid rollups exactly what the raw Trino plan answers (seeded generated queries)', async () => {
     const stats = { cases: 0, druidRead: 0, druidDirect: 0, viaTrino: 0, sketch: 0 };
@@ -260,7 +232,7 @@ describe.skipIf(!druidUrl)('optimizer equivalence with Druid-backed rollups on t
           0,
         );
         if (approximationsOf(compiled.plan).some((x) => /HLL sketches/.test(x.method))) stats.sketch++;
-        const diff = compare(q, a.rows, b.rows, bound);
+        const diff = compareAnswers(q, a.rows, b.rows, { bound });
         if (diff) throw new Error(`${JSON.stringify(q)}\n${diff}\n${b.dialect}: ${b.sql}`);
       }),
       { numRuns: runs, seed, endOnFailure: true },
@@ -274,6 +246,68 @@ describe.skipIf(!druidUrl)('optimizer equivalence with Druid-backed rollups on t
     expect(stats.druidDirect).toBeGreaterThan(0);
     expect(stats.viaTrino).toBeGreaterThan(0);
   }, 1_200_000);
+
+  it('chooses Druid on cost without a pinned row cost, and EXPLAIN says which path and why', async () => {
+    // The optimizer as the service runs it by default: no pinned row cost, Druid priced by its own costs.
+    const unpinned = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+    expect(unpinned.rowCost?.pinned).not.toBe(true);
+    const engine = createEngine({
+      catalog,
+      registry,
+      env,
+      dialect: 'auto',
+      timeoutMs: 120_000,
+      runtime,
+      optimizer: optimizerFor(unpinned),
+    });
+    const ask = (kpi: string, start: string, end: string): MetricQuery => ({
+      kpi,
+      grain: 'month',
+      range: { start, end },
+      timezone: 'UTC',
+      dimensions: [],
+      filters: [],
+    });
+    const cases = [
+      // Inside the watermark: Druid alone, on Druid SQL.
+      {
+        q: ask('revenue', '2024-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+        dialect: 'druid',
+        engine:
+          /== engine druid on druid \(every table is a Druid datasource on druid: Druid SQL on \/druid\/v2\/sql\)/,
+        estimate:
+          /rollup subscriptions_daily_druid \(cost 0\.\d+ of raw \(raw 0% of the range; Druid SQL [\d.]+ ms for \d+ rollup rows vs raw Trino [\d.]+ ms/,
+      },
+      // Past the watermark (the sources end on 2026-07-01): stitched with the raw tail in one Trino
+      // statement, the rollup read through Trino's druid catalog.
+      {
+        q: ask('revenue', '2026-01-01T00:00:00Z', '2026-09-01T00:00:00Z'),
+        dialect: 'trino',
+        engine: /== engine trino \(.*druid catalog/,
+        estimate:
+          /stitched, rollup subscriptions_daily_druid \(cost 0\.\d+ of raw \(raw \d+% of the range; one Trino statement \(Druid through its druid catalog \+ raw\)/,
+      },
+      // Joined with a source no rollup covers: through Trino, the rollup by its druid catalog.
+      {
+        q: ask('druid_revenue_per_session', '2024-01-01T00:00:00Z', '2026-01-01T00:00:00Z'),
+        dialect: 'trino',
+        engine: /== engine trino \(.*druid catalog/,
+        estimate: /rollup subscriptions_daily_druid \(cost/,
+      },
+    ];
+    for (const k of cases) {
+      const label = `${k.q.kpi} [${k.q.range.start}, ${k.q.range.end})`;
+      const text = explain({ catalog, registry, context: unpinned, env }, k.q).text;
+      expect(text, label).toMatch(k.engine);
+      expect(text, label).toMatch(k.estimate);
+      const got = await engine.run(k.q);
+      expect(got.dialect, label).toBe(k.dialect);
+      expect(rollupsRead(engine.compile(k.q).plan), label).toContain('subscriptions_daily_druid');
+      const want = await raw.run(k.q);
+      expect(want.rows.length, label).toBeGreaterThan(0);
+      expect(compareAnswers(k.q, want.rows, got.rows), label).toBeNull();
+    }
+  }, 600_000);
 
   it('publishes only a complete load, and a refresh re-loads its window without counting twice', async () => {
     const r = rollups.find((x) => x.name === 'subscriptions_daily_druid')!;

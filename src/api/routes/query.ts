@@ -92,7 +92,9 @@ export function queryRoutes(app: App, deps: AppDeps): void {
     }),
     async (c) => {
       const { kpi, query, engine } = await target(deps, c.req.valid('json'));
-      const result = await deps.queries.run(query, engine);
+      // Uncached, so the calculation is this caller's alone: a client that goes away cancels it (on
+      // Druid by its query id, on Trino and PostgreSQL by theirs).
+      const result = await deps.queries.run(query, engine, c.req.raw.signal);
       return c.json(
         {
           kpiId: kpi.id,

@@ -16,8 +16,12 @@ export async function untilDruidAnswers(
 ): Promise<Rows> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answer = await druidSql(url, sql);
-    if (done(answer)) return answer;
+    // A datasource new to the broker is unknown to Druid SQL until its first segments are announced.
+    const answer = await druidSql(url, sql).catch((error: unknown) => {
+      if (/not found/i.test((error as Error).message)) return null;
+      throw error;
+    });
+    if (answer && done(answer)) return answer;
     if (Date.now() > deadline) throw new Error(`Druid still answers ${JSON.stringify(answer)} to ${sql}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
