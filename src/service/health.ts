@@ -6,8 +6,9 @@ import type { CheckStatus, HealthCheck } from './types.ts';
 
 /**
  * Druid's real state: the router answers (`/status/health`) and a query goes through it to a broker
- * (`SELECT 1` on /druid/v2/sql) — `ok`; the router answers but no query runs (a broker or historical
- * down) — `degraded`; nothing answers — `down`.
+ * that sees a historical serving segments (`sys.servers`, the broker's own discovery) — `ok`; the router
+ * answers but no query runs, or no historical is there (Druid SQL would answer from no segments) —
+ * `degraded`; nothing answers — `down`.
  */
 async function druidState(url: string): Promise<CheckStatus> {
   const router = await fetch(new URL('/status/health', url), { signal: AbortSignal.timeout(1_500) }).catch(
@@ -17,10 +18,15 @@ async function druidState(url: string): Promise<CheckStatus> {
   const sql = await fetch(new URL('/druid/v2/sql', url), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'SELECT 1 AS ok', context: { timeout: 1_000 } }),
+    body: JSON.stringify({
+      query: "SELECT COUNT(*) AS n FROM sys.servers WHERE server_type = 'historical'",
+      context: { timeout: 1_000 },
+    }),
     signal: AbortSignal.timeout(1_500),
   }).catch(() => null);
-  return sql?.ok ? 'ok' : 'degraded';
+  if (!sql?.ok) return 'degraded';
+  const rows = (await sql.json().catch(() => [])) as Array<{ n?: number }>;
+  return Number(rows[0]?.n ?? 0) > 0 ? 'ok' : 'degraded';
 }
 
 export function storageChecks(config: ServiceConfig, sql: SqlClient, cache: ResultCache): HealthCheck[] {

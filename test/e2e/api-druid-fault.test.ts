@@ -101,9 +101,9 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
   }, 600_000);
 
   afterAll(async () => {
-    // Whatever happened: the broker serving again for the tests after this one.
+    // Whatever happened: the broker and the historical serving again for the tests after this one.
     if (brokerPid !== undefined && isAlive(brokerPid)) process.kill(brokerPid, 'SIGCONT');
-    else await stackUp({ scale: 0.01, log: () => {} });
+    await stackUp({ scale: 0.01, log: () => {} });
     await waitUntil(
       () =>
         druidSql(stack.DRUID_URL!, 'SELECT 1 AS ok').then(
@@ -141,6 +141,30 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
       process.kill(historical!, 'SIGCONT');
     }
   }, 300_000);
+
+  it('answers from the sources while Druid has no historical, and says degraded', async () => {
+    // Killed: its segments leave the broker's view once ZooKeeper drops it (its session times out).
+    const historical = runningPid(loadStackConfig().stackDir, 'druid-historical');
+    expect(historical).toBeDefined();
+    process.kill(historical!, 'SIGKILL');
+    await waitUntil(async () => (await health()).storage.druid === 'degraded', 120_000);
+    expect((await health()).service).toBe('degraded');
+    // Druid's router and broker still answer SQL, but not this rollup's numbers: the sources do.
+    expect(
+      await expectAsSource(await history('2024-07-01', '2025-01-01'), '2024-07-01', '2025-01-01'),
+    ).toBeNull();
+    // Started again; the next test needs Druid serving every segment of the rollup (real state).
+    await stackUp({ scale: 0.01, log: () => {} });
+    await waitUntil(async () => {
+      const [row] = await druidSql(
+        stack.DRUID_URL!,
+        `SELECT COUNT(*) AS n, SUM(is_available) AS a FROM sys.segments
+         WHERE datasource = '${ROLLUP}' AND is_published = 1 AND is_overshadowed = 0`,
+      ).catch(() => [undefined]);
+      return Number(row?.n ?? 0) > 0 && Number(row?.a) === Number(row?.n);
+    }, 300_000);
+    await waitUntil(async () => (await health()).storage.druid === 'ok', 120_000);
+  }, 600_000);
 
   it('answers from the sources with the right numbers while Druid is gone, and says degraded', async () => {
     // Druid answers first (the rollup's version in X-Data-Rollups).
