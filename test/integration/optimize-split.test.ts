@@ -6,25 +6,26 @@
  * as one Trino statement; the engine's deadline covers every part.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/load.ts';
-import { createEngine, createRuntime, type ResultRow } from '../../src/exec/engine.ts';
-import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { ANY_ROLLUP, loadOptimizeContext, optimizerFor } from '../../src/optimize/context.ts';
+import { createRuntime } from '../../src/exec/engine.ts';
 import { explain } from '../../src/optimize/explain.ts';
 import { rollupsRead } from '../../src/optimize/live.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
-import { buildRollup } from '../../src/rollup/build.ts';
-import { loadRollups } from '../../src/rollup/definitions.ts';
-import { DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 import { eq, str } from '../unit/compile-kpis.ts';
-import { pgQuery, ratio } from './oracle-support.ts';
+import { pgQuery } from './oracle-support.ts';
+import {
+  at,
+  buildStitchRollups,
+  cacOracle,
+  catalog,
+  engineOn as engineWith,
+  expectRows,
+  oracle,
+  query,
+  registry,
+  revenueOracle,
+} from './support/stitch-oracle.ts';
 
 const env = inject('stackEnv');
-const catalog = loadCatalog();
-const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
-const rollups = loadRollups(catalog).filter((r) =>
-  ['subscriptions_daily', 'expenses_daily', 'accounts_daily'].includes(r.name),
-);
 const runtime = createRuntime({ env, maxConcurrent: 2 });
 let built: OptimizeContext;
 let costed: OptimizeContext;
@@ -32,90 +33,15 @@ const WATERMARK = '2026-06-30T00:00:00.000Z';
 const DEFAULT_RANGE = { start: '2026-06-01T00:00:00Z', end: '2026-07-01T00:00:00Z' };
 
 beforeAll(async () => {
-  for (const r of rollups) await buildRollup(catalog, r, env);
-  built = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL, ANY_ROLLUP);
-  costed = await loadOptimizeContext(catalog, rollups, env.TIMESCALE_URL);
+  ({ built, costed } = await buildStitchRollups(env));
 }, 600_000);
 
 afterAll(async () => {
   await runtime.close();
 });
 
-/** The context with every rollup's watermark set below the built one (the rollup holds more). */
-const at = (ctx: OptimizeContext, watermark: string): OptimizeContext => ({
-  ...ctx,
-  facts: new Map([...ctx.facts].map(([n, f]) => [n, { ...f, watermark }])),
-});
-
-const engineOn = (ctx: OptimizeContext, timeoutMs = 120_000) =>
-  createEngine({ catalog, registry, env, runtime, timeoutMs, optimizer: optimizerFor(ctx) });
-
-/** `time|dims → value` from hand-written SQL on a source (bucket in UTC). */
-async function oracle(
-  url: string,
-  grain: 'day' | 'month',
-  sql: { from: string; ts: string; agg: string; where?: string; dims?: string[] },
-  range: { start: string; end: string },
-): Promise<Map<string, number>> {
-  const dims = sql.dims ?? [];
-  const rows = await pgQuery(
-    url,
-    `SELECT extract(epoch FROM date_trunc('${grain}', ${sql.ts} AT TIME ZONE 'UTC'))::bigint * 1000 AS b,
-       ${dims.map((d, i) => `${d} AS d${i},`).join(' ')} (${sql.agg})::text AS v
-     FROM ${sql.from} WHERE ${sql.ts} >= $1::timestamptz AND ${sql.ts} < $2::timestamptz ${sql.where ? `AND ${sql.where}` : ''}
-     GROUP BY ${['1', ...dims.map((_, i) => String(i + 2))].join(', ')}`,
-    [range.start, range.end],
-  );
-  return new Map(
-    rows.map((r) => [JSON.stringify([Number(r.b), ...dims.map((_, i) => r[`d${i}`] ?? null)]), Number(r.v)]),
-  );
-}
-
-const keyOf = (r: ResultRow, dims: readonly string[]) =>
-  JSON.stringify([Date.parse(String(r.time)), ...dims.map((d) => r[d] ?? null)]);
-
-function expectRows(
-  got: readonly ResultRow[],
-  want: Map<string, number | null>,
-  exact: 'cents' | 'ratio',
-  dims: readonly string[] = [],
-) {
-  const g = new Map(got.filter((r) => r.value !== null).map((r) => [keyOf(r, dims), r.value as number]));
-  const w = [...want].filter(([, v]) => v !== null) as [string, number][];
-  expect([...g.keys()].sort()).toEqual(w.map(([k]) => k).sort());
-  for (const [k, v] of w) {
-    const x = g.get(k)!;
-    if (exact === 'cents') expect(Math.round(x * 100), k).toBe(Math.round(v * 100));
-    else expect(Math.abs(x - v), k).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
-  }
-}
-
-const query = (
-  kpi: string,
-  grain: 'day' | 'month',
-  range: { start: string; end: string },
-  more: Partial<MetricQuery> = {},
-): MetricQuery => ({ kpi, grain, range, timezone: 'UTC', dimensions: [], filters: [], ...more });
-
+const engineOn = (ctx: OptimizeContext, timeoutMs = 120_000) => engineWith(env, runtime, ctx, timeoutMs);
 const P = () => env.PAYMENTS_DB_URL!;
-const U = () => env.USERS_DB_URL!;
-
-async function cacOracle(range: { start: string; end: string }) {
-  const spend = await oracle(
-    P(),
-    'day',
-    { from: 'finance.expenses', ts: 'spent_at', agg: 'sum(amount)', where: `category = 'marketing'` },
-    range,
-  );
-  const customers = await oracle(
-    U(),
-    'day',
-    { from: 'public.accounts', ts: 'created_at', agg: 'count(id)' },
-    range,
-  );
-  const keys = new Set([...spend.keys(), ...customers.keys()]);
-  return new Map([...keys].map((k) => [k, ratio(spend.get(k) ?? null, customers.get(k) ?? null)]));
-}
 
 describe('split plans: stitched pieces on their own engines, combined in process', () => {
   it('the default route range: the rollup piece on the metrics store, today raw on PostgreSQL (revenue)', async () => {
@@ -129,12 +55,7 @@ describe('split plans: stitched pieces on their own engines, combined in process
     ]);
     // The post-run check still sees the rollup the rollup piece read.
     expect(rollupsRead(c.plan)).toEqual(['subscriptions_daily']);
-    const want = await oracle(
-      P(),
-      'day',
-      { from: 'public.subscriptions', ts: 'started_at', agg: 'sum(amount)' },
-      DEFAULT_RANGE,
-    );
+    const want = await revenueOracle(env, 'day', DEFAULT_RANGE);
     const split = await engine.execute(c);
     expect(split.dialect).toBe('split');
     expectRows(split.rows, want, 'cents');
@@ -178,7 +99,7 @@ describe('split plans: stitched pieces on their own engines, combined in process
     expect(new Set(c.parts?.map((p) => p.connection.name))).toEqual(
       new Set(['metrics', 'payments', 'users']),
     );
-    expectRows((await engine.execute(c)).rows, await cacOracle(DEFAULT_RANGE), 'ratio');
+    expectRows((await engine.execute(c)).rows, await cacOracle(env, DEFAULT_RANGE), 'ratio');
   });
 
   it('raw variables on two source databases run directly too when cost keeps them raw (cac_marketing)', async () => {
@@ -187,7 +108,7 @@ describe('split plans: stitched pieces on their own engines, combined in process
     const c = engine.compile(q);
     expect(c.dialect).toBe('split');
     expect(c.parts?.map((p) => p.connection.name).sort()).toEqual(['payments', 'users']);
-    expectRows((await engine.execute(c)).rows, await cacOracle(DEFAULT_RANGE), 'ratio');
+    expectRows((await engine.execute(c)).rows, await cacOracle(env, DEFAULT_RANGE), 'ratio');
   });
 
   it('EXPLAIN shows the split choice with its estimate and every part', async () => {
