@@ -7,3 +7,6 @@ SELECT time_bucket({{interval}}, ts, {{timezone}}) AS bucket{{dimension_select}}
 FROM {{schema}}.{{facts}}
 GROUP BY time_bucket({{interval}}, ts, {{timezone}}){{dimension_group}}
 WITH NO DATA;
+-- Readers ask for a range of buckets (a stitch's rollup piece reads a month of a rollup that holds
+-- years; the refresh deletes a range): an index on the bucket spares them a scan of every row.
+CREATE INDEX IF NOT EXISTS {{bucket_index}} ON {{schema}}.{{name}} (bucket);

@@ -73,6 +73,7 @@ function vars(catalog: Catalog, r: RollupDef): Record<string, string> {
     schema: STORE_SCHEMA,
     name: quoteIdentifier(r.name),
     facts: quoteIdentifier(factsTable(r)),
+    bucket_index: quoteIdentifier(`${r.name}_bucket`),
     /** The relation names as text literals, for functions taking a regclass. */
     name_text: sqlString(storeTable(r.name)),
     facts_text: sqlString(storeTable(factsTable(r))),
