@@ -2,9 +2,10 @@
  * Druid SQL's query id, timeout and cancellation on the stack's real Druid. The historical is frozen
  * (SIGSTOP) while each query runs, so the broker holds the query waiting for it: it can end only by
  * Druid's own timeout or by a cancel — never by finishing. Checks: the query context's timeout is
- * Druid's (its own error names the query id); a caller that goes away — even before its query has
- * reached the broker — has the query cancelled by id, Druid confirms it (its answer to the query says
- * CANCELED), and Druid no longer knows the id afterwards. The historical is resumed after each test.
+ * Druid's (its own error names the query id); a caller that goes away mid-query has the query cancelled
+ * by id, Druid confirms it (its answer to the query says CANCELED), and Druid no longer knows the id
+ * afterwards; one that goes away at once (before the query reached the broker) too, unless the broker
+ * holds the query unregistered for the client's whole 5 s. The historical is resumed after each test.
  * Skipped when the stack runs without Druid (KPI_WITH_DRUID=0).
  */
 import { randomUUID } from 'node:crypto';
@@ -77,10 +78,16 @@ describe.skipIf(!druidUrl)('Druid SQL query id, timeout and cancel on the real D
     caller.abort(); // at once: the request may not have reached the broker yet
     const error = await running.catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'engine-canceled', engine: 'druid' });
-    // Druid answered the query itself with CANCELED: it had it, and stopped it.
-    expect((error as Error).message).toContain(`query ${queryId} canceled on Druid`);
-    // The historical is still frozen, so the query cannot have finished: Druid no longer holds it.
-    expect(await cancelDruidQuery(druidUrl!, queryId)).toBe('unknown');
+    // Druid answered the query itself with CANCELED: it had it, and stopped it. Or — seen when another
+    // test's load had the broker refreshing its metadata from the frozen historical — the broker held
+    // the query before registering its id for the whole 5 s: then the client lets go and says so
+    // (Druid's context timeout ends such a query).
+    const { message } = error as Error;
+    expect(message).toMatch(
+      new RegExp(`query ${queryId} canceled (on Druid|\\(Druid did not confirm within 5000 ms\\))`),
+    );
+    // The historical is still frozen, so a cancelled query cannot have finished: Druid no longer holds it.
+    if (message.endsWith('on Druid')) expect(await cancelDruidQuery(druidUrl!, queryId)).toBe('unknown');
   }, 120_000);
 
   it('cancels a query Druid is running when the caller goes away mid-query', async () => {
@@ -90,8 +97,8 @@ describe.skipIf(!druidUrl)('Druid SQL query id, timeout and cancel on the real D
     const running = druidSql(druidUrl!, COUNT, { queryId, timeoutMs: 600_000, signal: caller.signal });
     // Another query sent after ours, and timed out by Druid after a second at the same frozen
     // historical: by then ours has (on any sane machine) been with the broker for a while.
-    const later = await druidSql(druidUrl!, COUNT, { timeoutMs: 1000 }).catch((e: unknown) => e);
-    expect(later).toMatchObject({ code: 'engine-timeout' });
+    // (Only a delay that follows Druid, not a claim: how it ends does not matter here.)
+    await druidSql(druidUrl!, COUNT, { timeoutMs: 1000 }).catch(() => undefined);
     caller.abort();
     const error = await running.catch((e: unknown) => e);
     expect((error as Error).message).toContain(`query ${queryId} canceled on Druid`);
