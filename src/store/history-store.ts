@@ -57,6 +57,17 @@ export class HistoryStore {
       if (existing) {
         // A continuous aggregate is a view to the catalog; the fallback is a table.
         if (existing.relkind === 'r') kind = 'table';
+        else if (!(await this.continuousRuns(name))) {
+          // Made in an earlier session of a store that cannot run them now: the embedded PGlite build has
+          // TimescaleDB's TSL only in the session that created the extension, so after a restart on its
+          // data directory every insert into kpi_metrics failed in the aggregate's invalidation trigger.
+          log(`history: ${name} re-made as a table (its continuous aggregate cannot run in this session)`);
+          await this.db.exec(`DROP MATERIALIZED VIEW public.${name}`);
+          await this.db.exec(
+            `CREATE TABLE public.${name} AS ${aggregateSelect(interval)} ${aggregateGroup(interval)}`,
+          );
+          kind = 'table';
+        }
         continue;
       }
       try {
@@ -73,6 +84,20 @@ export class HistoryStore {
     }
     this.kind = kind;
     return kind;
+  }
+
+  /** Whether the continuous aggregate `name` can be refreshed in this session (a window with no rows). */
+  private async continuousRuns(name: string): Promise<boolean> {
+    try {
+      await this.db.exec(
+        `CALL refresh_continuous_aggregate(${sqlString(`public.${name}`)}, '1970-01-01', '1970-01-03')`,
+      );
+      return true;
+    } catch (error) {
+      // feature_not_supported: "… is not supported under the current license".
+      if ((error as { code?: string }).code === '0A000') return false;
+      throw error;
+    }
   }
 
   /**
