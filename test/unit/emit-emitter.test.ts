@@ -8,24 +8,14 @@ import { loadCatalog } from '../../src/catalog/load.ts';
 import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
-import { CompileError } from '../../src/plan/errors.ts';
 import { aggregatesOf, type Plan } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
+import { refusal } from '../support/compile-refusal.ts';
 import { demoKpis, query, registryOf } from './compile-kpis.ts';
 
 const catalog = loadCatalog();
 const registry = registryOf(demoKpis(catalog));
 const ctx = { catalog, registry };
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CompileError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('emitter guards', () => {
   it('refuses an aggregate whose dimension reads a table its scan does not join', () => {

@@ -8,10 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import type { Duration, FormulaExpr, KpiIR, Measure, RowExpr } from '../../src/ir/kpi.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
-import { CompileError } from '../../src/plan/errors.ts';
 import { aggregatesOf } from '../../src/plan/nodes.ts';
 import { periodWindow, planQuery } from '../../src/plan/planner.ts';
 import { printExpr } from '../../src/plan/print.ts';
+import { refusal } from '../support/compile-refusal.ts';
 import { col, eq, kpi, measure, query, ref, str, T } from './compile-kpis.ts';
 
 const catalog = loadCatalog();
@@ -43,16 +43,6 @@ const k = (f: FormulaExpr) => planOf([kpi('k', f, [amount])]);
 const formula = (p: ReturnType<typeof planOf>) => printExpr(p.root.value);
 const shared = (p: ReturnType<typeof planOf>) =>
   (p.root.shared ?? []).map((s) => `${s.name} = ${printExpr(s.value)}`);
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CompileError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('instances', () => {
   it('aggregates a measure read twice once; the same definition under another name too', () => {

@@ -5,11 +5,11 @@ import { emitSql } from '../../src/emit/emit.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
-import { CompileError } from '../../src/plan/errors.ts';
 import { type Aggregate, aggregatesOf, type PlanNode } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { planHash, printPlan } from '../../src/plan/print.ts';
 import { walkPlan } from '../../src/plan/visit.ts';
+import { refusal } from '../support/compile-refusal.ts';
 import { col, demoKpis, eq, kpi, measure, query, ref, registryOf, str, T } from './compile-kpis.ts';
 
 const catalog = loadCatalog();
@@ -20,16 +20,6 @@ const get = (id: string) => registry.get(id)!;
 const aggregates = (p: ReturnType<typeof planQuery>): Aggregate[] =>
   p.root.input.inputs.flatMap(aggregatesOf);
 const dim = (name: string): RowExpr => ({ kind: 'dimension', name });
-
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CompileError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('planQuery', () => {
   it('aggregates each measure of a cross-source ratio on its own and joins them on (bucket, dimensions)', () => {
@@ -60,11 +50,13 @@ describe('planQuery', () => {
   });
 
   it('names the table when a dimension is unreachable from a measure', () => {
-    expect(codeOf(() => planQuery(get('cac'), query('cac', { dimensions: ['device'] }), ctx))).toMatch(
+    expect(refusal(() => planQuery(get('cac'), query('cac', { dimensions: ['device'] }), ctx))).toMatch(
       /^unreachable-dimension: dimension "device" is not reachable from finance\.expenses/,
     );
     expect(
-      codeOf(() => planQuery(get('cac'), query('cac', { filters: [eq(dim('plan_type'), str('pro'))] }), ctx)),
+      refusal(() =>
+        planQuery(get('cac'), query('cac', { filters: [eq(dim('plan_type'), str('pro'))] }), ctx),
+      ),
     ).toMatch(/^unreachable-dimension: .*"plan_type" is not reachable from finance\.expenses/);
   });
 
@@ -97,10 +89,10 @@ describe('planQuery', () => {
     });
     const a = kpi('a', { kind: 'kpi_ref', id: 'b' }, []);
     const b = kpi('b', { kind: 'binary', op: '+', left: { kind: 'kpi_ref', id: 'a' }, right: ref('x') }, []);
-    expect(codeOf(() => planQuery(a, query('a'), { catalog, registry: registryOf([a, b]) }))).toBe(
+    expect(refusal(() => planQuery(a, query('a'), { catalog, registry: registryOf([a, b]) }))).toBe(
       'kpi-cycle: KPI references form a cycle: a → b → a',
     );
-    expect(codeOf(() => planQuery(kpi('c', { kind: 'kpi_ref', id: 'nope' }, []), query('c'), ctx))).toMatch(
+    expect(refusal(() => planQuery(kpi('c', { kind: 'kpi_ref', id: 'nope' }, []), query('c'), ctx))).toMatch(
       /^unknown-kpi/,
     );
   });
@@ -133,15 +125,15 @@ describe('planQuery', () => {
     );
     expect(p.range).toEqual({ start: '2025-02-28T23:00:00.000Z', end: '2025-03-31T22:00:00.000Z' });
     expect(
-      codeOf(() => planQuery(get('mrr'), query('mrr', { timezone: "UTC'; DROP TABLE x" }), ctx)),
+      refusal(() => planQuery(get('mrr'), query('mrr', { timezone: "UTC'; DROP TABLE x" }), ctx)),
     ).toMatch(/^invalid-query: time zone/);
     expect(
-      codeOf(() =>
+      refusal(() =>
         planQuery(get('mrr'), query('mrr', { range: { start: '2025-02-01Z', end: '2025-01-01Z' } }), ctx),
       ),
     ).toMatch(/^invalid-query/);
     expect(
-      codeOf(() =>
+      refusal(() =>
         planQuery(
           get('mrr'),
           query('mrr', { range: { start: '2025-02-01T00:00:00Z', end: '2025-01-01T00:00:00Z' } }),
@@ -220,16 +212,16 @@ describe('emitSql', () => {
   });
 
   it('refuses what a dialect cannot express, naming construct and dialect', () => {
-    expect(codeOf(() => emitSql(planQuery(get('cac'), query('cac'), ctx), postgres, catalog))).toBe(
+    expect(refusal(() => emitSql(planQuery(get('cac'), query('cac'), ctx), postgres, catalog))).toBe(
       'unsupported: a query over connections payments, users cannot be expressed in the postgres dialect: one PostgreSQL connection cannot read another; use trino',
     );
     expect(
-      codeOf(() => emitSql(planQuery(get('events_7d'), query('events_7d'), ctx), postgres, catalog)),
+      refusal(() => emitSql(planQuery(get('events_7d'), query('events_7d'), ctx), postgres, catalog)),
     ).toMatch(/^unsupported: table analytics\.events cannot be expressed in the postgres dialect/);
     const p90 = kpi('p90', ref('a'), [
       measure(catalog, 'a', 'percentile', T.subscriptions, 'amount', { fraction: 0.9 }),
     ]);
-    expect(codeOf(() => emitSql(planQuery(p90, query('p90'), ctx), trino, catalog))).toMatch(
+    expect(refusal(() => emitSql(planQuery(p90, query('p90'), ctx), trino, catalog))).toMatch(
       /^unsupported: an exact percentile cannot be expressed in the trino dialect/,
     );
   });
@@ -273,7 +265,7 @@ describe('windows from the seed and dialect limits', () => {
     const bad = kpi('bad', ref('s'), [
       measure(catalog, 's', 'sum', T.expenses, 'amount', { period: 'fortnightly' }),
     ]);
-    expect(codeOf(() => planQuery(bad, query('bad'), ctx))).toMatch(/^unsupported: .*period "fortnightly"/);
+    expect(refusal(() => planQuery(bad, query('bad'), ctx))).toMatch(/^unsupported: .*period "fortnightly"/);
   });
 
   it('refuses a Trino spine longer than its sequence limit, naming the construct and the dialect', () => {
@@ -286,7 +278,7 @@ describe('windows from the seed and dialect limits', () => {
       }),
       ctx,
     );
-    expect(codeOf(() => emitSql(p, trino, catalog))).toMatch(
+    expect(refusal(() => emitSql(p, trino, catalog))).toMatch(
       /^unsupported: a spine of about \d+ minute buckets cannot be expressed in the trino dialect/,
     );
   });

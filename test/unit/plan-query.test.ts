@@ -10,9 +10,9 @@ import type { Catalog } from '../../src/catalog/types.ts';
 import type { AggregateFn, FormulaExpr, KpiIR, Measure, RowExpr } from '../../src/ir/kpi.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
-import { CompileError } from '../../src/plan/errors.ts';
 import { aggregatesOf } from '../../src/plan/nodes.ts';
 import { normalizeQuery, planQuery } from '../../src/plan/planner.ts';
+import { refusal } from '../support/compile-refusal.ts';
 import { col, eq, kpi, measure, query, ref, str, T } from './compile-kpis.ts';
 
 const catalog = loadCatalog();
@@ -25,16 +25,6 @@ function planOf(k: KpiIR, q: Partial<MetricQuery> = {}, more: KpiIR[] = []) {
   return planQuery(k, query(k.id, q), { catalog, registry });
 }
 const aggregates = (p: ReturnType<typeof planOf>) => p.root.input.inputs.flatMap(aggregatesOf);
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CompileError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-}
 
 describe('normalizeQuery', () => {
   const q = (extra: Partial<MetricQuery>) => normalizeQuery(query('k', extra));
