@@ -57,7 +57,7 @@ export class HistoryStore {
       if (existing) {
         // A continuous aggregate is a view to the catalog; the fallback is a table.
         if (existing.relkind === 'r') kind = 'table';
-        else if (!(await this.continuousRuns(name))) {
+        else if (!(await this.continuousRuns(name, log))) {
           // Made in an earlier session of a store that cannot run them now: the embedded PGlite build has
           // TimescaleDB's TSL only in the session that created the extension, so after a restart on its
           // data directory every insert into kpi_metrics failed in the aggregate's invalidation trigger.
@@ -86,8 +86,12 @@ export class HistoryStore {
     return kind;
   }
 
-  /** Whether the continuous aggregate `name` can be refreshed in this session (a window with no rows). */
-  private async continuousRuns(name: string): Promise<boolean> {
+  /**
+   * Whether the continuous aggregate `name` can be refreshed in this session (a window with no rows).
+   * Only "not supported" says no: another refusal (a role that may read but not refresh it, on an
+   * instance that does not schedule) leaves the aggregate as it is.
+   */
+  private async continuousRuns(name: string, log: (line: string) => void): Promise<boolean> {
     try {
       await this.db.exec(
         `CALL refresh_continuous_aggregate(${sqlString(`public.${name}`)}, '1970-01-01', '1970-01-03')`,
@@ -96,7 +100,8 @@ export class HistoryStore {
     } catch (error) {
       // feature_not_supported: "… is not supported under the current license".
       if ((error as { code?: string }).code === '0A000') return false;
-      throw error;
+      log(`history: ${name} kept as it is (a trial refresh failed: ${(error as Error).message})`);
+      return true;
     }
   }
 
