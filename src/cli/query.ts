@@ -3,9 +3,10 @@
 import type { Catalog } from '../catalog/types.ts';
 import { readCliEnv } from '../config/cli-env.ts';
 import { readStackEnv } from '../config/stack-env.ts';
+import { DruidAvailability } from '../exec/druid-availability.ts';
 import { createEngine, createRuntime, type KpiEngine as ExecEngine } from '../exec/engine.ts';
 import { loadOptimizeContext, optimizerFor } from '../optimize/context.ts';
-import { answerHolds, rollupsRead } from '../optimize/live.ts';
+import { answerHolds, druidRollupsRead, rollupsRead } from '../optimize/live.ts';
 import { loadRollups } from '../rollup/definitions.ts';
 import { readStates } from '../rollup/state.ts';
 import { runCompiledChecked } from '../service/checked-run.ts';
@@ -80,7 +81,10 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
     // Compiled once; a rollup rebuilt while the query ran voids its answer, and then the raw plan
     // answers (src/service/checked-run.ts, as in the service).
     const compiled = engine.compile(query);
-    const { result, voided } = ctx
+    // A Druid rollup is read only while Druid serves all of its published segments.
+    const druidUrl = (env as Readonly<Record<string, string | undefined>>).DRUID_URL;
+    const druid = ctx && druidUrl ? new DruidAvailability(druidUrl) : null;
+    const { result, voided, reason } = ctx
       ? await runCompiledChecked({
           engine,
           raw: () => {
@@ -89,9 +93,13 @@ export async function queryCommand(argv: readonly string[]): Promise<number> {
           },
           compiled,
           holds: async (plan) => answerHolds(ctx, rollupsRead(plan), await readStates(env.TIMESCALE_URL!)),
+          ...(druid ? { unusable: (plan) => druid.unavailable(druidRollupsRead(plan)) } : {}),
         })
       : { result: await engine.execute(compiled), voided: false };
-    if (voided) console.error('-- a rollup changed while the query ran: answered from the sources instead');
+    if (voided)
+      console.error(
+        `-- ${reason ?? 'a rollup changed while the query ran'}: answered from the sources instead`,
+      );
     if (format === 'json') {
       console.log(JSON.stringify(result.rows));
     } else {

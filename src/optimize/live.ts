@@ -44,14 +44,17 @@ export function rollupsRead(plan: Plan): string[] {
   return [...names];
 }
 
-/** Whether a plan reads a Druid-backed rollup (Druid is an optional part: its failure falls back). */
-export function readsDruid(plan: Plan): boolean {
-  let found = false;
+/** The Druid-backed rollups (datasources, named like them) a plan reads. */
+export function druidRollupsRead(plan: Plan): string[] {
+  const names = new Set<string>();
   walkPlan(plan.root, (node) => {
-    if (node.kind === 'scan' && node.table.source === DRUID_ROLLUP_SOURCE) found = true;
+    if (node.kind === 'scan' && node.table.source === DRUID_ROLLUP_SOURCE) names.add(node.table.table);
   });
-  return found;
+  return [...names];
 }
+
+/** Whether a plan reads a Druid-backed rollup (Druid is an optional part: its failure falls back). */
+export const readsDruid = (plan: Plan): boolean => druidRollupsRead(plan).length > 0;
 
 /**
  * Druid failing (stopped, its broker down, a query failing there or in Trino's druid catalog) while a
@@ -114,6 +117,8 @@ export interface CheckedRun<R> {
   readonly readRollups: boolean;
   /** True when the rollup answer was void and the raw plan answered. */
   readonly voided: boolean;
+  /** Why the rollup plan was not run at all (`unusable`), when it was not. */
+  readonly reason?: string;
 }
 
 /**
@@ -126,9 +131,16 @@ export async function runChecked<R>(o: {
   readonly run: () => Promise<R>;
   readonly runRaw: () => Promise<R>;
   readonly holds: () => Promise<boolean>;
+  /**
+   * Asked before the run: why the rollups cannot give the whole answer now (Druid not serving every
+   * published segment), or null. A reason sends the plan to the raw plan without running it.
+   */
+  readonly unusable?: () => Promise<string | null>;
   readonly signal?: AbortSignal | undefined;
 }): Promise<CheckedRun<R>> {
   if (rollupsRead(o.plan).length === 0) return { result: await o.run(), readRollups: false, voided: false };
+  const reason = o.unusable ? await o.unusable() : null;
+  if (reason) return { result: await o.runRaw(), readRollups: true, voided: true, reason };
   const holds = () => o.holds().catch(() => false);
   try {
     const result = await o.run();

@@ -16,15 +16,19 @@ export function runCompiledChecked(o: {
   readonly compiled: Compiled;
   /** Whether every rollup the plan read still holds what it held when the run started. */
   readonly holds: (plan: Plan) => Promise<boolean>;
+  /** Asked before the run: why the plan's rollups cannot give the whole answer now, or null. */
+  readonly unusable?: (plan: Plan, signal?: AbortSignal) => Promise<string | null>;
   readonly options?: ExecuteOptions;
 }): Promise<CheckedRun<RunResult>> {
   const { compiled } = o;
   const options = o.options ?? {};
+  const unusable = o.unusable;
   return runChecked({
     plan: compiled.plan,
     run: () => o.engine.execute(compiled, options),
     runRaw: () => o.raw().run(compiled.query, options),
     holds: () => o.holds(compiled.plan),
+    ...(unusable ? { unusable: () => unusable(compiled.plan, options.signal) } : {}),
     signal: options.signal,
   });
 }

@@ -9,6 +9,7 @@ import { buildCatalog, DEMO_CATALOG_PATH } from '../catalog/load.ts';
 import type { Catalog } from '../catalog/types.ts';
 import type { ServiceConfig } from '../config/env.ts';
 import type { EmbeddedSources } from '../embedded/sources-engine.ts';
+import { DruidAvailability } from '../exec/druid-availability.ts';
 import {
   type Compiled,
   createEngine,
@@ -22,7 +23,7 @@ import type { MetricQuery } from '../ir/metric-query.ts';
 import { approximationsOf } from '../optimize/approximations.ts';
 import { optimizerFor } from '../optimize/context.ts';
 import { explain } from '../optimize/explain.ts';
-import { LiveOptimizer, rollupsRead, rollupVersion, tablesRead } from '../optimize/live.ts';
+import { druidRollupsRead, LiveOptimizer, rollupsRead, rollupVersion, tablesRead } from '../optimize/live.ts';
 import type { Plan } from '../plan/nodes.ts';
 import { stateDdl } from '../rollup/ddl.ts';
 import { loadRollups } from '../rollup/definitions.ts';
@@ -139,6 +140,12 @@ export async function engineFactoryFor(
       ? await liveOptimizer(config, catalog, store, log)
       : null;
   if (live) closers.push(async () => live.close());
+  // Druid answers from the segments it serves: one not served gives a partial figure without an error.
+  const druid = live && config.DRUID_URL ? new DruidAvailability(config.DRUID_URL) : null;
+  const unusable = async (plan: Plan, signal?: AbortSignal) => {
+    const datasources = druidRollupsRead(plan);
+    return druid && datasources.length > 0 ? druid.unavailable(datasources, signal) : null;
+  };
   const engineOf = (registry: Parameters<EngineFactory>[0], optimize: boolean) =>
     createEngine({
       catalog: engineCatalog,
@@ -198,13 +205,18 @@ export async function engineFactoryFor(
         },
         compiled: c,
         holds: (plan) => live.holds(ctx, plan),
+        unusable,
         options,
       });
       if (checked.readRollups) onRollupRun(checked.voided ? 'void' : 'kept');
       // The runtime the plan's estimated reads took: keeps the optimizer's row cost fresh.
       if (!checked.voided) live.observe(ctx, c.plan, performance.now() - t0, checked.result.dialect);
       if (checked.voided)
-        log(`optimizer: a rollup changed while ${c.query.kpi} ran; answered from the sources instead`);
+        log(
+          checked.reason
+            ? `optimizer: ${checked.reason}; ${c.query.kpi} answered from the sources instead`
+            : `optimizer: a rollup changed while ${c.query.kpi} ran; answered from the sources instead`,
+        );
       return {
         ...checked.result,
         data: dataStampOf(live, c.plan, checked, readAt),

@@ -3,8 +3,10 @@
  * of the subscriptions) answers revenue from Druid; then Druid's broker is frozen with a query in
  * flight and killed — that query, and the next ones while the broker is gone, are answered from the
  * sources with the right numbers (never a wrong or partial one, never an error), and /health says
- * `degraded` with Druid's real state. Before that, with the historical frozen (the broker holds the
- * query), a client of /api/query that goes away has the service's Druid query cancelled by its id.
+ * `degraded` with Druid's real state. A coordinator rule that has two months of the rollup unloaded
+ * (published, not served: Druid SQL answers from the rest without an error) sends it to the sources
+ * too. Before that, with the historical frozen (the broker holds the query), a client of /api/query
+ * that goes away has the service's Druid query cancelled by its id.
  * This test restarts the shared broker and leaves it serving.
  * Skipped when the stack runs without Druid (KPI_WITH_DRUID=0).
  */
@@ -16,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { loadStackConfig } from '../../src/config/stack-config.ts';
 import { readStackEnv } from '../../src/config/stack-env.ts';
+import { AVAILABILITY_TTL_MS } from '../../src/exec/druid-availability.ts';
 import { cancelDruidQuery, druidSql } from '../../src/exec/druid-client.ts';
 import { buildRollup } from '../../src/rollup/build.ts';
 import { loadRollups } from '../../src/rollup/definitions.ts';
@@ -94,9 +97,10 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
     );
     const catalog = loadCatalog();
     await buildRollup(catalog, loadRollups(catalog, file)[0]!, stack);
-    const { REDIS_URL: _ownCache, ...federated } = stack;
-    // Row cost 0: the Druid rollup wins on the small test data.
-    service = await startService({ ...federated, ROLLUPS_FILE: file, OPTIMIZER_ROW_COST: '0' });
+    // Row cost 0: the Druid rollup wins on the small test data. The service's own in-memory cache, not
+    // the stack's Redis (the workers' environment has REDIS_URL): an answer cached by an earlier run
+    // must not stand in for this one's.
+    service = await startService({ ...stack, REDIS_URL: '', ROLLUPS_FILE: file, OPTIMIZER_ROW_COST: '0' });
     brokerPid = runningPid(loadStackConfig().stackDir, 'druid-broker');
   }, 600_000);
 
@@ -115,6 +119,77 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
     await service?.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 600_000);
+
+  it('answers from the sources while Druid serves only part of the published segments', async () => {
+    const rules = (body: unknown) =>
+      fetch(`${stack.DRUID_URL}/druid/coordinator/v1/rules/${ROLLUP}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    // What Druid SQL itself answers for the rollup (the figure a Druid-backed answer rests on).
+    const druidTotal = async () =>
+      Number(
+        (await druidSql(stack.DRUID_URL!, `SELECT SUM(sum_amount) AS s FROM "druid"."${ROLLUP}"`))[0]?.s ?? 0,
+      );
+    const fromDruid = new RegExp(`${ROLLUP}=`);
+    // Each answer over its own range (the service caches answers); the check's own answer per
+    // datasource lives AVAILABILITY_TTL_MS, so a fresh one is asked once that has passed.
+    let checkedAt = 0;
+    const ask = async (start: string) => {
+      const got = await expectAsSource(await history(start, '2024-12-01'), start, '2024-12-01');
+      checkedAt = Date.now();
+      return got;
+    };
+    const checkExpired = () => waitUntil(() => Date.now() - checkedAt > AVAILABILITY_TTL_MS, 10_000);
+    const whole = await druidTotal();
+    // Druid answers first.
+    expect(await ask('2024-01-01')).toMatch(fromDruid);
+    // The versions the rollup's rebuild overshadowed are let go first: while a historical still serves
+    // them, the broker answers from those where the current version is not served.
+    const overshadowed = await druidSql(
+      stack.DRUID_URL!,
+      `SELECT segment_id FROM sys.segments WHERE datasource = '${ROLLUP}' AND is_overshadowed = 1`,
+    );
+    if (overshadowed.length > 0) {
+      const marked = await fetch(`${stack.DRUID_URL}/druid/coordinator/v1/datasources/${ROLLUP}/markUnused`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ segmentIds: overshadowed.map((r) => r.segment_id) }),
+      });
+      expect(marked.status).toBe(200);
+    }
+    try {
+      // March and April 2024 stay published (used) but no historical may load them: the coordinator
+      // has the historical unload them, and Druid SQL answers from the other months without an error.
+      expect(
+        (
+          await rules([
+            {
+              type: 'loadByInterval',
+              interval: '2024-03-01/2024-05-01',
+              tieredReplicants: {},
+              useDefaultTierForNull: false,
+            },
+            { type: 'loadForever', tieredReplicants: { _default_tier: 1 }, useDefaultTierForNull: true },
+          ])
+        ).status,
+      ).toBe(200);
+      await waitUntil(async () => (await druidTotal()) < whole - 0.005, 120_000);
+      await checkExpired();
+      // The sources answer, with the whole figure (not Druid's partial one), and the log says why.
+      expect(await ask('2024-02-01')).toBeNull();
+      expect(service.output()).toMatch(
+        new RegExp(`Druid does not serve 2 published segment\\(s\\) of ${ROLLUP}`),
+      );
+    } finally {
+      // The default rules again: the historical loads the two months, and Druid answers whole.
+      expect((await rules([])).status).toBe(200);
+      await waitUntil(async () => Math.abs((await druidTotal()) - whole) < 0.005, 120_000);
+    }
+    await checkExpired();
+    expect(await ask('2024-03-01')).toMatch(fromDruid);
+  }, 300_000);
 
   it('cancels the Druid query by its id when the client of /api/query goes away', async () => {
     // The historical frozen: the broker holds the query, which can end only by a cancel.
@@ -186,7 +261,14 @@ describe.skipIf(!stack.DRUID_URL)('Druid stopped mid-query', () => {
     expect(brokerPid).toBeDefined();
     process.kill(brokerPid!, 'SIGSTOP');
     const inFlight = history('2024-01-01', '2024-07-01');
-    await waitUntil(async () => (await health()).activeCalculations > 0, 60_000);
+    // Its calculation running (kpi_active_calculations counts it from the start, while it asks the
+    // frozen broker whether it serves the rollup's segments, then its query; /health counts only
+    // engine slots, and a failed check goes to the sources at once).
+    await waitUntil(
+      async () =>
+        /^kpi_active_calculations [1-9]/m.test(await (await fetch(`${service.url}/metrics`)).text()),
+      60_000,
+    );
     process.kill(brokerPid!, 'SIGKILL');
     await waitUntil(() => !isAlive(brokerPid!), 30_000);
     expect(await expectAsSource(await inFlight, '2024-01-01', '2024-07-01')).toBeNull();

@@ -8,6 +8,7 @@ import { contextFrom, optimizerFor } from '../../src/optimize/context.ts';
 import {
   answerHolds,
   changedRollups,
+  druidRollupsRead,
   LiveOptimizer,
   readsDruid,
   rollupsRead,
@@ -372,6 +373,40 @@ describe('runChecked', () => {
     expect(rollupsRead(druidPlan)).toEqual(['subscriptions_daily']);
     expect(readsDruid(rollupPlan)).toBe(false);
     expect(readsDruid(rawPlan)).toBe(false);
+    expect(druidRollupsRead(druidPlan)).toEqual(['subscriptions_daily']);
+    expect(druidRollupsRead(rollupPlan)).toEqual([]);
+  });
+
+  it('answers raw without running the rollup plan when it is unusable before the run, and says why', async () => {
+    const calls: string[] = [];
+    const checked = (why: string | null) =>
+      runChecked({
+        plan: druidPlan,
+        run: async () => {
+          calls.push('run');
+          return 'partial answer';
+        },
+        runRaw: async () => {
+          calls.push('raw');
+          return 'raw answer';
+        },
+        holds: async () => true,
+        unusable: async () => {
+          calls.push('unusable');
+          return why;
+        },
+      });
+    const why = 'Druid does not serve 2 published segment(s) of subscriptions_daily';
+    expect(await checked(why)).toEqual({
+      result: 'raw answer',
+      readRollups: true,
+      voided: true,
+      reason: why,
+    });
+    expect(calls).toEqual(['unusable', 'raw']);
+    calls.length = 0;
+    expect(await checked(null)).toEqual({ result: 'partial answer', readRollups: true, voided: false });
+    expect(calls).toEqual(['unusable', 'run']);
   });
 
   it('answers raw when Druid fails under a Druid rollup, and rethrows a timeout or a failure elsewhere', async () => {
