@@ -13,21 +13,12 @@ import { ParamSink } from '../../src/emit/params.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
-import { CompileError } from '../../src/plan/errors.ts';
 import type { ValueExpr } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { analyzeFormula, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
+import { refusal } from '../support/compile-refusal.ts';
 
 const x = (d = postgres) => new Expressions(d, new ParamSink());
-const refusal = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof CompileError) return `${error.code}: ${error.message}`;
-    throw error;
-  }
-  return 'no error';
-};
 const alias = () => 't0';
 
 describe('expression emitter refusals', () => {
