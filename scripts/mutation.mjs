@@ -114,6 +114,36 @@ export const PART_TESTS = {
     'test/unit/semantic-rollup.test.ts',
     'test/unit/rollup-definitions.test.ts',
   ],
+  // Analysis (KPI checks, the program's names, cycles and imports) by the language goldens (their
+  // diagnostics), the analyzer's and rollup tests and the print/re-parse round trip.
+  'semantic-2': [
+    'test/golden/lang-golden.test.ts',
+    'test/unit/semantic-analyze.test.ts',
+    'test/unit/semantic-rollup.test.ts',
+    'test/unit/rollup-definitions.test.ts',
+    'test/property/lang-roundtrip.test.ts',
+  ],
+  // Lowering to the IR by the goldens, the formula planner's and planner's tests (which read the lowered
+  // measures) and the SQL text goldens.
+  'semantic-3': [
+    'test/golden/lang-golden.test.ts',
+    'test/unit/semantic-analyze.test.ts',
+    'test/unit/plan-formula.test.ts',
+    'test/unit/plan-planner.test.ts',
+    'test/golden/emit-sql.test.ts',
+    'test/property/lang-roundtrip.test.ts',
+  ],
+  // The JSON form, the printer and the rest by the goldens, the analyzer's tests (JSON definitions),
+  // EXPLAIN's printer tests and the round trip.
+  'semantic-4': [
+    'test/golden/lang-golden.test.ts',
+    'test/unit/semantic-analyze.test.ts',
+    'test/unit/rollup-definitions.test.ts',
+    'test/unit/plan-print.test.ts',
+    'test/property/lang-roundtrip.test.ts',
+  ],
+  // The parser and the rest of the language (highlighting by the guide's pages).
+  'lang-3': [...LANG, 'test/unit/docs-guide.test.ts'],
   'lang-1': [
     'test/unit/lang-limits.test.ts',
     'test/golden/lang-golden.test.ts',
