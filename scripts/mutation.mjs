@@ -69,7 +69,7 @@ const OPTIMIZE = [
 const LANG = [
   'test/golden/lang-golden.test.ts',
   'test/unit/semantic-analyze.test.ts',
-  'test/unit/lang-limits.test.ts',
+  'test/unit/lang-*.test.ts',
   'test/property/lang-roundtrip.test.ts',
   'test/property/lang-robust.test.ts',
 ];
