@@ -42,7 +42,13 @@ export const SCALARS: Record<string, { min: number; max: number }> = {
 export const ALL_FUNCTIONS = [...AGGREGATES, ...TIME_FUNCTIONS, ...Object.keys(SCALARS)];
 
 export type RowContext =
-  | { readonly mode: 'table'; readonly table: TableRef; readonly aliases?: ReadonlyMap<string, ColumnAlias> }
+  | {
+      readonly mode: 'table';
+      readonly table: TableRef;
+      readonly aliases?: ReadonlyMap<string, ColumnAlias>;
+      /** A rollup's own filter: read per row of the table, not inside an aggregate. */
+      readonly filter?: boolean;
+    }
   | { readonly mode: 'dimension'; readonly tables: readonly TableRef[] };
 
 /** A seed variable without an aggregation: a name for a column. */
@@ -207,7 +213,7 @@ export class RowLowering {
         e,
       );
     if (AGGREGATES.has(fn)) {
-      return ctx.mode === 'table'
+      return ctx.mode === 'table' && !ctx.filter
         ? this.fail(
             'nested-aggregate',
             `${fn}(…) is inside another aggregate; an aggregate's argument is evaluated per row`,

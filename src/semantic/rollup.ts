@@ -99,6 +99,12 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
             );
             continue;
           }
+          // As in a KPI formula: count(distinct …) counts distinct values; a sum or an average of distinct
+          // values is another measure, which a rollup storing sum(col) would silently answer instead.
+          if (v.distinct && fn !== 'count_distinct' && fn !== 'approx_distinct') {
+            out.push(error('bad-arguments', '"distinct" only goes in count(distinct …)', v.span));
+            continue;
+          }
           if (v.star) {
             if (fn !== 'count') out.push(error('bad-arguments', `${fn}(*) is not an aggregate`, v.span));
             else measures.push({ fn, column: null });
@@ -129,7 +135,7 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
         break;
       }
       case 'filter': {
-        const f = new RowLowering(catalog, out).lower(first, { mode: 'table', table });
+        const f = new RowLowering(catalog, out).lower(first, { mode: 'table', table, filter: true });
         if (f && !isBoolean(f.type))
           out.push(error('type-mismatch', 'a filter is a true/false condition', first.span));
         else if (f) filter = f.ir;

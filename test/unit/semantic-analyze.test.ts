@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCatalog } from '../../src/catalog/load.ts';
+import { buildCatalog, loadCatalog } from '../../src/catalog/load.ts';
 import type { Diagnostic } from '../../src/ir/diagnostic.ts';
 import {
   analyzeDefinitions,
@@ -196,5 +196,120 @@ describe('inline formulas and filters', () => {
       code: 'unknown-dimension',
       hint: 'did you mean "region"?',
     });
+  });
+});
+
+describe('names against the catalog', () => {
+  const check = (text: string) =>
+    analyzeDsl(text, { catalog }).diagnostics.map((d) => ({
+      code: d.code,
+      message: d.message,
+      hint: d.hint ?? null,
+      from: d.span.start.column,
+      to: d.span.end.column,
+    }));
+  const measure = (text: string) => analyzeDsl(text, { catalog }).kpis[0]?.measures[0];
+
+  it("reads source.schema.table.column only with the source's own schema", () => {
+    // payments lives in the schema public (fixtures/demo-catalog.json).
+    expect(measure('kpi x = sum(payments.public.subscriptions.amount)')).toEqual(
+      measure('kpi x = sum(payments.subscriptions.amount)'),
+    );
+    // A span ends at the column after its last character. "billing" follows the 21 characters of
+    // `kpi x = sum(payments.` and is 7 long.
+    expect(check('kpi x = sum(payments.billing.subscriptions.amount)')).toEqual([
+      {
+        code: 'unknown-schema',
+        message: 'source "payments" has no schema "billing"',
+        hint: 'its schema is "public"',
+        from: 22,
+        to: 29,
+      },
+    ]);
+  });
+
+  it('refuses a name of five parts as a whole, pointing at all of it', () => {
+    // The name starts after the 12 characters of `kpi x = sum(` and is 42 characters long.
+    expect(check('kpi x = sum(payments.public.subscriptions.amount.cents)')).toEqual([
+      {
+        code: 'bad-name',
+        message:
+          '"payments.public.subscriptions.amount.cents" is not a table or column name: write source.table.column',
+        hint: null,
+        from: 13,
+        to: 55,
+      },
+    ]);
+  });
+
+  it('names a bare column its table lacks, suggesting one of its own', () => {
+    // `statu` follows the 48 characters of `kpi x = sum(payments.subscriptions.amount where `.
+    expect(check("kpi x = sum(payments.subscriptions.amount where statu = 'active')")).toEqual([
+      {
+        code: 'unknown-column',
+        message: 'payments.subscriptions has no column "statu"',
+        hint: 'did you mean "status"?',
+        from: 49,
+        to: 54,
+      },
+    ]);
+  });
+
+  it('lets a filter read a table the aggregate reaches through its joins, and no other', () => {
+    // subscriptions join accounts (account_id → id): the filter reads accounts' column.
+    const joined = measure("kpi x = count(payments.subscriptions where users.accounts.country = 'DE')");
+    expect(joined?.filter).toMatchObject({
+      kind: 'binary',
+      left: { kind: 'column', table: { source: 'users', table: 'accounts' }, column: 'country' },
+    });
+    // events and sessions share the source analytics, but events join only accounts. The name follows
+    // the 37 characters of `kpi x = count(analytics.events where ` and is 25 long.
+    expect(check("kpi x = count(analytics.events where analytics.sessions.device = 'ios')")).toEqual([
+      {
+        code: 'mixed-tables',
+        message: 'analytics.sessions cannot be reached from analytics.events, the table this aggregate reads',
+        hint: null,
+        from: 38,
+        to: 63,
+      },
+    ]);
+  });
+
+  // A catalog through the loader: customers refer to customers (a join cycle), refunds stand alone,
+  // and `code` is text on orders but a number on customers.
+  const table = (columns: Record<string, string>, joins: [string, string][] = []) => ({
+    primaryKey: 'id',
+    timeColumn: 'at',
+    columns: { id: 'bigint', at: 'timestamp', ...columns },
+    joins: joins.map(([column, to]) => ({ column, to: { source: 'shop', table: to, column: 'id' } })),
+  });
+  const shop = buildCatalog({
+    connections: { pg: { engine: 'postgres', env: 'SHOP_URL', trinoCatalog: 'shop' } },
+    sources: {
+      shop: {
+        connection: 'pg',
+        schema: 'public',
+        tables: {
+          orders: table({ customer_id: 'bigint', code: 'string' }, [['customer_id', 'customers']]),
+          customers: table({ referrer_id: 'bigint', code: 'bigint' }, [['referrer_id', 'customers']]),
+          refunds: table({ amount: 'double' }),
+        },
+      },
+    },
+  });
+
+  it('ends the search for a joined table on a join cycle', () => {
+    const r = analyzeDsl('kpi x = count(shop.orders where shop.refunds.amount > 0)', { catalog: shop });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['mixed-tables', 'shop.refunds cannot be reached from shop.orders, the table this aggregate reads'],
+    ]);
+  });
+
+  it('types a query filter on a dimension by the first table that declares it', () => {
+    // `code` is first declared on orders, as text: a text comparison passes, a number one is refused.
+    expect(parseFilter("code = 'A1'", { catalog: shop }).diagnostics).toEqual([]);
+    expect(parseFilter('code = 7', { catalog: shop }).diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['type-mismatch', 'cannot compare a string with a bigint'],
+    ]);
   });
 });

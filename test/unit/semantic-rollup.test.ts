@@ -73,6 +73,20 @@ describe('rollup declarations', () => {
     });
   });
 
+  it('reads a grain and a target only as one bare word', () => {
+    // A quoted word is a string and a dotted name is not a word: neither is read as its text or first part.
+    const GRAIN = 'a rollup grain is one of minute, hour, day, week, month, quarter, year';
+    expect(diagnostics("grain: 'day'; measures: count(*);")).toEqual([['unknown-grain', GRAIN, null]]);
+    expect(diagnostics('grain: day.month; measures: count(*);')).toEqual([['unknown-grain', GRAIN, null]]);
+    const TARGET = 'a rollup target is timescale or druid';
+    expect(diagnostics("grain: day; target: 'druid'; measures: count(*);")).toEqual([
+      ['bad-property', TARGET, null],
+    ]);
+    expect(diagnostics('grain: day; target: druid.x; measures: count(*);')).toEqual([
+      ['bad-property', TARGET, null],
+    ]);
+  });
+
   it('names each dimension that is not a reachable column', () => {
     expect(
       diagnostics("grain: day; dimensions: 'x', plan_typo, accounts.region, country; measures: count(*);"),
@@ -105,6 +119,12 @@ describe('rollup declarations', () => {
       ['bad-property', 'a rollup measure aggregates one column of its table', null],
       ['bad-property', MEASURE, null],
     ]);
+    // As in a KPI formula, only a count takes "distinct": a sum or an average of distinct amounts is not
+    // the sum(amount) a rollup would store (count(distinct …) itself is accepted in the first test).
+    expect(diagnostics('grain: day; measures: sum(distinct amount), avg(distinct amount);')).toEqual([
+      ['bad-arguments', '"distinct" only goes in count(distinct …)', null],
+      ['bad-arguments', '"distinct" only goes in count(distinct …)', null],
+    ]);
     expect(diagnostics('grain: day; measures: approx_distinct(account_id);')).toEqual([
       [
         'bad-property',
@@ -122,6 +142,22 @@ describe('rollup declarations', () => {
     expect(analyze('measures: sum(*);').rollups).toEqual([]);
     expect(diagnostics('grain: day; filter: amount + 1; measures: count(*);')).toEqual([
       ['type-mismatch', 'a filter is a true/false condition', null],
+    ]);
+  });
+
+  it('defines no rollup when anything in it is wrong, even with its grain', () => {
+    // A filter naming a column the table lacks: the column is named, nothing is defined.
+    const typo = analyze("grain: day; filter: statu = 'active'; measures: count(*);");
+    expect(typo.diagnostics.map((d) => [d.code, d.message, d.hint])).toEqual([
+      ['unknown-column', 'payments.subscriptions has no column "statu"', 'did you mean "status"?'],
+    ]);
+    expect(typo.rollups).toEqual([]);
+    expect(analyze('grain: day; measures: count(*), sum(nope);').rollups).toEqual([]);
+  });
+
+  it('says an aggregate in its filter is in a filter (there is no enclosing aggregate)', () => {
+    expect(diagnostics('grain: day; filter: sum(amount) > 100; measures: count(*);')).toEqual([
+      ['aggregate-in-filter', 'a filter is evaluated per row and cannot contain sum(…)', null],
     ]);
   });
 });
