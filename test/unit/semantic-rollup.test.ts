@@ -125,6 +125,10 @@ describe('rollup declarations', () => {
       ['bad-arguments', '"distinct" only goes in count(distinct …)', null],
       ['bad-arguments', '"distinct" only goes in count(distinct …)', null],
     ]);
+    // A distinct count stays one with "distinct" written out, as in a formula.
+    const sketch = analyze('grain: day; target: druid; measures: approx_distinct(distinct account_id);');
+    expect(sketch.diagnostics).toEqual([]);
+    expect(sketch.rollups[0]!.measures).toEqual([{ fn: 'approx_distinct', column: 'account_id' }]);
     expect(diagnostics('grain: day; measures: approx_distinct(account_id);')).toEqual([
       [
         'bad-property',
