@@ -276,7 +276,7 @@ describe('names against the catalog', () => {
   });
 
   // A catalog through the loader: customers refer to customers (a join cycle), refunds stand alone,
-  // and `code` is text on orders but a number on customers.
+  // `code` is text on orders but a number on customers, and the source archive has its own orders.
   const table = (columns: Record<string, string>, joins: [string, string][] = []) => ({
     primaryKey: 'id',
     timeColumn: 'at',
@@ -295,6 +295,7 @@ describe('names against the catalog', () => {
           refunds: table({ amount: 'double' }),
         },
       },
+      archive: { connection: 'pg', schema: 'archive', tables: { orders: table({ code: 'string' }) } },
     },
   });
 
@@ -302,6 +303,13 @@ describe('names against the catalog', () => {
     const r = analyzeDsl('kpi x = count(shop.orders where shop.refunds.amount > 0)', { catalog: shop });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ['mixed-tables', 'shop.refunds cannot be reached from shop.orders, the table this aggregate reads'],
+    ]);
+  });
+
+  it('tells a table from one of the same name in another source', () => {
+    const r = analyzeDsl("kpi x = count(shop.orders where archive.orders.code = 'A1')", { catalog: shop });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['mixed-tables', 'archive.orders cannot be reached from shop.orders, the table this aggregate reads'],
     ]);
   });
 
