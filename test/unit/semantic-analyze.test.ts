@@ -295,7 +295,7 @@ describe('names against the catalog', () => {
           refunds: table({ amount: 'double' }),
         },
       },
-      archive: { connection: 'pg', schema: 'archive', tables: { orders: table({ code: 'string' }) } },
+      archive: { connection: 'pg', schema: 'archive', tables: { orders: table({ note: 'string' }) } },
     },
   });
 
@@ -307,7 +307,7 @@ describe('names against the catalog', () => {
   });
 
   it('tells a table from one of the same name in another source', () => {
-    const r = analyzeDsl("kpi x = count(shop.orders where archive.orders.code = 'A1')", { catalog: shop });
+    const r = analyzeDsl("kpi x = count(shop.orders where archive.orders.note = 'A1')", { catalog: shop });
     expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
       ['mixed-tables', 'archive.orders cannot be reached from shop.orders, the table this aggregate reads'],
     ]);
