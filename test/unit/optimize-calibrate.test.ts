@@ -127,6 +127,16 @@ describe('rows a plan reads, by estimate', () => {
     }
   });
 
+  it('passes over a rollup of the table that has no facts yet (never built)', () => {
+    // subscriptions_monthly_region reads the same table and comes first here, but rollup_state has no
+    // row for it: the density comes from subscriptions_daily's counts, as with it alone.
+    const monthly = loadRollups(catalog).find((r) => r.name === 'subscriptions_monthly_region')!;
+    expect(monthly.table).toEqual(daily.table);
+    const unbuiltFirst = contextFrom(catalog, [monthly, daily], states);
+    expect(unbuiltFirst.facts.has(monthly.name)).toBe(false);
+    expect(rowsRead(planned, unbuiltFirst)).toEqual({ raw: 30_000, rollup: 0 });
+  });
+
   it('cannot estimate a table no rollup with recorded counts describes', () => {
     const unknown = contextFrom(
       catalog,

@@ -159,6 +159,22 @@ describe('answerHolds', () => {
   it('holds trivially for a plan that reads no rollup', () => {
     expect(answerHolds(ctx, [], new Map())).toBe(true);
   });
+  it('checks each rollup against its own definition, not the first one listed', () => {
+    // expenses_daily is not the first rollup of the definitions: its published state must be compared
+    // with its own definition text, or every answer read from it would be void.
+    const expenses = rollups.find((r) => r.name === 'expenses_daily')!;
+    expect(rollups[0]).not.toBe(expenses);
+    const both = new Map([
+      [daily.name, state()],
+      [expenses.name, publishedState(expenses, '2026-07-01T00:00:00.000Z')],
+    ]);
+    expect(answerHolds(contextFrom(catalog, rollups, both), [expenses.name], both)).toBe(true);
+  });
+  it('is void for a rollup the plan was not made with (no facts when planned)', () => {
+    // Planned before the rollup was ever built, read after: nothing to compare with, not an error.
+    const unbuilt = contextFrom(catalog, rollups, new Map());
+    expect(answerHolds(unbuilt, read, states(state()))).toBe(false);
+  });
 });
 
 describe('LiveOptimizer', () => {
