@@ -13,7 +13,7 @@ import {
   rowsRead,
 } from '../../src/optimize/calibrate.ts';
 import { contextFrom } from '../../src/optimize/context.ts';
-import { LiveOptimizer, ROW_COST_STEP } from '../../src/optimize/live.ts';
+import { LiveOptimizer, ROW_COST_STEP, readsDruid } from '../../src/optimize/live.ts';
 import { optimize } from '../../src/optimize/optimize.ts';
 import type { RollupFacts } from '../../src/optimize/types.ts';
 import { planQuery } from '../../src/plan/planner.ts';
@@ -135,6 +135,27 @@ describe('rows a plan reads, by estimate', () => {
     const unbuiltFirst = contextFrom(catalog, [monthly, daily], states);
     expect(unbuiltFirst.facts.has(monthly.name)).toBe(false);
     expect(rowsRead(planned, unbuiltFirst)).toEqual({ raw: 30_000, rollup: 0 });
+  });
+
+  it('does not estimate a read of a Druid-backed rollup: its rows have their own price', () => {
+    // The same rollup and counts loaded into Druid: every count the estimate needs is there.
+    const druidDaily = { ...daily, target: 'druid' as const };
+    const druidState = publishedState(druidDaily, WATERMARK, {
+      ...thousandDays(WATERMARK),
+      sourceStart: START,
+    });
+    const druidCtx = contextFrom(catalog, [druidDaily], new Map([[daily.name, druidState]]));
+    const plan = optimize(
+      planQuery(
+        registry.get('revenue')!,
+        { ...query, range: { ...query.range, start: '2025-07-01T00:00:00Z' } },
+        { catalog, registry },
+      ),
+      druidCtx,
+    ).plan;
+    expect(readsDruid(plan)).toBe(true);
+    expect(druidCtx.facts.get(daily.name)?.sourceRows).toBe(1_000_000);
+    expect(rowsRead(plan, druidCtx)).toBeNull();
   });
 
   it('cannot estimate a table no rollup with recorded counts describes', () => {
