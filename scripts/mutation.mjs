@@ -167,9 +167,17 @@ const cacheDir = process.env.STRYKER_CACHE_DIR ?? join(import.meta.dirname, '..'
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
+/** Killed + timed out over all counted mutants, as a percentage with one decimal. */
+function percent(counts) {
+  const detected = counts.Killed + counts.Timeout;
+  const all = detected + counts.Survived + counts.NoCoverage;
+  return { all, pct: all ? ((100 * detected) / all).toFixed(1) : '-' };
+}
+
 /** A group's score from its parts' JSON reports: (killed + timed out) / (those + survived + no coverage). */
 function score(group) {
   const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
+  const perPart = [];
   // A part's report, else its incremental file (the same JSON schema, written by the part's last run).
   const parts = GROUPS[group].map((_, i) => {
     const report = join(REPORTS, `${group}-${i + 1}.json`);
@@ -178,15 +186,20 @@ function score(group) {
   });
   const missing = parts.filter((f) => !existsSync(f));
   for (const f of parts.filter((f) => existsSync(f))) {
+    const own = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0 };
     for (const file of Object.values(JSON.parse(readFileSync(f, 'utf8')).files)) {
-      for (const m of file.mutants) if (m.status in counts) counts[m.status]++;
+      for (const m of file.mutants) if (m.status in own) own[m.status]++;
     }
+    for (const k of Object.keys(counts)) counts[k] += own[k];
+    const { all, pct } = percent(own);
+    perPart.push(`  ${f.match(/([a-z]+-\d+)\.json$/)[1]}: ${pct} % of ${all}`);
   }
-  const detected = counts.Killed + counts.Timeout;
-  const all = detected + counts.Survived + counts.NoCoverage;
-  const pct = all ? ((100 * detected) / all).toFixed(1) : '-';
+  const { all, pct } = percent(counts);
   const note = missing.length ? ` (parts not run: ${missing.map((f) => f.match(/-(\d+)\.json$/)[1]).join(', ')})` : '';
-  return `mutation ${group}: ${pct} % killed: ${all} mutants, ${counts.Killed} killed, ${counts.Timeout} timed out, ${counts.Survived} survived, ${counts.NoCoverage} without coverage${note}`;
+  return [
+    `mutation ${group}: ${pct} % killed: ${all} mutants, ${counts.Killed} killed, ${counts.Timeout} timed out, ${counts.Survived} survived, ${counts.NoCoverage} without coverage${note}`,
+    ...perPart,
+  ].join('\n');
 }
 
 const args = process.argv.slice(2);
