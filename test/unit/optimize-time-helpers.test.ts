@@ -73,6 +73,15 @@ describe('localParts in UTC', () => {
     });
     expect(viaIntl).not.toHaveBeenCalled();
   });
+
+  it('accepts the name UTC without building an Intl formatter', async () => {
+    // A fresh copy of the module: its formatter cache is empty, so a formatter for UTC would be built here.
+    vi.resetModules();
+    const fresh = await import('../../src/shared/time.ts');
+    const built = vi.spyOn(Intl, 'DateTimeFormat');
+    expect(fresh.isTimeZone('UTC')).toBe(true);
+    expect(built).not.toHaveBeenCalled();
+  });
 });
 
 describe('bucket arithmetic', () => {
