@@ -113,6 +113,10 @@ describe('PostgreSQL refusals', () => {
     expect(refusal(() => emitSql(approx, postgres, catalog))).toBe(
       'unsupported: approx_distinct cannot be expressed in the postgres dialect: no sketch aggregate; run it through trino',
     );
+    // The emitter checks the flag first; the dialect itself still refuses rather than print SQL.
+    expect(refusal(() => postgres.approxDistinct('x'))).toBe(
+      'unsupported: approx_distinct cannot be expressed in the postgres dialect: no sketch aggregate; run it through trino',
+    );
   });
 });
 
