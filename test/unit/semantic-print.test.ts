@@ -112,7 +112,7 @@ describe('printExpr: literals and names', () => {
   });
 
   it('refuses an expression kind it does not know', () => {
-    expect(() => printExpr({ kind: 'nonsense' } as unknown as Expr)).toThrow(/nonsense/);
+    expect(() => printExpr({ kind: 'nonsense' } as unknown as Expr)).toThrow('unhandled expression: {"kind":"nonsense"}');
   });
 });
 
@@ -201,7 +201,7 @@ describe('printKpi reads back as the same KPI', () => {
 
   it('writes aggregates used once in place, in every kind of formula expression', () => {
     const text = roundTrip(
-      "kpi d = case when sum(payments.subscriptions.amount) between 1 and 5 then 1 when count(payments.subscriptions) in (1, 2) then 2 when max(payments.subscriptions.currency) like 'E%' then 3 when min(payments.subscriptions.amount) is null then 4 else avg(payments.subscriptions.amount) end",
+      "kpi d = case when sum(payments.subscriptions.amount) between 1 and max(payments.subscriptions.amount) then 1 when count(payments.subscriptions) in (1, 2) then 2 when max(payments.subscriptions.currency) like 'E%' then 3 when min(payments.subscriptions.amount) is null then 4 else avg(payments.subscriptions.amount) end",
     );
     expect(text).not.toContain('let ');
   });
@@ -263,6 +263,12 @@ describe('printKpi reads back as the same KPI', () => {
     expect(printKpi(r.kpis[0]!, catalog)).toContain(
       "\n  metadata: owner = 'ops', tier = 2, draft = false, retired = null\n",
     );
+  });
+
+  it('refuses a formula kind it does not know', () => {
+    const kpi = analyzeDsl('kpi t = sum(payments.subscriptions.amount)', { catalog }).kpis[0]!;
+    const bogus = { ...kpi, formula: { kind: 'nonsense' } } as unknown as KpiIR;
+    expect(() => printKpi(bogus, catalog)).toThrow('unhandled formula: {"kind":"nonsense"}');
   });
 
   it('writes no thresholds line for thresholds without a level', () => {
