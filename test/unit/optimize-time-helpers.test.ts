@@ -83,7 +83,8 @@ describe('localParts in UTC', () => {
 
   it('accepts the name UTC without building an Intl formatter', () => {
     // Nothing in this file asks Intl about UTC, so a formatter for it would be built here. (Not through
-    // vi.resetModules: a fresh import would run the module's constants under test, see the mutation docs.)
+    // vi.resetModules: a fresh import would run the module's constants under test, see the mutation docs.
+    // Under vitest.mutation.config.ts, which shares modules between files, an earlier file may have built it.)
     const built = vi.spyOn(Intl, 'DateTimeFormat');
     expect(isTimeZone('UTC')).toBe(true);
     expect(built).not.toHaveBeenCalled();
