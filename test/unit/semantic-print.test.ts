@@ -112,7 +112,9 @@ describe('printExpr: literals and names', () => {
   });
 
   it('refuses an expression kind it does not know', () => {
-    expect(() => printExpr({ kind: 'nonsense' } as unknown as Expr)).toThrow('unhandled expression: {"kind":"nonsense"}');
+    expect(() => printExpr({ kind: 'nonsense' } as unknown as Expr)).toThrow(
+      'unhandled expression: {"kind":"nonsense"}',
+    );
   });
 });
 
