@@ -130,8 +130,10 @@ export const PART_TESTS = {
   // Lowering to the IR by the goldens, the formula planner's and planner's tests (which read the lowered
   // measures) and the SQL text goldens. On 2026-12-02 a coverage run of every unit, golden and property
   // file found none other reaching this part's uncovered mutants but lang-robust (minutes a run): the
-  // uncovered lowering paths need tests of their own.
+  // uncovered lowering paths have tests of their own (semantic-lower-*, first: they are fast and aimed).
   'semantic-3': [
+    'test/unit/semantic-lower-aggregate.test.ts',
+    'test/unit/semantic-lower-formula.test.ts',
     'test/golden/lang-golden.test.ts',
     'test/unit/semantic-analyze.test.ts',
     'test/unit/plan-formula.test.ts',
