@@ -9,13 +9,20 @@ import type { RowExpr } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import type { RollupDef } from '../../src/ir/rollup.ts';
 import { matchRollup } from '../../src/optimize/match-rollup.ts';
+import { DRUID_ROLLUP_SOURCE } from '../../src/rollup/names.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import type { Aggregate } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
-import { DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
+import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();
-const { registry } = loadRegistry(DEMO_KPI_FILES, catalog);
+const demo = loadRegistry(DEMO_KPI_FILES, catalog).registry;
+const registry = new Map(demo);
+for (const k of analyzeDsl('kpi paying = approx_distinct(payments.subscriptions.account_id)', {
+  catalog,
+  registry: demo,
+}).kpis ?? [])
+  registry.set(k.id, k);
 const ctx: OptimizeContext = { catalog, rollups: [], facts: new Map() };
 
 const SUBSCRIPTIONS = { source: 'payments', table: 'subscriptions' } as const;
@@ -116,6 +123,80 @@ describe('matchRollup: what a rollup of the same table cannot answer', () => {
     expect(JSON.stringify(onDimension)).toContain('"kind":"dimension"');
     const withDimension = { ...a, input: { ...a.input, conditions: [onDimension] } } as Aggregate;
     expect(reasons(withDimension, rollup())).toEqual(['filtered dimension `region` is not in the rollup']);
+  });
+});
+
+describe('matchRollup: the table, the time column and the fraction', () => {
+  it('refuses a rollup of another table, naming both', () => {
+    const accounts = rollup({ table: { source: 'users', table: 'accounts' } });
+    expect(reasons(instance('revenue'), accounts)).toEqual([
+      'reads payments.subscriptions, not users.accounts',
+    ]);
+  });
+
+  it("refuses a time column of a joined table, though it has the name of the rollup's time column", () => {
+    const a = instance('revenue');
+    const time = a.bucketing.time;
+    expect(time.column).toBe(catalog.sources.payments!.tables.subscriptions!.timeColumn);
+    const joined = {
+      ...a,
+      bucketing: { ...a.bucketing, time: { ...time, table: { source: 'users', table: 'accounts' } } },
+    };
+    expect(reasons(joined as Aggregate, rollup())).toEqual([
+      `measure \`revenue.m1\` is bucketed on \`${time.column}\`, the rollup on its time column`,
+    ]);
+  });
+
+  it('refuses any aggregate with a fraction: only the whole rows give a fraction of them', () => {
+    // Only percentiles carry a fraction (refused by name above); a sum with one is refused all the same.
+    const a = { ...instance('revenue'), fraction: 0.5 };
+    expect(reasons(a, rollup())).toEqual(['sum cannot be re-aggregated']);
+  });
+});
+
+describe('matchRollup: approx_distinct reads an HLL sketch of a Druid rollup', () => {
+  const druid = (measures: RollupDef['measures']) => rollup({ target: 'druid', measures });
+  const SKETCH = { fn: 'approx_distinct', column: 'account_id' } as const;
+
+  it('refuses a metrics-store rollup, even one declaring the measure (the loaders refuse such a rollup)', () => {
+    expect(reasons(instance('paying'), rollup({ measures: [SKETCH] }))).toEqual([
+      'approximate distinct needs an HLL sketch, which only a Druid rollup stores',
+    ]);
+  });
+
+  it('refuses a Druid rollup without a sketch of that column, whatever else it stores of it', () => {
+    const others = druid([
+      { fn: 'count', column: 'account_id' },
+      { fn: 'approx_distinct', column: 'region' },
+    ]);
+    expect(reasons(instance('paying'), others)).toEqual([
+      'measure approx_distinct(account_id) is not in the rollup (no sketch of it)',
+    ]);
+    // Without an argument (no planned KPI has one) the message names `*`, as for count(*).
+    expect(reasons({ ...instance('paying'), arg: null }, druid([SKETCH]))).toEqual([
+      'measure approx_distinct(*) is not in the rollup (no sketch of it)',
+    ]);
+  });
+
+  it('rewrites to the sketch column, merged by the same aggregate, marked as a sketch', () => {
+    const a = instance('paying');
+    const m = rewrite(a, druid([{ fn: 'sum', column: 'amount' }, SKETCH]));
+    expect(m.sketch).toBe(true);
+    expect(m.value).toBeNull();
+    expect(m.outputs.map((o) => [o.name, o.combine])).toEqual([[a.name, 'sum']]);
+    const window = { start: '2025-01-01T00:00:00Z', end: '2025-02-01T00:00:00Z' };
+    const onRollup = m.outputs[0]!.rollup(window);
+    expect(onRollup).toMatchObject({
+      fn: 'approx_distinct',
+      arg: {
+        kind: 'column',
+        table: { source: DRUID_ROLLUP_SOURCE, table: 'r' },
+        column: 'approx_distinct_account_id',
+      },
+      bucketing: { kind: 'truncate', range: window },
+    });
+    // The raw side is the instance itself over the window.
+    expect(m.outputs[0]!.raw(window)).toEqual({ ...a, bucketing: { ...a.bucketing, range: window } });
   });
 });
 
