@@ -9,10 +9,10 @@ import type { RowExpr } from '../../src/ir/kpi.ts';
 import type { MetricQuery } from '../../src/ir/metric-query.ts';
 import type { RollupDef } from '../../src/ir/rollup.ts';
 import { matchRollup } from '../../src/optimize/match-rollup.ts';
-import { DRUID_ROLLUP_SOURCE } from '../../src/rollup/names.ts';
 import type { OptimizeContext } from '../../src/optimize/types.ts';
 import type { Aggregate } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
+import { DRUID_ROLLUP_SOURCE } from '../../src/rollup/names.ts';
 import { analyzeDsl, DEMO_KPI_FILES, loadRegistry, parseFilter } from '../../src/semantic/index.ts';
 
 const catalog = loadCatalog();
