@@ -134,6 +134,8 @@ export const PART_TESTS = {
   'semantic-3': [
     'test/unit/semantic-lower-aggregate.test.ts',
     'test/unit/semantic-lower-formula.test.ts',
+    'test/unit/semantic-lower-row.test.ts',
+    'test/unit/semantic-lower-structure.test.ts',
     'test/golden/lang-golden.test.ts',
     'test/unit/semantic-analyze.test.ts',
     'test/unit/plan-formula.test.ts',
