@@ -118,10 +118,12 @@ export const PART_TESTS = {
   // diagnostics), the analyzer's and rollup tests, the JSON definitions' tests (properties synthesized
   // from JSON, diagnostics relocated to JSON paths) and the print/re-parse round trip. On 2026-12-02 a
   // coverage run of every unit, golden and property file found no other one reaching this part's
-  // uncovered mutants but lang-robust (minutes a run).
+  // uncovered mutants but lang-robust (minutes a run); since 2026-12-03 also the semantic-checks-* tests
+  // (each property's syntax, the program's duplicates, cycles and JSON paths).
   'semantic-2': [
     'test/golden/lang-golden.test.ts',
     'test/unit/semantic-analyze.test.ts',
+    'test/unit/semantic-checks-*.test.ts',
     'test/unit/semantic-json.test.ts',
     'test/unit/semantic-rollup.test.ts',
     'test/unit/rollup-definitions.test.ts',
