@@ -190,6 +190,19 @@ describe('the measure', () => {
     ]);
   });
 
+  it('reports the first bad end of "active between" only', () => {
+    // The check stops at the start's problem, whatever the end is.
+    expect(problems('kpi x = sum(shop.orders.total) active between nope and note')).toEqual([
+      'unknown-column: shop.orders has no column "nope"',
+    ]);
+    expect(problems('kpi x = sum(shop.orders.total) active between joined_at and note')).toEqual([
+      'bad-time-column: "joined_at" must be a column of shop.orders itself',
+    ]);
+    expect(problems('kpi x = sum(shop.orders.total) active between note and nope')).toEqual([
+      'type-mismatch: "note" is a string, not a time',
+    ]);
+  });
+
   it('keeps the period of "within", and has none without it', () => {
     expect(measure("count(shop.orders) within 'last_30_days'").period).toBe('last_30_days');
     expect('period' in measure('count(shop.orders)')).toBe(false);
