@@ -7,13 +7,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/catalog/load.ts';
 import { chooseDialect } from '../../src/emit/choose.ts';
+import type { Dialect } from '../../src/emit/dialect.ts';
 import { Expressions } from '../../src/emit/expressions.ts';
 import { quoteIdentifier } from '../../src/emit/literal.ts';
 import { ParamSink } from '../../src/emit/params.ts';
 import { postgres } from '../../src/emit/postgres.ts';
 import { trino } from '../../src/emit/trino.ts';
 import type { RowExpr } from '../../src/ir/kpi.ts';
-import type { ValueExpr } from '../../src/plan/nodes.ts';
+import type { Aggregate, ValueExpr } from '../../src/plan/nodes.ts';
 import { planQuery } from '../../src/plan/planner.ts';
 import { analyzeFormula, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 import { refusal } from '../support/compile-refusal.ts';
@@ -43,6 +44,26 @@ describe('expression emitter refusals', () => {
     expect(refusal(() => x().call('sqrt', ['a']))).toBe(
       'unsupported: function sqrt is unknown to the postgres dialect',
     );
+  });
+
+  it("approx_distinct where the dialect has no sketch aggregate, without asking the dialect's own", () => {
+    // dialect.ts: `approxDistinct` is called only when `flags.approxDistinct`; the refusal is the
+    // emitter's, whatever a dialect without the flag would print (here Trino with its flag off).
+    let asked = 0;
+    const noSketch: Dialect = {
+      ...trino,
+      flags: { ...trino.flags, approxDistinct: false },
+      approxDistinct: (v: string) => {
+        asked++;
+        return `approx_distinct(${v})`;
+      },
+    };
+    const a = { fn: 'approx_distinct', source: 'k.m1' } as Aggregate;
+    expect(refusal(() => x(noSketch).aggregateCall(a, 't0."account_id"'))).toBe(
+      'unsupported: approx_distinct cannot be expressed in the trino dialect: no sketch aggregate; run it through trino',
+    );
+    expect(asked).toBe(0);
+    expect(x(trino).aggregateCall(a, 'c')).toBe('approx_distinct(c)');
   });
 
   it('prints booleans and NULL as SQL keywords, fractions as doubles', () => {

@@ -3,7 +3,8 @@
  * instants, booleans keywords. What cannot be a literal is refused, never written half-right.
  */
 import { describe, expect, it } from 'vitest';
-import { sqlNumber, sqlString, trinoLiteral } from '../../src/emit/literal.ts';
+import { quoteQualified, sqlNumber, sqlString, trinoLiteral } from '../../src/emit/literal.ts';
+import { refusal } from '../support/compile-refusal.ts';
 
 describe('literals', () => {
   it('numbers: plain text, exponents kept, non-finite refused', () => {
@@ -12,8 +13,9 @@ describe('literals', () => {
     expect(sqlNumber(1e21)).toBe('1e+21');
     expect(sqlNumber(5e-7)).toBe('5e-7');
     expect(sqlNumber(-0)).toBe('0');
+    // Refused as an invalid query (a 400 for the caller), not as an internal error.
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])
-      expect(() => sqlNumber(bad)).toThrow(/has no SQL literal/);
+      expect(refusal(() => sqlNumber(bad))).toBe(`invalid-query: number ${bad} has no SQL literal`);
   });
 
   it('Trino literals by type: integers bare, fractions as DOUBLE, booleans, UTC timestamps', () => {
@@ -35,8 +37,22 @@ describe('literals', () => {
       "2025-03-30T01:00:00.000Z' OR 1=1 --",
       'x2025-03-30T01:00:00.000Z',
     ])
-      expect(() => trinoLiteral({ type: 'timestamp', value }), value).toThrow(/not a canonical UTC instant/);
-    expect(() => sqlString('a\u0000b')).toThrow(/NUL/);
+      expect(
+        refusal(() => trinoLiteral({ type: 'timestamp', value })),
+        value,
+      ).toBe(`invalid-query: timestamp parameter ${value} is not a canonical UTC instant`);
+    expect(refusal(() => sqlString('a\u0000b'))).toBe(
+      'invalid-query: a string value contains a NUL character, which SQL cannot hold',
+    );
     expect(sqlString('')).toBe("''");
+  });
+});
+
+describe('qualified names', () => {
+  it('quotes each part on its own and joins them with a dot', () => {
+    expect(quoteQualified('table')).toBe('"table"');
+    expect(quoteQualified('druid', 'druid', 'subs daily')).toBe('"druid"."druid"."subs daily"');
+    // A dot or a quote inside a part stays inside its quotes: "a.b" is one name, not two.
+    expect(quoteQualified('a.b', 'c"d')).toBe('"a.b"."c""d"');
   });
 });
