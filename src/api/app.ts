@@ -25,6 +25,7 @@ import { reportRoutes } from './routes/reports.ts';
 import { rollupRoutes } from './routes/rollups.ts';
 import { sqlRoutes } from './routes/sql.ts';
 import { streamRoutes } from './routes/stream.ts';
+import { issueMessage } from './strict-params.ts';
 
 export { acceptWebSockets } from './routes/stream.ts';
 
@@ -39,7 +40,12 @@ export function createApp(deps: AppDeps): App {
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) {
-        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        // zod-validator hands the hook what the client sent; @hono/zod-openapi's type leaves it out.
+        const sent = 'data' in result ? result.data : undefined;
+        const issues = result.error.issues.map((i) => ({
+          path: i.path.join('.'),
+          message: issueMessage(i, sent),
+        }));
         const first = issues[0];
         throw new ApiError(
           400,

@@ -3,7 +3,7 @@
  * silently, so the caller got day buckets and never learnt why.
  */
 import { z } from '@hono/zod-openapi';
-import { editDistance } from '../shared/suggest.ts';
+import { closest, editDistance } from '../shared/suggest.ts';
 
 /** Words people use for a parameter under another name here. */
 const SYNONYMS: Readonly<Record<string, string>> = {
@@ -40,4 +40,20 @@ export function strictObject<S extends z.ZodRawShape>(shape: S) {
         ctx.addIssue({ code: 'custom', path: [key], message: unknownKeyMessage(key, known) });
     }
   });
+}
+
+/**
+ * A request issue's message; a value outside a fixed set (`grain: "dya"`) gets the closest allowed one,
+ * as an unknown key does. `input` is what the client sent (zod's issue does not carry the value).
+ */
+export function issueMessage(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code !== 'invalid_value') return issue.message;
+  let value: unknown = input;
+  for (const key of issue.path)
+    value = value !== null && typeof value === 'object' ? Reflect.get(value, key) : undefined;
+  const guess =
+    typeof value === 'string' && value.length <= 40
+      ? closest(value, issue.values.map(String), { transpositions: true })
+      : undefined;
+  return guess === undefined ? issue.message : `${issue.message} (did you mean "${guess}"?)`;
 }

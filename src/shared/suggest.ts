@@ -59,6 +59,7 @@ export function closest(
 }
 
 export function didYouMean(word: string, candidates: Iterable<string>): { hint?: string } {
-  const c = closest(word, candidates);
+  // Two swapped letters are one slip (`dya` is `day`), as on the command line.
+  const c = closest(word, candidates, { transpositions: true });
   return c === undefined ? {} : { hint: `did you mean "${c}"?` };
 }

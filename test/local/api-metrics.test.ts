@@ -127,6 +127,11 @@ describe('metric routes through the engine and the cache', () => {
     expect((await h.app.request('/api/metrics/revenue?start=2025-02-01&end=2025-01-01')).status).toBe(400);
     expect((await h.app.request('/api/metrics/revenue?tz=Mars/Base')).status).toBe(400);
     expect((await h.app.request('/api/metrics/revenue/history?aggregation=fortnight')).status).toBe(400);
+    const typo = await h.app.request('/api/metrics/revenue/history?aggregation=mnoth');
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error.message).toMatch(
+      /^the request is invalid: aggregation: .*\(did you mean "month"\?\)$/,
+    );
   });
 
   it('answers a URL seen before (validation remembered) as the first time, and a bad one always 400', async () => {

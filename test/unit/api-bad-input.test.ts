@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { toApiError } from '../../src/api/errors.ts';
 import { checkJson, textProblem } from '../../src/api/request-guard.ts';
 import { csvCell } from '../../src/api/routes/reports.ts';
-import { unknownKeyMessage } from '../../src/api/strict-params.ts';
+import { QueryBody } from '../../src/api/schemas.ts';
+import { issueMessage, unknownKeyMessage } from '../../src/api/strict-params.ts';
 import { LIMITS } from '../../src/ir/limits.ts';
 import { checkComparisons } from '../../src/plan/comparable.ts';
 import { resolveRange } from '../../src/service/time-range.ts';
@@ -74,6 +75,25 @@ describe('unknown parameters', () => {
     expect(unknownKeyMessage('zzzzzz', ['start', 'end'])).toBe(
       'unknown parameter "zzzzzz"; known: start, end',
     );
+  });
+});
+
+describe('values outside a fixed set', () => {
+  const messageFor = (body: unknown): string => {
+    const parsed = QueryBody.safeParse(body);
+    if (parsed.success) throw new Error('expected the body to be refused');
+    return issueMessage(parsed.error.issues[0]!, body);
+  };
+  it('suggest the closest allowed value, a swap of two letters included', () => {
+    expect(messageFor({ grain: 'dya' })).toMatch(/ \(did you mean "day"\?\)$/);
+    expect(messageFor({ grain: 'mnoth' })).toMatch(/did you mean "month"\?/);
+    expect(messageFor({ grain: 'quartr' })).toMatch(/did you mean "quarter"\?/);
+  });
+  it('suggest nothing when no value is close, or the value is not text', () => {
+    const plain = QueryBody.safeParse({ grain: 'fortnight' });
+    expect(plain.success).toBe(false);
+    expect(messageFor({ grain: 'fortnight' })).toBe(plain.error!.issues[0]!.message);
+    expect(messageFor({ grain: 7 })).not.toMatch(/did you mean/);
   });
 });
 

@@ -49,6 +49,14 @@ describe('rollup declarations', () => {
     expect(diagnostics('grain: fortnight; measures: count(*);')).toEqual([
       ['unknown-grain', 'a rollup grain is one of minute, hour, day, week, month, quarter, year', null],
     ]);
+    // Two swapped letters are one slip: without transpositions `dya` is two edits from `day`, too far.
+    expect(diagnostics('grain: dya; measures: count(*);')).toEqual([
+      [
+        'unknown-grain',
+        'a rollup grain is one of minute, hour, day, week, month, quarter, year',
+        'did you mean "day"?',
+      ],
+    ]);
     expect(diagnostics('grain: a.day; measures: count(*);')[0]![0]).toBe('unknown-grain');
     expect(diagnostics('grain: day; timezone: UTC; measures: count(*);')).toEqual([
       ['bad-property', "timezone is a string such as 'UTC'", null],
