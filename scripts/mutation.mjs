@@ -146,10 +146,13 @@ export const PART_TESTS = {
     'test/property/lang-roundtrip.test.ts',
   ],
   // The JSON form, the printer and the rest by the goldens, the analyzer's tests (JSON definitions),
-  // their own tests (semantic-json, semantic-print), EXPLAIN's printer tests and the round trip.
+  // their own tests (semantic-types, semantic-diagnostics, semantic-json, semantic-print), EXPLAIN's
+  // printer tests and the round trip.
   'semantic-4': [
     'test/golden/lang-golden.test.ts',
     'test/unit/semantic-analyze.test.ts',
+    'test/unit/semantic-types.test.ts',
+    'test/unit/semantic-diagnostics.test.ts',
     'test/unit/semantic-json.test.ts',
     'test/unit/semantic-print.test.ts',
     'test/unit/rollup-definitions.test.ts',
