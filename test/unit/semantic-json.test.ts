@@ -180,6 +180,10 @@ describe('filters given as objects', () => {
       }),
     );
     expect(m).toHaveLength(2);
+    // A refusal of the definition's shape, like the schema's own (not a language diagnostic).
+    expect(errors(analyze(definition({ filters: [{ operator: '=', value: 'x' }] })))).toEqual([
+      expect.objectContaining({ code: 'invalid-definition' }),
+    ]);
     expect(m[0]).toMatch(
       /^\$\.filters\[0\]: a filter needs a field and an operator \(= == eq .* is_not_null\)$/,
     );
@@ -197,6 +201,12 @@ describe('filters given as objects', () => {
         }),
       ),
     ).toEqual(['$.filters[0]: operator "=" needs one value', '$.filters[1]: operator "=" needs one value']);
+    expect(errors(analyze(definition({ filters: [{ field: 'region', operator: '>' }] })))).toEqual([
+      expect.objectContaining({
+        code: 'invalid-definition',
+        message: '$.filters[0]: operator ">" needs one value',
+      }),
+    ]);
   });
 });
 

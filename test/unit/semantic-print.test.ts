@@ -105,6 +105,15 @@ describe('printExpr: literals and names', () => {
     expect(printExpr(dim('a`b'))).toBe('`a``b`');
   });
 
+  it('never replaces a dimension by an inlined measure of the same name', () => {
+    // Only measure references are written in place; a dimension m1 stays the dimension m1.
+    const inline = new Map([['m1', 'sum(payments.subscriptions.amount)']]);
+    expect(printExpr(dim('m1'), { inline })).toBe('m1');
+    expect(printExpr({ kind: 'measure_ref', name: 'm1' } as Expr, { inline })).toBe(
+      'sum(payments.subscriptions.amount)',
+    );
+  });
+
   it('prints a case without else as … end', () => {
     // biome-ignore lint/suspicious/noThenProperty: the IR names CASE branches when/then
     const e = { kind: 'case', whens: [{ when: dim('a'), then: num(1) }] } as unknown as Expr;
@@ -206,6 +215,15 @@ describe('printKpi reads back as the same KPI', () => {
       "kpi d = case when sum(payments.subscriptions.amount) between 1 and max(payments.subscriptions.amount) then 1 when count(payments.subscriptions) in (1, 2) then 2 when max(payments.subscriptions.currency) like 'E%' then 3 when min(payments.subscriptions.amount) is null then 4 else avg(payments.subscriptions.amount) end",
     );
     expect(text).not.toContain('let ');
+  });
+
+  it('writes a case without else in place of its aggregates', () => {
+    const text = roundTrip(
+      'kpi e = case when sum(payments.subscriptions.amount) > 0 then count(payments.subscriptions) end',
+    );
+    expect(text).toContain(
+      'formula: case when sum(payments.subscriptions.amount) > 0 then count(payments.subscriptions) end\n',
+    );
   });
 
   it('writes a schedule without a time zone as the frequency alone', () => {
