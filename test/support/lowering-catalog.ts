@@ -3,7 +3,8 @@ import { buildCatalog } from '../../src/catalog/load.ts';
 /**
  * A small catalog for the lowering tests, with one column of every type the demo catalog lacks:
  * shop.orders (decimal, double, boolean, date, text; joins shop.customers), shop.customers (reached
- * from orders), and shop.refunds (joined to nothing, so orders cannot reach it).
+ * from orders), shop.refunds (joined to nothing, so orders cannot reach it) and archive.orders (a table
+ * of the same name in another source, which shop.orders joins).
  */
 export const shop = buildCatalog({
   connections: { pg: { engine: 'postgres', env: 'SHOP_URL', trinoCatalog: 'shop' } },
@@ -27,7 +28,10 @@ export const shop = buildCatalog({
             shipped_at: 'timestamp',
             due_on: 'date',
           },
-          joins: [{ column: 'customer_id', to: { source: 'shop', table: 'customers', column: 'id' } }],
+          joins: [
+            { column: 'customer_id', to: { source: 'shop', table: 'customers', column: 'id' } },
+            { column: 'id', to: { source: 'archive', table: 'orders', column: 'id' } },
+          ],
         },
         customers: {
           primaryKey: 'id',
@@ -38,6 +42,17 @@ export const shop = buildCatalog({
           primaryKey: 'id',
           timeColumn: 'at',
           columns: { id: 'bigint', at: 'timestamp', amount: 'double', reason: 'string' },
+        },
+      },
+    },
+    archive: {
+      connection: 'pg',
+      schema: 'archive',
+      tables: {
+        orders: {
+          primaryKey: 'id',
+          timeColumn: 'archived_at',
+          columns: { id: 'bigint', archived_at: 'timestamp' },
         },
       },
     },

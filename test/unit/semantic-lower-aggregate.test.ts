@@ -55,7 +55,8 @@ describe('refused aggregates', () => {
   });
 
   const fraction = 'bad-arguments: the fraction of percentile(x, f) is a number between 0 and 1, e.g. 0.95';
-  it.each(['0', '1', '2', '-0.5', 'shop.orders.qty', "'half'"])(
+  // A text that reads as a fraction ('0.5') is still text.
+  it.each(['0', '1', '2', '-0.5', 'shop.orders.qty', "'half'", "'0.5'"])(
     'refuses the percentile fraction %s: a fraction lies strictly between 0 and 1',
     (f) => {
       expect(problems(`kpi x = percentile(shop.orders.weight, ${f})`)).toEqual([fraction]);
@@ -108,6 +109,13 @@ describe('distinct counts', () => {
     expect(measure('count(distinct shop.orders.customer_id)').fn).toBe('count_distinct');
     expect(measure('count_distinct(distinct shop.orders.customer_id)').fn).toBe('count_distinct');
     expect(measure('approx_distinct(distinct shop.orders.customer_id)').fn).toBe('approx_distinct');
+  });
+});
+
+describe('counting true/false values', () => {
+  it('is allowed: only min and max have no order on them', () => {
+    expect(measure('count(shop.orders.paid)').fn).toBe('count');
+    expect(measure('count(distinct shop.orders.paid)').fn).toBe('count_distinct');
   });
 });
 
@@ -173,6 +181,10 @@ describe('the measure', () => {
     // joined_at is a column of the customers that orders join, not of orders.
     expect(problems('kpi x = count(shop.orders) on joined_at')).toEqual([
       'bad-time-column: "joined_at" must be a column of shop.orders itself',
+    ]);
+    // archived_at is a column of a table named orders too, in the source archive that orders join.
+    expect(problems('kpi x = count(shop.orders) on archived_at')).toEqual([
+      'bad-time-column: "archived_at" must be a column of shop.orders itself',
     ]);
   });
 

@@ -30,6 +30,7 @@ describe('case', () => {
   it('reports a problem in a when, a then or the else once', () => {
     expect(where('case when nope = 1 then true end')).toEqual([unknown]);
     expect(where('case when paid then nope = 1 end')).toEqual([unknown]);
+    expect(where('case when nope = 1 then true when paid then false end')).toEqual([unknown]);
     // A case with a failed else has no type: the comparison around it adds no second problem.
     expect(where("case when paid then 1 else nope end = 'x'")).toEqual([unknown]);
   });
