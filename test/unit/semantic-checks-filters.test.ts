@@ -75,12 +75,13 @@ describe('analyzeKpi', () => {
   it('hands back each bare name of the filters with where it is first used, and no dotted name', () => {
     // Every kind of node that holds names: comparison, not, in (operand and list), between (all three),
     // case (when and then), is null, like, a call and a minus. The dotted name at the end is a column
-    // named in full, not a dimension: neither it nor its first part is handed back.
+    // named in full, not a dimension: neither it nor its first part is handed back. region, named again
+    // last, keeps the span of its first use.
     const text = kpi(
       'count(payments.subscriptions)',
       "region = 'eu' and not (channel in ('ads', country) or amount between account_id and started_at) " +
         "and (case when canceled_at is null then email like '%.de' else abs(-id) > 0 end) " +
-        'and payments.subscriptions.plan_type is not null',
+        "and payments.subscriptions.plan_type is not null and region != 'us'",
     );
     const a = analyzeKpi({ decl: decl(text) }, demoCatalog, new Set(), []);
     // Where the name first occurs as a word of its own (account_id holds "id" but not as a word).
