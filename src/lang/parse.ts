@@ -28,7 +28,18 @@ function describe(t: IToken, end: string): string {
   return t.tokenType.name === 'EOF' ? end : `"${t.image}"`;
 }
 
-function syntaxDiagnostic(e: IRecognitionException, text: string, end = 'end of the input'): Diagnostic {
+/** What is said of input left over after the rule: more declarations belong in a program, nothing after an expression. */
+const LEFT_OVER = {
+  program: ': expected a declaration (`kpi` or `rollup`)',
+  expression: ' after the end of the expression',
+} as const;
+
+function syntaxDiagnostic(
+  e: IRecognitionException,
+  text: string,
+  end = 'end of the input',
+  leftOver: keyof typeof LEFT_OVER = 'program',
+): Diagnostic {
   let t = e.token;
   // At the end of input the token has no position: point just past the last character.
   if (t.tokenType.name === 'EOF' || Number.isNaN(t.startOffset))
@@ -39,7 +50,7 @@ function syntaxDiagnostic(e: IRecognitionException, text: string, end = 'end of 
   const want = wanted(e);
   const message =
     e.name === 'NotAllInputParsedException'
-      ? `unexpected ${found}: expected a declaration (\`kpi\` or \`rollup\`)`
+      ? `unexpected ${found}${LEFT_OVER[leftOver]}`
       : expected.length > 0 && expected.length <= 6
         ? `unexpected ${found}: expected ${expected.join(' or ')}`
         : want
@@ -110,12 +121,13 @@ function endSpan(text: string): Span {
   return pointSpan(text.length, lines.length, (lines.at(-1)?.length ?? 0) + 1, 0);
 }
 
-/** `end`: the offset just past the last token the rule consumed (closing parentheses included). */
+/** The rule over `text`, built by `build` when it parsed whole; its diagnostics otherwise. */
 function run<T>(
   text: string,
   rule: (p: typeof parser) => CstNode,
   build: (cst: CstNode) => T,
-): Parsed<T> & { end?: number } {
+  leftOver: keyof typeof LEFT_OVER = 'program',
+): Parsed<T> {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
       value: null,
@@ -135,15 +147,14 @@ function run<T>(
   if (tooDeep) return { value: null, diagnostics: [...diagnostics, tooDeep] };
   parser.input = lexed.tokens;
   const cst = rule(parser);
-  diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text)));
+  diagnostics.push(...parser.errors.map((e) => syntaxDiagnostic(e, text, 'end of the input', leftOver)));
   if (diagnostics.length > 0) {
     diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
     return { value: null, diagnostics };
   }
   const value = build(cst);
   const deep = depthDiagnostic(value, pointSpan(0, 1, 1, 0));
-  const end = (cst.location?.endOffset ?? text.length - 1) + 1;
-  return deep ? { value: null, diagnostics: [deep] } : { value, diagnostics, end };
+  return deep ? { value: null, diagnostics: [deep] } : { value, diagnostics };
 }
 
 /** The lexer's errors as positioned syntax diagnostics. */
@@ -206,25 +217,22 @@ export function parseProgram(text: string): ParsedProgram {
       );
     }
     const lexical = lexed.errors.some((e) => e.offset >= from && e.offset < to);
-    if (errors.length > 0 || lexical) {
-      diagnostics.push(...errors);
-      const id = chunk[1];
-      if (
-        chunk[0]!.tokenType.name === 'Kpi' &&
-        id &&
-        (id.tokenType.name === 'Identifier' || id.tokenType.name === 'QuotedIdentifier')
-      ) {
-        brokenIds.push(id.tokenType.name === 'QuotedIdentifier' ? unquote(id.image) : id.image);
-      }
+    const built = errors.length > 0 || lexical ? null : buildProgram(cst as C.ProgramCstNode);
+    const deep = built && depthDiagnostic(built, tokenSpan(chunk[0]!));
+    if (built && !deep) {
+      decls.push(...built);
       continue;
     }
-    const built = buildProgram(cst as C.ProgramCstNode);
-    const deep = depthDiagnostic(built, tokenSpan(chunk[0]!));
-    if (deep) {
-      diagnostics.push(deep);
-      continue;
+    diagnostics.push(...errors, ...(deep ? [deep] : []));
+    // A KPI that failed here is still known by name, so a KPI deriving from it reads broken-dependency.
+    const id = chunk[1];
+    if (
+      chunk[0]!.tokenType.name === 'Kpi' &&
+      id &&
+      (id.tokenType.name === 'Identifier' || id.tokenType.name === 'QuotedIdentifier')
+    ) {
+      brokenIds.push(id.tokenType.name === 'QuotedIdentifier' ? unquote(id.image) : id.image);
     }
-    decls.push(...built);
   }
   diagnostics.sort((a, b) => a.span.start.offset - b.span.start.offset);
   return { value: decls, diagnostics, brokenIds };
@@ -232,29 +240,11 @@ export function parseProgram(text: string): ParsedProgram {
 
 /** One expression and nothing after it (inline formulas, filters, seed expressions). */
 export function parseExpression(text: string): Parsed<Expr> {
-  const result = run(
+  // Chevrotain refuses tokens left after the rule itself (NotAllInputParsedException).
+  return run(
     text,
     (p) => p.expression(),
     (cst) => expression(cst as C.ExpressionCstNode),
+    'expression',
   );
-  if (result.value === null) return result;
-  // The expression rule stops at the first token it cannot use; anything left is an error.
-  const lexed = KpiLexer.tokenize(text);
-  // The rule's last token, not the value's span: `(a = 'x')` ends after its closing parenthesis.
-  const end = result.end ?? result.value.span.end.offset;
-  const rest = lexed.tokens.find((t) => t.startOffset >= end);
-  if (rest) {
-    return {
-      value: null,
-      diagnostics: [
-        {
-          severity: 'error',
-          code: 'syntax',
-          message: `unexpected "${rest.image}" after the end of the expression`,
-          span: tokenSpan(rest),
-        },
-      ],
-    };
-  }
-  return result;
 }

@@ -102,15 +102,23 @@ export function analyzeProgram(
     return result;
   };
 
-  const kpis: KpiIR[] = [];
-  const failed = new Set<string>(brokenIds);
-  for (const s of unique) {
+  // Whether each KPI of the file passes, judged dependencies first: a KPI may derive from one declared
+  // later in the file, and that one's errors must fail it too (judged in file order, they did not).
+  const byId = new Map(unique.map((s) => [s.decl.id.text, s]));
+  const passes = new Map<string, boolean>();
+  const unparsed = new Set(brokenIds);
+  const judge = (s: KpiSource): boolean => {
     const id = s.decl.id.text;
+    const known = passes.get(id);
+    if (known !== undefined) return known;
     const a = analyses.get(id)!;
-    if (!a.ir || inCycle.has(id)) {
-      failed.add(id);
-      continue;
-    }
+    // Set before the dependencies are judged: a way back to this KPI is a cycle, failed above.
+    passes.set(id, false);
+    if (!a.ir || inCycle.has(id)) return false;
+    const brokenDeps = a.ir.dependsOn.filter((dep) => {
+      const own = byId.get(dep);
+      return own ? !judge(own) : unparsed.has(dep);
+    });
     let ok = true;
     const start = out.length;
     const tables = tablesOf(id);
@@ -143,26 +151,22 @@ export function analyzeProgram(
         }
       }
     }
-    for (const dep of a.ir.dependsOn) {
-      if (failed.has(dep)) {
-        out.push(
-          error(
-            'broken-dependency',
-            `kpi "${id}" derives from "${dep}", which has errors`,
-            a.refSpans.get(dep) ?? s.decl.id.span,
-          ),
-        );
-        ok = false;
-      }
+    for (const dep of brokenDeps) {
+      out.push(
+        error(
+          'broken-dependency',
+          `kpi "${id}" derives from "${dep}", which has errors`,
+          a.refSpans.get(dep) ?? s.decl.id.span,
+        ),
+      );
+      ok = false;
     }
     const relocate = relocators.get(id);
     if (relocate) for (let i = start; i < out.length; i++) out[i] = relocate(out[i]!);
-    if (!ok) {
-      failed.add(id);
-      continue;
-    }
-    kpis.push(deepFreeze(a.ir));
-  }
+    passes.set(id, ok);
+    return ok;
+  };
+  const kpis = unique.filter(judge).map((s) => deepFreeze(analyses.get(s.decl.id.text)!.ir!));
 
   const rollupDefs: RollupDef[] = [];
   const rollupNames = new Set<string>();

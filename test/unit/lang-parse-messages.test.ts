@@ -120,12 +120,23 @@ describe('the end of the text', () => {
 });
 
 describe('text after a whole expression', () => {
-  it('names the first token left over and says something else was expected', () => {
-    // What follows "expected" is not pinned: "a declaration (`kpi` or `rollup`)" for one token left
-    // over, "an expression" for more (Chevrotain reports the two differently), both wrong words for
-    // a filter missing its `and` (reported; the parser's own "after the end of the expression" text
-    // is never reached).
-    expect(one(parseExpression('a b').diagnostics).message).toMatch(/^unexpected "b": expected /);
+  it('is named as left over after the expression, not as a missing declaration', () => {
+    // A filter or an inline formula is one expression: "expected a declaration" (the program's words)
+    // sent its users looking for a `kpi` keyword.
+    for (const [text, token, column] of [
+      ['sum(x) y', 'y', 8],
+      ["region = 'eu')", ')', 14],
+      ['a b', 'b', 3],
+    ] as const) {
+      const d = one(parseExpression(text).diagnostics);
+      expect(d.message).toBe(`unexpected "${token}" after the end of the expression`);
+      expect(d.span.start.column).toBe(column);
+    }
+  });
+
+  it('names the first token left over when a name follows a whole comparison', () => {
+    // Here Chevrotain fails inside the expression rule (a name may start a keyword operator), so the
+    // words after "expected" are the rule's.
     const filter = "region = 'eu' plan = 'pro'";
     expect(one(parseExpression(filter).diagnostics).message).toMatch(/^unexpected "plan": expected /);
   });

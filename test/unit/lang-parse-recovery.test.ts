@@ -61,5 +61,8 @@ describe(`a declaration deeper than MAX_EXPRESSION_DEPTH (${LIMITS.MAX_EXPRESSIO
     const parsed = parseProgram(text);
     expect(parsed.diagnostics.map((d) => [d.code, d.span])).toEqual([['too-deep', spanOf(text, 'kpi', 1)]]);
     expect(names(parsed.value)).toEqual(['kpi a', 'kpi c']);
+    // Known by name as a KPI that failed, as one with a syntax error is: `kpi f = b * 2` then reads
+    // broken-dependency, not unknown-name "b".
+    expect(parsed.brokenIds).toEqual(['b']);
   });
 });

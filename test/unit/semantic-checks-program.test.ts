@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/ir/limits.ts';
 import { analyzeDefinitions, DEMO_KPI_FILES, loadRegistry } from '../../src/semantic/index.ts';
 import { analyze, at, demoCatalog as catalog, check, line } from '../support/kpi-check.ts';
 
@@ -71,6 +72,51 @@ describe('cycles of derived KPIs', () => {
       `${at(text, 'a * 2', 1)} error broken-dependency: kpi "x" derives from "a", which has errors`,
     ]);
     expect(r.kpis).toEqual([]);
+  });
+});
+
+describe('KPIs deriving from a later KPI of the file', () => {
+  it('fail when the later one has errors, as when it comes first', () => {
+    const text = 'kpi x = a * 2\nkpi a = sum(payments.subscriptions.amout)';
+    const r = analyze(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['broken-dependency', 'unknown-column']);
+    expect(r.diagnostics.map(line)[0]).toBe(
+      `${at(text, 'a * 2')} error broken-dependency: kpi "x" derives from "a", which has errors`,
+    );
+    expect(r.kpis).toEqual([]);
+    // The same KPIs in the other order: the same verdicts.
+    const reversed = analyze('kpi a = sum(payments.subscriptions.amout)\nkpi x = a * 2');
+    expect(reversed.diagnostics.map((d) => d.code)).toEqual(['unknown-column', 'broken-dependency']);
+    expect(reversed.kpis).toEqual([]);
+  });
+
+  it('fail when the later one is in a cycle, and through a chain of later ones', () => {
+    const cycle = analyze('kpi x = a * 2\nkpi a = b + count(users.accounts)\nkpi b = a * 2');
+    expect(cycle.diagnostics.map((d) => d.code)).toEqual(['broken-dependency', 'kpi-cycle']);
+    expect(cycle.kpis).toEqual([]);
+    const chain = analyze('kpi x = y + 1\nkpi y = z + 1\nkpi z = count(users.acounts)');
+    expect(chain.diagnostics.map((d) => d.code)).toEqual([
+      'broken-dependency',
+      'broken-dependency',
+      'unknown-table',
+    ]);
+    expect(chain.kpis).toEqual([]);
+  });
+
+  it('fail when the one they derive from is too deep to analyze', () => {
+    const text = `kpi b = 1${' + 1'.repeat(LIMITS.MAX_EXPRESSION_DEPTH + 10)}\nkpi f = b * 2`;
+    const r = analyze(text);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['too-deep', 'broken-dependency']);
+    expect(r.diagnostics.map(line)[1]).toBe(
+      `${at(text, 'b * 2')} error broken-dependency: kpi "f" derives from "b", which has errors`,
+    );
+    expect(r.kpis).toEqual([]);
+  });
+
+  it('pass when the later one passes, in the order of the file', () => {
+    const r = analyze('kpi x = y + 1\nkpi y = count(users.accounts)\nkpi w = x * 2');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.kpis.map((k) => k.id)).toEqual(['x', 'y', 'w']);
   });
 });
 
