@@ -15,11 +15,11 @@ import {
 } from '../ir/kpi.ts';
 import type { Expr, KpiDecl, Property } from '../lang/ast.ts';
 import { didYouMean } from '../shared/suggest.ts';
-import { error, warning } from './diagnostics.ts';
+import { error, timeZoneProblem, warning } from './diagnostics.ts';
 import type { FormulaScope, LetBinding } from './formula-scope.ts';
 import { FormulaLowering } from './lower-formula.ts';
 import { type ColumnAlias, RowLowering } from './lower-row.ts';
-import { isBoolean, isNumeric } from './types.ts';
+import { isBoolean, isNumeric, typeWords } from './types.ts';
 
 export const KPI_PROPERTIES = [
   'name',
@@ -221,7 +221,9 @@ export function analyzeKpi(
       collectNames(v, filterDimensions);
       const r = rows.lower(v, { mode: 'dimension', tables });
       if (r && !isBoolean(r.type))
-        out.push(error('type-mismatch', `a filter is a true/false condition, not a ${r.type}`, v.span));
+        out.push(
+          error('type-mismatch', `a filter is a true/false condition, not ${typeWords(r.type)}`, v.span),
+        );
       else if (r) filters.push(r.ir);
     }
   }
@@ -259,7 +261,10 @@ export function analyzeKpi(
         ),
       );
     } else {
-      schedule = { frequency: f as 'realtime', ...(tz && tz.k === 'string' ? { timezone: tz.value } : {}) };
+      const problem = tz && tz.k === 'string' ? timeZoneProblem(tz.value, tz.span) : null;
+      if (problem) out.push(problem);
+      else
+        schedule = { frequency: f as 'realtime', ...(tz && tz.k === 'string' ? { timezone: tz.value } : {}) };
     }
   }
 

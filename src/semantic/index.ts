@@ -15,7 +15,7 @@ import { definitionSource } from './json.ts';
 import { RowLowering } from './lower-row.ts';
 import { printKpi as print } from './print.ts';
 import { type AnalyzeContext, type AnalyzeResult, analyzeProgram } from './program.ts';
-import { isBoolean } from './types.ts';
+import { isBoolean, typeWords } from './types.ts';
 
 export type { RollupDef } from '../ir/rollup.ts';
 export { DEMO_KPI_FILES } from './demo-files.ts';
@@ -100,7 +100,11 @@ export function parseFilter(
     });
     if (r && !isBoolean(r.type)) {
       diagnostics.push(
-        error('type-mismatch', `a filter is a true/false condition, not a ${r.type}`, parsed.value.span),
+        error(
+          'type-mismatch',
+          `a filter is a true/false condition, not ${typeWords(r.type)}`,
+          parsed.value.span,
+        ),
       );
       return { expr: null, diagnostics };
     }

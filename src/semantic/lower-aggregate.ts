@@ -11,7 +11,7 @@ import type { FormulaScope } from './formula-scope.ts';
 import type { ColumnAlias, RowLowering, Typed } from './lower-row.ts';
 import { astChildren } from './lower-structure.ts';
 import { own, resolveBareColumn, resolveQualified } from './resolve-names.ts';
-import { isBoolean, isNumeric } from './types.ts';
+import { isBoolean, isNumeric, typeWords } from './types.ts';
 
 /** What an aggregate's lowering needs from the formula lowering it is part of. */
 export interface AggregateContext {
@@ -146,7 +146,11 @@ export function lowerAggregate(
     const w = ctx.row.lower(e.where, { mode: 'table', table: table.ref, aliases: s.aliases });
     if (!w) return null;
     if (!isBoolean(w.type))
-      return ctx.fail('type-mismatch', `"where" needs a true/false condition, not a ${w.type}`, e.where);
+      return ctx.fail(
+        'type-mismatch',
+        `"where" needs a true/false condition, not ${typeWords(w.type)}`,
+        e.where,
+      );
     filter = w.ir;
   }
   const def = s.catalog.sources[table.ref.source]!.tables[table.ref.table]!;

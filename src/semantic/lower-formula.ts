@@ -22,7 +22,7 @@ import {
 } from './lower-row.ts';
 import { lowerStructure } from './lower-structure.ts';
 import { own, resolveQualified } from './resolve-names.ts';
-import { isNumeric } from './types.ts';
+import { isNumeric, typeWords } from './types.ts';
 
 export class FormulaLowering {
   private readonly row: RowLowering;
@@ -204,7 +204,11 @@ export class FormulaLowering {
     const inner = this.lower(e.args[0]!);
     if (!inner) return null;
     if (!isNumeric(inner.type))
-      return this.fail('type-mismatch', `${fn}(…) works on numbers, not a ${inner.type}`, e.args[0]!);
+      return this.fail(
+        'type-mismatch',
+        `${fn}(…) works on numbers, not ${typeWords(inner.type)}`,
+        e.args[0]!,
+      );
     if (fn === 'cumulative')
       return { ir: { kind: 'to_date', expr: inner.ir, period: null }, type: inner.type };
     const second = e.args[1]!;

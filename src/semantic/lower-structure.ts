@@ -5,7 +5,7 @@
  */
 import { assertNever, type Call, type Composite, type Span } from '../ir/kpi.ts';
 import type { Expr } from '../lang/ast.ts';
-import { binaryType, comparable, isBoolean, isNumeric, unify } from './types.ts';
+import { binaryType, comparable, isBoolean, isNumeric, typeWords, unify } from './types.ts';
 
 export interface Typed<T> {
   readonly ir: T;
@@ -41,7 +41,7 @@ export function lowerStructure<T>(
       const o = lower(e.operand);
       if (!o) return null;
       if (e.op === 'not' && !isBoolean(o.type))
-        return fail('type-mismatch', `"not" needs a true/false condition, not a ${o.type}`, e);
+        return fail('type-mismatch', `"not" needs a true/false condition, not ${typeWords(o.type)}`, e);
       if (e.op === '-' && !isNumeric(o.type)) return fail('type-mismatch', `cannot negate a ${o.type}`, e);
       return { ir: { kind: 'unary', op: e.op, operand: o.ir }, type: e.op === 'not' ? 'boolean' : o.type };
     }
@@ -54,7 +54,7 @@ export function lowerStructure<T>(
         if (!isBoolean(w.when!.type))
           return fail(
             'type-mismatch',
-            `"when" needs a true/false condition, not a ${w.when!.type}`,
+            `"when" needs a true/false condition, not ${typeWords(w.when!.type)}`,
             w.src.when,
           );
       const type = unify([...whens.map((w) => w.then!.type), ...(otherwise ? [otherwise.type] : [])]);
@@ -113,9 +113,9 @@ export function lowerStructure<T>(
       const p = lower(e.pattern);
       if (!o || !p) return null;
       if (o.type !== 'string' && o.type !== 'null')
-        return fail('type-mismatch', `"like" needs a string, not a ${o.type}`, e.operand);
+        return fail('type-mismatch', `"like" needs a string, not ${typeWords(o.type)}`, e.operand);
       if (p.type !== 'string' && p.type !== 'null')
-        return fail('type-mismatch', `a "like" pattern is a string, not a ${p.type}`, e.pattern);
+        return fail('type-mismatch', `a "like" pattern is a string, not ${typeWords(p.type)}`, e.pattern);
       return { ir: { kind: 'like', operand: o.ir, pattern: p.ir, negated: e.negated }, type: 'boolean' };
     }
     default:

@@ -5,7 +5,7 @@ import { type AggregateFn, GRAINS, type Grain, type RowExpr } from '../ir/kpi.ts
 import type { RollupDef, RollupMeasure } from '../ir/rollup.ts';
 import type { RollupDecl } from '../lang/ast.ts';
 import { didYouMean } from '../shared/suggest.ts';
-import { error } from './diagnostics.ts';
+import { error, timeZoneProblem } from './diagnostics.ts';
 import { RowLowering } from './lower-row.ts';
 import { findDimension, resolveQualified, unknownColumn } from './resolve-names.ts';
 import { isBoolean } from './types.ts';
@@ -57,8 +57,11 @@ export function analyzeRollup(r: RollupDecl, catalog: Catalog, out: Diagnostic[]
         break;
       }
       case 'timezone':
-        if (first.k === 'string') timezone = first.value;
-        else out.push(error('bad-property', "timezone is a string such as 'UTC'", first.span));
+        if (first.k === 'string') {
+          const problem = timeZoneProblem(first.value, first.span);
+          if (problem) out.push(problem);
+          else timezone = first.value;
+        } else out.push(error('bad-property', "timezone is a string such as 'UTC'", first.span));
         break;
       case 'dimensions':
         for (const v of p.values) {

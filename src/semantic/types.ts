@@ -36,7 +36,9 @@ export function comparable(a: ValueType, b: ValueType, bIsStringLiteral = false)
 
 export type BinaryCheck = { readonly type: ValueType } | { readonly problem: string };
 
-const describe = (t: ValueType): string => (t === 'null' ? 'NULL' : `a ${t}`);
+/** A type in a message, with its article: `a string`, `an interval`, `NULL`. */
+export const typeWords = (t: ValueType): string =>
+  t === 'null' ? 'NULL' : `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
 
 export function binaryType(op: BinaryOp, l: ValueType, r: ValueType, rIsStringLiteral = false): BinaryCheck {
   switch (op) {
@@ -46,17 +48,17 @@ export function binaryType(op: BinaryOp, l: ValueType, r: ValueType, rIsStringLi
       if (TEMPORAL.has(l) && r === 'interval') return { type: l };
       if (op === '+' && l === 'interval' && TEMPORAL.has(r)) return { type: r };
       return {
-        problem: `cannot ${op === '+' ? 'add' : 'subtract'} ${describe(r)} ${op === '+' ? 'to' : 'from'} ${describe(l)}`,
+        problem: `cannot ${op === '+' ? 'add' : 'subtract'} ${typeWords(r)} ${op === '+' ? 'to' : 'from'} ${typeWords(l)}`,
       };
     case '*':
     case '%':
       if (isNumeric(l) && isNumeric(r)) return { type: mergeNumeric([l, r]) };
-      return { problem: `"${op}" needs numbers, not ${describe(isNumeric(l) ? r : l)}` };
+      return { problem: `"${op}" needs numbers, not ${typeWords(isNumeric(l) ? r : l)}` };
     case '/':
       // A ratio is never integer division: its exactness is unknown until the engine computes it.
       if (isNumeric(l) && isNumeric(r))
         return { type: l === 'double' || r === 'double' ? 'double' : 'number' };
-      return { problem: `"/" needs numbers, not ${describe(isNumeric(l) ? r : l)}` };
+      return { problem: `"/" needs numbers, not ${typeWords(isNumeric(l) ? r : l)}` };
     case '=':
     case '!=':
     case '<':
@@ -64,10 +66,10 @@ export function binaryType(op: BinaryOp, l: ValueType, r: ValueType, rIsStringLi
     case '>':
     case '>=':
       if (comparable(l, r, rIsStringLiteral) || comparable(r, l)) return { type: 'boolean' };
-      return { problem: `cannot compare ${describe(l)} with ${describe(r)}` };
+      return { problem: `cannot compare ${typeWords(l)} with ${typeWords(r)}` };
     case 'and':
     case 'or':
       if (isBoolean(l) && isBoolean(r)) return { type: 'boolean' };
-      return { problem: `"${op}" needs true/false conditions, not ${describe(isBoolean(l) ? r : l)}` };
+      return { problem: `"${op}" needs true/false conditions, not ${typeWords(isBoolean(l) ? r : l)}` };
   }
 }

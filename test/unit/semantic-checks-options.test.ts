@@ -64,6 +64,30 @@ describe('schedule', () => {
   });
 });
 
+describe("a schedule's time zone", () => {
+  it('is refused at the zone when Intl does not know it, with the closest IANA name', () => {
+    // Accepted unchecked, the zone failed every scheduled run instead of the definition.
+    const typo = kpi("schedule: day, 'Europe/Berln'");
+    expect(check(typo)).toEqual([
+      `${at(typo, "'Europe/Berln'")} error unknown-timezone: "Europe/Berln" is not an IANA time zone such as 'UTC' or 'Europe/Berlin' (did you mean "Europe/Berlin"?)`,
+    ]);
+    expect(kpiOf(typo)).toBeUndefined();
+    const mars = kpi("schedule: day, 'Mars/Base'");
+    expect(check(mars)).toEqual([
+      `${at(mars, "'Mars/Base'")} error unknown-timezone: "Mars/Base" is not an IANA time zone such as 'UTC' or 'Europe/Berlin'`,
+    ]);
+  });
+
+  it('takes every zone Intl knows, offsets and aliases included', () => {
+    for (const zone of ['UTC', 'Asia/Kolkata', 'America/Santiago', 'Etc/GMT+5']) {
+      expect(kpiOf(kpi(`schedule: hour, '${zone}'`))?.schedule).toEqual({
+        frequency: 'hour',
+        timezone: zone,
+      });
+    }
+  });
+});
+
 describe('approximate', () => {
   it('follows the measures unless set: approx_distinct is approximate, count(distinct …) exact', () => {
     expect(kpiOf(kpi('category: user', 'approx_distinct(users.accounts.email)'))?.approximate).toBe(true);

@@ -219,6 +219,12 @@ describe('schedule and thresholds', () => {
     });
   });
 
+  it('refuses a schedule time zone Intl does not know, at its JSON path', () => {
+    expect(messages(definition({ schedule: { frequency: 'day', timezone: 'Mars/Base' } }))).toEqual([
+      expect.stringMatching(/^\$\.schedule(\.timezone)?: "Mars\/Base" is not an IANA time zone/),
+    ]);
+  });
+
   it('reads the levels that are given, as "greater than"', () => {
     expect(ok(definition({ thresholds: { critical: 5 } })).thresholds).toEqual({
       critical: { op: '>', value: 5 },

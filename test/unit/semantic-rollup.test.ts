@@ -58,6 +58,14 @@ describe('rollup declarations', () => {
       ],
     ]);
     expect(diagnostics('grain: a.day; measures: count(*);')[0]![0]).toBe('unknown-grain');
+    // A zone Intl does not know would fail each build and refresh: refused with the closest name.
+    expect(diagnostics("grain: day; timezone: 'Europe/Berln'; measures: count(*);")).toEqual([
+      [
+        'unknown-timezone',
+        `"Europe/Berln" is not an IANA time zone such as 'UTC' or 'Europe/Berlin'`,
+        'did you mean "Europe/Berlin"?',
+      ],
+    ]);
     expect(diagnostics('grain: day; timezone: UTC; measures: count(*);')).toEqual([
       ['bad-property', "timezone is a string such as 'UTC'", null],
     ]);

@@ -129,17 +129,17 @@ describe('binaryType: + and -', () => {
     // A duration plus a time is the same time; a duration minus a time is nothing.
     expect(binaryType('+', 'interval', 'timestamp')).toEqual({ type: 'timestamp' });
     expect(binaryType('-', 'interval', 'date')).toEqual({
-      problem: 'cannot subtract a date from a interval',
+      problem: 'cannot subtract a date from an interval',
     });
   });
 
   it('refuses other operands, saying what was added to what', () => {
     expect(binaryType('+', 'string', 'bigint')).toEqual({ problem: 'cannot add a bigint to a string' });
     expect(binaryType('-', 'date', 'bigint')).toEqual({ problem: 'cannot subtract a bigint from a date' });
-    expect(binaryType('+', 'string', 'interval')).toEqual({ problem: 'cannot add a interval to a string' });
+    expect(binaryType('+', 'string', 'interval')).toEqual({ problem: 'cannot add an interval to a string' });
     expect(binaryType('+', 'string', 'date')).toEqual({ problem: 'cannot add a date to a string' });
     expect(binaryType('-', 'string', 'date')).toEqual({ problem: 'cannot subtract a date from a string' });
-    expect(binaryType('+', 'interval', 'bigint')).toEqual({ problem: 'cannot add a bigint to a interval' });
+    expect(binaryType('+', 'interval', 'bigint')).toEqual({ problem: 'cannot add a bigint to an interval' });
     expect(binaryType('+', 'date', 'date')).toEqual({ problem: 'cannot add a date to a date' });
   });
 });
