@@ -37,8 +37,8 @@ const LEFT_OVER = {
 function syntaxDiagnostic(
   e: IRecognitionException,
   text: string,
-  end = 'end of the input',
-  leftOver: keyof typeof LEFT_OVER = 'program',
+  end: string,
+  leftOver: keyof typeof LEFT_OVER,
 ): Diagnostic {
   let t = e.token;
   // At the end of input the token has no position: point just past the last character.
@@ -126,7 +126,7 @@ function run<T>(
   text: string,
   rule: (p: typeof parser) => CstNode,
   build: (cst: CstNode) => T,
-  leftOver: keyof typeof LEFT_OVER = 'program',
+  leftOver: keyof typeof LEFT_OVER,
 ): Parsed<T> {
   if (text.length > MAX_SOURCE_CHARS) {
     return {
@@ -190,6 +190,7 @@ export function parseProgram(text: string): ParsedProgram {
         text,
         (p) => p.program(),
         () => [],
+        'program',
       ),
       brokenIds: [],
     };
@@ -213,7 +214,12 @@ export function parseProgram(text: string): ParsedProgram {
       parser.input = chunk;
       cst = parser.program();
       errors = parser.errors.map((e) =>
-        syntaxDiagnostic(e, text, i + 1 < chunks.length ? 'end of the declaration' : 'end of the input'),
+        syntaxDiagnostic(
+          e,
+          text,
+          i + 1 < chunks.length ? 'end of the declaration' : 'end of the input',
+          'program',
+        ),
       );
     }
     const lexical = lexed.errors.some((e) => e.offset >= from && e.offset < to);
