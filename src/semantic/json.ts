@@ -228,13 +228,11 @@ export function definitionSource(
     const origin = origins[diag.span.start.line - 1] ?? { path: at, column: 0 };
     // Columns count within the JSON string of an expression; other fields have no column of their own.
     const column = origin.column > 0 ? Math.max(1, diag.span.start.column - origin.column) : 1;
+    const endColumn =
+      origin.column > 0 ? column + Math.max(0, diag.span.end.column - diag.span.start.column) : 1;
     const span = {
       start: { line: 1, column, offset: column - 1 },
-      end: {
-        line: 1,
-        column: origin.column > 0 ? column + Math.max(0, diag.span.end.column - diag.span.start.column) : 1,
-        offset: column - 1,
-      },
+      end: { line: 1, column: endColumn, offset: endColumn - 1 },
     };
     return { ...diag, message: `${origin.path}: ${diag.message}`, span };
   };

@@ -78,14 +78,15 @@ describe('diagnostics name the JSON field', () => {
     expect(d!.message).toMatch(/^\$\.formula\.expression: .*"nosuch"/);
     // "a + nosuch": the name is characters 5 to 10 (1-based), so the span is [5, 11).
     expect(d!.span.start).toEqual({ line: 1, column: 5, offset: 4 });
-    expect(d!.span.end).toMatchObject({ line: 1, column: 11 });
+    // The end's offset follows its column within the expression string (it was the start's, 4).
+    expect(d!.span.end).toEqual({ line: 1, column: 11, offset: 10 });
   });
 
   it('names the list of an unknown dimension or grain, with no column of its own', () => {
     const [dim] = errors(analyze(definition({ dimensions: ['region', 'nosuchdim'] })));
     expect(dim!.message).toMatch(/^\$\.dimensions: unknown dimension "nosuchdim"/);
     expect(dim!.span.start).toEqual({ line: 1, column: 1, offset: 0 });
-    expect(dim!.span.end).toMatchObject({ line: 1, column: 1 });
+    expect(dim!.span.end).toEqual({ line: 1, column: 1, offset: 0 });
     expect(messages(definition({ aggregations: ['day', 'fortnight'] }))).toEqual([
       expect.stringMatching(/^\$\.aggregations: "fortnight" is not a grain/),
     ]);
