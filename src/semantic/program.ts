@@ -44,7 +44,9 @@ export function analyzeProgram(
   for (const s of sources) {
     const id = s.decl.id.text;
     if (declared.has(id)) {
-      out.push(error('duplicate-kpi', `kpi "${id}" is defined twice in this file`, s.decl.id.span));
+      const d = error('duplicate-kpi', `kpi "${id}" is defined twice in this file`, s.decl.id.span);
+      // A JSON definition's at its own path (`$[1].id`), not at a line of the DSL text made from it.
+      out.push(s.relocate?.(d) ?? d);
       continue;
     }
     declared.add(id);

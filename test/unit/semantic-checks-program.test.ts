@@ -140,6 +140,15 @@ describe('program diagnostics of seed JSON definitions', () => {
     expect(r.kpis.map((k) => k.id)).toEqual(['mrr']);
   });
 
+  it('names the JSON path of an id defined twice, and keeps the first definition', () => {
+    const r = analyzeDefinitions([derived({}), seed[0], derived({ name: 'Again' })], { catalog });
+    expect(r.diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([
+      'duplicate-kpi: $[2].id: kpi "derived" is defined twice in this file',
+    ]);
+    expect(r.diagnostics[0]!.span.start.line).toBe(1);
+    expect(r.kpis.map((k) => `${k.id} ${k.name}`).sort()).toEqual(['derived Derived', `mrr ${seed[0].name}`]);
+  });
+
   it('names the JSON path of the expression deriving from a failed definition', () => {
     const bad = structuredClone(seed[0]);
     bad.formula.variables[0].source.column = 'amout';
