@@ -22,19 +22,23 @@ export function editDistance(a: string, b: string, transpositions = false): numb
 }
 
 function osaDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
+  // Three rolling rows (the row two back is needed for a transposition): no matrix per call, so
+  // comparing a word with the ~430 IANA zone names stays well under a millisecond.
+  let before = new Int32Array(b.length + 1);
+  let prev = Int32Array.from({ length: b.length + 1 }, (_, j) => j);
+  let row = new Int32Array(b.length + 1);
   for (let i = 1; i <= a.length; i++) {
+    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      let best = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
+        best = Math.min(best, before[j - 2]! + 1);
+      row[j] = best;
     }
+    [before, prev, row] = [prev, row, before];
   }
-  return d[a.length]![b.length]!;
+  return prev[b.length]!;
 }
 
 export function closest(
@@ -62,4 +66,28 @@ export function didYouMean(word: string, candidates: Iterable<string>): { hint?:
   // Two swapped letters are one slip (`dya` is `day`), as on the command line.
   const c = closest(word, candidates, { transpositions: true });
   return c === undefined ? {} : { hint: `did you mean "${c}"?` };
+}
+
+let zonesByArea: Map<string, string[]> | undefined;
+
+/**
+ * The IANA zone closest to `zone` (`Europe/Berln` → `Europe/Berlin`), searched within its area only
+ * (`Europe`, or the closest area name): comparing with all ~430 names cost milliseconds a call, which a
+ * file of many declarations with bad zones would multiply.
+ */
+export function closestTimeZone(zone: string): string | undefined {
+  if (!zonesByArea) {
+    zonesByArea = new Map();
+    // Intl lists canonical names only, without UTC.
+    for (const z of ['UTC', ...Intl.supportedValuesOf('timeZone')]) {
+      const area = z.split('/')[0]!;
+      zonesByArea.set(area, [...(zonesByArea.get(area) ?? []), z]);
+    }
+  }
+  const area = zone.split('/')[0]!;
+  const areas = [...zonesByArea.keys()];
+  const near =
+    areas.find((a) => a.toLowerCase() === area.toLowerCase()) ??
+    closest(area, areas, { transpositions: true });
+  return near === undefined ? undefined : closest(zone, zonesByArea.get(near)!, { transpositions: true });
 }
