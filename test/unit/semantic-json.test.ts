@@ -220,6 +220,12 @@ describe('schedule and thresholds', () => {
     });
   });
 
+  it("names an id used twice in an array at the second definition's id", () => {
+    expect(messages([definition({}), definition({ name: 'Again' })])).toEqual([
+      expect.stringMatching(/^\$\[1\]\.id: kpi "\w+" is defined twice in this file$/),
+    ]);
+  });
+
   it('refuses a schedule time zone Intl does not know, at its JSON path', () => {
     expect(messages(definition({ schedule: { frequency: 'day', timezone: 'Mars/Base' } }))).toEqual([
       expect.stringMatching(/^\$\.schedule(\.timezone)?: "Mars\/Base" is not an IANA time zone/),
