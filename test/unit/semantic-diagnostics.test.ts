@@ -51,6 +51,10 @@ describe('time zones of schedules and rollups', () => {
     });
   });
 
+  it('gives no hint when no zone is near', () => {
+    expect(timeZoneProblem('Mars/Base', NO_SPAN)).not.toHaveProperty('hint');
+  });
+
   it('shows at most 40 characters of a long zone, and looks for no name near it', () => {
     const forty = `Europe/${'x'.repeat(33)}`;
     expect(timeZoneProblem(forty, NO_SPAN)?.message).toBe(
