@@ -261,10 +261,10 @@ export function analyzeKpi(
         ),
       );
     } else {
-      const problem = tz && tz.k === 'string' ? timeZoneProblem(tz.value, tz.span) : null;
+      const zone = tz && tz.k === 'string' ? tz : undefined;
+      const problem = zone ? timeZoneProblem(zone.value, zone.span) : null;
       if (problem) out.push(problem);
-      else
-        schedule = { frequency: f as 'realtime', ...(tz && tz.k === 'string' ? { timezone: tz.value } : {}) };
+      else schedule = { frequency: f as 'realtime', ...(zone ? { timezone: zone.value } : {}) };
     }
   }
 

@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../ir/diagnostic.ts';
 import type { Span } from '../ir/kpi.ts';
-import { closestTimeZone } from '../shared/suggest.ts';
+import { asHint, closestTimeZone } from '../shared/suggest.ts';
 import { isTimeZone } from '../shared/time.ts';
 
 export const NO_SPAN: Span = {
@@ -27,9 +27,6 @@ export function timeZoneProblem(zone: string, span: Span): Diagnostic | null {
     'unknown-timezone',
     `"${shown}" is not an IANA time zone such as 'UTC' or 'Europe/Berlin'`,
     span,
-    zone.length <= 40 ? hintOf(closestTimeZone(zone)) : {},
+    zone.length <= 40 ? asHint(closestTimeZone(zone)) : {},
   );
 }
-
-const hintOf = (guess: string | undefined): { hint?: string } =>
-  guess === undefined ? {} : { hint: `did you mean "${guess}"?` };

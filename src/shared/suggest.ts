@@ -64,8 +64,12 @@ export function closest(
 
 export function didYouMean(word: string, candidates: Iterable<string>): { hint?: string } {
   // Two swapped letters are one slip (`dya` is `day`), as on the command line.
-  const c = closest(word, candidates, { transpositions: true });
-  return c === undefined ? {} : { hint: `did you mean "${c}"?` };
+  return asHint(closest(word, candidates, { transpositions: true }));
+}
+
+/** A diagnostic's hint naming `guess`, or none. */
+export function asHint(guess: string | undefined): { hint?: string } {
+  return guess === undefined ? {} : { hint: `did you mean "${guess}"?` };
 }
 
 let zonesByArea: Map<string, string[]> | undefined;
